@@ -1,0 +1,280 @@
+package core
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Code is the stable identifier of one catalogue entry (an error or a warning).
+type Code string
+
+// Severity says what an entry does to an upload.
+type Severity int
+
+// The severities.
+const (
+	// SeverityFile fails the whole upload: nothing changes.
+	SeverityFile Severity = iota
+	// SeverityRow fails the rows it is reported on; other rows are still applied.
+	SeverityRow
+	// SeverityWarning is reported but changes nothing.
+	SeverityWarning
+)
+
+// Entry is one catalogue entry: what is wrong and how to fix it, in plain words. Problem
+// may contain {value}, {rows} and {other}, filled from the Issue.
+type Entry struct {
+	Code     Code
+	Severity Severity
+	Column   string // the template column it concerns, or "" for the file
+	Problem  string
+	Fix      string
+}
+
+// The catalogue codes. Each has exactly one Entry in Catalog.
+const (
+	// File level.
+	FileType          Code = "FILE_TYPE"
+	FileUnreadable    Code = "FILE_UNREADABLE"
+	FileEncrypted     Code = "FILE_ENCRYPTED"
+	FileEmpty         Code = "FILE_EMPTY"
+	FileNoHeader      Code = "FILE_NO_HEADER"
+	FileMissingHeader Code = "FILE_MISSING_HEADER"
+	FileDupHeader     Code = "FILE_DUPLICATE_HEADER"
+	FileNoData        Code = "FILE_NO_DATA"
+	FileTooBig        Code = "FILE_TOO_BIG"
+	FileTooManyCols   Code = "FILE_TOO_MANY_COLUMNS"
+	FileCellTooLong   Code = "FILE_CELL_TOO_LONG"
+	FileNoRowApplied  Code = "FILE_NO_ROW_APPLIED"
+
+	// Warnings.
+	WarnUnknownColumn Code = "WARN_UNKNOWN_COLUMN"
+	WarnTeacherGrade  Code = "WARN_TEACHER_GRADE"
+
+	// User columns.
+	UserGUIDFormat    Code = "USER_GUID_FORMAT"
+	UserGUIDUnknown   Code = "USER_GUID_UNKNOWN"
+	UserIDRequired    Code = "USER_ID_REQUIRED"
+	UserIDFormat      Code = "USER_ID_FORMAT"
+	UserIDTaken       Code = "USER_ID_TAKEN"
+	UserIDDuplicate   Code = "USER_ID_DUPLICATE"
+	RoleRequired      Code = "ROLE_REQUIRED"
+	RoleInvalid       Code = "ROLE_INVALID"
+	RoleChange        Code = "ROLE_CHANGE"
+	RoleTeacherMode   Code = "ROLE_TEACHER_MODE"
+	UserNotInSchool   Code = "USER_NOT_IN_SCHOOL"
+	FirstNameRequired Code = "FIRST_NAME_REQUIRED"
+	FirstNameFormat   Code = "FIRST_NAME_FORMAT"
+	LastNameRequired  Code = "LAST_NAME_REQUIRED"
+	LastNameFormat    Code = "LAST_NAME_FORMAT"
+	GradeInvalid      Code = "GRADE_INVALID"
+	EmailRequired     Code = "EMAIL_REQUIRED"
+	EmailFormat       Code = "EMAIL_FORMAT"
+	EmailTaken        Code = "EMAIL_TAKEN"
+	EmailDuplicate    Code = "EMAIL_DUPLICATE"
+	UsernameFormat    Code = "USERNAME_FORMAT"
+	UsernameTaken     Code = "USERNAME_TAKEN"
+	UsernameDuplicate Code = "USERNAME_DUPLICATE"
+	PasswordPolicy    Code = "PASSWORD_POLICY"
+	PasswordRemoved   Code = "PASSWORD_REMOVED"
+	UserRowsDisagree  Code = "USER_ROWS_DISAGREE"
+
+	// Class columns.
+	ClassIDRequired   Code = "CLASS_ID_REQUIRED"
+	ClassIDFormat     Code = "CLASS_ID_FORMAT"
+	ClassIDExists     Code = "CLASS_ID_EXISTS"
+	ClassIDTaken      Code = "CLASS_ID_TAKEN"
+	ClassNameRequired Code = "CLASS_NAME_REQUIRED"
+	ClassNameFormat   Code = "CLASS_NAME_FORMAT"
+	ClassGradeInvalid Code = "CLASS_GRADE_INVALID"
+	ClassStartInvalid Code = "CLASS_START_INVALID"
+	ClassEndInvalid   Code = "CLASS_END_INVALID"
+	ClassDatesOrder   Code = "CLASS_DATES_ORDER"
+	MasterCodeFormat  Code = "MASTER_CODE_FORMAT"
+	ClassGUIDFormat   Code = "CLASS_GUID_FORMAT"
+	ClassGUIDUnknown  Code = "CLASS_GUID_UNKNOWN"
+	ClassRowsDisagree Code = "CLASS_ROWS_DISAGREE"
+	ClassNoTeacher    Code = "CLASS_NO_TEACHER"
+	ClassNotYours     Code = "CLASS_NOT_YOURS"
+	CellTooLong       Code = "CELL_TOO_LONG"
+	RowNotApplied     Code = "ROW_NOT_APPLIED"
+)
+
+// Catalog lists every error and warning an upload can report. The Errors and Resolution
+// Steps document and the template's Instructions sheet are generated from it.
+var Catalog = []Entry{
+	{FileType, SeverityFile, "", "The file is not a .csv or .xlsx file.", "In Excel choose File > Save As and pick \"Excel Workbook (*.xlsx)\" or \"CSV UTF-8 (Comma delimited) (*.csv)\", then upload that copy."},
+	{FileUnreadable, SeverityFile, "", "The file could not be read ({value}).", "Open it in Excel, save it again as .xlsx or .csv, and upload the new copy."},
+	{FileEncrypted, SeverityFile, "", "The workbook is protected with a password, so it cannot be read.", "Open it in Excel, remove the password (File > Info > Protect Workbook), save, and upload it again."},
+	{FileEmpty, SeverityFile, "", "The file is empty.", "Download the Blank Template, fill in one row per user, and upload it."},
+	{FileNoHeader, SeverityFile, "", "The first row does not have the template's column headers.", "Keep the header row of the Blank Template as the first row of the file."},
+	{FileMissingHeader, SeverityFile, "", "The column \"{value}\" is missing.", "Add a column with the header \"{value}\" (copy the header row from the Blank Template)."},
+	{FileDupHeader, SeverityFile, "", "The column \"{value}\" appears more than once.", "Delete the extra \"{value}\" column so that each header appears once."},
+	{FileNoData, SeverityFile, "", "The file has a header row but no rows of users.", "Add one row per user under the header row, then upload it again."},
+	{FileTooBig, SeverityFile, "", "The file is too large to read ({value}).", "Split it into several smaller files and upload them one after another."},
+	{FileTooManyCols, SeverityFile, "", "The file has too many columns ({value}).", "Keep only the template's columns (copy them from the Blank Template) and upload it again."},
+	{FileCellTooLong, SeverityFile, "", "A cell in row {rows} is longer than 32,767 characters, which Excel cannot hold.", "Shorten or clear that cell and upload the file again."},
+	{FileNoRowApplied, SeverityFile, "", "No row could be applied.", "Download the Error File: its Error column says what to fix on each row. Fix the rows and upload the Error File itself."},
+
+	{WarnUnknownColumn, SeverityWarning, "", "The column \"{value}\" is not part of the template and was ignored.", "Nothing to do if that is expected; otherwise check the header's spelling against the Blank Template."},
+	{WarnTeacherGrade, SeverityWarning, "Grade Level", "Teachers have no grade level, so \"{value}\" was ignored.", "Leave Grade Level blank on teacher rows."},
+
+	{UserGUIDFormat, SeverityRow, "User GUID", "\"{value}\" is not a valid User GUID.", "Leave User GUID blank to create a new user, or copy the GUID exactly from an Export Teachers & Students file."},
+	{UserGUIDUnknown, SeverityRow, "User GUID", "No user has the User GUID {value}.", "Leave User GUID blank to create a new user, or copy the GUID exactly from an Export Teachers & Students file."},
+	{UserIDRequired, SeverityRow, "User ID", "User ID is missing.", "Type the user's ID from your student information system (letters and digits)."},
+	{UserIDFormat, SeverityRow, "User ID", "User ID \"{value}\" is not valid: use only letters and digits, 1 to 50 characters.", "Remove spaces, dashes and other symbols from the User ID."},
+	{UserIDTaken, SeverityRow, "User ID", "User ID \"{value}\" already belongs to {other}.", "Use another User ID. If this row is meant to change that user, put their User GUID in the User GUID column."},
+	{UserIDDuplicate, SeverityRow, "User ID", "User ID \"{value}\" is used by different people on rows {rows}.", "Give each person their own User ID. If these rows are the same person, make every other column of the user (User GUID to Password) the same on each row."},
+	{RoleRequired, SeverityRow, "Role", "Role is missing.", "Type Teacher or Student."},
+	{RoleInvalid, SeverityRow, "Role", "Role \"{value}\" is not valid.", "Type Teacher or Student."},
+	{RoleChange, SeverityRow, "Role", "This user is a {other}; an import cannot change a user's role to {value}.", "Type {other} in the Role column, or leave it blank."},
+	{RoleTeacherMode, SeverityRow, "Role", "Teachers cannot be added from Import Students/Rosters.", "Remove this row, or ask an administrator to import teachers from Import Users/Rosters."},
+	{UserNotInSchool, SeverityRow, "User GUID", "This student does not belong to your school.", "Select the student's school in the Profile menu, or ask an administrator to add the student."},
+	{FirstNameRequired, SeverityRow, "First Name", "First Name is missing.", "Type the user's first name."},
+	{FirstNameFormat, SeverityRow, "First Name", "First Name \"{value}\" is not valid: use 1 to 50 letters, spaces, apostrophes ('), hyphens (-) or periods (.).", "Remove digits and other symbols from the name."},
+	{LastNameRequired, SeverityRow, "Last Name", "Last Name is missing.", "Type the user's last name."},
+	{LastNameFormat, SeverityRow, "Last Name", "Last Name \"{value}\" is not valid: use 1 to 50 letters, spaces, apostrophes ('), hyphens (-) or periods (.).", "Remove digits and other symbols from the name."},
+	{GradeInvalid, SeverityRow, "Grade Level", "Grade Level \"{value}\" is not valid.", "Use PK, K or a number from 1 to 12, or leave it blank."},
+	{EmailRequired, SeverityRow, "Email", "Teachers need an Email.", "Type the teacher's school email address."},
+	{EmailFormat, SeverityRow, "Email", "Email \"{value}\" is not a valid email address.", "Type it as name@example.org, with no spaces."},
+	{EmailTaken, SeverityRow, "Email", "Email {value} already belongs to another teacher, {other}.", "Use this teacher's own email address. If this row is meant to change that teacher, put their User GUID in the User GUID column."},
+	{EmailDuplicate, SeverityRow, "Email", "Email {value} is given to different teachers on rows {rows}.", "Give each teacher their own email address."},
+	{UsernameFormat, SeverityRow, "Username", "Username \"{value}\" is not valid: use 3 to 50 letters, digits, periods, underscores, hyphens or @, with no spaces.", "Fix the username, or leave it blank to have one made."},
+	{UsernameTaken, SeverityRow, "Username", "Username \"{value}\" is already taken by {other}.", "Choose another username, or leave it blank to have one made."},
+	{UsernameDuplicate, SeverityRow, "Username", "Username \"{value}\" is given to different people on rows {rows}.", "Give each person their own username, or leave it blank to have one made."},
+	{PasswordPolicy, SeverityRow, "Password", "The password is not accepted: {value}.", "Use 9 to 20 characters with at least one upper-case letter, one lower-case letter and one digit, no spaces, no character five times in a row, and not the username or email. Or leave it blank to have a temporary password made."},
+	{PasswordRemoved, SeverityRow, "Password", "The password typed on this row was removed from this file to keep it safe.", "Type the password again before you upload this file, or leave it blank to have a temporary password made."},
+	{UserRowsDisagree, SeverityRow, "", "Rows {rows} are the same user but their {value} differs.", "Make the user's columns (User GUID to Password) the same on every row of that user, or leave them blank on all but one row."},
+
+	{ClassIDRequired, SeverityRow, "Class ID", "Class ID is missing, but other class columns are filled.", "Type the class's ID, or clear all the class columns if this row is not about a class."},
+	{ClassIDFormat, SeverityRow, "Class ID", "Class ID \"{value}\" is not valid: use 1 to 50 letters, digits, hyphens (-) or underscores (_).", "Remove spaces and other symbols from the Class ID."},
+	{ClassIDExists, SeverityRow, "Class ID", "This school already has a class with Class ID \"{value}\".", "To add users to that class, copy its Class GUID from Export Classes into the Class GUID column. To make a new class, use another Class ID."},
+	{ClassIDTaken, SeverityRow, "Class ID", "Class ID \"{value}\" already belongs to another class in this school.", "Use another Class ID, or leave the Class ID as it was."},
+	{ClassNameRequired, SeverityRow, "Class Name", "Class Name is missing for a new class.", "Type the class's name."},
+	{ClassNameFormat, SeverityRow, "Class Name", "Class Name is longer than 100 characters.", "Shorten the class name."},
+	{ClassGradeInvalid, SeverityRow, "Class Grade Level", "Class Grade Level \"{value}\" is not valid.", "Use PK, K or a number from 1 to 12, or leave it blank."},
+	{ClassStartInvalid, SeverityRow, "Class Start Date", "Class Start Date \"{value}\" is not a date.", "Type it as MM/DD/YYYY (08/25/2026) or YYYY-MM-DD (2026-08-25)."},
+	{ClassEndInvalid, SeverityRow, "Class End Date", "Class End Date \"{value}\" is not a date.", "Type it as MM/DD/YYYY (06/10/2027) or YYYY-MM-DD (2027-06-10)."},
+	{ClassDatesOrder, SeverityRow, "Class End Date", "Class End Date {value} is not after the Class Start Date {other}.", "Make the end date later than the start date."},
+	{MasterCodeFormat, SeverityRow, "Master Code", "Master Code \"{value}\" is not valid: it has 16 letters and digits.", "Copy the code exactly as your product letter gives it (XXXX-XXXX-XXXX-XXXX), or leave it blank."},
+	{ClassGUIDFormat, SeverityRow, "Class GUID", "\"{value}\" is not a valid Class GUID.", "Leave Class GUID blank to create a new class, or copy the GUID exactly from Export Classes."},
+	{ClassGUIDUnknown, SeverityRow, "Class GUID", "No class of this school has the Class GUID {value}.", "Check the selected school, or copy the GUID exactly from Export Classes for this school."},
+	{ClassRowsDisagree, SeverityRow, "", "Rows {rows} are the same class but their {value} differs.", "Make the class columns (Class Name to Class End Date) the same on every row of that class, or leave them blank on all but one row."},
+	{ClassNoTeacher, SeverityRow, "Class ID", "Class \"{value}\" is new but no teacher row links a teacher to it.", "Add a row for the class's teacher with this Class ID (the teacher's own row may already exist: copy it and fill the class columns)."},
+	{ClassNotYours, SeverityRow, "Class GUID", "You are not a teacher of the class {value}.", "Roster students only into your own classes, or ask an administrator."},
+	{CellTooLong, SeverityRow, "", "The {value} cell is far too long.", "Check the cell: it may hold text pasted by mistake."},
+	{RowNotApplied, SeverityRow, "", "This row was not applied because {value}.", "Fix the problem named, then upload the file again."},
+}
+
+var catalogIndex = func() map[Code]*Entry {
+	m := make(map[Code]*Entry, len(Catalog))
+	for i := range Catalog {
+		m[Catalog[i].Code] = &Catalog[i]
+	}
+	return m
+}()
+
+// Lookup returns the catalogue entry for code.
+func Lookup(code Code) (*Entry, bool) {
+	e, ok := catalogIndex[code]
+	return e, ok
+}
+
+// Issue is one problem found in an upload: a catalogue code with the values that fill it.
+type Issue struct {
+	Code  Code
+	Value string // the offending value, or the column name for "differs" entries
+	Other string // a second value: the other user, the existing role, the start date
+	Rows  []int  // the rows involved, for cross-row problems
+}
+
+// Text returns the issue in plain words: what is wrong, then how to fix it.
+func (is Issue) Text() string {
+	e, ok := Lookup(is.Code)
+	if !ok {
+		return string(is.Code)
+	}
+	rows := make([]string, 0, len(is.Rows))
+	for _, r := range is.Rows {
+		rows = append(rows, itoa(r))
+	}
+	rep := strings.NewReplacer("{value}", clip(is.Value), "{other}", clip(is.Other), "{rows}", joinAnd(rows))
+	return rep.Replace(e.Problem) + " " + rep.Replace(e.Fix)
+}
+
+// Problem returns only the "what is wrong" half of the issue's text.
+func (is Issue) Problem() string {
+	e, ok := Lookup(is.Code)
+	if !ok {
+		return string(is.Code)
+	}
+	rows := make([]string, 0, len(is.Rows))
+	for _, r := range is.Rows {
+		rows = append(rows, itoa(r))
+	}
+	return strings.NewReplacer("{value}", clip(is.Value), "{other}", clip(is.Other), "{rows}", joinAnd(rows)).Replace(e.Problem)
+}
+
+// clip keeps an echoed cell short: a 10 MB cell must not become a 10 MB message.
+func clip(s string) string {
+	const max = 60
+	if len(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= max {
+		return s
+	}
+	return string(r[:max]) + "…"
+}
+
+func joinAnd(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	if len(xs) > 6 {
+		return strings.Join(xs[:5], ", ") + " and " + itoa(len(xs)-5) + " more"
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
+
+// JoinIssues returns the texts of issues joined into one Error cell, duplicates removed.
+func JoinIssues(issues []Issue) string {
+	seen := make(map[string]bool, len(issues))
+	var parts []string
+	for _, is := range issues {
+		t := is.Text()
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		parts = append(parts, t)
+	}
+	return strings.Join(parts, " | ")
+}
+
+// SortedCatalog returns the catalogue ordered by severity, then column order, then code.
+func SortedCatalog() []Entry {
+	out := append([]Entry(nil), Catalog...)
+	colPos := func(name string) int {
+		for c := Column(0); c < NumColumns; c++ {
+			if Columns[c].Header == name {
+				return int(c)
+			}
+		}
+		return -1
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Severity != out[j].Severity {
+			return out[i].Severity < out[j].Severity
+		}
+		return colPos(out[i].Column) < colPos(out[j].Column)
+	})
+	return out
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
