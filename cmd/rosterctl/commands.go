@@ -1,0 +1,430 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
+)
+
+func cmdInit(c *cli, ctx context.Context, args []string) error {
+	fl := c.flags()
+	org := fl.String("org", "", "organization `NAME`")
+	if _, err := c.parse(fl, args, 0, 0); err != nil {
+		return err
+	}
+	if err := c.require("org", *org); err != nil {
+		return err
+	}
+	return c.withService(ctx, createDB, func(svc *engine.Service) error {
+		o, err := svc.Init(ctx, strings.TrimSpace(*org))
+		if err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+		if !strings.EqualFold(o.Name, strings.TrimSpace(*org)) {
+			fmt.Fprintf(c.stderr, "rosterctl: this database already belongs to %s; its name was kept.\n", o.Name)
+		}
+		fmt.Fprintf(c.stdout, "Organization: %s\n", o.Name)
+		return nil
+	})
+}
+
+func cmdSchool(c *cli, ctx context.Context, args []string) error {
+	pos, err := c.parse(c.flags(), args, 1, 2)
+	if err != nil {
+		return err
+	}
+	switch {
+	case pos[0] == "add" && len(pos) == 2:
+		return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+			s, err := svc.AddSchool(ctx, strings.TrimSpace(pos[1]))
+			if err != nil {
+				return fmt.Errorf("add school: %w", err)
+			}
+			fmt.Fprintf(c.stdout, "Added school %s.\n", s.Name)
+			return nil
+		})
+	case pos[0] == "add":
+		return c.usageErrorf("add needs the school's NAME")
+	case pos[0] == "list" && len(pos) == 1:
+		return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+			schools, err := svc.Schools(ctx)
+			if err != nil {
+				return fmt.Errorf("list schools: %w", err)
+			}
+			for _, s := range schools {
+				fmt.Fprintln(c.stdout, s.Name)
+			}
+			return nil
+		})
+	}
+	return c.usageErrorf("unknown subcommand %q", strings.Join(pos, " "))
+}
+
+func cmdTemplate(c *cli, ctx context.Context, args []string) error {
+	fl := c.flags()
+	teacher := fl.Bool("teacher", false, "the teacher template (Import Students/Rosters)")
+	out := fl.String("o", "", "output `FILE` (.csv or .xlsx)")
+	if _, err := c.parse(fl, args, 0, 0); err != nil {
+		return err
+	}
+	format, err := c.outputFormat(*out)
+	if err != nil {
+		return err
+	}
+	mode := core.ModeAdmin
+	if *teacher {
+		mode = core.ModeTeacher
+	}
+	return c.withService(ctx, anyDB, func(svc *engine.Service) error {
+		return writeOutput(*out, 0o644, func(w io.Writer) error {
+			if err := svc.WriteTemplate(w, format, mode); err != nil {
+				return fmt.Errorf("write template: %w", err)
+			}
+			return nil
+		})
+	})
+}
+
+func cmdImport(c *cli, ctx context.Context, args []string) error {
+	fl := c.flags()
+	school := fl.String("school", "", "school `NAME`")
+	as := fl.String("as", "", "Uploaded By `NAME` (default: your user name)")
+	teacher := fl.String("teacher", "", "import as the teacher with this `USERNAME` (Import Students/Rosters)")
+	dryRun := fl.Bool("dry-run", false, "check the file and report what would happen, changing nothing")
+	asJSON := fl.Bool("json", false, "print the result as JSON")
+	pos, err := c.parse(fl, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	if err := c.require("school", *school); err != nil {
+		return err
+	}
+	data, err := readInput(pos[0])
+	if err != nil {
+		return err
+	}
+	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+		s, err := c.school(ctx, svc, *school)
+		if err != nil {
+			return err
+		}
+		actor, err := c.actor(ctx, svc, *as, *teacher)
+		if err != nil {
+			return err
+		}
+		req := engine.UploadRequest{FileName: filepath.Base(pos[0]), Data: data, SchoolID: s.ID, Actor: actor}
+		progress, clear := c.newProgress()
+		var res engine.Result
+		if *dryRun {
+			res, err = svc.Check(ctx, req, progress)
+			res.Upload = 0
+		} else {
+			res, err = svc.Import(ctx, req, progress)
+		}
+		clear()
+		if err != nil {
+			return fmt.Errorf("import %s: %w", req.FileName, err)
+		}
+		if *asJSON {
+			if res.Message != "" {
+				fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(res.Message))
+			}
+			if err := writeJSON(c.stdout, resultJSON{Upload: res.Upload, DryRun: *dryRun, Status: res.Status, Counts: res.Counts}); err != nil {
+				return err
+			}
+		} else {
+			printResult(c.stdout, res, *dryRun)
+		}
+		return exitStatus(statusExit(res.Status))
+	})
+}
+
+// readInput reads the file to import, saying in plain words why it cannot be.
+func readInput(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err == nil {
+		return data, nil
+	}
+	msg := fmt.Sprintf("%s cannot be read (%v).", path, err)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		msg = fmt.Sprintf("There is no file %s.", path)
+	case errors.Is(err, fs.ErrPermission):
+		msg = fmt.Sprintf("You may not read %s.", path)
+	}
+	return nil, &core.Error{Kind: core.KindInvalid, Op: "read file", Message: msg, Err: err}
+}
+
+func cmdResume(c *cli, ctx context.Context, args []string) error {
+	if _, err := c.parse(c.flags(), args, 0, 0); err != nil {
+		return err
+	}
+	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+		progress, clear := c.newProgress()
+		results, err := svc.RunPending(ctx, progress)
+		clear()
+		if err != nil {
+			return fmt.Errorf("resume: %w", err)
+		}
+		if len(results) == 0 {
+			fmt.Fprintln(c.stdout, "No upload was waiting.")
+			return nil
+		}
+		// The worst outcome decides the exit status; Failed (4) outranks Completed with
+		// Errors (3), which outranks Completed (0).
+		code := exitOK
+		for _, r := range results {
+			printResult(c.stdout, r, false)
+			code = max(code, statusExit(r.Status))
+		}
+		return exitStatus(code)
+	})
+}
+
+func cmdHistory(c *cli, ctx context.Context, args []string) error {
+	fl := c.flags()
+	school := fl.String("school", "", "only this school's uploads")
+	asJSON := fl.Bool("json", false, "print the history as JSON")
+	if _, err := c.parse(fl, args, 0, 0); err != nil {
+		return err
+	}
+	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+		var filter engine.HistoryFilter
+		if *school != "" {
+			s, err := c.school(ctx, svc, *school)
+			if err != nil {
+				return err
+			}
+			filter.SchoolID = s.ID
+		}
+		uploads, err := svc.History(ctx, filter)
+		if err != nil {
+			return fmt.Errorf("read history: %w", err)
+		}
+		if *asJSON {
+			return writeJSON(c.stdout, historyRecords(uploads))
+		}
+		printHistory(c.stdout, uploads)
+		return nil
+	})
+}
+
+func historyRecords(uploads []core.Upload) []historyJSON {
+	out := make([]historyJSON, 0, len(uploads)) // an empty history is [], not null
+	for _, u := range uploads {
+		out = append(out, historyJSON{
+			resultJSON: resultJSON{Upload: u.ID, Status: u.Status, Counts: u.Counts},
+			File:       u.FileName,
+			School:     u.SchoolName,
+			UploadedBy: u.UploadedBy,
+			UploadedAt: u.UploadedAt.Format(time.RFC3339),
+		})
+	}
+	return out
+}
+
+func printHistory(w io.Writer, uploads []core.Upload) {
+	if len(uploads) == 0 {
+		fmt.Fprintln(w, "No uploads yet.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tFile Name\tSchool\tUploaded By\tDate\tStatus\tRows (total/applied/failed)")
+	for _, u := range uploads {
+		status := string(u.Status)
+		if u.Status == core.StatusInProgress && u.Total > 0 {
+			status = fmt.Sprintf("%s %d%%", u.Status, u.Done*100/u.Total)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d/%d/%d\n", u.ID, u.FileName, u.SchoolName, u.UploadedBy,
+			formatTime(u.UploadedAt), status, u.Rows, u.Applied, u.Failed)
+	}
+	tw.Flush()
+}
+
+// fileKinds names the per-upload files for messages.
+var fileKinds = map[core.FileKind]string{
+	core.FileUploaded:  "Uploaded File",
+	core.FileCompleted: "Completed File",
+	core.FileError:     "Error File",
+}
+
+func cmdDownload(c *cli, ctx context.Context, args []string) error {
+	fl := c.flags()
+	id := fl.Int64("upload", 0, "upload `ID` (see rosterctl history)")
+	kind := fl.String("file", "", "which file: uploaded, completed or error")
+	out := fl.String("o", "", "output `FILE` (.csv or .xlsx)")
+	if _, err := c.parse(fl, args, 0, 0); err != nil {
+		return err
+	}
+	if *id <= 0 {
+		return c.usageErrorf("--upload ID is required (see rosterctl history)")
+	}
+	k := core.FileKind(strings.ToLower(*kind))
+	if _, ok := fileKinds[k]; !ok {
+		return c.usageErrorf("--file must be uploaded, completed or error")
+	}
+	format, err := c.outputFormat(*out)
+	if err != nil {
+		return err
+	}
+	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+		u, err := svc.Upload(ctx, *id)
+		if err != nil {
+			return fmt.Errorf("find upload %d: %w", *id, err)
+		}
+		if !u.HasFile(k) {
+			return &core.Error{Kind: core.KindNotFound, Op: "download",
+				Message: fmt.Sprintf("Upload %d (%s) has no %s.", u.ID, u.Status, fileKinds[k])}
+		}
+		perm := os.FileMode(0o644)
+		if k == core.FileCompleted {
+			perm = 0o600 // it hands out temporary passwords
+		}
+		return writeOutput(*out, perm, func(w io.Writer) error {
+			if err := svc.WriteUploadFile(ctx, w, u.ID, k, format); err != nil {
+				return fmt.Errorf("write %s: %w", fileKinds[k], err)
+			}
+			return nil
+		})
+	})
+}
+
+func cmdExport(c *cli, ctx context.Context, args []string) error {
+	fl := c.flags()
+	school := fl.String("school", "", "school `NAME`")
+	teacher := fl.String("teacher", "", "export as the teacher with this `USERNAME`")
+	out := fl.String("o", "", "output `FILE` (.csv or .xlsx)")
+	pos, err := c.parse(fl, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	what := pos[0]
+	if what != "users" && what != "classes" {
+		return c.usageErrorf("export users or classes, not %q", what)
+	}
+	if err := c.require("school", *school); err != nil {
+		return err
+	}
+	format, err := c.outputFormat(*out)
+	if err != nil {
+		return err
+	}
+	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+		s, err := c.school(ctx, svc, *school)
+		if err != nil {
+			return err
+		}
+		actor, err := c.actor(ctx, svc, "", *teacher)
+		if err != nil {
+			return err
+		}
+		return writeOutput(*out, 0o644, func(w io.Writer) error {
+			var err error
+			if what == "users" {
+				err = svc.ExportUsers(ctx, w, format, s.ID, actor)
+			} else {
+				err = svc.ExportClasses(ctx, w, format, s.ID, actor)
+			}
+			if err != nil {
+				return fmt.Errorf("export %s: %w", what, err)
+			}
+			return nil
+		})
+	})
+}
+
+func cmdPassword(c *cli, ctx context.Context, args []string) error {
+	pos, err := c.parse(c.flags(), args, 1, 2)
+	if err != nil {
+		return err
+	}
+	if pos[0] != "reset" {
+		return c.usageErrorf("unknown subcommand %q", pos[0])
+	}
+	if len(pos) != 2 {
+		return c.usageErrorf("reset needs a USERNAME")
+	}
+	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+		acct, err := svc.UserByUsername(ctx, pos[1])
+		if err != nil {
+			return fmt.Errorf("find user %q: %w", pos[1], err)
+		}
+		cred, err := svc.ResetPassword(ctx, acct.ID)
+		if err != nil {
+			return fmt.Errorf("reset password of %s: %w", pos[1], err)
+		}
+		// Only the password goes to stdout, so scripts can capture it.
+		fmt.Fprintln(c.stdout, cred.Password)
+		if !cred.ExpiresAt.IsZero() {
+			fmt.Fprintf(c.stderr, "Temporary password for %s; it expires on %s unless used.\n", cred.Username, cred.ExpiresAt.Format("2006-01-02"))
+		}
+		return nil
+	})
+}
+
+func cmdLogin(c *cli, ctx context.Context, args []string) error {
+	pos, err := c.parse(c.flags(), args, 1, 1)
+	if err != nil {
+		return err
+	}
+	username := pos[0]
+	in := bufio.NewScanner(c.stdin)
+	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+		password, _ := c.readSecret(in, "Password: ")
+		res, err := svc.Authenticate(ctx, username, password)
+		if err != nil {
+			return fmt.Errorf("sign in: %w", err)
+		}
+		switch res.Status {
+		case engine.AuthOK:
+			fmt.Fprintf(c.stdout, "Signed in as %s.\n", username)
+			return nil
+		case engine.AuthRefused:
+			fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(orDefault(res.Reason, "The username or password is wrong.")))
+			return exitStatus(exitRefused)
+		}
+		newPassword, ok := c.readSecret(in, "New password: ")
+		if !ok || newPassword == "" {
+			fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(orDefault(res.Reason, "This temporary password must be replaced: give a new password on the next line.")))
+			return exitStatus(exitChangeRequired)
+		}
+		if err := svc.ChangePassword(ctx, username, password, newPassword); err != nil {
+			if core.ErrorKind(err) == core.KindInternal {
+				return fmt.Errorf("change password: %w", err)
+			}
+			fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(core.ErrorMessage(err)))
+			return exitStatus(exitChangeRequired)
+		}
+		fmt.Fprintf(c.stdout, "Password changed. Signed in as %s.\n", username)
+		return nil
+	})
+}
+
+// readSecret reads one line of stdin, prompting on stderr when a person is typing.
+func (c *cli) readSecret(in *bufio.Scanner, prompt string) (string, bool) {
+	if f, ok := c.stdin.(*os.File); ok && isTerminal(f) {
+		fmt.Fprint(c.stderr, prompt)
+	}
+	if !in.Scan() {
+		return "", false
+	}
+	return strings.TrimRight(in.Text(), "\r"), true
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

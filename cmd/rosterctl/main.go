@@ -1,0 +1,209 @@
+// Command rosterctl runs Rosterdesk's engine without a window, for scripting, automation
+// and support: it creates the database, adds schools, writes templates and exports,
+// imports roster files, shows the upload history, downloads an upload's files, and
+// resets and tries passwords.
+//
+// Usage:
+//
+//	rosterctl [--db PATH] COMMAND [ARGS]
+//
+// Run "rosterctl help" for the commands. Exit status: 0 success; 1 an unexpected failure;
+// 2 a usage or environment error; 3 an import Completed with Errors; 4 an import Failed;
+// login: 5 a new password is required, 6 refused.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/rosterdesk/rosterdesk/core"
+)
+
+// The exit statuses, as SPEC §7 fixes them.
+const (
+	exitOK             = 0
+	exitInternal       = 1
+	exitUsage          = 2
+	exitCompletedErrs  = 3
+	exitFailed         = 4
+	exitChangeRequired = 5
+	exitRefused        = 6
+	exitInterrupted    = 130 // what shells report for a program stopped by Ctrl+C
+)
+
+func main() {
+	// A first Ctrl+C cancels the context so an import can stop between rows and the
+	// engine can leave its upload queued for "resume"; a second one kills us as usual.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// cli is one invocation's environment: its streams and the --db given before the command.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	db             string
+	cmd            *command // the command being run
+}
+
+// command is one rosterctl command.
+type command struct {
+	name     string
+	synopsis []string // usage lines, without the leading "rosterctl "
+	run      func(c *cli, ctx context.Context, args []string) error
+}
+
+// commands lists the commands in the order the usage shows them.
+var commands []*command
+
+func init() {
+	// Assigned here rather than in the declaration because cmdHelp reads commands.
+	commands = []*command{
+		{"init", []string{"init --org NAME                 create the database (idempotent)"}, cmdInit},
+		{"school", []string{"school add NAME                 add a school", "school list                     list the schools"}, cmdSchool},
+		{"template", []string{"template [--teacher] -o FILE    write the Blank Template (.csv or .xlsx)"}, cmdTemplate},
+		{"import", []string{"import --school NAME [--as NAME] [--teacher USERNAME] [--dry-run] [--json] FILE"}, cmdImport},
+		{"resume", []string{"resume                          re-run interrupted uploads, run queued ones"}, cmdResume},
+		{"history", []string{"history [--school NAME] [--json]"}, cmdHistory},
+		{"download", []string{"download --upload ID --file uploaded|completed|error -o FILE"}, cmdDownload},
+		{"export", []string{"export users|classes --school NAME [--teacher USERNAME] -o FILE"}, cmdExport},
+		{"password", []string{"password reset USERNAME         prints the new temporary password"}, cmdPassword},
+		{"login", []string{"login USERNAME                  stdin: password, then a new password if one is required"}, cmdLogin},
+		{"help", []string{"help [COMMAND]                  show this help"}, cmdHelp},
+	}
+}
+
+func lookupCommand(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// run executes one rosterctl invocation; args exclude the program name. It returns the
+// exit status, so tests can drive the whole command line in-process.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
+	global := flag.NewFlagSet("rosterctl", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	global.StringVar(&c.db, "db", "", "database `PATH`")
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout, nil)
+			return exitOK
+		}
+		return c.fail(usageErrorf(nil, "%s", flagMessage(err)))
+	}
+	rest := global.Args()
+	if len(rest) == 0 {
+		return c.fail(usageErrorf(nil, "no command given"))
+	}
+	cmd := lookupCommand(rest[0])
+	if cmd == nil {
+		return c.fail(usageErrorf(nil, "unknown command %q", rest[0]))
+	}
+	c.cmd = cmd
+	return c.fail(cmd.run(c, ctx, rest[1:]))
+}
+
+// exitStatus is an error that only carries an exit status: the command has already said
+// what there was to say (an import's result, a refused sign-in).
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// usageError is a mistake in the command line; its usage is printed after the message.
+type usageError struct {
+	cmd *command // nil: the general usage
+	msg string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErrorf(cmd *command, format string, args ...any) error {
+	return &usageError{cmd: cmd, msg: fmt.Sprintf(format, args...)}
+}
+
+// helpShown stops a command after "-h" printed its usage.
+var helpShown = errors.New("help shown")
+
+// fail reports err on stderr in one line of plain words and returns its exit status.
+func (c *cli) fail(err error) int {
+	if err == nil || errors.Is(err, helpShown) {
+		return exitOK
+	}
+	var st exitStatus
+	if errors.As(err, &st) {
+		return int(st)
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(c.stderr, "rosterctl: %s\n\n", oneLine(ue.msg))
+		printUsage(c.stderr, ue.cmd)
+		return exitUsage
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(c.stderr, "rosterctl: interrupted. An unfinished upload stays queued; run \"rosterctl resume\" to finish it.")
+		return exitInterrupted
+	}
+	fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(core.ErrorMessage(err)))
+	if core.ErrorKind(err) == core.KindInternal {
+		return exitInternal
+	}
+	return exitUsage
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// printUsage prints the usage of cmd, or of every command when cmd is nil.
+func printUsage(w io.Writer, cmd *command) {
+	if cmd != nil {
+		fmt.Fprintln(w, "Usage:")
+		for _, s := range cmd.synopsis {
+			fmt.Fprintf(w, "  rosterctl %s\n", s)
+		}
+		fmt.Fprintln(w, "\nEvery command takes --db PATH (default: $ROSTERDESK_DB, else the desktop app's database).")
+		return
+	}
+	fmt.Fprintln(w, "rosterctl runs Rosterdesk without a window.")
+	fmt.Fprintln(w, "\nUsage:")
+	for _, c := range commands {
+		for _, s := range c.synopsis {
+			fmt.Fprintf(w, "  rosterctl %s\n", s)
+		}
+	}
+	fmt.Fprint(w, `
+Every command takes --db PATH (default: $ROSTERDESK_DB, else the desktop app's database
+in your config folder). ROSTERDESK_NOW (RFC 3339, e.g. 2026-09-01T08:00:00Z) stands in
+for the current time. Output formats follow -o FILE's extension: .csv or .xlsx.
+
+Exit status: 0 success; 1 unexpected failure; 2 usage or environment error;
+3 import Completed with Errors; 4 import Failed;
+login: 5 a new password is required, 6 refused.
+`)
+}
+
+func cmdHelp(c *cli, _ context.Context, args []string) error {
+	if len(args) > 0 {
+		if cmd := lookupCommand(args[0]); cmd != nil {
+			printUsage(c.stdout, cmd)
+			return nil
+		}
+		return usageErrorf(nil, "unknown command %q", args[0])
+	}
+	printUsage(c.stdout, nil)
+	return nil
+}

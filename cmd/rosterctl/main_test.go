@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/rosterdesk/rosterdesk/core"
+)
+
+// runInProcess runs rosterctl with args and returns its exit status and output.
+func runInProcess(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// TestRunUsage covers the command lines that fail (or print help) before any database is
+// opened, so it does not depend on the engine.
+func TestRunUsage(t *testing.T) {
+	dir := t.TempDir()
+	missingDB := filepath.Join(dir, "missing.db")
+	csvFile := filepath.Join(dir, "roster.csv")
+	if err := os.WriteFile(csvFile, []byte("User ID\n1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		stdout     string // substring expected on stdout
+		stderr     string // substring expected on stderr
+		wantUsage  bool   // stderr must carry usage help
+		quietError bool   // stderr must be empty
+	}{
+		{name: "NoArgs", args: nil, code: 2, stderr: "no command given", wantUsage: true},
+		{name: "Help", args: []string{"help"}, code: 0, stdout: "rosterctl import --school NAME", quietError: true},
+		{name: "DashH", args: []string{"-h"}, code: 0, stdout: "Usage:", quietError: true},
+		{name: "DashDashHelp", args: []string{"--help"}, code: 0, stdout: "Usage:", quietError: true},
+		{name: "HelpCommand", args: []string{"help", "login"}, code: 0, stdout: "rosterctl login USERNAME", quietError: true},
+		{name: "CommandDashH", args: []string{"import", "-h"}, code: 0, stdout: "rosterctl import --school", quietError: true},
+		{name: "HelpUnknown", args: []string{"help", "frobnicate"}, code: 2, stderr: `unknown command "frobnicate"`, wantUsage: true},
+		{name: "UnknownCommand", args: []string{"frobnicate"}, code: 2, stderr: `unknown command "frobnicate"`, wantUsage: true},
+		{name: "UnknownGlobalFlag", args: []string{"--bogus", "history"}, code: 2, stderr: "unknown flag -bogus", wantUsage: true},
+		{name: "UnknownFlag", args: []string{"history", "--bogus"}, code: 2, stderr: "unknown flag -bogus", wantUsage: true},
+		{name: "DBNeedsValue", args: []string{"history", "--db"}, code: 2, stderr: "flag -db needs a value", wantUsage: true},
+		{name: "InitNoOrg", args: []string{"init", "--db", missingDB}, code: 2, stderr: "--org is required", wantUsage: true},
+		{name: "InitExtraArg", args: []string{"init", "--org", "X", "extra"}, code: 2, stderr: `unexpected argument "extra"`, wantUsage: true},
+		{name: "SchoolNoSub", args: []string{"school"}, code: 2, stderr: "missing argument", wantUsage: true},
+		{name: "SchoolUnknownSub", args: []string{"school", "rename", "X"}, code: 2, stderr: `unknown subcommand "rename X"`, wantUsage: true},
+		{name: "SchoolAddNoName", args: []string{"school", "add"}, code: 2, stderr: "add needs the school's NAME", wantUsage: true},
+		{name: "SchoolListExtra", args: []string{"school", "list", "X"}, code: 2, stderr: "unknown subcommand", wantUsage: true},
+		{name: "TemplateNoOutput", args: []string{"template"}, code: 2, stderr: "-o is required", wantUsage: true},
+		{name: "TemplateBadExt", args: []string{"template", "-o", "t.txt"}, code: 2, stderr: "must end in .csv or .xlsx", wantUsage: true},
+		{name: "ImportNoFile", args: []string{"import", "--school", "A"}, code: 2, stderr: "missing argument", wantUsage: true},
+		{name: "ImportTwoFiles", args: []string{"import", "--school", "A", "a.csv", "b.csv"}, code: 2, stderr: `unexpected argument "b.csv"`, wantUsage: true},
+		{name: "ImportNoSchool", args: []string{"import", csvFile}, code: 2, stderr: "--school is required", wantUsage: true},
+		{name: "ImportMissingFile", args: []string{"import", "--school", "A", filepath.Join(dir, "nope.csv")}, code: 2, stderr: "There is no file"},
+		{name: "ImportNoDatabase", args: []string{"import", csvFile, "--school", "A", "--db", missingDB}, code: 2, stderr: "There is no Rosterdesk database"},
+		{name: "GlobalDBNoDatabase", args: []string{"--db", missingDB, "school", "list"}, code: 2, stderr: "There is no Rosterdesk database"},
+		{name: "ResumeExtra", args: []string{"resume", "now"}, code: 2, stderr: `unexpected argument "now"`, wantUsage: true},
+		{name: "HistoryExtra", args: []string{"history", "x"}, code: 2, stderr: `unexpected argument "x"`, wantUsage: true},
+		{name: "DownloadNoUpload", args: []string{"download", "--file", "error", "-o", "e.csv"}, code: 2, stderr: "--upload ID is required", wantUsage: true},
+		{name: "DownloadBadUpload", args: []string{"download", "--upload", "seven", "--file", "error", "-o", "e.csv"}, code: 2, stderr: "invalid value", wantUsage: true},
+		{name: "DownloadBadKind", args: []string{"download", "--upload", "1", "--file", "log", "-o", "e.csv"}, code: 2, stderr: "--file must be uploaded, completed or error", wantUsage: true},
+		{name: "DownloadBadExt", args: []string{"download", "--upload", "1", "--file", "error", "-o", "e.pdf"}, code: 2, stderr: "must end in .csv or .xlsx", wantUsage: true},
+		{name: "ExportNoWhat", args: []string{"export", "--school", "A", "-o", "u.csv"}, code: 2, stderr: "missing argument", wantUsage: true},
+		{name: "ExportBadWhat", args: []string{"export", "people", "--school", "A", "-o", "u.csv"}, code: 2, stderr: `export users or classes, not "people"`, wantUsage: true},
+		{name: "ExportNoSchool", args: []string{"export", "users", "-o", "u.csv"}, code: 2, stderr: "--school is required", wantUsage: true},
+		{name: "ExportNoOutput", args: []string{"export", "classes", "--school", "A"}, code: 2, stderr: "-o is required", wantUsage: true},
+		{name: "PasswordNoSub", args: []string{"password"}, code: 2, stderr: "missing argument", wantUsage: true},
+		{name: "PasswordBadSub", args: []string{"password", "change", "jsmith"}, code: 2, stderr: `unknown subcommand "change"`, wantUsage: true},
+		{name: "PasswordResetNoUser", args: []string{"password", "reset"}, code: 2, stderr: "reset needs a USERNAME", wantUsage: true},
+		{name: "LoginNoUser", args: []string{"login"}, code: 2, stderr: "missing argument", wantUsage: true},
+		{name: "LoginNoDatabase", args: []string{"login", "jsmith", "--db", missingDB}, code: 2, stderr: "There is no Rosterdesk database"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runInProcess(t, "", tt.args...)
+			if code != tt.code {
+				t.Errorf("run(%q) = %d, want %d\nstdout: %s\nstderr: %s", tt.args, code, tt.code, stdout, stderr)
+			}
+			if !strings.Contains(stdout, tt.stdout) {
+				t.Errorf("run(%q) stdout = %q, want it to contain %q", tt.args, stdout, tt.stdout)
+			}
+			if !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("run(%q) stderr = %q, want it to contain %q", tt.args, stderr, tt.stderr)
+			}
+			if tt.quietError && stderr != "" {
+				t.Errorf("run(%q) stderr = %q, want nothing", tt.args, stderr)
+			}
+			if hasUsage := strings.Contains(stderr, "Usage:"); hasUsage != tt.wantUsage {
+				t.Errorf("run(%q): usage on stderr = %v, want %v; stderr: %s", tt.args, hasUsage, tt.wantUsage, stderr)
+			}
+			if tt.code != 0 {
+				// The message itself is one line: the first line, then (for usage
+				// errors) a blank line before the help.
+				first, rest, _ := strings.Cut(stderr, "\n")
+				if !strings.HasPrefix(first, "rosterctl: ") || (rest != "" && !strings.HasPrefix(rest, "\n")) {
+					t.Errorf("run(%q) stderr does not start with one rosterctl: line: %q", tt.args, stderr)
+				}
+			}
+		})
+	}
+}
+
+// TestRunEnvironment covers environment errors: they exit 2 without usage help.
+func TestRunEnvironment(t *testing.T) {
+	t.Run("BadNow", func(t *testing.T) {
+		t.Setenv("ROSTERDESK_NOW", "next tuesday")
+		code, _, stderr := runInProcess(t, "", "init", "--org", "X", "--db", filepath.Join(t.TempDir(), "r.db"))
+		if code != 2 || !strings.Contains(stderr, "ROSTERDESK_NOW must be a time") {
+			t.Errorf("init with a bad ROSTERDESK_NOW = %d, %q; want 2 and the variable named", code, stderr)
+		}
+	})
+	t.Run("DBFromEnv", func(t *testing.T) {
+		missing := filepath.Join(t.TempDir(), "env.db")
+		t.Setenv("ROSTERDESK_DB", missing)
+		code, _, stderr := runInProcess(t, "", "history")
+		if code != 2 || !strings.Contains(stderr, missing) {
+			t.Errorf("history with ROSTERDESK_DB=%s = %d, %q; want 2 naming the path", missing, code, stderr)
+		}
+	})
+	t.Run("DBIsFolder", func(t *testing.T) {
+		code, _, stderr := runInProcess(t, "", "init", "--org", "X", "--db", t.TempDir())
+		if code != 2 || stderr == "" || strings.Contains(stderr, "Usage:") {
+			t.Errorf("init --db FOLDER = %d, %q; want 2 and a message without usage", code, stderr)
+		}
+	})
+}
+
+func TestParseInterspersed(t *testing.T) {
+	tests := []struct {
+		args   []string
+		school string
+		dry    bool
+		pos    []string
+	}{
+		{args: []string{"--school", "A", "f.csv"}, school: "A", pos: []string{"f.csv"}},
+		{args: []string{"f.csv", "--school", "A"}, school: "A", pos: []string{"f.csv"}},
+		{args: []string{"f.csv", "--dry-run", "--school=A", "g.csv"}, school: "A", dry: true, pos: []string{"f.csv", "g.csv"}},
+		{args: []string{"--", "--school", "A"}, pos: []string{"--school", "A"}},
+		{args: []string{"f.csv", "--", "-x.csv"}, pos: []string{"f.csv", "-x.csv"}},
+		{args: nil, pos: nil},
+	}
+	for _, tt := range tests {
+		c := &cli{cmd: lookupCommand("import")}
+		fl := c.flags()
+		school := fl.String("school", "", "")
+		dry := fl.Bool("dry-run", false, "")
+		pos, err := parseInterspersed(fl, tt.args)
+		if err != nil {
+			t.Errorf("parseInterspersed(%q) error %v", tt.args, err)
+			continue
+		}
+		if *school != tt.school || *dry != tt.dry || !slices.Equal(pos, tt.pos) {
+			t.Errorf("parseInterspersed(%q) = school %q, dry %v, %q; want %q, %v, %q", tt.args, *school, *dry, pos, tt.school, tt.dry, tt.pos)
+		}
+	}
+}
+
+func TestFailExitStatus(t *testing.T) {
+	tests := []struct {
+		name  string
+		err   error
+		code  int
+		lines int // lines on stderr; -1: not checked (usage help follows)
+	}{
+		{"Nil", nil, 0, 0},
+		{"ExitStatus", exitStatus(exitCompletedErrs), 3, 0},
+		{"WrappedExitStatus", fmt.Errorf("import: %w", exitStatus(exitFailed)), 4, 0},
+		{"Usage", usageErrorf(nil, "bad"), 2, -1},
+		{"NotFound", fmt.Errorf("find school: %w", core.Errorf(core.KindNotFound, "No school named X.")), 2, 1},
+		{"Storage", &core.Error{Kind: core.KindStorage, Message: "Disk full.\nFree some space."}, 2, 1},
+		{"Internal", errors.New("boom"), 1, 1},
+		{"Interrupted", fmt.Errorf("import: %w", context.Canceled), 130, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			c := &cli{stdout: &bytes.Buffer{}, stderr: &stderr}
+			if got := c.fail(tt.err); got != tt.code {
+				t.Errorf("fail(%v) = %d, want %d", tt.err, got, tt.code)
+			}
+			if n := strings.Count(stderr.String(), "\n"); tt.lines >= 0 && n != tt.lines {
+				t.Errorf("fail(%v) wrote %d lines, want %d: %q", tt.err, n, tt.lines, stderr.String())
+			}
+		})
+	}
+}
+
+func TestStatusExit(t *testing.T) {
+	for s, want := range map[core.Status]int{
+		core.StatusCompleted:          0,
+		core.StatusCompletedWithError: 3,
+		core.StatusFailed:             4,
+		core.StatusQueued:             1,
+	} {
+		if got := statusExit(s); got != want {
+			t.Errorf("statusExit(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// jsonKeys returns the sorted keys of v marshalled as a JSON object.
+func jsonKeys(t *testing.T, v any) []string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// resultKeys are SPEC §7's keys of import --json.
+var resultKeys = []string{"applied", "classes_created", "enrollments_added", "failed", "rows", "status", "upload", "users_created", "users_updated", "warnings"}
+
+func TestJSONKeys(t *testing.T) {
+	if got := jsonKeys(t, resultJSON{}); !reflect.DeepEqual(got, resultKeys) {
+		t.Errorf("import --json keys = %q, want %q", got, resultKeys)
+	}
+	dry := append([]string{"dry_run"}, resultKeys...)
+	sort.Strings(dry)
+	if got := jsonKeys(t, resultJSON{DryRun: true}); !reflect.DeepEqual(got, dry) {
+		t.Errorf("import --dry-run --json keys = %q, want %q", got, dry)
+	}
+	hist := append([]string{"file", "school", "uploaded_by", "uploaded_at"}, resultKeys...)
+	sort.Strings(hist)
+	if got := jsonKeys(t, historyRecords([]core.Upload{{}})[0]); !reflect.DeepEqual(got, hist) {
+		t.Errorf("history --json keys = %q, want %q", got, hist)
+	}
+	var b bytes.Buffer
+	if err := writeJSON(&b, historyRecords(nil)); err != nil || strings.TrimSpace(b.String()) != "[]" {
+		t.Errorf("empty history --json = %q, %v; want []", b.String(), err)
+	}
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
+)
+
+// outputFormat returns the format named by -o FILE's extension.
+func (c *cli) outputFormat(path string) (core.Format, error) {
+	if err := c.require("o", path); err != nil {
+		return "", err
+	}
+	f, ok := core.FormatOf(path)
+	if !ok {
+		return "", c.usageErrorf("-o %s: the file name must end in .csv or .xlsx", path)
+	}
+	return f, nil
+}
+
+// writeOutput writes a file through write, replacing path only once it is complete, so
+// a failure never leaves half a file (or clobbers a good one). Files holding temporary
+// passwords get perm 0600.
+func writeOutput(path string, perm os.FileMode, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return outputError(path, err)
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename this is a no-op
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil && !os.IsPermission(err) {
+		tmp.Close()
+		return outputError(path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return outputError(path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return outputError(path, err)
+	}
+	return nil
+}
+
+func outputError(path string, err error) error {
+	return &core.Error{Kind: core.KindStorage, Op: "write file",
+		Message: fmt.Sprintf("%s cannot be written (%v).", path, err), Err: err}
+}
+
+// resultJSON is an import's result as --json prints it (SPEC §7).
+type resultJSON struct {
+	Upload int64       `json:"upload"`
+	DryRun bool        `json:"dry_run,omitempty"`
+	Status core.Status `json:"status"`
+	core.Counts
+}
+
+// historyJSON is one upload as history --json prints it.
+type historyJSON struct {
+	resultJSON
+	File       string `json:"file"`
+	School     string `json:"school"`
+	UploadedBy string `json:"uploaded_by"`
+	UploadedAt string `json:"uploaded_at"`
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}
+
+// maxNotes is how many notes the human form of a result shows; the Error File has all.
+const maxNotes = 10
+
+// printResult prints an import's result for people.
+func printResult(w io.Writer, r engine.Result, dryRun bool) {
+	if dryRun {
+		fmt.Fprintf(w, "Dry run (nothing was changed): %s\n", r.Status)
+	} else {
+		fmt.Fprintf(w, "Upload %d: %s\n", r.Upload, r.Status)
+	}
+	if r.Message != "" {
+		fmt.Fprintf(w, "  %s\n", oneLine(r.Message))
+	}
+	fmt.Fprintf(w, "  Rows: %d (%d applied, %d failed), %s\n", r.Rows, r.Applied, r.Failed, plural(r.Warnings, "warning"))
+	fmt.Fprintf(w, "  Users: %d created, %d updated. Classes: %d created. Enrollments: %d added.\n",
+		r.UsersCreated, r.UsersUpdated, r.ClassesCreated, r.EnrollmentsAdded)
+	if len(r.Notes) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Notes:")
+	for i, n := range r.Notes {
+		if i == maxNotes {
+			more := len(r.Notes) - maxNotes
+			if !dryRun && r.Failed > 0 {
+				fmt.Fprintf(w, "  … and %d more: see the Error File (rosterctl download --upload %d --file error -o errors.csv)\n", more, r.Upload)
+			} else {
+				fmt.Fprintf(w, "  … and %d more\n", more)
+			}
+			break
+		}
+		fmt.Fprintf(w, "  %s\n", oneLine(n))
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// statusExit is the exit status of a finished upload.
+func statusExit(s core.Status) int {
+	switch s {
+	case core.StatusCompleted:
+		return exitOK
+	case core.StatusCompletedWithError:
+		return exitCompletedErrs
+	case core.StatusFailed:
+		return exitFailed
+	}
+	return exitInternal // Import waits for the end, so anything else is a bug
+}
+
+// progressLine shows an import's progress on one terminal line, rewritten in place. The
+// engine may report from another goroutine, hence the lock.
+type progressLine struct {
+	mu   sync.Mutex
+	w    io.Writer
+	last string
+}
+
+// newProgress returns the progress callback for an import: a one-line indicator when
+// stderr is a terminal, and nothing otherwise, so scripts and logs stay clean.
+func (c *cli) newProgress() (report func(core.Progress), done func()) {
+	if !isTerminal(c.stderr) {
+		return func(core.Progress) {}, func() {}
+	}
+	p := &progressLine{w: c.stderr}
+	return p.report, p.clear
+}
+
+func (p *progressLine) report(pr core.Progress) {
+	line := string(pr.Phase)
+	if pr.Total > 0 {
+		// Percent, not row counts, so a 100,000-row file redraws at most 100 times a phase.
+		line = fmt.Sprintf("%s… %d%% of %d rows", pr.Phase, pr.Done*100/pr.Total, pr.Total)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if line == p.last {
+		return
+	}
+	p.last = line
+	fmt.Fprintf(p.w, "\r%-60s", line)
+}
+
+func (p *progressLine) clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.last != "" {
+		fmt.Fprintf(p.w, "\r%-60s\r", "")
+		p.last = ""
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// formatTime shows a history date in local time, to the minute.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}
