@@ -1,0 +1,203 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+func writeXLSX(t *testing.T, sheets ...Sheet) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, sheets...); err != nil {
+		t.Fatalf("WriteXLSX: %v", err)
+	}
+	return buf.Bytes()
+}
+
+// xlsxRows holds values Excel likes to reinterpret, and values that would damage a
+// workbook if written as they are.
+var xlsxRows = [][]string{
+	{"00123", "1/2", "2026-08-25", "1E5", "TRUE"},
+	{"=SUM(A1:A2)", "+1", "-1", "@x", "'quoted"},
+	{"José Ñúñez", "王小明", "two\nlines", " padded ", "tab\there"},
+	{"bell\x07", "nul\x00x", "bad\xffutf8", "_x0041_", "\uFFFEnon-char"},
+	{"", "middle", "", "", ""},
+	{"short"},
+	{"a", "b", "c", "d", "e", "extra"},
+}
+
+func TestWriteXLSX(t *testing.T) {
+	data := writeXLSX(t, Sheet{
+		Name:   "Users",
+		Header: []string{"User ID", "Fraction", "Date", "Number", "Bool"},
+		Rows:   Rows(xlsxRows),
+	})
+	golden(t, "xlsx_basic.txt", []byte(dumpXLSX(t, data)))
+
+	f := openXLSX(t, data)
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"Users"}) {
+		t.Errorf("sheets = %q, want [Users]", got)
+	}
+	// Every written cell, empty or not, header or data, is formatted as Text.
+	for r := 1; r <= 1+len(xlsxRows); r++ {
+		for c := 1; c <= 6; c++ {
+			ref, _ := excelize.CoordinatesToCellName(c, r)
+			id, err := f.GetCellStyle("Users", ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c == 6 && r != 1+len(xlsxRows) {
+				continue // no cell there
+			}
+			if !isText(t, f, id) {
+				t.Errorf("cell %s style %d is not Text (@)", ref, id)
+			}
+			if bold := isBold(t, f, id); bold != (r == 1) {
+				t.Errorf("cell %s bold = %v, want %v", ref, bold, r == 1)
+			}
+		}
+	}
+	for _, col := range []string{"A", "B", "C", "D", "E"} {
+		id, err := f.GetColStyle("Users", col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !isText(t, f, id) {
+			t.Errorf("column %s style %d is not Text (@), so typed values would be reinterpreted", col, id)
+		}
+		w, err := f.GetColWidth("Users", col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w < minWidth || w > maxWidth {
+			t.Errorf("column %s width = %v, want within [%d, %d]", col, w, minWidth, maxWidth)
+		}
+	}
+	panes, err := f.GetPanes("Users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !panes.Freeze || panes.YSplit != 1 || panes.XSplit != 0 {
+		t.Errorf("panes = %+v, want the header row frozen", panes)
+	}
+	// Cells are strings, not numbers, dates or formulas.
+	for _, ref := range []string{"A2", "B2", "C2", "D2", "E2", "A3"} {
+		typ, err := f.GetCellType("Users", ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
+			t.Errorf("cell %s type = %v, want a string", ref, typ)
+		}
+		if formula, _ := f.GetCellFormula("Users", ref); formula != "" {
+			t.Errorf("cell %s has formula %q", ref, formula)
+		}
+	}
+}
+
+func TestWriteXLSXCleansCells(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"plain", "plain"},
+		{"bell\x07", "bell"},
+		{"nul\x00x", "nulx"},
+		{"keep\ttab\nnl\rcr", "keep\ttab\nnl\rcr"},
+		{"bad\xffutf8", "bad\uFFFDutf8"},
+		{"\uFFFEx\uFFFF", "x"},
+		{"\x1b[31mred", "[31mred"},
+	} {
+		if got := CleanXLSX(tc.in); got != tc.want {
+			t.Errorf("CleanXLSX(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestWriteXLSXSheets(t *testing.T) {
+	data := writeXLSX(t,
+		Sheet{Name: "Completed", Header: []string{"A"}, Rows: Rows([][]string{{"1"}})},
+		Sheet{Name: "completed", Header: []string{"B"}},
+		Sheet{Name: "a/b:c*d?e[f]g\\h", Rows: Rows([][]string{{"no header"}})},
+		Sheet{Name: ""},
+	)
+	golden(t, "xlsx_sheets.txt", []byte(dumpXLSX(t, data)))
+	f := openXLSX(t, data)
+	if got, want := f.GetSheetList(), []string{"Completed", "completed (2)", "a-b-c-d-e-f-g-h", "Sheet"}; !slices.Equal(got, want) {
+		t.Errorf("sheets = %q, want %q", got, want)
+	}
+	if panes, _ := f.GetPanes("a-b-c-d-e-f-g-h"); panes.Freeze {
+		t.Errorf("a sheet without a header has frozen panes")
+	}
+}
+
+func TestWriteXLSXNoSheets(t *testing.T) {
+	if err := WriteXLSX(&bytes.Buffer{}); err == nil {
+		t.Errorf("WriteXLSX() = nil error, want an error")
+	}
+}
+
+func TestWriteXLSXManyRows(t *testing.T) {
+	// More rows than the sample used for widths, so both halves of the stream are read.
+	const n = sampleRows*2 + 7
+	rows := func(yield func([]string) bool) {
+		row := make([]string, 2)
+		for i := range n {
+			// The same slice every time, as a database scanner might yield.
+			row[0], row[1] = fmt.Sprintf("%05d", i), "x"
+			if !yield(row) {
+				return
+			}
+		}
+	}
+	data := writeXLSX(t, Sheet{Name: "S", Header: []string{"ID", "X"}, Rows: rows})
+	f := openXLSX(t, data)
+	got, err := f.GetRows("S")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n+1 {
+		t.Fatalf("read %d rows, want %d", len(got), n+1)
+	}
+	for i, row := range got[1:] {
+		if want := fmt.Sprintf("%05d", i); row[0] != want {
+			t.Fatalf("row %d = %q, want %q", i+2, row[0], want)
+		}
+	}
+}
+
+func TestSheetName(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Users and Rosters", "Users and Rosters"},
+		{"", "Sheet"},
+		{"   ", "Sheet"},
+		{"'quoted'", "quoted"},
+		{"Errors [3/4]: a*b?c\\d", "Errors -3-4-- a-b-c-d"},
+		{"history", "history 1"},
+		{"tab\there", "tabhere"},
+		{strings.Repeat("x", 40), strings.Repeat("x", 31)},
+		{strings.Repeat("é", 40), strings.Repeat("é", 31)},
+		// An emoji is two UTF-16 units and must not be split.
+		{strings.Repeat("x", 30) + "😀", strings.Repeat("x", 30)},
+		{strings.Repeat("x", 30) + "'", strings.Repeat("x", 30)},
+		{"bad\xffname", "badname"},
+	} {
+		if got := SheetName(tc.in); got != tc.want {
+			t.Errorf("SheetName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestColumnWidths(t *testing.T) {
+	got := columnWidths(
+		[]string{"ID", "Name", "Long"},
+		[][]string{{"1", "王小明王小明王小明", strings.Repeat("x", 500)}, {"2", "a\nbbbbbbbbbbbbbbbbbbbbb", "", "extra column"}},
+		[]float64{0, 0, 0, 0, 5},
+	)
+	want := []float64{minWidth, 23, maxWidth, 14, 5}
+	if !slices.Equal(got, want) {
+		t.Errorf("columnWidths = %v, want %v", got, want)
+	}
+}
