@@ -1,0 +1,116 @@
+package account
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// The limits of a generated username. SPEC §2 column H allows 3 to 50 characters; a base
+// is cut to 44 so that a suffix of up to six digits still fits.
+const (
+	MinUsernameLen  = 3
+	MaxUsernameLen  = 50
+	maxUsernameBase = 44
+)
+
+// foldSpecial spells the Latin letters that Unicode decomposition leaves whole.
+var foldSpecial = map[rune]string{
+	'ß': "ss", 'æ': "ae", 'ø': "o", 'œ': "oe", 'ł': "l", 'đ': "d", 'þ': "th", 'ð': "d",
+	'ı': "i", 'ħ': "h", 'ŧ': "t", 'ŋ': "ng",
+}
+
+// FoldASCII turns a name into lower-case ASCII letters and digits only, for usernames:
+// accents are removed (José → jose), letters that do not decompose are spelled out
+// (ß → ss, æ → ae, ø → o, œ → oe, ł → l, đ → d, þ → th, ð → d, ı → i), and everything
+// else (spaces, punctuation, letters of non-Latin scripts) is dropped.
+//
+// It uses compatibility decomposition (NFKD) rather than NFD so that ligatures such as
+// "ﬁ" and the full-width letters some East Asian keyboards type also fold to ASCII.
+func FoldASCII(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFKD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		r = unicode.ToLower(r)
+		switch {
+		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+			b.WriteRune(r)
+		default:
+			b.WriteString(foldSpecial[r])
+		}
+	}
+	return b.String()
+}
+
+// UsernameBase returns the username a person would get if it were free: the folded first
+// initial and the folded last name (José Núñez → jnunez), cut to 44 characters, or "user"
+// when the names fold to nothing (for example names in a non-Latin script).
+func UsernameBase(first, last string) string {
+	base := FoldASCII(first)
+	if base != "" {
+		base = base[:1]
+	}
+	base += FoldASCII(last)
+	if len(base) > maxUsernameBase {
+		base = base[:maxUsernameBase]
+	}
+	if base == "" {
+		return "user"
+	}
+	return base
+}
+
+// Usernames hands out unique usernames during one import. It remembers, for each base,
+// the next suffix to try, so the 500th J. Smith costs one candidate, not 500. It is not
+// safe for concurrent use.
+type Usernames struct {
+	taken func(string) bool
+	next  map[string]int      // base → next suffix to try (0 and 1 mean the bare base)
+	used  map[string]struct{} // lower case: handed out or reserved
+}
+
+// NewUsernames returns a Usernames that also skips every candidate for which taken
+// (called with the lower-case candidate) reports true: the caller answers from the
+// database and from the usernames typed in the same file. taken may be nil.
+func NewUsernames(taken func(string) bool) *Usernames {
+	return &Usernames{
+		taken: taken,
+		next:  make(map[string]int),
+		used:  make(map[string]struct{}),
+	}
+}
+
+// Next returns a new username for a person: UsernameBase(first, last), else that base
+// followed by 2, 3, …, skipping candidates shorter than three characters, candidates
+// already handed out or reserved, and candidates the taken function reports.
+func (u *Usernames) Next(first, last string) string {
+	base := UsernameBase(first, last)
+	for n := max(u.next[base], 1); ; n++ {
+		cand := base
+		if n > 1 {
+			cand = base + strconv.Itoa(n)
+		}
+		if len(cand) < MinUsernameLen {
+			continue
+		}
+		if _, dup := u.used[cand]; dup {
+			continue
+		}
+		if u.taken != nil && u.taken(cand) {
+			continue
+		}
+		u.used[cand] = struct{}{}
+		u.next[base] = n + 1
+		return cand
+	}
+}
+
+// Reserve marks a username, in any case, as used, so Next never returns it. The engine
+// reserves usernames that rows of the file type in, before it generates the others.
+func (u *Usernames) Reserve(name string) {
+	u.used[strings.ToLower(name)] = struct{}{}
+}
