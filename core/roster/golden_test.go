@@ -66,6 +66,7 @@ func fixtures(tb testing.TB) map[string][]byte {
 			nil,
 			{"", num(4567), "Teacher", "Tom", "Ray", "", "tom@example.org", "", "", "C1", "", "", "08/25/2026", "2027-06-10", "", ""},
 			{"", num(12345678901234), "Student", "Bo", "Day", "K"},
+			{"", padded(42), "Student", "Cy", "Ng", "PK"},
 		}, "Instructions"),
 		"teacher_error_file.xlsx": xlsxOf(tb, [][]any{
 			{"Student GUID", "Student ID", "First Name", "Last Name", "Class ID", "Error"},

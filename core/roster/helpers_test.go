@@ -72,8 +72,9 @@ func win1252(tb testing.TB, s string) []byte {
 // date marks a time to be written as an Excel date cell; num an int written as a
 // number; a plain string is written as text.
 type (
-	date time.Time
-	num  int
+	date   time.Time
+	num    int
+	padded int // a number shown with the format 000000
 )
 
 // xlsxOf builds a workbook whose first sheet holds rows (nil rows stay empty); extra
@@ -87,6 +88,11 @@ func xlsxOf(tb testing.TB, rows [][]any, extra ...string) []byte {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	padCode := "000000"
+	pad, err := f.NewStyle(&excelize.Style{CustomNumFmt: &padCode})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	for i, row := range rows {
 		for j, v := range row {
 			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
@@ -95,6 +101,10 @@ func xlsxOf(tb testing.TB, rows [][]any, extra ...string) []byte {
 				err = f.SetCellStr(sheet, cell, v)
 			case num:
 				err = f.SetCellInt(sheet, cell, int64(v))
+			case padded:
+				if err = f.SetCellInt(sheet, cell, int64(v)); err == nil {
+					err = f.SetCellStyle(sheet, cell, cell, pad)
+				}
 			case float64:
 				err = f.SetCellFloat(sheet, cell, v, -1, 64)
 			case date:

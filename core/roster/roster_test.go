@@ -143,6 +143,8 @@ func xlsxCases(tb testing.TB) []readCase {
 		{name: "OKXLSXLeadingZerosText", file: "r.xlsx", data: xlsxOf(tb, [][]any{header, {"000123", "Student", "Ann", "Lee"}}), rows: []want{u(2, "000123", "Ann", "Lee")}},
 		{name: "OKXLSXNumbers", file: "r.xlsx", data: xlsxOf(tb, [][]any{header, {num(123), "Student", "Ann", "Lee"}, {num(12345678901234), "Student", "Bo", "Ray"}, {1234.5, "Student", "Cy", "Day"}}),
 			rows: []want{u(2, "123", "Ann", "Lee"), u(3, "12345678901234", "Bo", "Ray"), u(4, "1234.5", "Cy", "Day")}},
+		{name: "OKXLSXNumbersZeroPadFormat", file: "r.xlsx", data: xlsxOf(tb, [][]any{append(header, "Class ID"), {padded(123), "Student", "Ann", "Lee", num(7)}, {num(45), "Student", "Bo", "Ray", padded(1234567)}}),
+			rows: []want{{2, map[core.Column]string{core.ColUserID: "000123", core.ColClassID: "7"}}, {3, map[core.Column]string{core.ColUserID: "45", core.ColClassID: "1234567"}}}},
 		{name: "OKXLSXDates", file: "r.xlsx", data: xlsxOf(tb, [][]any{
 			append(header, "Class ID", "Class Start Date", "Class End Date", "Master Code"),
 			{"S1", "Student", "Ann", "Lee", "C1", date(start), num(46548), num(46258)},

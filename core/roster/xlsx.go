@@ -43,7 +43,7 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64) error {
 	defer f.Close() // removes the temporary files excelize spooled large parts to
 
 	sanitizeParts(f)
-	rows, err := firstSheet(f, &rd.date04)
+	rows, shown, err := firstSheet(f, &rd.date04)
 	if err != nil {
 		if errors.Is(err, errNoSheet) {
 			return core.NewFileError(core.FileEmpty, "", err)
@@ -51,15 +51,23 @@ func (rd *reader) readXLSX(r io.ReaderAt, size int64) error {
 		return core.NewFileError(core.FileUnreadable, "the first worksheet is damaged", fmt.Errorf("read xlsx: %w", err))
 	}
 	defer rows.Close()
+	if shown != nil {
+		defer shown.Close()
+	}
 
-	opts := excelize.Options{RawCellValue: true}
+	raw, formatted := excelize.Options{RawCellValue: true}, excelize.Options{}
 	for line := 1; ; line++ {
-		cells, ok, err := nextRow(rows, opts)
+		cells, ok, err := nextRow(rows, raw)
 		if err != nil {
 			return core.NewFileError(core.FileUnreadable, fmt.Sprintf("row %d of the first worksheet is damaged", line), fmt.Errorf("read xlsx: %w", err))
 		}
 		if !ok {
 			return nil
+		}
+		if shown != nil {
+			if text, ok, err := nextRow(shown, formatted); ok && err == nil {
+				keepZeros(cells, text)
+			}
 		}
 		if err := rd.row(line, cells); err != nil {
 			return err
@@ -139,16 +147,67 @@ func openWorkbook(r io.ReaderAt, size int64) (f *excelize.File, err error) {
 	})
 }
 
-func firstSheet(f *excelize.File, date1904 *bool) (rows *excelize.Rows, err error) {
+// firstSheet returns the rows of the first worksheet read raw and, when the workbook has
+// a zero-padding number format, the same rows again as Excel shows them (see keepZeros).
+func firstSheet(f *excelize.File, date1904 *bool) (rows, shown *excelize.Rows, err error) {
 	defer recoverTo(&err)
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		*date1904 = *props.Date1904
 	}
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, errNoSheet
+		return nil, nil, errNoSheet
 	}
-	return f.Rows(sheets[0])
+	if rows, err = f.Rows(sheets[0]); err != nil {
+		return nil, nil, err
+	}
+	if hasZeroPadFormat(f) {
+		if shown, err = f.Rows(sheets[0]); err != nil {
+			shown = nil // the raw values still import; only padding is lost
+		}
+	}
+	return rows, shown, nil
+}
+
+// hasZeroPadFormat reports whether the workbook defines a number format such as
+// "000000", which offices use to show IDs stored as numbers with their leading zeros.
+// Only then is the sheet read a second time, formatted: most workbooks pay nothing.
+func hasZeroPadFormat(f *excelize.File) bool {
+	if f.Styles == nil || f.Styles.NumFmts == nil {
+		return false
+	}
+	for _, nf := range f.Styles.NumFmts.NumFmt {
+		if nf != nil && isZeroPad(nf.FormatCode) {
+			return true
+		}
+	}
+	return false
+}
+
+func isZeroPad(code string) bool {
+	code, _, _ = strings.Cut(code, ";")
+	return len(code) >= 2 && strings.Trim(code, "0") == ""
+}
+
+// keepZeros puts back the leading zeros that a zero-padding format shows for an ID
+// stored as a number (123 shown as 000123), and changes nothing else: numbers are
+// otherwise kept raw so that Excel's display rounding never alters an ID.
+func keepZeros(raw, shown []string) {
+	for i := range min(len(raw), len(shown)) {
+		r, s := raw[i], shown[i]
+		if len(s) > len(r) && r != "" && isDigits(r) && isDigits(s) && strings.TrimLeft(s, "0") == strings.TrimLeft(r, "0") {
+			raw[i] = s
+		}
+	}
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func nextRow(rows *excelize.Rows, opts excelize.Options) (cells []string, ok bool, err error) {
