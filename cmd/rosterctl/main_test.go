@@ -253,3 +253,40 @@ func TestJSONKeys(t *testing.T) {
 		t.Errorf("empty history --json = %q, %v; want []", b.String(), err)
 	}
 }
+
+// TestRunWithDatabase drives run in-process against a real database, for the exit
+// statuses that need the engine.
+func TestRunWithDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	fixture := filepath.Join("..", "..", "testdata", "e2e", "dryrun.csv")
+	steps := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"Init", []string{"init", "--org", "Test District"}, 0, "Test District", ""},
+		{"AddSchool", []string{"school", "add", "Oak School"}, 0, "Oak School", ""},
+		{"AddSchoolAgain", []string{"school", "add", "oak school"}, 2, "", "rosterctl: "},
+		{"UnknownSchool", []string{"import", "--school", "Elm School", fixture}, 2, "", `no school named "Elm School"`},
+		{"UnknownTeacher", []string{"import", "--school", "Oak School", "--teacher", "nobody", fixture}, 2, "", `"nobody"`},
+		{"UnknownUpload", []string{"download", "--upload", "99", "--file", "error", "-o", filepath.Join(t.TempDir(), "e.csv")}, 2, "", "rosterctl: "},
+		// MATH3 does not exist here, so its row needs a teacher: one row fails.
+		{"DryRun", []string{"import", "--dry-run", "--school", "Oak School", fixture}, 3, "Dry run", ""},
+		{"EmptyHistory", []string{"history", "--json"}, 0, "[]", ""},
+		{"Import", []string{"import", "--school", "Oak School", "--as", "Tester", fixture}, 3, "Completed with Errors", ""},
+		{"Resume", []string{"resume"}, 0, "No upload was waiting.", ""},
+		{"LoginUnknown", []string{"login", "nobody"}, 6, "", "rosterctl: "},
+		{"ResetUnknown", []string{"password", "reset", "nobody"}, 2, "", "rosterctl: "},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			code, stdout, stderr := runInProcess(t, "wrong\n", append(s.args, "--db", db)...)
+			if code != s.code || !strings.Contains(stdout, s.stdout) || !strings.Contains(stderr, s.stderr) {
+				t.Errorf("run(%q) = %d\nstdout: %s\nstderr: %s\nwant %d, stdout containing %q, stderr containing %q",
+					s.args, code, stdout, stderr, s.code, s.stdout, s.stderr)
+			}
+		})
+	}
+}
