@@ -156,6 +156,9 @@ func writeSheet(f *excelize.File, name string, s Sheet, st styles) error {
 	}
 
 	r := 1
+	// SetRow takes []any; pointers into one reused []Cell box without allocating, where
+	// Cell values would cost an allocation per cell.
+	var cellBuf []excelize.Cell
 	var buf []any
 	put := func(cells []string, style int) error {
 		if r > excelize.TotalRows {
@@ -164,15 +167,21 @@ func writeSheet(f *excelize.File, name string, s Sheet, st styles) error {
 		if len(cells) > excelize.MaxColumns {
 			return fmt.Errorf("row %d has %d cells, more than Excel's %d columns", r, len(cells), excelize.MaxColumns)
 		}
-		buf = buf[:0]
-		for _, c := range cells {
-			cell := excelize.Cell{StyleID: style}
+		if len(cells) > len(cellBuf) {
+			cellBuf = make([]excelize.Cell, len(cells))
+			buf = make([]any, len(cells))
+			for i := range cellBuf {
+				buf[i] = &cellBuf[i]
+			}
+		}
+		for i, c := range cells {
+			cellBuf[i] = excelize.Cell{StyleID: style}
 			if c != "" {
 				// A nil value leaves an empty cell that still carries the Text style.
-				cell.Value = CleanXLSX(c)
+				cellBuf[i].Value = CleanXLSX(c)
 			}
-			buf = append(buf, cell)
 		}
+		buf := buf[:len(cells)]
 		err := sw.SetRow("A"+strconv.Itoa(r), buf)
 		r++
 		return err
