@@ -427,6 +427,10 @@ func TestEndToEnd(t *testing.T) {
 		e.must(0, "", "download", "--upload", id, "--file", "completed", "-o", e.path("completed.csv"))
 		e.must(0, "", "download", "--file", "completed", "-o", e.path("completed.xlsx"), "--upload", id)
 		completed = readTable(t, e.path("completed.csv"))
+		// SPEC §4: CSV downloads are UTF-8 with a BOM and CRLF line ends, for Excel.
+		if raw, _ := os.ReadFile(e.path("completed.csv")); !bytes.HasPrefix(raw, []byte("\ufeff")) || !bytes.Contains(raw, []byte("\r\n")) {
+			t.Errorf("completed.csv starts %q, want a UTF-8 BOM and CRLF line ends", raw[:min(len(raw), 40)])
+		}
 		if x := readTable(t, e.path("completed.xlsx")); !reflect.DeepEqual(x, completed) {
 			t.Errorf("Completed File as .xlsx =\n%q\nwant the same cells as the .csv:\n%q", x, completed)
 		}
@@ -488,6 +492,8 @@ func TestEndToEnd(t *testing.T) {
 			{"S200", "Ava", "SCI3", guidOf("S200"), ""}, // the user was created by her other rows
 			{"S203", "Emma", "emma@@bad", "", classGUID("MATH3")},
 			{"S204", "Olivia", "Last Name", "", classGUID("READ3")},
+			// Two different people given one User ID (SPEC §3.3): the reason must name the
+			// User ID they share, not only say the rows disagree.
 			{"S205", "Mia", "S205", "", classGUID("MATH3")},
 			{"S205", "Lucas", "S205", "", classGUID("READ3")},
 			{"S206", "Ella", "SCI3", "", ""},

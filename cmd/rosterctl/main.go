@@ -154,7 +154,7 @@ func (c *cli) fail(err error) int {
 		return exitUsage
 	}
 	if errors.Is(err, context.Canceled) {
-		fmt.Fprintln(c.stderr, "rosterctl: interrupted. An unfinished upload stays queued; run \"rosterctl resume\" to finish it.")
+		fmt.Fprintln(c.stderr, "rosterctl: interrupted. An unfinished upload is run again from the start by \"rosterctl resume\".")
 		return exitInterrupted
 	}
 	fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(core.ErrorMessage(err)))
