@@ -10,7 +10,8 @@ import (
 )
 
 // bom makes Excel read the file as UTF-8; without it Excel on Windows assumes the ANSI code
-// page and garbles every accented name.
+// page and garbles every accented name. It also keeps a file whose first header is "ID"
+// from being mistaken by Excel for a SYLK file.
 const bom = "\uFEFF"
 
 // Neutralize returns s as it must be written to a CSV cell so that a spreadsheet shows it as

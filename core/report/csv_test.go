@@ -108,6 +108,9 @@ var neutralizeTests = []struct {
 func TestNeutralize(t *testing.T) {
 	for _, tc := range neutralizeTests {
 		t.Run(tc.name, func(t *testing.T) {
+			if got, want := Neutralize(tc.cell) != tc.cell, strings.HasPrefix(tc.want, `"'`); got != want {
+				t.Errorf("Neutralize(%q) = %q, want neutralised %v", tc.cell, Neutralize(tc.cell), want)
+			}
 			got := string(writeCSV(t, ',', nil, []string{tc.cell, "z"}))
 			want := bom + tc.want + ",z\r\n"
 			if got != want {

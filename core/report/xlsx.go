@@ -114,116 +114,130 @@ func newStyles(f *excelize.File) (styles, error) {
 	return st, nil
 }
 
+// sheetWriter streams one sheet's rows.
+type sheetWriter struct {
+	sw          *excelize.StreamWriter
+	s           Sheet
+	text, bold  int
+	r           int // the next row number
+	data        int // data rows written, for Sheet.bold
+	cells       []excelize.Cell
+	values      []any
+	sample      [][]string
+	initialized bool
+}
+
 func writeSheet(f *excelize.File, name string, s Sheet, st styles) error {
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return err
 	}
-	rows := s.Rows
-	if rows == nil {
-		rows = func(func([]string) bool) {}
-	}
-	next, stop := iter.Pull(rows)
-	defer stop()
-
-	// Column styles and widths must precede the first row, so hold back a few rows to
-	// size the columns from real values rather than from the header alone.
-	var sample [][]string
-	for len(sample) < sampleRows {
-		row, ok := next()
-		if !ok {
-			break
-		}
-		sample = append(sample, slices.Clone(row))
-	}
-	widths := columnWidths(s.Header, sample, s.Widths)
-	text, bold := st.text, st.bold
+	w := &sheetWriter{sw: sw, s: s, text: st.text, bold: st.bold, r: 1}
 	if s.Wrap {
-		text, bold = st.wrap, st.boldWrap
+		w.text, w.bold = st.wrap, st.boldWrap
 	}
-	if n := len(widths); n > 0 {
-		if n > excelize.MaxColumns {
-			return fmt.Errorf("%d columns, more than Excel's %d", n, excelize.MaxColumns)
-		}
-		if err := sw.SetColStyle(1, n, text); err != nil {
-			return err
-		}
-		for i, wd := range widths {
-			if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+	if s.Rows != nil {
+		for row := range s.Rows {
+			if err := w.row(row); err != nil {
 				return err
 			}
 		}
 	}
-
-	r := 1
-	// SetRow takes []any; pointers into one reused []Cell box without allocating, where
-	// Cell values would cost an allocation per cell.
-	var cellBuf []excelize.Cell
-	var buf []any
-	put := func(cells []string, style int) error {
-		if r > excelize.TotalRows {
-			return fmt.Errorf("more than Excel's %d rows", excelize.TotalRows)
-		}
-		if len(cells) > excelize.MaxColumns {
-			return fmt.Errorf("row %d has %d cells, more than Excel's %d columns", r, len(cells), excelize.MaxColumns)
-		}
-		if len(cells) > len(cellBuf) {
-			cellBuf = make([]excelize.Cell, len(cells))
-			buf = make([]any, len(cells))
-			for i := range cellBuf {
-				buf[i] = &cellBuf[i]
-			}
-		}
-		for i, c := range cells {
-			cellBuf[i] = excelize.Cell{StyleID: style}
-			if c != "" {
-				// A nil value leaves an empty cell that still carries the Text style.
-				cellBuf[i].Value = CleanXLSX(c)
-			}
-		}
-		buf := buf[:len(cells)]
-		err := sw.SetRow("A"+strconv.Itoa(r), buf)
-		r++
+	if err := w.start(); err != nil {
 		return err
 	}
+	return sw.Flush()
+}
 
-	if len(s.Header) > 0 {
-		if err := sw.SetPanes(&excelize.Panes{
+// row writes one data row. Column styles and widths must precede the first row, so the
+// first rows are held back (copied: the caller may reuse its slice) until there are enough
+// to size the columns from real values rather than from the header alone.
+func (w *sheetWriter) row(cells []string) error {
+	if !w.initialized {
+		w.sample = append(w.sample, slices.Clone(cells))
+		if len(w.sample) < sampleRows {
+			return nil
+		}
+		return w.start()
+	}
+	return w.put(cells, w.data)
+}
+
+// start sets up the columns, then writes the header and the held-back rows. It does
+// nothing the second time.
+func (w *sheetWriter) start() error {
+	if w.initialized {
+		return nil
+	}
+	w.initialized = true
+	widths := columnWidths(w.s.Header, w.sample, w.s.Widths)
+	if n := len(widths); n > 0 {
+		if n > excelize.MaxColumns {
+			return fmt.Errorf("%d columns, more than Excel's %d", n, excelize.MaxColumns)
+		}
+		if err := w.sw.SetColStyle(1, n, w.text); err != nil {
+			return err
+		}
+		for i, wd := range widths {
+			if err := w.sw.SetColWidth(i+1, i+1, wd); err != nil {
+				return err
+			}
+		}
+	}
+	if len(w.s.Header) > 0 {
+		if err := w.sw.SetPanes(&excelize.Panes{
 			Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
 			Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
 		}); err != nil {
 			return err
 		}
-		if err := put(s.Header, bold); err != nil {
+		if err := w.put(w.s.Header, -1); err != nil {
 			return err
 		}
 	}
-	i := 0
-	emit := func(row []string) error {
-		style := text
-		if s.bold[i] {
-			style = bold
-		}
-		i++
-		return put(row, style)
-	}
-	for _, row := range sample {
-		if err := emit(row); err != nil {
+	for _, row := range w.sample {
+		if err := w.put(row, w.data); err != nil {
 			return err
 		}
 	}
-	if len(sample) == sampleRows {
-		for {
-			row, ok := next()
-			if !ok {
-				break
-			}
-			if err := emit(row); err != nil {
-				return err
-			}
+	w.sample = nil
+	return nil
+}
+
+// put writes cells as the next row: the header when data is -1, else data row number data.
+func (w *sheetWriter) put(cells []string, data int) error {
+	if w.r > excelize.TotalRows {
+		return fmt.Errorf("more than Excel's %d rows", excelize.TotalRows)
+	}
+	if len(cells) > excelize.MaxColumns {
+		return fmt.Errorf("row %d has %d cells, more than Excel's %d columns", w.r, len(cells), excelize.MaxColumns)
+	}
+	style := w.text
+	if data < 0 || w.s.bold[data] {
+		style = w.bold
+	}
+	if data >= 0 {
+		w.data++
+	}
+	// SetRow takes []any; pointers into one reused []Cell box without allocating, where
+	// Cell values would cost an allocation per cell.
+	if len(cells) > len(w.cells) {
+		w.cells = make([]excelize.Cell, len(cells))
+		w.values = make([]any, len(cells))
+		for i := range w.cells {
+			w.values[i] = &w.cells[i]
 		}
 	}
-	return sw.Flush()
+	for i, c := range cells {
+		w.cells[i] = excelize.Cell{StyleID: style}
+		if c != "" {
+			// A nil value leaves an empty cell that still carries the Text style.
+			w.cells[i].Value = CleanXLSX(c)
+		}
+	}
+	err := w.sw.SetRow("A"+strconv.Itoa(w.r), w.values[:len(cells)])
+	w.r++
+	return err
 }
 
 // columnWidths returns one width per column of the table: the caller's where given, else

@@ -1,8 +1,11 @@
 package report
 
 import (
+	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -139,6 +142,19 @@ func TestWriteXLSXNoSheets(t *testing.T) {
 	}
 }
 
+func TestWriteXLSXTooWide(t *testing.T) {
+	wide := make([]string, excelize.MaxColumns+1)
+	for _, s := range []Sheet{
+		{Name: "Header", Header: wide},
+		{Name: "Row", Rows: Rows(append(make([][]string, sampleRows), wide))},
+	} {
+		err := WriteXLSX(&bytes.Buffer{}, s)
+		if err == nil || !strings.Contains(err.Error(), "16384") {
+			t.Errorf("WriteXLSX(%s with %d columns) = %v, want an error naming Excel's limit", s.Name, len(wide), err)
+		}
+	}
+}
+
 func TestWriteXLSXManyRows(t *testing.T) {
 	// More rows than the sample used for widths, so both halves of the stream are read.
 	const n = sampleRows*2 + 7
@@ -200,4 +216,37 @@ func TestColumnWidths(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("columnWidths = %v, want %v", got, want)
 	}
+}
+
+// TestWriteXLSXWellFormed parses every part of a workbook full of awkward cells as XML:
+// Excel calls a workbook with one ill-formed part damaged and offers to repair it.
+func TestWriteXLSXWellFormed(t *testing.T) {
+	nasty := append(slices.Clone(xlsxRows), []string{"\x01\x02\x03\x0b\x0c\x1f", "<b>&amp;</b>", "]]>", "\"'", "\xed\xa0\x80surrogate"})
+	data := writeXLSX(t, Sheet{Name: "Users\x00<&>", Header: []string{"<A>", "&B", "C\x01"}, Rows: Rows(nasty)})
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, zf := range zr.File {
+		if !strings.HasSuffix(zf.Name, ".xml") && !strings.HasSuffix(zf.Name, ".rels") {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := xml.NewDecoder(rc)
+		for {
+			_, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Errorf("%s: %v", zf.Name, err)
+				break
+			}
+		}
+		rc.Close()
+	}
+	golden(t, "xlsx_nasty.txt", []byte(dumpXLSX(t, data)))
 }
