@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -163,7 +164,8 @@ func xlsxCases(tb testing.TB) []readCase {
 			rows: []want{u(2, "S1", "Ann\uFFFD", "Lee"), u(3, "S2", "Bo", "Ray")}},
 
 		{name: "ErrXLSXTypeCSVNamedXLSX", file: "r.xlsx", data: lines("User ID,Role,First Name,Last Name", "S1,Student,Ann,Lee"), code: core.FileType},
-		{name: "ErrXLSXOldXLS", file: "r.xlsx", data: append(append([]byte{}, magicOLE...), make([]byte, 600)...), code: core.FileUnreadable},
+		{name: "ErrXLSXOldXLS", file: "r.xlsx", data: append(append([]byte{}, magicOLE...), make([]byte, 600)...), code: core.FileType},
+		{name: "ErrXLSXEncryptedNameAcrossReads", file: "r.xlsx", data: slices.Concat(magicOLE, make([]byte, 64<<10-8-7), utf16le("EncryptedPackage")), code: core.FileEncrypted},
 		{name: "ErrXLSXEncrypted", file: "r.xlsx", data: encryptedXLSX(tb), code: core.FileEncrypted},
 		{name: "ErrXLSXEmpty", file: "r.xlsx", data: nil, code: core.FileEmpty},
 		{name: "ErrXLSXEmptySheet", file: "r.xlsx", data: xlsxOf(tb, nil), code: core.FileEmpty},

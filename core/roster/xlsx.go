@@ -11,7 +11,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/richardlehane/mscfb"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/rosterdesk/rosterdesk/core"
@@ -115,24 +114,55 @@ func byteSize(n int64) string {
 }
 
 // oleError explains an OLE compound file named .xlsx: Excel stores a password-protected
-// workbook that way (an EncryptedPackage stream), and an old .xls looks the same from
-// outside.
-func oleError(r io.ReaderAt, size int64) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = core.NewFileError(core.FileUnreadable, "the workbook is damaged", fmt.Errorf("read ole: panic: %v", p))
-		}
-	}()
-	doc, err := mscfb.New(io.NewSectionReader(r, 0, size))
+// workbook that way, with streams named EncryptionInfo and EncryptedPackage, and an old
+// .xls looks the same from outside. The stream names are looked for in the raw bytes
+// (directory entries hold them in UTF-16LE) rather than by parsing the container: a
+// parser trusts the sector counts in the header, and a hostile header can make it
+// allocate gigabytes (found by FuzzReadXLSX with github.com/richardlehane/mscfb).
+func oleError(r io.ReaderAt, size int64) error {
+	found, err := containsAny(io.NewSectionReader(r, 0, size), utf16le("EncryptionInfo"), utf16le("EncryptedPackage"))
 	if err != nil {
-		return core.NewFileError(core.FileUnreadable, "the workbook is damaged", fmt.Errorf("read ole: %w", err))
+		return core.NewFileError(core.FileUnreadable, "it could not be read to the end", fmt.Errorf("read ole: %w", err))
 	}
-	for e, err := doc.Next(); err == nil; e, err = doc.Next() {
-		if e.Name == "EncryptedPackage" || e.Name == "EncryptionInfo" {
-			return core.NewFileError(core.FileEncrypted, "", nil)
-		}
+	if found {
+		return core.NewFileError(core.FileEncrypted, "", nil)
 	}
 	return core.NewFileError(core.FileType, "", errors.New("read xlsx: an old-style .xls workbook"))
+}
+
+func utf16le(s string) []byte {
+	b := make([]byte, 0, 2*len(s))
+	for i := 0; i < len(s); i++ {
+		b = append(b, s[i], 0)
+	}
+	return b
+}
+
+// containsAny reports whether r holds any of the patterns, reading it in constant memory.
+func containsAny(r io.Reader, patterns ...[]byte) (bool, error) {
+	keep := 0
+	for _, p := range patterns {
+		keep = max(keep, len(p)-1)
+	}
+	buf := make([]byte, 64<<10)
+	have := 0
+	for {
+		n, err := io.ReadFull(r, buf[have:])
+		have += n
+		for _, p := range patterns {
+			if bytes.Contains(buf[:have], p) {
+				return true, nil
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		// Keep the tail so a name split across two reads is still seen.
+		have = copy(buf, buf[have-keep:have])
+	}
 }
 
 // The excelize calls below turn a panic into an error: excelize parses hostile XML and
