@@ -184,7 +184,8 @@ func HashPermanentAll(ctx context.Context, in []string, workers int) ([]string, 
 
 // HashPermanentAllProgress is HashPermanentAll that also calls progress, when not nil,
 // with the number of passwords hashed so far after each one; hashing 100,000 typed
-// passwords takes half an hour on two cores, so the window needs something to show.
+// passwords takes about twenty minutes on two cores, so the window needs something to
+// show.
 // Calls to progress come from the worker goroutines one at a time, with growing counts;
 // hashing waits while progress runs, so it should only record the count.
 //
