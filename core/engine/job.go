@@ -1,0 +1,631 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/account"
+	"github.com/rosterdesk/rosterdesk/core/roster"
+	"github.com/rosterdesk/rosterdesk/core/sqlite"
+)
+
+// job is one run of an upload (or a dry run).
+type job struct {
+	s        *Service
+	id       int64 // 0 for a dry run
+	name     string
+	data     []byte
+	schoolID int64
+	actor    Actor
+	dry      bool
+	progress func(core.Progress)
+
+	now      time.Time
+	lastBeat time.Time
+	inTx     bool
+}
+
+// report passes progress on, and outside the import transaction records it in the
+// database at most once a second, which also tells other processes the job is alive.
+func (j *job) report(ctx context.Context, phase core.Phase, done, total int) error {
+	if j.progress != nil {
+		j.progress(core.Progress{Upload: j.id, Phase: phase, Done: done, Total: total})
+	}
+	if j.dry || j.id == 0 || j.inTx {
+		return nil
+	}
+	if t := time.Now(); t.Sub(j.lastBeat) >= time.Second || done == total {
+		j.lastBeat = t
+		return j.s.db.Heartbeat(ctx, j.id, j.s.owner, done, total, j.s.now())
+	}
+	return nil
+}
+
+// run reads, checks and applies the upload. Each row is all or nothing, and rows that
+// pass every check are applied even when others fail. Checks and writes happen in one
+// write transaction (sqlite.ImportTx) together with the upload's outcome, so a crash or
+// a cancel leaves no half-applied row and the upload can run again from the start.
+// Typed passwords are hashed on every core before that transaction opens, so it stays
+// short.
+func (j *job) run(ctx context.Context) (Result, error) {
+	j.now = j.s.now()
+	mode := j.actor.Mode()
+	p := &plan{mode: mode}
+
+	// Read.
+	var rows []*core.Row
+	if err := j.report(ctx, core.PhaseReading, 0, 0); err != nil {
+		return Result{}, err
+	}
+	info, err := roster.Read(ctx, j.name, bytes.NewReader(j.data), int64(len(j.data)), mode, func(r *core.Row) error {
+		rows = append(rows, r)
+		if len(rows)%2000 == 0 {
+			return j.report(ctx, core.PhaseReading, len(rows), 0)
+		}
+		return nil
+	})
+	if err != nil {
+		var ce *core.Error
+		if errors.As(err, &ce) && ce.Code != "" {
+			return j.fail(ctx, ce.Message, core.Counts{})
+		}
+		return Result{}, err
+	}
+	p.warnings = append(p.warnings, info.Warnings...)
+
+	// Checks that need no database.
+	if err := j.report(ctx, core.PhaseChecking, 0, len(rows)); err != nil {
+		return Result{}, err
+	}
+	p.group(rows)
+
+	// Hash typed passwords now, on every core, outside the write transaction.
+	var pws []string
+	var pwUsers []*userPlan
+	for _, u := range p.users {
+		if pw := u.val[core.ColPassword]; pw != "" && len(u.issues) == 0 {
+			pws = append(pws, pw)
+			pwUsers = append(pwUsers, u)
+		}
+	}
+	if len(pws) > 0 && !j.dry {
+		hashes, err := account.HashPermanentAllProgress(ctx, pws, 0, func(done int) {
+			if done%50 == 0 || done == len(pws) {
+				_ = j.report(ctx, core.PhaseHashing, done, len(pws))
+			}
+		})
+		if err != nil {
+			return Result{}, err
+		}
+		for i, u := range pwUsers {
+			u.pwKind, u.pwHash = core.PasswordPermanent, hashes[i]
+		}
+	}
+	if err := j.report(ctx, core.PhaseApplying, 0, len(rows)); err != nil {
+		return Result{}, err
+	}
+
+	tx, err := j.s.db.BeginImport(ctx, j.now)
+	if err != nil {
+		return Result{}, err
+	}
+	j.inTx = true
+	defer tx.Rollback()
+
+	a := &applier{j: j, p: p, tx: tx, mode: mode}
+	if err := a.checkUsers(); err != nil {
+		return Result{}, err
+	}
+	if err := a.checkClasses(); err != nil {
+		return Result{}, err
+	}
+	a.propagate()
+	counts, err := a.apply()
+	if err != nil {
+		return Result{}, err
+	}
+	counts.Rows = len(rows)
+	counts.Warnings = len(p.warnings)
+	_ = j.report(ctx, core.PhaseApplying, len(rows), len(rows))
+
+	status := core.StatusCompleted
+	msg := ""
+	switch {
+	case counts.Applied == 0:
+		status = core.StatusFailed
+		msg = core.Issue{Code: core.FileNoRowApplied}.Text()
+	case counts.Failed > 0:
+		status = core.StatusCompletedWithError
+	}
+	res := Result{Upload: j.id, Status: status, Counts: counts, Message: msg, Notes: a.notes()}
+	if j.dry {
+		return res, nil
+	}
+	files, err := a.files(info)
+	if err != nil {
+		return Result{}, err
+	}
+	delim := ","
+	if info.Delimiter != 0 {
+		delim = string(info.Delimiter)
+	}
+	if err := tx.Finish(j.id, j.s.owner, sqlite.Finish{Status: status, Counts: counts, Message: msg, Notes: res.Notes, Delimiter: delim, Files: files}, j.s.now()); err != nil {
+		return Result{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Result{}, err
+	}
+	_ = j.report(ctx, core.PhaseDone, len(rows), len(rows))
+	return res, nil
+}
+
+// fail ends an upload whose file could not be used: nothing changes.
+func (j *job) fail(ctx context.Context, msg string, c core.Counts) (Result, error) {
+	res := Result{Upload: j.id, Status: core.StatusFailed, Counts: c, Message: msg}
+	if j.dry {
+		return res, nil
+	}
+	err := j.s.db.FinishUpload(ctx, j.id, j.s.owner, sqlite.Finish{Status: core.StatusFailed, Counts: c, Message: msg}, j.s.now())
+	return res, err
+}
+
+// applier runs the database checks and the writes of one import inside its transaction.
+type applier struct {
+	j    *job
+	p    *plan
+	tx   *sqlite.ImportTx
+	mode core.Mode
+
+	usernames *account.Usernames
+}
+
+// checkUsers looks the file's users up and checks what needs the database: unknown
+// GUIDs, role changes, school membership (teachers), and identifiers taken by others.
+func (a *applier) checkUsers() error {
+	var guids []string
+	for _, u := range a.p.users {
+		if u.guid != "" {
+			guids = append(guids, u.guid)
+		}
+	}
+	byGUID, err := a.tx.Users("guid", guids)
+	if err != nil {
+		return err
+	}
+	var existingIDs []int64
+	for _, u := range a.p.users {
+		if u.guid != "" {
+			e, ok := byGUID[u.guid]
+			if !ok {
+				u.issues = append(u.issues, core.Issue{Code: core.UserGUIDUnknown, Value: u.guid})
+				continue
+			}
+			u.existing = &e
+			existingIDs = append(existingIDs, e.ID)
+		}
+	}
+	inSchool := map[int64]bool{}
+	if a.mode == core.ModeTeacher {
+		if inSchool, err = a.tx.InSchool(a.j.schoolID, existingIDs); err != nil {
+			return err
+		}
+	}
+	for _, u := range a.p.users {
+		a.checkUser(u, inSchool)
+	}
+	return a.checkTaken()
+}
+
+func (a *applier) checkUser(u *userPlan, inSchool map[int64]bool) {
+	v := &u.val
+	if e := u.existing; e != nil {
+		role := core.Role(e.Role)
+		if u.role != "" && u.role != role && v[core.ColRole] != "" {
+			u.issues = append(u.issues, core.Issue{Code: core.RoleChange, Value: string(u.role), Other: e.Role})
+		}
+		u.role = role
+		if a.mode == core.ModeTeacher {
+			if role == core.RoleTeacher {
+				u.issues = append(u.issues, core.Issue{Code: core.RoleTeacherMode})
+			} else if !inSchool[e.ID] {
+				u.issues = append(u.issues, core.Issue{Code: core.UserNotInSchool})
+			}
+		}
+		if pw := v[core.ColPassword]; pw != "" && v[core.ColUsername] == "" && strings.EqualFold(pw, e.Username) {
+			u.issues = append(u.issues, core.Issue{Code: core.PasswordPolicy, Value: "it is the same as the username"})
+		}
+	} else if !strings.HasPrefix(u.key, "g:") {
+		if v[core.ColUserID] == "" {
+			u.issues = append(u.issues, core.Issue{Code: core.UserIDRequired})
+		}
+		if v[core.ColRole] == "" && a.mode == core.ModeAdmin {
+			u.issues = append(u.issues, core.Issue{Code: core.RoleRequired})
+		}
+		if v[core.ColFirstName] == "" {
+			u.issues = append(u.issues, core.Issue{Code: core.FirstNameRequired})
+		}
+		if v[core.ColLastName] == "" {
+			u.issues = append(u.issues, core.Issue{Code: core.LastNameRequired})
+		}
+		if u.role == core.RoleTeacher && v[core.ColEmail] == "" {
+			u.issues = append(u.issues, core.Issue{Code: core.EmailRequired})
+		}
+	}
+	if u.role == core.RoleTeacher && v[core.ColGrade] != "" {
+		// A teacher's grade is ignored, which is worth saying once per teacher.
+		w := core.Issue{Code: core.WarnTeacherGrade, Value: v[core.ColGrade]}
+		a.p.warnings = append(a.p.warnings, w)
+		u.grade = ""
+		for _, c := range u.issues {
+			if c.Code == core.GradeInvalid {
+				u.issues = removeIssue(u.issues, core.GradeInvalid)
+				break
+			}
+		}
+	}
+}
+
+func removeIssue(is []core.Issue, code core.Code) []core.Issue {
+	out := is[:0]
+	for _, x := range is {
+		if x.Code != code {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// checkTaken fails users whose User ID, username or (teacher) email belongs to another
+// stored user.
+func (a *applier) checkTaken() error {
+	type check struct {
+		column string
+		col    core.Column
+		code   core.Code
+		want   func(u *userPlan) bool
+	}
+	checks := []check{
+		{"user_id_key", core.ColUserID, core.UserIDTaken, func(*userPlan) bool { return true }},
+		{"username_key", core.ColUsername, core.UsernameTaken, func(*userPlan) bool { return true }},
+		{"teacher_email", core.ColEmail, core.EmailTaken, func(u *userPlan) bool { return u.role == core.RoleTeacher }},
+	}
+	for _, c := range checks {
+		var keys []string
+		for _, u := range a.p.users {
+			if v := u.val[c.col]; v != "" && c.want(u) {
+				keys = append(keys, core.Key(v))
+			}
+		}
+		found, err := a.tx.Users(c.column, keys)
+		if err != nil {
+			return err
+		}
+		for _, u := range a.p.users {
+			v := u.val[c.col]
+			if v == "" || !c.want(u) {
+				continue
+			}
+			if other, ok := found[core.Key(v)]; ok && (u.existing == nil || other.ID != u.existing.ID) {
+				u.issues = append(u.issues, core.Issue{Code: c.code, Value: v, Other: other.String()})
+			}
+		}
+	}
+	return nil
+}
+
+// checkClasses looks the file's classes up: a Class GUID must be a class of this school
+// (and, for a teacher, their own); a new class's Class ID must be free and it needs a
+// name.
+func (a *applier) checkClasses() error {
+	var guids, ids []string
+	for _, c := range a.p.classes {
+		switch {
+		case c.guid != "":
+			guids = append(guids, c.guid)
+		case strings.HasPrefix(c.key, "c:"):
+			ids = append(ids, c.key[2:])
+		}
+	}
+	byGUID, err := a.tx.Classes("guid", 0, guids)
+	if err != nil {
+		return err
+	}
+	byID, err := a.tx.Classes("class_id_key", a.j.schoolID, ids)
+	if err != nil {
+		return err
+	}
+	for _, c := range a.p.classes {
+		switch {
+		case c.guid != "":
+			e, ok := byGUID[c.guid]
+			if !ok || e.SchoolID != a.j.schoolID {
+				c.issues = append(c.issues, core.Issue{Code: core.ClassGUIDUnknown, Value: c.guid})
+				continue
+			}
+			c.existing = &e
+			if a.mode == core.ModeTeacher {
+				ok, err := a.tx.Teaches(a.j.actor.TeacherID, e.ID)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					c.issues = append(c.issues, core.Issue{Code: core.ClassNotYours, Value: e.ClassID})
+				}
+			}
+			if id := c.val[core.ColClassID]; id != "" && !strings.EqualFold(id, e.ClassID) {
+				other, err := a.tx.Classes("class_id_key", a.j.schoolID, []string{core.Key(id)})
+				if err != nil {
+					return err
+				}
+				if o, ok := other[core.Key(id)]; ok && o.ID != e.ID {
+					c.issues = append(c.issues, core.Issue{Code: core.ClassIDTaken, Value: id})
+				}
+			}
+		case strings.HasPrefix(c.key, "c:"):
+			if _, ok := byID[c.key[2:]]; ok {
+				c.issues = append(c.issues, core.Issue{Code: core.ClassIDExists, Value: c.val[core.ColClassID]})
+				continue
+			}
+			if c.val[core.ColClassName] == "" {
+				c.issues = append(c.issues, core.Issue{Code: core.ClassNameRequired})
+			}
+		}
+	}
+	return nil
+}
+
+// propagate decides which rows fail: a row fails with its own problems, its user's and
+// its class's. A new class then needs a teacher row that did not fail (an administrator's
+// upload), or every row of it fails too.
+func (a *applier) propagate() {
+	for _, r := range a.p.rows {
+		r.failed = len(r.issues) > 0 || len(r.user.issues) > 0 || r.class != nil && len(r.class.issues) > 0
+	}
+	if a.mode == core.ModeAdmin {
+		for _, c := range a.p.classes {
+			if c.existing != nil || len(c.issues) > 0 || !strings.HasPrefix(c.key, "c:") {
+				continue
+			}
+			hasTeacher := false
+			for _, r := range c.rows {
+				if !r.failed && r.user.role == core.RoleTeacher {
+					hasTeacher = true
+					break
+				}
+			}
+			if !hasTeacher {
+				c.issues = append(c.issues, core.Issue{Code: core.ClassNoTeacher, Value: c.val[core.ColClassID]})
+				for _, r := range c.rows {
+					r.failed = true
+				}
+			}
+		}
+	}
+	for _, r := range a.p.rows {
+		if !r.failed {
+			r.user.applied = true
+			if r.class != nil {
+				r.class.applied = true
+			}
+		}
+	}
+}
+
+// apply writes the users, classes and enrollments of the rows that passed.
+func (a *applier) apply() (core.Counts, error) {
+	var c core.Counts
+	for _, r := range a.p.rows {
+		if r.failed {
+			c.Failed++
+		} else {
+			c.Applied++
+		}
+	}
+	if err := a.assignUsernames(); err != nil {
+		return c, err
+	}
+	var inserts []*sqlite.UserWrite
+	var ids []int64
+	for _, u := range a.p.users {
+		if !u.applied {
+			continue
+		}
+		w := &sqlite.UserWrite{
+			UserID: u.val[core.ColUserID], First: u.val[core.ColFirstName], Last: u.val[core.ColLastName],
+			Grade: u.grade, Email: u.val[core.ColEmail], Username: u.username, PwKind: u.pwKind, PwHash: u.pwHash,
+		}
+		if u.role == core.RoleStudent && u.val[core.ColGrade] == "" {
+			w.Grade = ""
+		}
+		if u.existing != nil {
+			w.ID, w.GUID = u.existing.ID, u.existing.GUID
+			if u.val[core.ColUsername] == "" {
+				w.Username = ""
+			}
+			if u.val[core.ColPassword] == "" {
+				w.PwKind, w.PwHash = "", ""
+			}
+			if err := a.tx.UpdateUser(w); err != nil {
+				return c, err
+			}
+			u.id = w.ID
+			ids = append(ids, u.id)
+			c.UsersUpdated++
+			continue
+		}
+		u.guid = newGUID()
+		w.GUID, w.Role = u.guid, string(u.role)
+		if u.val[core.ColPassword] == "" {
+			u.tempPW = account.NewTemporaryPassword()
+			w.PwKind, w.PwHash = core.PasswordTemporary, account.HashTemporary(u.tempPW)
+		} else if a.j.dry {
+			w.PwKind = core.PasswordPermanent
+		}
+		inserts = append(inserts, w)
+		c.UsersCreated++
+	}
+	if err := a.tx.InsertUsers(inserts); err != nil {
+		return c, err
+	}
+	k := 0
+	for _, u := range a.p.users {
+		if u.applied && u.existing == nil {
+			u.id = inserts[k].ID
+			k++
+			ids = append(ids, u.id)
+		}
+	}
+	if err := a.tx.LinkSchool(a.j.schoolID, ids); err != nil {
+		return c, err
+	}
+	n, err := a.applyClasses()
+	c.ClassesCreated = n
+	if err != nil {
+		return c, err
+	}
+	c.EnrollmentsAdded, err = a.enroll()
+	return c, err
+}
+
+// assignUsernames gives every applied user their final username: typed, stored, or made
+// from their name. Usernames typed anywhere in the file are reserved first, so a made
+// one never takes a name that a failed row will claim when it is fixed.
+func (a *applier) assignUsernames() error {
+	var dbErr error
+	a.usernames = account.NewUsernames(func(k string) bool {
+		taken, err := a.tx.UsernameTaken(k)
+		if err != nil && dbErr == nil {
+			dbErr = err
+		}
+		return taken || err != nil
+	})
+	for _, u := range a.p.users {
+		if v := u.val[core.ColUsername]; v != "" {
+			a.usernames.Reserve(v)
+		}
+	}
+	for _, u := range a.p.users {
+		if !u.applied {
+			continue
+		}
+		switch {
+		case u.val[core.ColUsername] != "":
+			u.username = u.val[core.ColUsername]
+		case u.existing != nil:
+			u.username = u.existing.Username
+		default:
+			u.username = a.usernames.Next(u.val[core.ColFirstName], u.val[core.ColLastName])
+		}
+	}
+	return dbErr
+}
+
+// applyClasses creates and updates the classes of applied rows, and records their
+// Master Codes. It returns how many classes it created.
+func (a *applier) applyClasses() (int, error) {
+	var inserts []*sqlite.ClassWrite
+	var codes []sqlite.ClassCode
+	for _, c := range a.p.classes {
+		if !c.applied {
+			continue
+		}
+		w := &sqlite.ClassWrite{SchoolID: a.j.schoolID, ClassID: c.val[core.ColClassID], Name: c.val[core.ColClassName],
+			Grade: c.val[core.ColClassGrade], Start: c.val[core.ColClassStart], End: c.val[core.ColClassEnd]}
+		if c.existing != nil {
+			w.ID = c.existing.ID
+			c.id = w.ID
+			if err := a.tx.UpdateClass(w); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		c.guid = newGUID()
+		w.GUID = c.guid
+		if a.mode == core.ModeTeacher {
+			w.PrimaryTeacher = a.j.actor.TeacherID
+		} else {
+			for _, r := range c.rows {
+				if !r.failed && r.user.role == core.RoleTeacher {
+					w.PrimaryTeacher = r.user.id
+					break
+				}
+			}
+		}
+		inserts = append(inserts, w)
+	}
+	if err := a.tx.InsertClasses(inserts); err != nil {
+		return 0, err
+	}
+	k := 0
+	for _, c := range a.p.classes {
+		if !c.applied {
+			continue
+		}
+		if c.existing == nil {
+			c.id = inserts[k].ID
+			k++
+		}
+		seen := map[string]bool{}
+		for _, r := range c.rows {
+			if mc, ok := core.NormalizeMasterCode(r.row.Cells[core.ColMasterCode]); ok && !r.failed && !seen[mc] {
+				seen[mc] = true
+				codes = append(codes, sqlite.ClassCode{ClassID: c.id, Code: mc})
+			}
+		}
+	}
+	return len(inserts), a.tx.AddCodes(codes)
+}
+
+// enroll links the users of applied rows to their classes; in a teacher's upload the
+// teacher teaches every class they create.
+func (a *applier) enroll() (int, error) {
+	var es []sqlite.Enrollment
+	for _, r := range a.p.rows {
+		if !r.failed && r.class != nil {
+			es = append(es, sqlite.Enrollment{ClassID: r.class.id, UserID: r.user.id, Role: r.user.role})
+		}
+	}
+	if a.mode == core.ModeTeacher {
+		for _, c := range a.p.classes {
+			if c.applied && c.existing == nil {
+				es = append(es, sqlite.Enrollment{ClassID: c.id, UserID: a.j.actor.TeacherID, Role: core.RoleTeacher})
+			}
+		}
+	}
+	return a.tx.Enroll(es)
+}
+
+// rowIssues returns every problem of a row: its own, its user's and its class's.
+func rowIssues(r *rowPlan) []core.Issue {
+	is := append([]core.Issue(nil), r.issues...)
+	is = append(is, r.user.issues...)
+	if r.class != nil {
+		is = append(is, r.class.issues...)
+	}
+	return is
+}
+
+// notes returns the warnings and the first row errors, for the history and rosterctl.
+func (a *applier) notes() []string {
+	var out []string
+	for _, w := range a.p.warnings {
+		if len(out) >= MaxNotes {
+			return out
+		}
+		out = append(out, "Warning: "+w.Text())
+	}
+	for _, r := range a.p.rows {
+		if !r.failed {
+			continue
+		}
+		if len(out) >= MaxNotes {
+			break
+		}
+		out = append(out, "Row "+itoa(r.row.Line)+": "+core.JoinIssues(rowIssues(r)))
+	}
+	return out
+}

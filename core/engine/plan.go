@@ -1,0 +1,400 @@
+package engine
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/account"
+	"github.com/rosterdesk/rosterdesk/core/sqlite"
+)
+
+// rowPlan is one data row on its way through the checks.
+type rowPlan struct {
+	row    *core.Row
+	issues []core.Issue // the row's own problems (class cells, a malformed GUID)
+	user   *userPlan
+	class  *classPlan // nil when the row has no class columns
+	failed bool
+}
+
+// userPlan is one user of the file: the rows that name them, merged.
+type userPlan struct {
+	key      string
+	guid     string // given (existing user) or generated
+	existing *sqlite.ExistingUser
+	rows     []*rowPlan
+	// val holds the merged B–I cells: the first non-blank value of each column.
+	val    [core.NumColumns]string
+	role   core.Role // effective role
+	grade  string    // normalised
+	issues []core.Issue
+
+	username string // final username (given, stored or generated)
+	tempPW   string // a generated temporary password, for the Completed File
+	pwKind   core.PasswordState
+	pwHash   string
+	applied  bool
+	id       int64
+}
+
+// classPlan is one class of the file.
+type classPlan struct {
+	key      string
+	guid     string
+	existing *sqlite.ExistingClass
+	rows     []*rowPlan
+	val      [core.NumColumns]string // merged, normalised K–N
+	codes    []string
+	issues   []core.Issue
+	applied  bool
+	id       int64
+}
+
+// userCols are the columns every row of one user must agree on (B–I).
+var userCols = []core.Column{core.ColUserID, core.ColRole, core.ColFirstName, core.ColLastName, core.ColGrade, core.ColEmail, core.ColUsername, core.ColPassword}
+
+// classCols are the columns every row of one class must agree on (K–N).
+var classCols = []core.Column{core.ColClassName, core.ColClassGrade, core.ColClassStart, core.ColClassEnd}
+
+// plan holds everything an import decides.
+type plan struct {
+	mode     core.Mode
+	rows     []*rowPlan
+	users    []*userPlan
+	classes  []*classPlan
+	warnings []core.Issue
+	warnRows map[int][]core.Issue // row line → warnings shown on that row
+}
+
+// hasClass reports whether any class column (J–P) of the row is filled.
+func hasClass(r *core.Row) bool {
+	for c := core.ColClassID; c <= core.ColClassGUID; c++ {
+		if r.Cells[c] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// comparable returns the form two cells of column c are compared in: roles, grades and
+// identifiers ignore case, passwords do not.
+func comparable(c core.Column, v string) string {
+	switch c {
+	case core.ColPassword:
+		return v
+	case core.ColRole:
+		if r, ok := core.ParseRole(v); ok {
+			return string(r)
+		}
+	case core.ColGrade, core.ColClassGrade:
+		if g, ok := core.NormalizeGrade(v); ok {
+			return g
+		}
+	case core.ColClassStart, core.ColClassEnd:
+		if d, ok := core.ParseDate(v); ok {
+			return d
+		}
+	}
+	return strings.ToLower(strings.Join(strings.Fields(v), " "))
+}
+
+func lines(rows []*rowPlan) []int {
+	out := make([]int, len(rows))
+	for i, r := range rows {
+		out[i] = r.row.Line
+	}
+	return out
+}
+
+// group builds the users and classes of the file and runs every check that needs no
+// database: the cells' formats, and rows of one user or class agreeing.
+func (p *plan) group(rows []*core.Row) {
+	users := make(map[string]*userPlan)
+	classes := make(map[string]*classPlan)
+	p.rows = make([]*rowPlan, len(rows))
+	for i, r := range rows {
+		rp := &rowPlan{row: r}
+		p.rows[i] = rp
+
+		key := ""
+		if g := r.Cells[core.ColUserGUID]; g != "" {
+			if ng, ok := core.NormalizeGUID(g); ok {
+				key = "g:" + ng
+			} else {
+				rp.issues = append(rp.issues, core.Issue{Code: core.UserGUIDFormat, Value: g})
+			}
+		} else if id := r.Cells[core.ColUserID]; id != "" {
+			key = "u:" + core.Key(id)
+		}
+		if key == "" {
+			key = "r:" + itoa(r.Line) // a row that cannot be matched to others stands alone
+		}
+		u := users[key]
+		if u == nil {
+			u = &userPlan{key: key}
+			if strings.HasPrefix(key, "g:") {
+				u.guid = key[2:]
+			}
+			users[key] = u
+			p.users = append(p.users, u)
+		}
+		u.rows = append(u.rows, rp)
+		rp.user = u
+
+		if hasClass(r) {
+			rp.class = p.classFor(rp, classes)
+		}
+	}
+	for _, u := range p.users {
+		p.mergeUser(u)
+	}
+	for _, c := range p.classes {
+		p.mergeClass(c)
+	}
+	p.duplicates()
+}
+
+func (p *plan) classFor(rp *rowPlan, classes map[string]*classPlan) *classPlan {
+	r := rp.row
+	cells := &r.Cells
+	key := ""
+	if g := cells[core.ColClassGUID]; g != "" {
+		if ng, ok := core.NormalizeGUID(g); ok {
+			key = "g:" + ng
+		} else {
+			rp.issues = append(rp.issues, core.Issue{Code: core.ClassGUIDFormat, Value: g})
+		}
+	}
+	id := cells[core.ColClassID]
+	switch {
+	case id == "":
+		rp.issues = append(rp.issues, core.Issue{Code: core.ClassIDRequired})
+	case !core.ValidClassID(id):
+		rp.issues = append(rp.issues, core.Issue{Code: core.ClassIDFormat, Value: id})
+	case key == "":
+		key = "c:" + core.Key(id)
+	}
+	if key == "" || cells[core.ColClassGUID] != "" && !strings.HasPrefix(key, "g:") {
+		key = "r:" + itoa(r.Line)
+	}
+	if v := cells[core.ColClassGrade]; v != "" {
+		if _, ok := core.NormalizeGrade(v); !ok {
+			rp.issues = append(rp.issues, core.Issue{Code: core.ClassGradeInvalid, Value: v})
+		}
+	}
+	if v := cells[core.ColClassStart]; v != "" {
+		if _, ok := core.ParseDate(v); !ok {
+			rp.issues = append(rp.issues, core.Issue{Code: core.ClassStartInvalid, Value: v})
+		}
+	}
+	if v := cells[core.ColClassEnd]; v != "" {
+		if _, ok := core.ParseDate(v); !ok {
+			rp.issues = append(rp.issues, core.Issue{Code: core.ClassEndInvalid, Value: v})
+		}
+	}
+	if v := cells[core.ColClassName]; v != "" && !core.ValidClassName(v) {
+		rp.issues = append(rp.issues, core.Issue{Code: core.ClassNameFormat, Value: v})
+	}
+	if v := cells[core.ColMasterCode]; v != "" {
+		if _, ok := core.NormalizeMasterCode(v); !ok {
+			rp.issues = append(rp.issues, core.Issue{Code: core.MasterCodeFormat, Value: v})
+		}
+	}
+	c := classes[key]
+	if c == nil {
+		c = &classPlan{key: key}
+		if strings.HasPrefix(key, "g:") {
+			c.guid = key[2:]
+		}
+		classes[key] = c
+		p.classes = append(p.classes, c)
+	}
+	c.rows = append(c.rows, rp)
+	return c
+}
+
+// mergeUser merges the user's rows: a blank cell agrees with anything; two different
+// non-blank values are a disagreement that fails every row of the user.
+func (p *plan) mergeUser(u *userPlan) {
+	for _, c := range userCols {
+		seen := ""
+		for _, rp := range u.rows {
+			v := rp.row.Cells[c]
+			if v == "" {
+				continue
+			}
+			if u.val[c] == "" {
+				u.val[c], seen = v, comparable(c, v)
+			} else if comparable(c, v) != seen {
+				if strings.HasPrefix(u.key, "u:") && (c == core.ColFirstName || c == core.ColLastName) {
+					// Rows with one User ID and different names are two people sharing an
+					// ID, not one person typed two ways.
+					u.issues = append(u.issues, core.Issue{Code: core.UserIDDuplicate, Value: u.val[core.ColUserID], Rows: lines(u.rows)})
+				} else {
+					u.issues = append(u.issues, core.Issue{Code: core.UserRowsDisagree, Value: c.HeaderFor(p.mode), Rows: lines(u.rows)})
+				}
+				break
+			}
+		}
+	}
+	u.issues = dedupe(u.issues)
+	v := &u.val
+	if x := v[core.ColUserID]; x != "" && !core.ValidUserID(x) {
+		u.issues = append(u.issues, core.Issue{Code: core.UserIDFormat, Value: x})
+	}
+	if x := v[core.ColRole]; x != "" {
+		if r, ok := core.ParseRole(x); !ok {
+			u.issues = append(u.issues, core.Issue{Code: core.RoleInvalid, Value: x})
+		} else {
+			u.role = r
+			if p.mode == core.ModeTeacher && r == core.RoleTeacher {
+				u.issues = append(u.issues, core.Issue{Code: core.RoleTeacherMode})
+			}
+		}
+	} else if p.mode == core.ModeTeacher {
+		u.role = core.RoleStudent
+	}
+	if x := v[core.ColFirstName]; x != "" && !core.ValidName(x) {
+		u.issues = append(u.issues, core.Issue{Code: core.FirstNameFormat, Value: x})
+	}
+	if x := v[core.ColLastName]; x != "" && !core.ValidName(x) {
+		u.issues = append(u.issues, core.Issue{Code: core.LastNameFormat, Value: x})
+	}
+	if x := v[core.ColGrade]; x != "" {
+		if g, ok := core.NormalizeGrade(x); ok {
+			u.grade = g
+		} else {
+			u.issues = append(u.issues, core.Issue{Code: core.GradeInvalid, Value: x})
+		}
+	}
+	if x := v[core.ColEmail]; x != "" && !core.ValidEmail(x) {
+		u.issues = append(u.issues, core.Issue{Code: core.EmailFormat, Value: x})
+	}
+	if x := v[core.ColUsername]; x != "" && !core.ValidUsername(x) {
+		u.issues = append(u.issues, core.Issue{Code: core.UsernameFormat, Value: x})
+	}
+	if x := v[core.ColPassword]; x != "" {
+		if probs := account.PolicyProblems(x, v[core.ColUsername], v[core.ColEmail]); len(probs) > 0 {
+			u.issues = append(u.issues, core.Issue{Code: core.PasswordPolicy, Value: strings.Join(probs, "; ")})
+		}
+	}
+}
+
+// mergeClass merges the class's rows (K–N) and collects its Master Codes.
+func (p *plan) mergeClass(c *classPlan) {
+	for _, col := range classCols {
+		seen := ""
+		for _, rp := range c.rows {
+			v := rp.row.Cells[col]
+			if v == "" {
+				continue
+			}
+			if c.val[col] == "" {
+				c.val[col], seen = v, comparable(col, v)
+			} else if comparable(col, v) != seen {
+				c.issues = append(c.issues, core.Issue{Code: core.ClassRowsDisagree, Value: col.HeaderFor(p.mode), Rows: lines(c.rows)})
+				break
+			}
+		}
+	}
+	// Normalise what is valid; invalid cells were reported on their rows.
+	if g, ok := core.NormalizeGrade(c.val[core.ColClassGrade]); ok {
+		c.val[core.ColClassGrade] = g
+	} else {
+		c.val[core.ColClassGrade] = ""
+	}
+	for _, col := range []core.Column{core.ColClassStart, core.ColClassEnd} {
+		if d, ok := core.ParseDate(c.val[col]); ok {
+			c.val[col] = d
+		} else {
+			c.val[col] = ""
+		}
+	}
+	if s, e := c.val[core.ColClassStart], c.val[core.ColClassEnd]; s != "" && e != "" && e <= s {
+		c.issues = append(c.issues, core.Issue{Code: core.ClassDatesOrder, Value: e, Other: s})
+	}
+	if !core.ValidClassName(c.val[core.ColClassName]) {
+		c.val[core.ColClassName] = ""
+	}
+	seen := map[string]bool{}
+	for _, rp := range c.rows {
+		if mc, ok := core.NormalizeMasterCode(rp.row.Cells[core.ColMasterCode]); ok && !seen[mc] {
+			seen[mc] = true
+			c.codes = append(c.codes, mc)
+		}
+		if c.val[core.ColClassID] == "" && core.ValidClassID(rp.row.Cells[core.ColClassID]) {
+			c.val[core.ColClassID] = rp.row.Cells[core.ColClassID]
+		}
+	}
+}
+
+// duplicates fails every row of two different people who share a User ID, a username, or
+// (teachers) an email in the same file.
+func (p *plan) duplicates() {
+	type dup struct {
+		code  core.Code
+		users []*userPlan
+		value string
+	}
+	byKey := map[string]*dup{}
+	add := func(code core.Code, value string, u *userPlan) {
+		k := string(code) + "\x00" + core.Key(value)
+		d := byKey[k]
+		if d == nil {
+			d = &dup{code: code, value: value}
+			byKey[k] = d
+		}
+		d.users = append(d.users, u)
+	}
+	for _, u := range p.users {
+		if v := u.val[core.ColUserID]; v != "" {
+			add(core.UserIDDuplicate, v, u)
+		}
+		if v := u.val[core.ColUsername]; v != "" {
+			add(core.UsernameDuplicate, v, u)
+		}
+		if v := u.val[core.ColEmail]; v != "" && u.role == core.RoleTeacher {
+			add(core.EmailDuplicate, v, u)
+		}
+	}
+	keys := make([]string, 0, len(byKey))
+	for k, d := range byKey {
+		if len(d.users) > 1 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		d := byKey[k]
+		var rows []*rowPlan
+		for _, u := range d.users {
+			rows = append(rows, u.rows...)
+		}
+		ls := lines(rows)
+		sort.Ints(ls)
+		for _, u := range d.users {
+			u.issues = append(u.issues, core.Issue{Code: d.code, Value: d.value, Rows: ls})
+		}
+	}
+}
+
+// newGUID returns a random (version 4) GUID.
+func newGUID() string { return uuid.NewString() }
+
+// dedupe drops repeated issues (a first and a last name that both differ are one
+// problem).
+func dedupe(is []core.Issue) []core.Issue {
+	out := is[:0]
+	seen := map[core.Code]bool{}
+	for _, x := range is {
+		if x.Code == core.UserIDDuplicate && seen[x.Code] {
+			continue
+		}
+		seen[x.Code] = true
+		out = append(out, x)
+	}
+	return out
+}

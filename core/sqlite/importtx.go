@@ -1,0 +1,397 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/rosterdesk/rosterdesk/core"
+)
+
+// ImportTx is the one write transaction an import checks and applies in. Everything an
+// upload changes commits together with its result, so a crash leaves no half-applied
+// row and the upload can simply be run again from the start.
+type ImportTx struct {
+	ctx          context.Context
+	tx           *sql.Tx
+	now          string
+	nextUser     int64
+	nextClass    int64
+	usernameStmt *sql.Stmt
+}
+
+// lookupBatch bounds the keys in one IN (…) lookup, well under SQLite's parameter limit.
+const lookupBatch = 500
+
+// BeginImport opens the import transaction, waiting for another process's write
+// transaction when there is one.
+func (db *DB) BeginImport(ctx context.Context, now time.Time) (*ImportTx, error) {
+	deadline := time.Now().Add(BusyRetry)
+	for {
+		t, err := db.beginImport(ctx, now)
+		if err == nil || !IsBusy(err) || time.Now().After(deadline) {
+			return t, classify(err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func (db *DB) beginImport(ctx context.Context, now time.Time) (*ImportTx, error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	t := &ImportTx{ctx: ctx, tx: tx, now: fmtTime(now)}
+	// Ids are handed out here rather than read back from multi-row INSERTs: the write
+	// lock is ours until commit, so nobody else can take them.
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM users`).Scan(&t.nextUser); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM classes`).Scan(&t.nextClass); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	if t.usernameStmt, err = tx.PrepareContext(ctx, `SELECT COUNT(*) FROM users WHERE username_key = ?`); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return t, nil
+}
+
+// Commit commits the import.
+func (t *ImportTx) Commit() error {
+	t.usernameStmt.Close()
+	return classify(t.tx.Commit())
+}
+
+// Rollback abandons the import (a dry run, or an error).
+func (t *ImportTx) Rollback() error {
+	t.usernameStmt.Close()
+	return t.tx.Rollback()
+}
+
+// ExistingUser is a stored user as the import checks see it.
+type ExistingUser struct {
+	ID                                             int64
+	GUID, UserID, Role, FirstName, LastName, Email string
+	Username                                       string
+}
+
+func (u ExistingUser) String() string {
+	return strings.TrimSpace(u.FirstName+" "+u.LastName) + " (username " + u.Username + ")"
+}
+
+// Users returns the stored users whose column (guid, user_id_key, username_key, or
+// teacher_email for a teacher's email_key) is one of keys, by that key.
+func (t *ImportTx) Users(column string, keys []string) (map[string]ExistingUser, error) {
+	out := make(map[string]ExistingUser)
+	where := column
+	extra := ""
+	if column == "teacher_email" {
+		where, extra = "email_key", ` AND role = 'Teacher'`
+	}
+	for start := 0; start < len(keys); start += lookupBatch {
+		batch := keys[start:min(start+lookupBatch, len(keys))]
+		args := make([]any, len(batch))
+		for i, k := range batch {
+			args[i] = k
+		}
+		rows, err := t.tx.QueryContext(t.ctx, `SELECT id, guid, user_id, role, first_name, last_name, email, username, `+where+
+			` FROM users WHERE `+where+` IN (`+strings.TrimSuffix(strings.Repeat("?,", len(batch)), ",")+`)`+extra, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var u ExistingUser
+			var key string
+			if err := rows.Scan(&u.ID, &u.GUID, &u.UserID, &u.Role, &u.FirstName, &u.LastName, &u.Email, &u.Username, &key); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[key] = u
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// InSchool returns which of ids belong to school.
+func (t *ImportTx) InSchool(schoolID int64, ids []int64) (map[int64]bool, error) {
+	out := make(map[int64]bool)
+	for start := 0; start < len(ids); start += lookupBatch {
+		batch := ids[start:min(start+lookupBatch, len(ids))]
+		args := []any{schoolID}
+		for _, id := range batch {
+			args = append(args, id)
+		}
+		rows, err := t.tx.QueryContext(t.ctx, `SELECT user_id FROM school_users WHERE school_id = ? AND user_id IN (`+
+			strings.TrimSuffix(strings.Repeat("?,", len(batch)), ",")+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = true
+		}
+		rows.Close()
+	}
+	return out, nil
+}
+
+// UsernameTaken reports whether a stored user has the username (lower case).
+func (t *ImportTx) UsernameTaken(key string) (bool, error) {
+	var n int
+	err := t.usernameStmt.QueryRowContext(t.ctx, key).Scan(&n)
+	return n > 0, err
+}
+
+// ExistingClass is a stored class as the import checks see it.
+type ExistingClass struct {
+	ID                               int64
+	GUID                             string
+	SchoolID                         int64
+	ClassID, Name, Grade, Start, End string
+}
+
+// Classes returns stored classes by GUID (column "guid") or, for column "class_id_key",
+// the classes of schoolID by lower-case Class ID.
+func (t *ImportTx) Classes(column string, schoolID int64, keys []string) (map[string]ExistingClass, error) {
+	out := make(map[string]ExistingClass)
+	for start := 0; start < len(keys); start += lookupBatch {
+		batch := keys[start:min(start+lookupBatch, len(keys))]
+		var args []any
+		q := `SELECT id, guid, school_id, class_id, name, grade, start_date, end_date, ` + column + ` FROM classes WHERE `
+		if column == "class_id_key" {
+			q += `school_id = ? AND `
+			args = append(args, schoolID)
+		}
+		q += column + ` IN (` + strings.TrimSuffix(strings.Repeat("?,", len(batch)), ",") + `)`
+		for _, k := range batch {
+			args = append(args, k)
+		}
+		rows, err := t.tx.QueryContext(t.ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var c ExistingClass
+			var key string
+			if err := rows.Scan(&c.ID, &c.GUID, &c.SchoolID, &c.ClassID, &c.Name, &c.Grade, &c.Start, &c.End, &key); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[key] = c
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Teaches reports whether teacherID teaches class classID.
+func (t *ImportTx) Teaches(teacherID, classID int64) (bool, error) {
+	var n int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM enrollments WHERE class_id = ? AND user_id = ? AND role = 'Teacher'`, classID, teacherID).Scan(&n)
+	return n > 0, err
+}
+
+// UserWrite is a user to create or update. On update, blank fields keep the stored value
+// and an empty PwKind keeps the password.
+type UserWrite struct {
+	ID                              int64
+	GUID, UserID, Role, First, Last string
+	Grade, Email, Username          string
+	PwKind                          core.PasswordState
+	PwHash                          string
+}
+
+const userBatch = 400
+
+// InsertUsers creates users, assigning their ids, in multi-row INSERTs.
+func (t *ImportTx) InsertUsers(us []*UserWrite) error {
+	const cols = 15
+	for start := 0; start < len(us); start += userBatch {
+		batch := us[start:min(start+userBatch, len(us))]
+		args := make([]any, 0, len(batch)*cols)
+		for _, u := range batch {
+			u.ID = t.nextUser
+			t.nextUser++
+			issued := ""
+			if u.PwKind != "" {
+				issued = t.now
+			}
+			args = append(args, u.ID, u.GUID, u.UserID, core.Key(u.UserID), u.Role, u.First, u.Last, u.Grade, u.Email, core.Key(u.Email),
+				u.Username, core.Key(u.Username), string(orNone(u.PwKind)), u.PwHash, issued)
+		}
+		_, err := t.tx.ExecContext(t.ctx, `INSERT INTO users (id, guid, user_id, user_id_key, role, first_name, last_name, grade, email, email_key,
+			username, username_key, pw_kind, pw_hash, pw_issued_at, created_at, updated_at) SELECT column1, column2, column3, column4, column5,
+			column6, column7, column8, column9, column10, column11, column12, column13, column14, column15, ?, ? FROM (VALUES `+placeholders(len(batch), cols)+`)`,
+			append([]any{t.now, t.now}, args...)...)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func orNone(k core.PasswordState) core.PasswordState {
+	if k == "" {
+		return core.PasswordNone
+	}
+	return k
+}
+
+// UpdateUser updates a stored user: non-blank fields overwrite, blank ones keep.
+func (t *ImportTx) UpdateUser(u *UserWrite) error {
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE users SET
+		user_id = CASE WHEN ?1 = '' THEN user_id ELSE ?1 END,
+		user_id_key = CASE WHEN ?1 = '' THEN user_id_key ELSE lower(?1) END,
+		first_name = CASE WHEN ?2 = '' THEN first_name ELSE ?2 END,
+		last_name = CASE WHEN ?3 = '' THEN last_name ELSE ?3 END,
+		grade = CASE WHEN ?4 = '' THEN grade ELSE ?4 END,
+		email = CASE WHEN ?5 = '' THEN email ELSE ?5 END,
+		email_key = CASE WHEN ?5 = '' THEN email_key ELSE lower(?5) END,
+		username = CASE WHEN ?6 = '' THEN username ELSE ?6 END,
+		username_key = CASE WHEN ?6 = '' THEN username_key ELSE lower(?6) END,
+		pw_kind = CASE WHEN ?7 = '' THEN pw_kind ELSE ?7 END,
+		pw_hash = CASE WHEN ?7 = '' THEN pw_hash ELSE ?8 END,
+		pw_issued_at = CASE WHEN ?7 = '' THEN pw_issued_at ELSE ?9 END,
+		updated_at = ?9
+		WHERE id = ?10`,
+		u.UserID, u.First, u.Last, u.Grade, u.Email, u.Username, string(u.PwKind), u.PwHash, t.now, u.ID)
+	return err
+}
+
+// LinkSchool links users to a school; existing links stay as they are.
+func (t *ImportTx) LinkSchool(schoolID int64, ids []int64) error {
+	const batchSize = 1000
+	for start := 0; start < len(ids); start += batchSize {
+		batch := ids[start:min(start+batchSize, len(ids))]
+		args := make([]any, 0, 2*len(batch))
+		for _, id := range batch {
+			args = append(args, schoolID, id)
+		}
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO school_users (school_id, user_id) VALUES `+placeholders(len(batch), 2), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ClassWrite is a class to create or update (blank fields keep on update).
+type ClassWrite struct {
+	ID                               int64
+	GUID                             string
+	SchoolID                         int64
+	ClassID, Name, Grade, Start, End string
+	PrimaryTeacher                   int64
+}
+
+// InsertClasses creates classes, assigning their ids.
+func (t *ImportTx) InsertClasses(cs []*ClassWrite) error {
+	const cols = 10
+	for start := 0; start < len(cs); start += userBatch {
+		batch := cs[start:min(start+userBatch, len(cs))]
+		args := []any{t.now, t.now}
+		for _, c := range batch {
+			c.ID = t.nextClass
+			t.nextClass++
+			var teacher any
+			if c.PrimaryTeacher != 0 {
+				teacher = c.PrimaryTeacher
+			}
+			args = append(args, c.ID, c.GUID, c.SchoolID, c.ClassID, core.Key(c.ClassID), c.Name, c.Grade, c.Start, c.End, teacher)
+		}
+		_, err := t.tx.ExecContext(t.ctx, `INSERT INTO classes (id, guid, school_id, class_id, class_id_key, name, grade, start_date, end_date,
+			primary_teacher_id, created_at, updated_at) SELECT column1, column2, column3, column4, column5, column6, column7, column8, column9,
+			column10, ?, ? FROM (VALUES `+placeholders(len(batch), cols)+`)`, args...)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpdateClass updates a stored class: non-blank fields overwrite, blank ones keep.
+func (t *ImportTx) UpdateClass(c *ClassWrite) error {
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE classes SET
+		class_id = CASE WHEN ?1 = '' THEN class_id ELSE ?1 END,
+		class_id_key = CASE WHEN ?1 = '' THEN class_id_key ELSE lower(?1) END,
+		name = CASE WHEN ?2 = '' THEN name ELSE ?2 END,
+		grade = CASE WHEN ?3 = '' THEN grade ELSE ?3 END,
+		start_date = CASE WHEN ?4 = '' THEN start_date ELSE ?4 END,
+		end_date = CASE WHEN ?5 = '' THEN end_date ELSE ?5 END,
+		updated_at = ?6
+		WHERE id = ?7`, c.ClassID, c.Name, c.Grade, c.Start, c.End, t.now, c.ID)
+	return err
+}
+
+// ClassCode is a Master Code redeemed for a class.
+type ClassCode struct {
+	ClassID int64
+	Code    string
+}
+
+// AddCodes records Master Codes; a code already on the class is kept once.
+func (t *ImportTx) AddCodes(codes []ClassCode) error {
+	const batchSize = 1000
+	for start := 0; start < len(codes); start += batchSize {
+		batch := codes[start:min(start+batchSize, len(codes))]
+		args := make([]any, 0, 2*len(batch))
+		for _, c := range batch {
+			args = append(args, c.ClassID, c.Code)
+		}
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO class_codes (class_id, code) VALUES `+placeholders(len(batch), 2), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Enrollment links a user to a class with a role.
+type Enrollment struct {
+	ClassID, UserID int64
+	Role            core.Role
+}
+
+// Enroll adds enrollments and returns how many were new; existing ones are kept as they
+// are (an import never removes or demotes).
+func (t *ImportTx) Enroll(es []Enrollment) (int, error) {
+	const batchSize = 1000
+	added := 0
+	for start := 0; start < len(es); start += batchSize {
+		batch := es[start:min(start+batchSize, len(es))]
+		args := make([]any, 0, 3*len(batch))
+		for _, e := range batch {
+			args = append(args, e.ClassID, e.UserID, string(e.Role))
+		}
+		res, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO enrollments (class_id, user_id, role) VALUES `+placeholders(len(batch), 3), args...)
+		if err != nil {
+			return added, err
+		}
+		n, _ := res.RowsAffected()
+		added += int(n)
+	}
+	return added, nil
+}
+
+// Finish records the upload's outcome and files and deletes its original, in this
+// transaction.
+func (t *ImportTx) Finish(id int64, owner string, f Finish, now time.Time) error {
+	return finishUpload(t.ctx, t.tx, id, owner, f, now)
+}
