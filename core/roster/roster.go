@@ -9,7 +9,6 @@ package roster
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -269,10 +268,4 @@ func unescapeFormula(s string) string {
 func cellTooLong(line int) error {
 	is := core.Issue{Code: core.FileCellTooLong, Rows: []int{line}}
 	return &core.Error{Kind: core.KindInvalid, Op: "read file", Code: is.Code, Message: is.Text()}
-}
-
-// fileError reports whether err already is a file-level *core.Error.
-func fileError(err error) bool {
-	var e *core.Error
-	return errors.As(err, &e) && e.Code != ""
 }
