@@ -5,7 +5,6 @@ go 1.26.8
 require (
 	fyne.io/fyne/v2 v2.8.1
 	github.com/google/uuid v1.6.0
-	github.com/richardlehane/mscfb v1.0.7
 	github.com/sqweek/dialog v0.0.0-20240226140203-065105509627
 	github.com/xuri/excelize/v2 v2.11.0
 	golang.org/x/crypto v0.58.0
@@ -54,6 +53,7 @@ require (
 	github.com/nicksnyder/go-i18n/v2 v2.5.1 // indirect
 	github.com/pmezard/go-difflib v1.0.0 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
+	github.com/richardlehane/mscfb v1.0.7 // indirect
 	github.com/richardlehane/msoleps v1.0.6 // indirect
 	github.com/russross/blackfriday/v2 v2.1.0 // indirect
 	github.com/rymdport/portal v0.4.2 // indirect
