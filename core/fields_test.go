@@ -1,0 +1,321 @@
+package core_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/rosterdesk/rosterdesk/core"
+)
+
+func TestNormalizeGUID(t *testing.T) {
+	for _, tt := range []struct {
+		name, in, want string
+		ok             bool
+	}{
+		{"OK", "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b", "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b", true},
+		{"UpperCase", "3F2B8C1E-9A4D-4E6F-8B7A-1C2D3E4F5A6B", "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b", true},
+		{"Braces", "{3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b}", "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b", true},
+		{"Spaces", "  3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b ", "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b", true},
+		{"ErrNoDashes", "3f2b8c1e9a4d4e6f8b7a1c2d3e4f5a6b", "", false},
+		{"ErrDashMisplaced", "3f2b8c1e9-a4d-4e6f-8b7a-1c2d3e4f5a6b", "", false},
+		{"ErrNotHex", "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6g", "", false},
+		{"ErrShort", "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6", "", false},
+		{"ErrBlank", "", "", false},
+		{"ErrWord", "not-a-guid", "", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := core.NormalizeGUID(tt.in)
+			if ok != tt.ok || ok && got != tt.want {
+				t.Errorf("NormalizeGUID(%q) = %q, %v, want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestValidUserID(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		want     bool
+	}{
+		{"OK", "S2001", true},
+		{"OKLeadingZeros", "000123", true},
+		{"OKOneChar", "7", true},
+		{"OKFifty", strings.Repeat("a", 50), true},
+		{"OKAccented", "Élève42", true},
+		{"ErrBlank", "", false},
+		{"ErrFiftyOne", strings.Repeat("a", 51), false},
+		{"ErrDash", "S-2001", false},
+		{"ErrSpace", "S 2001", false},
+		{"ErrUnderscore", "S_2001", false},
+		{"ErrFormula", "=1+1", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := core.ValidUserID(tt.in); got != tt.want {
+				t.Errorf("ValidUserID(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseRole(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		want     core.Role
+		ok       bool
+	}{
+		{"OKTeacher", "Teacher", core.RoleTeacher, true},
+		{"OKStudent", "Student", core.RoleStudent, true},
+		{"OKAnyCase", "tEACHER", core.RoleTeacher, true},
+		{"OKSpaces", " student ", core.RoleStudent, true},
+		{"ErrBlank", "", "", false},
+		{"ErrOther", "Principal", "", false},
+		{"ErrPlural", "Students", "", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := core.ParseRole(tt.in)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("ParseRole(%q) = %q, %v, want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestValidName(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		want     bool
+	}{
+		{"OK", "Maria", true},
+		{"OKAccents", "Sofía", true},
+		{"OKDiaeresis", "Zoë", true},
+		{"OKCombiningAccent", "Jose\u0301", true},
+		{"OKApostrophe", "O'Connor", true},
+		{"OKTypographicApostrophe", "O\u2019Connor", true},
+		{"OKHyphen", "Smith-Brown", true},
+		{"OKPeriodAndSpace", "Mary Ann J.", true},
+		{"OKCyrillic", "Анна", true},
+		{"OKGreek", "Ελένη", true},
+		{"OKChinese", "王小明", true},
+		{"OKArabic", "فاطمة", true},
+		{"OKDevanagari", "प्रिया", true}, // vowel signs are Mc/Mn marks
+		{"OKFifty", strings.Repeat("a", 50), true},
+		{"ErrBlank", "", false},
+		{"ErrSpacesOnly", "   ", false},
+		{"ErrFiftyOne", strings.Repeat("a", 51), false},
+		{"ErrDigit", "J0hn", false},
+		{"ErrFormulaHyperlink", `=HYPERLINK("x")`, false},
+		{"ErrFormulaAtSum", "@SUM(A1)", false},
+		{"ErrFormulaPlus", "+Ann", false},
+		{"ErrLeadingHyphen", "-Ann", false},
+		{"ErrComma", "Lee, Ann", false},
+		{"ErrTab", "Ann\tLee", false},
+		{"ErrEmoji", "Ann😀", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := core.ValidName(tt.in); got != tt.want {
+				t.Errorf("ValidName(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNormalizeGrade(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"PK", "PK", true},
+		{"pk", "PK", true},
+		{"Pre-K", "PK", true},
+		{"PreK", "PK", true},
+		{"K", "K", true},
+		{"k", "K", true},
+		{"KG", "K", true},
+		{"TK", "K", true},
+		{"Kindergarten", "K", true},
+		{"1", "1", true},
+		{"01", "1", true},
+		{"05", "5", true},
+		{"09", "9", true},
+		{"10", "10", true},
+		{"12", "12", true},
+		{" 3 ", "3", true},
+		{"Grade 4", "4", true},
+		{"0", "", false},
+		{"00", "", false},
+		{"13", "", false},
+		{"010", "", false},
+		{"", "", false},
+		{"first", "", false},
+		{"3rd", "", false},
+		{"1.5", "", false},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := core.NormalizeGrade(tt.in)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("NormalizeGrade(%q) = %q, %v, want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestValidEmail(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		want     bool
+	}{
+		{"OK", "mgarcia@lincoln.example.org", true},
+		{"OKPlus", "m.garcia+roster@example.org", true},
+		{"OKSubdomain", "a@b.c.example.org", true},
+		{"ErrBlank", "", false},
+		{"ErrNoAt", "mgarcia.example.org", false},
+		{"ErrNoDomainDot", "mgarcia@localhost", false},
+		{"ErrTrailingDot", "mgarcia@example.", false},
+		{"ErrLeadingDot", "mgarcia@.example.org", false},
+		{"ErrNoLocal", "@example.org", false},
+		{"ErrSpace", "m garcia@example.org", false},
+		{"ErrDisplayName", "Maria <mgarcia@example.org>", false},
+		{"ErrTwoAts", "a@b@example.org", false},
+		{"ErrTooLong", strings.Repeat("a", 250) + "@example.org", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := core.ValidEmail(tt.in); got != tt.want {
+				t.Errorf("ValidEmail(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestValidUsername(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		want     bool
+	}{
+		{"OK", "jsmith", true},
+		{"OKPunctuation", "j.smith_2-a@lincoln", true},
+		{"OKThree", "abc", true},
+		{"OKFifty", strings.Repeat("a", 50), true},
+		{"ErrTwo", "ab", false},
+		{"ErrFiftyOne", strings.Repeat("a", 51), false},
+		{"ErrSpace", "j smith", false},
+		{"ErrSlash", "j/smith", false},
+		{"ErrLeadingHyphen", "-jsmith", false},
+		{"ErrLeadingAt", "@jsmith", false},
+		{"ErrFormula", "=jsmith", false},
+		{"ErrBlank", "", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := core.ValidUsername(tt.in); got != tt.want {
+				t.Errorf("ValidUsername(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestValidClassID(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		want     bool
+	}{
+		{"OK", "MATH3A", true},
+		{"OKDashUnderscore", "math-3_a", true},
+		{"OKOne", "7", true},
+		{"OKFifty", strings.Repeat("c", 50), true},
+		{"ErrBlank", "", false},
+		{"ErrFiftyOne", strings.Repeat("c", 51), false},
+		{"ErrSpace", "MATH 3A", false},
+		{"ErrPeriod", "MATH.3A", false},
+		{"ErrSlash", "MATH/3A", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := core.ValidClassID(tt.in); got != tt.want {
+				t.Errorf("ValidClassID(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestValidClassName(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		want     bool
+	}{
+		{"OK", "Math 3A", true},
+		{"OKPunctuation", "Reading & Writing (3rd grade): Room #12", true},
+		{"OKHundred", strings.Repeat("é", 100), true},
+		{"ErrBlank", "", false},
+		{"ErrSpaces", "   ", false},
+		{"ErrHundredOne", strings.Repeat("x", 101), false},
+		{"ErrNewline", "Math\n3A", false},
+		{"ErrControl", "Math\x003A", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := core.ValidClassName(tt.in); got != tt.want {
+				t.Errorf("ValidClassName(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"08/25/2026", "2026-08-25", true},
+		{"8/5/2026", "2026-08-05", true},
+		{"2026-08-25", "2026-08-25", true},
+		{"2026-8-5", "2026-08-05", true},
+		{"2026/08/25", "2026-08-25", true},
+		{" 06/10/2027 ", "2027-06-10", true},
+		{"02/29/2028", "2028-02-29", true}, // a leap year
+		{"02/30/2026", "", false},
+		{"02/29/2026", "", false},
+		{"13/01/2026", "", false},
+		{"25/08/2026", "", false}, // DD/MM is not a template form
+		{"2026-02-30", "", false},
+		{"2026-13-01", "", false},
+		{"08/25/26", "", false},
+		{"01/01/1899", "", false},
+		{"tomorrow", "", false},
+		{"", "", false},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := core.ParseDate(tt.in)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("ParseDate(%q) = %q, %v, want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestNormalizeMasterCode(t *testing.T) {
+	for _, tt := range []struct {
+		name, in, want string
+		ok             bool
+	}{
+		{"OK", "ABCD1234EFGH5678", "ABCD1234EFGH5678", true},
+		{"OKDashes", "ABCD-1234-EFGH-5678", "ABCD1234EFGH5678", true},
+		{"OKLowerCase", "abcd-1234-efgh-5678", "ABCD1234EFGH5678", true},
+		{"OKSpaces", " ABCD-1234-EFGH-5678 ", "ABCD1234EFGH5678", true},
+		{"ErrShort", "ABCD-1234-EFGH-567", "", false},
+		{"ErrLong", "ABCD-1234-EFGH-56789", "", false},
+		{"ErrSymbol", "ABCD-1234-EFGH-567!", "", false},
+		{"ErrInnerSpace", "ABCD 1234 EFGH 56", "", false},
+		{"ErrAccent", "ÀBCD1234EFGH5678", "", false},
+		{"ErrBlank", "", "", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := core.NormalizeMasterCode(tt.in)
+			if ok != tt.ok || ok && got != tt.want {
+				t.Errorf("NormalizeMasterCode(%q) = %q, %v, want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestKey(t *testing.T) {
+	if got, want := core.Key("JSmith@Lincoln.ORG"), "jsmith@lincoln.org"; got != want {
+		t.Errorf("Key(%q) = %q, want %q", "JSmith@Lincoln.ORG", got, want)
+	}
+}
