@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# bench.sh — how fast and how big is `rosterctl import`, measured end to end.
+#
+#   scripts/bench.sh [ROWS...]          (default: 10000 100000)
+#
+# For each size and each format (CSV, XLSX) it generates a roster with cmd/rostergen,
+# makes a fresh database (rosterctl init, school add), and times `rosterctl import`:
+# wall time, rows per second and peak resident memory (GNU time). The baseline is
+# `sqlite3 .import` of the same rows as CSV into one table of a fresh database, measured
+# in the same run, so the ratio says what the checks, the indexes, the generated
+# usernames/passwords and the three stored files cost over a bare bulk load.
+#
+# Then it imports 1,000 students with typed passwords and compares the argon2id hashing
+# rate with the all-cores floor: nproc / (time of one hash alone).
+#
+# Every figure is the median of BENCH_REPEAT runs (default 3): the machine is shared.
+# Environment: BENCH_REPEAT, BENCH_SEED (default 1), BENCH_DIR (default: a temp dir,
+# removed at the end unless BENCH_KEEP=1), BENCH_SKIP_HASH=1 to skip the hashing run.
+# Prints a Markdown table on stdout; progress goes to stderr.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SIZES=("$@")
+[ ${#SIZES[@]} -gt 0 ] || SIZES=(10000 100000)
+REPEAT=${BENCH_REPEAT:-3}
+SEED=${BENCH_SEED:-1}
+PW_ROWS=1000
+
+log() { printf '%s\n' "$*" >&2; }
+
+# Tools: GNU time for peak RSS, sqlite3 for the baseline. Installed when missing and we
+# may (a CI container runs as root); otherwise RSS reads "n/a" and the baseline is skipped.
+need() {
+	local cmd=$1 pkg=$2
+	command -v "$cmd" >/dev/null 2>&1 && return 0
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		log "installing $pkg"
+		apt-get install -y "$pkg" >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y "$pkg" >/dev/null 2>&1; } || true
+	fi
+	command -v "$cmd" >/dev/null 2>&1
+}
+HAVE_GNU_TIME=0
+if need /usr/bin/time time && /usr/bin/time -f %e true >/dev/null 2>&1; then HAVE_GNU_TIME=1; fi
+HAVE_SQLITE=0
+if need sqlite3 sqlite3; then HAVE_SQLITE=1; fi
+
+WORK=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/rosterbench.XXXXXX")}
+mkdir -p "$WORK"
+cleanup() { [ "${BENCH_KEEP:-0}" = 1 ] || [ -n "${BENCH_DIR:-}" ] || rm -rf "$WORK"; }
+trap cleanup EXIT
+
+log "building rosterctl and rostergen into $WORK"
+(cd "$ROOT" && go build -o "$WORK/rosterctl" ./cmd/rosterctl && go build -o "$WORK/rostergen" ./cmd/rostergen)
+CTL=$WORK/rosterctl
+GEN=$WORK/rostergen
+
+# measure CMD... — runs CMD, prints "SECONDS RSS_KB" (RSS "n/a" without GNU time).
+measure() {
+	local out=$WORK/time.out
+	if [ $HAVE_GNU_TIME = 1 ]; then
+		/usr/bin/time -f '%e %M' -o "$out" "$@" >/dev/null 2>"$WORK/cmd.err" || { cat "$WORK/cmd.err" >&2; return 1; }
+		# %e has two decimals only; good enough for runs of 0.1 s and more.
+		tail -n 1 "$out"
+	else
+		local TIMEFORMAT=%R t
+		t=$( { time "$@" >/dev/null 2>"$WORK/cmd.err"; } 2>&1 ) || { cat "$WORK/cmd.err" >&2; return 1; }
+		echo "$t n/a"
+	fi
+}
+
+# median of the numbers on stdin.
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "n/a"} else if (NR%2) {print a[(NR+1)/2]} else {printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}}'; }
+
+fresh_db() {
+	rm -f "$1" "$1-wal" "$1-shm"
+	"$CTL" --db "$1" init --org "Springfield School District" >/dev/null
+	"$CTL" --db "$1" school add "Lincoln Elementary" >/dev/null
+}
+
+# import_run FILE — one timed import into a fresh database: "SECONDS RSS_KB".
+import_run() {
+	local db=$WORK/bench.db
+	fresh_db "$db"
+	# Exit 0 (Completed) is expected; 3 would mean rows failed, which the table would hide.
+	measure "$CTL" --db "$db" import --school "Lincoln Elementary" --as "Benchmark" "$1"
+}
+
+sqlite_run() {
+	local db=$WORK/baseline.db
+	rm -f "$db"
+	measure sqlite3 "$db" ".mode csv" ".import $1 t"
+}
+
+printf '| Rows | Format | File | Import wall (s) | Rows/s | Peak RSS (MB) | sqlite3 .import (s) | Ratio |\n'
+printf '|---:|---|---:|---:|---:|---:|---:|---:|\n'
+
+for n in "${SIZES[@]}"; do
+	csv=$WORK/roster-$n.csv
+	"$GEN" -rows "$n" -format csv -seed "$SEED" -o "$csv" 2>&1 | sed 's/^/  /' >&2
+	base=n/a
+	if [ $HAVE_SQLITE = 1 ]; then
+		base=$(for _ in $(seq "$REPEAT"); do sqlite_run "$csv" | cut -d' ' -f1; done | median)
+		log "  sqlite3 .import $n rows: ${base}s (median of $REPEAT)"
+	fi
+	for fmt in csv xlsx; do
+		file=$WORK/roster-$n.$fmt
+		[ -f "$file" ] || "$GEN" -rows "$n" -format "$fmt" -seed "$SEED" -o "$file" 2>/dev/null
+		runs=()
+		for i in $(seq "$REPEAT"); do
+			r=$(import_run "$file")
+			runs+=("$r")
+			log "  import $n $fmt run $i: ${r% *}s, peak RSS ${r#* } KB"
+		done
+		wall=$(printf '%s\n' "${runs[@]}" | cut -d' ' -f1 | median)
+		rss=$(printf '%s\n' "${runs[@]}" | cut -d' ' -f2 | grep -v n/a | median)
+		size=$(du -k "$file" | cut -f1)
+		awk -v n="$n" -v f="$fmt" -v kb="$size" -v w="$wall" -v rss="$rss" -v b="$base" 'BEGIN {
+			rps = (w > 0) ? sprintf("%.0f", n / w) : "n/a"
+			mb = (rss == "n/a" || rss == "") ? "n/a" : sprintf("%.0f", rss / 1024)
+			ratio = (b == "n/a" || b <= 0) ? "n/a" : sprintf("%.1f×", w / b)
+			printf "| %d | %s | %.1f MB | %.2f | %s | %s | %s | %s |\n", n, toupper(f), kb / 1024, w, rps, mb, b, ratio
+		}'
+	done
+	rm -f "$WORK"/roster-"$n".*
+done
+
+if [ "${BENCH_SKIP_HASH:-0}" != 1 ]; then
+	# The hashing rate: the same 1,000-row roster with and without typed passwords; the
+	# difference in wall time is the hashing (everything else is the same work).
+	log "hashing: one argon2id hash alone (go test -bench BenchmarkHashPermanent)"
+	ns=$(cd "$ROOT" && go test ./core/account -run '^$' -bench 'BenchmarkHashPermanent$' -benchtime 20x -count 3 |
+		awk '/^BenchmarkHashPermanent/ {print $3}' | median)
+	cores=$(nproc)
+	pw=$WORK/pw.csv
+	nopw=$WORK/nopw.csv
+	# 1,045 rows hold about 1,005 students; -passwords caps at the students there are.
+	npw=$("$GEN" -rows $((PW_ROWS + 45)) -passwords "$PW_ROWS" -seed "$SEED" -o "$pw" 2>&1 | sed -n 's/.* \([0-9]*\) typed passwords.*/\1/p')
+	"$GEN" -rows $((PW_ROWS + 45)) -passwords 0 -seed "$SEED" -o "$nopw" 2>/dev/null
+	with=$(for _ in $(seq "$REPEAT"); do import_run "$pw" | cut -d' ' -f1; done | median)
+	without=$(for _ in $(seq "$REPEAT"); do import_run "$nopw" | cut -d' ' -f1; done | median)
+	printf '\n| Typed passwords | Cores | One hash (ms) | Floor (hashes/s) | Import with / without (s) | Achieved (hashes/s) | Ratio to floor |\n'
+	printf '|---:|---:|---:|---:|---:|---:|---:|\n'
+	awk -v n="$npw" -v c="$cores" -v ns="$ns" -v w="$with" -v wo="$without" 'BEGIN {
+		floor = c / (ns / 1e9); hs = w - wo; rate = n / hs
+		printf "| %d | %d | %.1f | %.1f | %.2f / %.2f | %.1f | %.2f |\n", n, c, ns / 1e6, floor, w, wo, rate, rate / floor
+	}'
+fi
