@@ -30,6 +30,8 @@ type stress struct {
 	t   *testing.T
 	dir string
 	db  string
+	// realClock leaves ROSTERDESK_NOW unset, for tests that compare when things ran.
+	realClock bool
 }
 
 func newStress(t *testing.T, dir string) *stress {
@@ -45,7 +47,10 @@ func (s *stress) path(name string) string { return filepath.Join(s.dir, name) }
 // command returns rosterctl with args and --db, ready to start.
 func (s *stress) command(stdin string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
 	cmd := exec.Command(binary, append(args, "--db", s.db)...)
-	cmd.Env = append(withoutRosterdeskEnv(os.Environ()), "ROSTERDESK_NOW="+stressNow)
+	cmd.Env = withoutRosterdeskEnv(os.Environ())
+	if !s.realClock {
+		cmd.Env = append(cmd.Env, "ROSTERDESK_NOW="+stressNow)
+	}
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

@@ -6,9 +6,15 @@ package main
 // -short. scripts/crash.sh runs the crash test at full size with random kill moments.
 
 import (
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/rosterdesk/rosterdesk/core"
 )
 
 // TestCrashResume kills an import with SIGKILL at three moments (just after the upload
@@ -143,4 +149,208 @@ func checkTypedLogins(t *testing.T, s *stress, usernames map[string]string, pws 
 			t.Errorf("login %s (%s) with the typed password = exit %d, want 0; stderr: %s", u, p.userID, o.code, o.stderr)
 		}
 	}
+}
+
+// TestTwoProcesses runs two imports of different files into one database at the same
+// moment, with a third process reading the history in a loop. Both must succeed with the
+// counts each file gives alone, no process may see "database is locked", each upload
+// must run exactly once, and the uploads must run one after the other.
+func TestTwoProcesses(t *testing.T) {
+	dir := t.TempDir()
+	fileA, fileB := dir+"/a.csv", dir+"/b.csv"
+	a, _ := genRoster(rosterSpec{rows: 3000, prefix: "A", pwEvery: 40, badEvery: 500})
+	b, _ := genRoster(rosterSpec{rows: 3000, prefix: "B", pwEvery: 40})
+	if err := os.WriteFile(fileA, a, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(fileB, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	argsA := []string{"import", "--school", stressSchool, "--json", fileA}
+	argsB := []string{"import", "--school", stressSchool, "--json", fileB}
+
+	// The counts each file gives on its own. The files share no User ID, Class ID or
+	// typed username, so the order they run in does not change them.
+	ref := newStress(t, t.TempDir())
+	ref.setUp()
+	want := map[string]importResult{}
+	for _, args := range [][]string{argsA, argsB} {
+		var r importResult
+		o := ref.must([]int{0, 3}, "", args...)
+		decodeJSON(t, o.stdout, &r, importKeys)
+		r.Upload = 0
+		want[args[len(args)-1]] = r
+	}
+
+	s := newStress(t, t.TempDir())
+	s.realClock = true // started_at and finished_at must be real times to compare
+	s.setUp()
+	impA, impB := s.start(argsA...), s.start(argsB...)
+
+	// The reader: history --json over and over until both imports have ended. Each run
+	// opens the database as the window would, while the imports write.
+	var readers []outcome
+	for !impA.finished() || !impB.finished() {
+		readers = append(readers, s.run("", "history", "--json"))
+		if len(readers) > 2000 {
+			t.Fatal("the imports did not end after 2,000 history reads")
+		}
+	}
+	oA, oB := impA.wait(), impB.wait()
+
+	for _, o := range append([]outcome{oA, oB}, readers...) {
+		if strings.Contains(strings.ToLower(o.stderr), "locked") || strings.Contains(strings.ToLower(o.stderr), "busy") {
+			t.Errorf("a process reported a busy database: %s", o.stderr)
+		}
+	}
+	failedReads := 0
+	for _, o := range readers {
+		if o.code != 0 {
+			failedReads++
+		}
+	}
+	if failedReads > 0 {
+		t.Errorf("%d of %d history reads failed", failedReads, len(readers))
+	}
+	t.Logf("%d history reads while the two imports ran", len(readers))
+	// One at a time, as each reader saw it.
+	for _, o := range readers {
+		var h []historyEntry
+		if o.code == 0 && json.Unmarshal([]byte(o.stdout), &h) == nil {
+			running := 0
+			for _, e := range h {
+				if e.Status == "In Progress" {
+					running++
+				}
+			}
+			if running > 1 {
+				t.Errorf("a reader saw %d uploads In Progress at once: %+v", running, h)
+			}
+		}
+	}
+
+	for _, c := range []struct {
+		o    outcome
+		file string
+	}{{oA, fileA}, {oB, fileB}} {
+		var r importResult
+		decodeJSON(t, c.o.stdout, &r, importKeys)
+		r.Upload = 0
+		if w := want[c.file]; r != w {
+			t.Errorf("import %s = %+v (exit %d), want %+v", filepath.Base(c.file), r, c.o.code, w)
+		}
+		if c.o.code != statusExit(core.Status(r.Status)) {
+			t.Errorf("import %s exit = %d for status %s", filepath.Base(c.file), c.o.code, r.Status)
+		}
+	}
+
+	hist := s.history()
+	if len(hist) != 2 {
+		t.Fatalf("history has %d uploads, want 2: %+v", len(hist), hist)
+	}
+	for _, h := range hist {
+		w := want[filepath.Join(dir, h.File)]
+		got := h.importResult
+		got.Upload = 0
+		if got != w {
+			t.Errorf("history of %s = %+v, want %+v", h.File, got, w)
+		}
+	}
+
+	us, err := uploads(s.openRO())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range us {
+		if u.Attempts != 1 {
+			t.Errorf("upload %d ran %d times, want once", u.ID, u.Attempts)
+		}
+	}
+	slices.SortFunc(us, func(x, y upload) int { return strings.Compare(x.Started, y.Started) })
+	if len(us) == 2 {
+		if us[0].Finished > us[1].Started {
+			t.Errorf("uploads overlapped: %d ran %s–%s, %d ran %s–%s", us[0].ID, us[0].Started, us[0].Finished, us[1].ID, us[1].Started, us[1].Finished)
+		}
+		t.Logf("upload %d ran %s–%s, upload %d ran %s–%s", us[0].ID, us[0].Started, us[0].Finished, us[1].ID, us[1].Started, us[1].Finished)
+	}
+}
+
+// TestTakeOverDeadOwner checks both sides of the claim on an In Progress upload: a killed
+// owner's upload is taken back by resume, and a live owner's upload is not, however
+// eager the resume.
+func TestTakeOverDeadOwner(t *testing.T) {
+	dir := t.TempDir()
+
+	t.Run("Dead", func(t *testing.T) {
+		roster, _ := genRoster(rosterSpec{rows: 1000, prefix: "D", pwEvery: 10})
+		file := dir + "/dead.csv"
+		if err := os.WriteFile(file, roster, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s := newStress(t, t.TempDir())
+		s.setUp()
+		db := s.openRO()
+		b := s.start("import", "--school", stressSchool, file)
+		pid := b.cmd.Process.Pid
+		if !s.waitFor(db, b, "In Progress", func(us []upload) bool { return len(us) == 1 && us[0].Status == "In Progress" && us[0].Done > 0 }) || !b.kill() {
+			t.Fatalf("the import ended before it could be killed: %+v", b.wait())
+		}
+		us, _ := uploads(db)
+		if len(us) != 1 || us[0].Status != "In Progress" || !ownedBy(us[0], pid) {
+			t.Fatalf("after the kill, uploads = %+v, want one In Progress owned by pid %d", us, pid)
+		}
+		o := s.must(ok0, "", "resume")
+		us, _ = uploads(db)
+		if len(us) != 1 || us[0].Status != "Completed" || us[0].Attempts != 2 || ownedBy(us[0], pid) {
+			t.Errorf("after resume, uploads = %+v, want one Completed on a second attempt by another process", us)
+		}
+		t.Logf("resume took over from killed pid %d: %s", pid, firstLine(o.stdout))
+	})
+
+	t.Run("Alive", func(t *testing.T) {
+		// 20,000 rows and ~180 typed passwords: several seconds In Progress outside the
+		// write transaction, when a careless resume could take the upload.
+		roster, _ := genRoster(rosterSpec{rows: 20000, prefix: "L", pwEvery: 100})
+		file := dir + "/alive.csv"
+		if err := os.WriteFile(file, roster, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s := newStress(t, t.TempDir())
+		s.setUp()
+		db := s.openRO()
+		imp := s.start("import", "--school", stressSchool, "--json", file)
+		pid := imp.cmd.Process.Pid
+		if !s.waitFor(db, imp, "hashing", func(us []upload) bool {
+			return len(us) == 1 && us[0].Status == "In Progress" && us[0].Done > 0 && us[0].Done < us[0].Total
+		}) {
+			t.Fatalf("the import ended before resume could start: %+v", imp.wait())
+		}
+		res := s.start("resume")
+		// While the import runs, its upload stays its own.
+		seen := 0
+		s.waitFor(db, imp, "the import to end", func(us []upload) bool {
+			seen++
+			if len(us) != 1 || !ownedBy(us[0], pid) {
+				t.Fatalf("while its owner runs, the upload changed hands: %+v", us)
+			}
+			return false
+		})
+		oi, or := imp.wait(), res.wait()
+		if oi.code != 0 {
+			t.Errorf("import = exit %d, want 0; stderr: %s", oi.code, oi.stderr)
+		}
+		if or.code != 0 || !strings.Contains(or.stdout, "No upload was waiting") {
+			t.Errorf("resume = exit %d, stdout %q, want 0 and \"No upload was waiting\"", or.code, or.stdout)
+		}
+		us, _ := uploads(db)
+		if len(us) != 1 || us[0].Status != "Completed" || us[0].Attempts != 1 || !ownedBy(us[0], pid) {
+			t.Errorf("uploads = %+v, want one Completed on its first attempt by pid %d", us, pid)
+		}
+		t.Logf("the live owner kept its upload through %d checks; resume: %q", seen, firstLine(or.stdout))
+	})
+}
+
+// ownedBy reports whether u's claim is process pid's ("host/pid/nonce").
+func ownedBy(u upload, pid int) bool {
+	return strings.Contains(u.Owner, "/"+strconv.Itoa(pid)+"/")
 }
