@@ -224,7 +224,7 @@ func classify(err error) error {
 		case sqlite3.SQLITE_FULL:
 			return &core.Error{Kind: core.KindStorage, Message: "The disk is full, so nothing was saved. Free some space and try again.", Err: err}
 		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN:
-			return &core.Error{Kind: core.KindStorage, Message: "The database file cannot be written (it is read-only or in a protected folder), so nothing was saved. Check the file's permissions or choose another database with --db.", Err: err}
+			return &core.Error{Kind: core.KindStorage, Message: readOnlyMessage, Err: err}
 		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
 			return &core.Error{Kind: core.KindStorage, Message: "The database file is damaged or is not a Rosterdesk database. Restore it from a backup or choose another file.", Err: err}
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
@@ -237,10 +237,16 @@ func classify(err error) error {
 	return err
 }
 
+const readOnlyMessage = "The database file cannot be written (it is read-only or in a protected folder), so nothing was saved. Check the file's permissions or choose another database with --db."
+
 func storageError(op string, err error) error {
 	msg := "Rosterdesk could not " + op + ". Check that the folder exists and that you may write to it, or choose another database with --db."
-	if errors.Is(err, syscall.ENOSPC) {
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
 		msg = "The disk is full. Free some space and try again."
+	case errors.Is(err, syscall.EROFS), errors.Is(err, fs.ErrPermission):
+		// Not a missing folder but a protected one or a read-only disk: say so.
+		msg = readOnlyMessage
 	}
 	return &core.Error{Kind: core.KindStorage, Op: op, Message: msg, Err: err}
 }

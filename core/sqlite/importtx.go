@@ -11,7 +11,8 @@ import (
 
 // ImportTx is the one write transaction an import checks and applies in. Everything an
 // upload changes commits together with its result, so a crash leaves no half-applied
-// row and the upload can simply be run again from the start.
+// row and the upload can simply be run again from the start. Its writes classify their
+// errors like DB's methods do, so a disk that fills mid-import is reported as full.
 type ImportTx struct {
 	ctx          context.Context
 	tx           *sql.Tx
@@ -243,7 +244,7 @@ func (t *ImportTx) InsertUsers(us []*UserWrite) error {
 			column6, column7, column8, column9, column10, column11, column12, column13, column14, column15, ?, ? FROM (VALUES `+placeholders(len(batch), cols)+`)`,
 			append([]any{t.now, t.now}, args...)...)
 		if err != nil {
-			return err
+			return classify(err)
 		}
 	}
 	return nil
@@ -274,7 +275,7 @@ func (t *ImportTx) UpdateUser(u *UserWrite) error {
 		updated_at = ?9
 		WHERE id = ?10`,
 		u.UserID, u.First, u.Last, u.Grade, u.Email, u.Username, string(u.PwKind), u.PwHash, t.now, u.ID)
-	return err
+	return classify(err)
 }
 
 // LinkSchool links users to a school; existing links stay as they are.
@@ -287,7 +288,7 @@ func (t *ImportTx) LinkSchool(schoolID int64, ids []int64) error {
 			args = append(args, schoolID, id)
 		}
 		if _, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO school_users (school_id, user_id) VALUES `+placeholders(len(batch), 2), args...); err != nil {
-			return err
+			return classify(err)
 		}
 	}
 	return nil
@@ -321,7 +322,7 @@ func (t *ImportTx) InsertClasses(cs []*ClassWrite) error {
 			primary_teacher_id, created_at, updated_at) SELECT column1, column2, column3, column4, column5, column6, column7, column8, column9,
 			column10, ?, ? FROM (VALUES `+placeholders(len(batch), cols)+`)`, args...)
 		if err != nil {
-			return err
+			return classify(err)
 		}
 	}
 	return nil
@@ -338,7 +339,7 @@ func (t *ImportTx) UpdateClass(c *ClassWrite) error {
 		end_date = CASE WHEN ?5 = '' THEN end_date ELSE ?5 END,
 		updated_at = ?6
 		WHERE id = ?7`, c.ClassID, c.Name, c.Grade, c.Start, c.End, t.now, c.ID)
-	return err
+	return classify(err)
 }
 
 // ClassCode is a Master Code redeemed for a class.
@@ -357,7 +358,7 @@ func (t *ImportTx) AddCodes(codes []ClassCode) error {
 			args = append(args, c.ClassID, c.Code)
 		}
 		if _, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO class_codes (class_id, code) VALUES `+placeholders(len(batch), 2), args...); err != nil {
-			return err
+			return classify(err)
 		}
 	}
 	return nil
@@ -382,7 +383,7 @@ func (t *ImportTx) Enroll(es []Enrollment) (int, error) {
 		}
 		res, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO enrollments (class_id, user_id, role) VALUES `+placeholders(len(batch), 3), args...)
 		if err != nil {
-			return added, err
+			return added, classify(err)
 		}
 		n, _ := res.RowsAffected()
 		added += int(n)
@@ -393,5 +394,5 @@ func (t *ImportTx) Enroll(es []Enrollment) (int, error) {
 // Finish records the upload's outcome and files and deletes its original, in this
 // transaction.
 func (t *ImportTx) Finish(id int64, owner string, f Finish, now time.Time) error {
-	return finishUpload(t.ctx, t.tx, id, owner, f, now)
+	return classify(finishUpload(t.ctx, t.tx, id, owner, f, now))
 }
