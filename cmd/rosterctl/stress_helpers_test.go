@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,7 +29,8 @@ const stressSchool = "Stress Academy"
 // e2e it can start commands in the background, to kill them or run them side by side.
 type stress struct {
 	t   *testing.T
-	dir string
+	dir string // the database's folder
+	out string // exports and downloads: not dir, which may be a full or read-only disk
 	db  string
 	// realClock leaves ROSTERDESK_NOW unset, for tests that compare when things ran.
 	realClock bool
@@ -39,10 +41,11 @@ func newStress(t *testing.T, dir string) *stress {
 	if testing.Short() {
 		t.Skip("stress tests build and run the binary many times")
 	}
-	return &stress{t: t, dir: dir, db: filepath.Join(dir, "rosterdesk.db")}
+	return &stress{t: t, dir: dir, out: t.TempDir(), db: filepath.Join(dir, "rosterdesk.db")}
 }
 
-func (s *stress) path(name string) string { return filepath.Join(s.dir, name) }
+// path names a file in the scratch folder for exports and downloads.
+func (s *stress) path(name string) string { return filepath.Join(s.out, name) }
 
 // command returns rosterctl with args and --db, ready to start.
 func (s *stress) command(stdin string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
@@ -396,4 +399,44 @@ func diffState(got, want state) []string {
 		out = append(out, fmt.Sprintf("upload = %+v, want %+v", g, w))
 	}
 	return out
+}
+
+// mountTmpfs mounts a tmpfs of size (as mount's -o size= takes it) on a new folder and
+// unmounts it when the test ends. It skips the test where mounting is not allowed (not
+// Linux, not root, or a sandbox without CAP_SYS_ADMIN): a tmpfs is the only way to give
+// a test a disk that is really full or really read-only, whatever its user.
+func mountTmpfs(t *testing.T, size string) string {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("needs a Linux tmpfs")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size+",mode=0700", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v: %s); run as root on Linux to test a full or read-only disk", err, bytes.TrimSpace(out))
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", dir, err, out)
+		}
+	})
+	return dir
+}
+
+// remount changes the options of a tmpfs mounted by mountTmpfs (ro, rw, size=…).
+func remount(t *testing.T, dir, opts string) {
+	t.Helper()
+	if out, err := exec.Command("mount", "-o", "remount,"+opts, dir).CombinedOutput(); err != nil {
+		t.Fatalf("remount %s %s: %v: %s", dir, opts, err, out)
+	}
+}
+
+// integrity runs PRAGMA integrity_check on the database and returns its verdict.
+func (s *stress) integrity() string {
+	s.t.Helper()
+	db := s.openRO()
+	var res string
+	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&res); err != nil {
+		return err.Error()
+	}
+	return res
 }

@@ -354,3 +354,116 @@ func TestTakeOverDeadOwner(t *testing.T) {
 func ownedBy(u upload, pid int) bool {
 	return strings.Contains(u.Owner, "/"+strconv.Itoa(pid)+"/")
 }
+
+// TestReadOnlyDatabase imports into a database that cannot be written: rosterctl must
+// stop with exit 2 and say so in plain words, and the database must be as it was. As
+// root (who ignores file permissions) the database sits on a tmpfs remounted read-only;
+// otherwise the file and its folder lose their write permission.
+func TestReadOnlyDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary")
+	}
+	var s *stress
+	var lock, unlock func()
+	if os.Geteuid() == 0 {
+		mnt := mountTmpfs(t, "16m")
+		s = newStress(t, mnt)
+		lock, unlock = func() { remount(t, mnt, "ro") }, func() { remount(t, mnt, "rw") }
+	} else {
+		s = newStress(t, t.TempDir())
+		lock = func() {
+			for _, p := range []string{s.db, s.db + "-wal", s.db + "-shm"} {
+				os.Chmod(p, 0o400) // -wal and -shm may not exist
+			}
+			os.Chmod(s.dir, 0o500)
+		}
+		unlock = func() {
+			os.Chmod(s.dir, 0o700)
+			for _, p := range []string{s.db, s.db + "-wal", s.db + "-shm"} {
+				os.Chmod(p, 0o600)
+			}
+		}
+	}
+	s.setUp()
+	src := t.TempDir()
+	first, second := filepath.Join(src, "first.csv"), filepath.Join(src, "second.csv")
+	a, _ := genRoster(rosterSpec{rows: 200, prefix: "A", pwEvery: 20})
+	b, _ := genRoster(rosterSpec{rows: 200, prefix: "B", pwEvery: 20})
+	os.WriteFile(first, a, 0o644)
+	os.WriteFile(second, b, 0o644)
+	s.must(ok0, "", "import", "--school", stressSchool, first)
+	before := s.snapshot("before")
+
+	lock()
+	o := s.run("", "import", "--school", stressSchool, second)
+	unlock()
+	if o.code != 2 || !strings.Contains(o.stderr, "cannot be written") {
+		t.Errorf("import into a read-only database = exit %d, stderr %q; want 2 and \"cannot be written\"", o.code, o.stderr)
+	}
+	t.Logf("read-only: exit %d: %s", o.code, strings.TrimSpace(o.stderr))
+	after := s.snapshot("after")
+	for _, d := range diffState(after, before) {
+		t.Errorf("after the refused import: %s", d)
+	}
+	if v := s.integrity(); v != "ok" {
+		t.Errorf("integrity_check = %q, want ok", v)
+	}
+	// Writable again, the same file imports.
+	s.must(ok0, "", "import", "--school", stressSchool, second)
+}
+
+// TestDiskFull fills a small tmpfs with an import: the upload must fail with a message
+// that says the disk is full, apply nothing, and leave a database that opens, passes
+// integrity_check, and takes the next import once there is room.
+func TestDiskFull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary")
+	}
+	src := t.TempDir()
+	big, small := filepath.Join(src, "big.csv"), filepath.Join(src, "small.csv")
+	b, _ := genRoster(rosterSpec{rows: 20000, prefix: "B"})
+	sm, _ := genRoster(rosterSpec{rows: 100, prefix: "S"})
+	os.WriteFile(big, b, 0o644)
+	os.WriteFile(small, sm, 0o644)
+
+	t.Run("WhileApplying", func(t *testing.T) {
+		// 3 MiB holds the empty database and the 1.3 MB file, not 20,000 users.
+		mnt := mountTmpfs(t, "3m")
+		s := newStress(t, mnt)
+		s.setUp()
+		o := s.run("", "import", "--school", stressSchool, big)
+		if o.code != 4 || !strings.Contains(o.stdout+o.stderr, "disk is full") {
+			t.Errorf("import onto a full disk = exit %d\nstdout: %s\nstderr: %s\nwant 4 and \"disk is full\"", o.code, o.stdout, o.stderr)
+		}
+		h := s.history()
+		if len(h) != 1 || h[0].Status != "Failed" || h[0].Applied != 0 || h[0].UsersCreated != 0 {
+			t.Errorf("history after a full disk = %+v, want one Failed upload that applied nothing", h)
+		}
+		if st := s.snapshot("full"); len(st.users) != 0 || len(st.classes) != 0 {
+			t.Errorf("after a full disk, the school has %d users and %d classes, want none", len(st.users), len(st.classes))
+		}
+		if v := s.integrity(); v != "ok" {
+			t.Errorf("integrity_check = %q, want ok", v)
+		}
+		remount(t, mnt, "size=64m")
+		s.must(ok0, "", "import", "--school", stressSchool, small)
+		s.must(ok0, "", "import", "--school", stressSchool, big)
+	})
+
+	t.Run("WhileQueueing", func(t *testing.T) {
+		// 1 MiB cannot even keep the file until it runs: nothing is recorded.
+		mnt := mountTmpfs(t, "1m")
+		s := newStress(t, mnt)
+		s.setUp()
+		o := s.run("", "import", "--school", stressSchool, big)
+		if o.code != 2 || !strings.Contains(o.stderr, "disk is full") {
+			t.Errorf("import onto a full disk = exit %d\nstdout: %s\nstderr: %s\nwant 2 and \"disk is full\"", o.code, o.stdout, o.stderr)
+		}
+		if h := s.history(); len(h) != 0 {
+			t.Errorf("history = %+v, want no upload", h)
+		}
+		if v := s.integrity(); v != "ok" {
+			t.Errorf("integrity_check = %q, want ok", v)
+		}
+	})
+}
