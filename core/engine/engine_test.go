@@ -1,0 +1,664 @@
+package engine_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
+)
+
+// classTeachers is the usual first roster: two teachers with a class each.
+var classTeachers = []string{
+	"User ID,Role,First Name,Last Name,Email,Class ID,Class Name",
+	"T1,Teacher,Maria,Garcia,mgarcia@lincoln.example.org,MATH,Math 3A",
+	"T2,Teacher,James,Oconnor,joconnor@lincoln.example.org,READ,Reading 3B",
+}
+
+func TestCreateThenUpdateByGUID(t *testing.T) {
+	e := newEnv(t)
+	res := e.mustImport("User ID,Role,First Name,Last Name,Grade Level,Email,Username",
+		"S1,Student,Ava,Johnson,03,ava@lincoln.example.org,ajohnson")
+	if res.UsersCreated != 1 || res.UsersUpdated != 0 {
+		t.Fatalf("first import counts = %+v, want one user created", res.Counts)
+	}
+	before := e.user("S1")
+	if _, ok := core.NormalizeGUID(before.GUID); !ok || before.Grade != "3" || before.Username != "ajohnson" {
+		t.Fatalf("created user = %+v, want a GUID, grade 3 (from 03) and username ajohnson", before)
+	}
+
+	// Only a first name: every blank cell keeps what is stored.
+	res = e.mustImport("User GUID,User ID,Role,First Name,Last Name,Grade Level,Email,Username,Password",
+		before.GUID+",,,Avery,,,,,")
+	if res.UsersCreated != 0 || res.UsersUpdated != 1 {
+		t.Errorf("update counts = %+v, want one user updated, none created", res.Counts)
+	}
+	after := e.user("S1")
+	want := before
+	want.FirstName = "Avery"
+	if !reflect.DeepEqual(after, want) {
+		t.Errorf("after updating the first name:\n got %+v\nwant %+v", after, want)
+	}
+	if n := len(e.accounts(core.School{})); n != 1 {
+		t.Errorf("%d users after the update, want 1", n)
+	}
+
+	// The same user by GUID with a non-blank User ID and grade overwrites them.
+	e.mustImport("Student GUID,Student ID,Role,First Name,Last Name,Grade Level", strings.ToUpper(before.GUID)+",S1A,,,,K")
+	if got := e.user("S1A"); got.ID != before.ID || got.Grade != "K" || got.FirstName != "Avery" {
+		t.Errorf("after updating User ID and grade: %+v, want same user, User ID S1A, grade K", got)
+	}
+}
+
+func TestImportNeverRemoves(t *testing.T) {
+	e := newEnv(t)
+	e.mustImport(append(slices.Clone(classTeachers), "S1,Student,Ava,Johnson,,MATH,")...)
+	s1 := e.user("S1")
+
+	// Re-imported by GUID without a class: the enrollment stays.
+	t.Run("EnrollmentKept", func(t *testing.T) {
+		res := e.mustImport("User GUID,User ID,Role,First Name,Last Name", s1.GUID+",S1,Student,Ava,Johnson-Lee")
+		if res.EnrollmentsAdded != 0 {
+			t.Errorf("EnrollmentsAdded = %d, want 0", res.EnrollmentsAdded)
+		}
+		if got := e.accounts(e.schoolA)["S1"].Classes; !slices.Equal(got, []string{"MATH"}) {
+			t.Errorf("S1's classes after an import without a class = %q, want [MATH]", got)
+		}
+	})
+	t.Run("SchoolLinksOnlyAdded", func(t *testing.T) {
+		res := e.upload("b.csv", csvOf("User GUID,User ID,Role,First Name,Last Name,Grade Level", s1.GUID+",,,,,4"), e.schoolB, admin)
+		if res.Status != core.StatusCompleted || res.UsersUpdated != 1 {
+			t.Fatalf("import into school B: %s %+v %q", res.Status, res.Counts, res.Notes)
+		}
+		if _, ok := e.accounts(e.schoolA)["S1"]; !ok {
+			t.Errorf("S1 is no longer in school A after an import into school B")
+		}
+		if _, ok := e.accounts(e.schoolB)["S1"]; !ok {
+			t.Errorf("S1 is not in school B after an import into school B")
+		}
+	})
+	if n := len(e.classes(e.schoolA)); n != 2 {
+		t.Errorf("school A has %d classes, want 2", n)
+	}
+}
+
+func TestPartialProcessing(t *testing.T) {
+	header := "User ID,Role,First Name,Last Name"
+	for _, tt := range []struct {
+		name    string
+		lines   []string
+		status  core.Status
+		applied []string // User IDs created
+		failed  int
+	}{
+		{"OKCompleted", []string{header, "S1,Student,Ava,Johnson", "S2,Student,Noah,Smith"}, core.StatusCompleted, []string{"S1", "S2"}, 0},
+		{"OKCompletedWithErrors", []string{header, "S1,Student,Ava,Johnson", "S2,Student,Noah,", "S3,Student,Liam,Nguyen"},
+			core.StatusCompletedWithError, []string{"S1", "S3"}, 1},
+		{"ErrFailedNoRowApplied", []string{header, "S1,Student,Ava,", "S2,Pupil,Noah,Smith"}, core.StatusFailed, nil, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			res := e.upload("r.csv", csvOf(tt.lines...), e.schoolA, admin)
+			if res.Status != tt.status || res.Failed != tt.failed || res.Applied != len(tt.applied) || res.Rows != len(tt.lines)-1 {
+				t.Errorf("Import = %s %+v, want %s with %d applied, %d failed", res.Status, res.Counts, tt.status, len(tt.applied), tt.failed)
+			}
+			var got []string
+			for id := range e.accounts(core.School{}) {
+				got = append(got, id)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tt.applied) {
+				t.Errorf("users after the import = %q, want %q", got, tt.applied)
+			}
+			up, err := e.svc.Upload(e.ctx, res.Upload)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if up.HasFile(core.FileCompleted) != (len(tt.applied) > 0) || up.HasFile(core.FileError) != (tt.failed > 0) || !up.HasFile(core.FileUploaded) {
+				t.Errorf("upload files = %q, want Uploaded, Completed if a row applied, Error if one failed", up.Files)
+			}
+			if tt.status == core.StatusFailed && res.Message != (core.Issue{Code: core.FileNoRowApplied}).Text() {
+				t.Errorf("Message = %q, want the FILE_NO_ROW_APPLIED text", res.Message)
+			}
+		})
+	}
+}
+
+func TestSameUserOnManyRows(t *testing.T) {
+	e := newEnv(t)
+	res := e.mustImport(append(slices.Clone(classTeachers),
+		"S1,Student,Ava,Johnson,,MATH,",
+		"s1,student,Ava,Johnson,,READ,",
+		"S1,,,,,ART,Art", // blank cells agree with anything
+		"T1,,,,,ART,",
+	)...)
+	if res.UsersCreated != 3 || res.ClassesCreated != 3 || res.EnrollmentsAdded != 6 {
+		t.Errorf("counts = %+v, want 3 users, 3 classes, 6 enrollments", res.Counts)
+	}
+	if got := e.accounts(e.schoolA)["S1"].Classes; len(got) != 3 {
+		t.Errorf("S1's classes = %q, want 3", got)
+	}
+	// Twice the same row is one enrollment.
+	s1 := e.user("S1").GUID
+	math := e.classes(e.schoolA)["MATH"].GUID
+	res = e.mustImport("User GUID,User ID,Role,First Name,Last Name,Class ID,Class GUID", s1+",,,,,MATH,"+math, s1+",,,,,math,"+math)
+	if res.EnrollmentsAdded != 0 || res.UsersUpdated != 1 {
+		t.Errorf("re-enrolling: counts = %+v, want 1 user updated and no enrollment added", res.Counts)
+	}
+}
+
+func TestSharedUserIDFailsEveryRow(t *testing.T) {
+	e := newEnv(t)
+	res := e.upload("r.csv", csvOf(append(slices.Clone(classTeachers),
+		"S1,Student,Ava,Johnson,,MATH,",
+		"S1,Student,Noah,Smith,,MATH,",
+		"S1,Student,Ava,Johnson,,READ,",
+		"S2,Student,Liam,Nguyen,,READ,",
+	)...), e.schoolA, admin)
+	if res.Status != core.StatusCompletedWithError || res.Failed != 3 || res.Applied != 3 {
+		t.Fatalf("Import = %s %+v, want the three S1 rows failed and the rest applied", res.Status, res.Counts)
+	}
+	if _, ok := e.accounts(core.School{})["S1"]; ok {
+		t.Errorf("a user S1 was created, want none: two people share the User ID")
+	}
+	rows := e.table(res.Upload, core.FileError, core.FormatCSV)
+	for i, cell := range column(t, rows, core.ErrorHeader) {
+		if !textPattern(core.UserIDDuplicate).MatchString(cell) || !strings.Contains(cell, "rows 4, 5 and 6") {
+			t.Errorf("Error File row %d: %q, want USER_ID_DUPLICATE naming rows 4, 5 and 6", i+2, cell)
+		}
+	}
+}
+
+func TestNewClassNeedsTeacher(t *testing.T) {
+	e := newEnv(t)
+	res := e.upload("r.csv", csvOf(
+		"User ID,Role,First Name,Last Name,Email,Class ID,Class Name",
+		"T1,Teacher,Maria,Garcia,mgarcia@lincoln.example.org,MATH,Math 3A",
+		"S1,Student,Ava,Johnson,,MATH,",
+		"T2,Teacher,James,,joconnor@lincoln.example.org,READ,Reading 3B", // fails: no last name
+		"S2,Student,Noah,Smith,,READ,",
+		"S3,Student,Liam,Nguyen,,ART,Art", // no teacher row at all
+		"S3,Student,Liam,Nguyen,,MATH,",
+	), e.schoolA, admin)
+	if res.Status != core.StatusCompletedWithError || res.Applied != 3 || res.Failed != 3 {
+		t.Fatalf("Import = %s %+v %q, want MATH's three rows applied and the rest failed", res.Status, res.Counts, res.Notes)
+	}
+	cells := e.errorCells(res.Upload)
+	noTeacher := textPattern(core.ClassNoTeacher)
+	for _, id := range []string{"T2", "S2", "S3"} {
+		if !noTeacher.MatchString(cells[id]) {
+			t.Errorf("Error cell of %s = %q, want CLASS_NO_TEACHER", id, cells[id])
+		}
+	}
+	if !textPattern(core.LastNameRequired).MatchString(cells["T2"]) {
+		t.Errorf("Error cell of T2 = %q, want LAST_NAME_REQUIRED too", cells["T2"])
+	}
+	classes := e.classes(e.schoolA)
+	if _, ok := classes["READ"]; ok || len(classes) != 1 {
+		t.Errorf("classes = %v, want only MATH", classes)
+	}
+	if c := classes["MATH"]; c.Teacher != "Maria Garcia" || c.Students != 2 || c.Teachers != 1 {
+		t.Errorf("MATH = %+v, want Maria Garcia as primary teacher, 2 students, 1 teacher", c)
+	}
+}
+
+func TestTeacherMode(t *testing.T) {
+	e := newEnv(t)
+	e.mustImport(append(slices.Clone(classTeachers), "S1,Student,Ava,Johnson,,MATH,")...)
+	maria := e.teacher("T1")
+
+	t.Run("OKStudentsAndOwnClass", func(t *testing.T) {
+		res := e.upload("students.csv", csvOf(
+			"Student ID,First Name,Last Name,Grade Level,Class ID,Class Name,Class GUID",
+			"S2,Noah,Smith,3,SCI,Science 3,",
+			"S3,Liam,Nguyen,3,MATH,,"+e.classes(e.schoolA)["MATH"].GUID,
+		), e.schoolA, maria)
+		if res.Status != core.StatusCompleted || res.ClassesCreated != 1 || res.UsersCreated != 2 {
+			t.Fatalf("teacher import = %s %+v %q, want Completed with 2 students and 1 class", res.Status, res.Counts, res.Notes)
+		}
+		for _, id := range []string{"S2", "S3"} {
+			if a := e.user(id); a.Role != core.RoleStudent {
+				t.Errorf("%s has role %s, want Student", id, a.Role)
+			}
+		}
+		sci := e.classes(e.schoolA)["SCI"]
+		if sci.Teacher != "Maria Garcia" || sci.Teachers != 1 || sci.Students != 1 {
+			t.Errorf("SCI = %+v, want Maria Garcia as primary teacher and teacher, 1 student", sci)
+		}
+		mine, err := e.svc.Classes(e.ctx, e.schoolA.ID, maria)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, c := range mine {
+			ids = append(ids, c.ClassID)
+		}
+		if !slices.Equal(ids, []string{"MATH", "SCI"}) {
+			t.Errorf("Maria's classes = %q, want [MATH SCI]", ids)
+		}
+		up, _ := e.svc.Upload(e.ctx, res.Upload)
+		if up.Mode != core.ModeTeacher || up.TeacherID != maria.TeacherID || up.UploadedBy != "Maria Garcia" {
+			t.Errorf("upload = mode %v teacher %d by %q, want teacher mode by Maria Garcia", up.Mode, up.TeacherID, up.UploadedBy)
+		}
+		// The teacher's files use the teacher template's headers.
+		if h := e.table(res.Upload, core.FileCompleted, core.FormatCSV)[0]; !slices.Equal(h, core.TemplateHeaders(core.ModeTeacher)) {
+			t.Errorf("Completed File header = %q, want the teacher template", h)
+		}
+	})
+	t.Run("ErrOtherTeachersClass", func(t *testing.T) {
+		res := e.upload("students.csv", csvOf("Student ID,First Name,Last Name,Class ID,Class GUID",
+			"S4,Emma,Wilson,READ,"+e.classes(e.schoolA)["READ"].GUID), e.schoolA, maria)
+		if res.Status != core.StatusFailed || !textPattern(core.ClassNotYours).MatchString(e.errorCells(res.Upload)["S4"]) {
+			t.Errorf("rostering into James's class = %s %q, want Failed with CLASS_NOT_YOURS", res.Status, res.Notes)
+		}
+	})
+	t.Run("ErrTeacherRowsRefused", func(t *testing.T) {
+		res := e.upload("students.csv", csvOf("Student GUID,Student ID,First Name,Last Name",
+			e.user("T2").GUID+",,,"), e.schoolA, maria)
+		if res.Status != core.StatusFailed || !textPattern(core.RoleTeacherMode).MatchString(strings.Join(res.Notes, "\n")) {
+			t.Errorf("updating a teacher in teacher mode = %s %q, want Failed with ROLE_TEACHER_MODE", res.Status, res.Notes)
+		}
+	})
+	t.Run("ErrOtherSchool", func(t *testing.T) {
+		_, err := e.svc.Import(e.ctx, engine.UploadRequest{FileName: "s.csv", Data: csvOf("Student ID,First Name,Last Name", "S9,Eve,Stone"),
+			SchoolID: e.schoolB.ID, Actor: maria}, nil)
+		if core.ErrorKind(err) != core.KindInvalid {
+			t.Errorf("Import into another school as a teacher = %v, want KindInvalid", err)
+		}
+		if _, ok := e.accounts(core.School{})["S9"]; ok {
+			t.Errorf("S9 was created")
+		}
+	})
+	t.Run("ErrStudentIsNotATeacher", func(t *testing.T) {
+		_, err := e.svc.Import(e.ctx, engine.UploadRequest{FileName: "s.csv", Data: csvOf("Student ID,First Name,Last Name", "S9,Eve,Stone"),
+			SchoolID: e.schoolA.ID, Actor: e.teacher("S1")}, nil)
+		if core.ErrorKind(err) != core.KindInvalid {
+			t.Errorf("Import as a student acting as a teacher = %v, want KindInvalid", err)
+		}
+	})
+}
+
+func TestUsernameGeneration(t *testing.T) {
+	e := newEnv(t)
+	e.mustImport("User ID,Role,First Name,Last Name",
+		"S1,Student,John,Smith",
+		"S2,Student,José,Núñez",
+		"S3,Student,Ærin,O'Brien-Łukasz",
+		"S4,Student,Анна,Иванова",
+	)
+	e.mustImport("User ID,Role,First Name,Last Name,Username",
+		"S5,Student,Jane,Smith,",
+		"S6,Student,Jim,SMITH,",
+		"S7,Student,Zoe,Park,JSMITH4", // typed: reserved before any is generated
+		"S8,Student,Joe,Smith,")
+	for id, want := range map[string]string{
+		"S1": "jsmith", "S2": "jnunez", "S3": "aobrienlukasz", "S4": "user",
+		"S5": "jsmith2", "S6": "jsmith3", "S7": "JSMITH4", "S8": "jsmith5",
+	} {
+		if got := e.user(id).Username; got != want {
+			t.Errorf("username of %s = %q, want %q", id, got, want)
+		}
+	}
+}
+
+// TestPasswordsNeverLeak checks that temporary passwords reach the Completed File and
+// work, and that a typed password is in no download nor, as plaintext, in the database
+// or its WAL.
+func TestPasswordsNeverLeak(t *testing.T) {
+	e := newEnv(t)
+	const typed, typedFailed = "Sunflower42x", "Tulip9876Kx"
+	data := csvOf("User ID,Role,First Name,Last Name,Password",
+		"S1,Student,Ava,Johnson,"+typed,
+		"S2,Student,Noah,Smith,",
+		"S3,Student,L1am,Nguyen,"+typedFailed) // fails on its name, so never hashed
+	res := e.upload("pw.csv", data, e.schoolA, admin)
+	if res.Status != core.StatusCompletedWithError || res.Applied != 2 {
+		t.Fatalf("Import = %s %+v %q", res.Status, res.Counts, res.Notes)
+	}
+
+	completed := e.table(res.Upload, core.FileCompleted, core.FormatCSV)
+	pws := column(t, completed, "Password")
+	names := column(t, completed, "Username")
+	if pws[0] != "" {
+		t.Errorf("Completed File shows %q for the typed password, want blank", pws[0])
+	}
+	temp := pws[1]
+	if len(temp) < 12 {
+		t.Fatalf("temporary password %q: want at least 12 characters", temp)
+	}
+	if a := e.user("S2"); a.Password != core.PasswordTemporary || !a.IssuedAt.Equal(t0) {
+		t.Errorf("S2 password = %s issued %v, want temporary issued %v", a.Password, a.IssuedAt, t0)
+	}
+	if a := e.user("S1"); a.Password != core.PasswordPermanent {
+		t.Errorf("S1 password = %s, want permanent", a.Password)
+	}
+	for _, tt := range []struct {
+		user, pw string
+		want     engine.AuthStatus
+	}{
+		{names[1], temp, engine.AuthChangeRequired},
+		{names[0], typed, engine.AuthOK},
+		{names[1], temp + "x", engine.AuthRefused},
+	} {
+		got, err := e.svc.Authenticate(e.ctx, tt.user, tt.pw)
+		if err != nil || got.Status != tt.want {
+			t.Errorf("Authenticate(%q, %q) = %+v, %v, want %v", tt.user, tt.pw, got, err, tt.want)
+		}
+	}
+
+	secrets := []string{typed, typedFailed}
+	for _, kind := range []core.FileKind{core.FileUploaded, core.FileCompleted, core.FileError} {
+		for _, f := range []core.Format{core.FormatCSV, core.FormatXLSX} {
+			b := e.fileBytes(res.Upload, kind, f)
+			text := string(b)
+			if f == core.FormatXLSX {
+				var cells []string
+				for _, r := range xlsxRows(t, b) {
+					cells = append(cells, r...)
+				}
+				text = strings.Join(cells, "\x00")
+			}
+			for _, s := range secrets {
+				if strings.Contains(text, s) {
+					t.Errorf("%s file (%s) contains the typed password %q", kind, f, s)
+				}
+			}
+			if kind != core.FileCompleted && strings.Contains(text, temp) {
+				t.Errorf("%s file (%s) contains the temporary password", kind, f)
+			}
+		}
+	}
+	if !textPattern(core.PasswordRemoved).MatchString(e.errorCells(res.Upload)["S3"]) {
+		t.Errorf("Error cell of S3 = %q, want PASSWORD_REMOVED", e.errorCells(res.Upload)["S3"])
+	}
+	for _, n := range res.Notes {
+		for _, s := range secrets {
+			if strings.Contains(n, s) {
+				t.Errorf("note %q contains a typed password", n)
+			}
+		}
+	}
+	for _, p := range []string{e.path, e.path + "-wal"} {
+		b, err := os.ReadFile(p)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		for _, s := range append(secrets, temp) {
+			if bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s holds the password %q in plaintext", filepath.Base(p), s)
+			}
+		}
+	}
+}
+
+// editCSV rewrites a downloaded CSV table (header first) with fn and returns its bytes.
+func editCSV(t *testing.T, rows [][]string, fn func(header []string, row []string)) []byte {
+	t.Helper()
+	for _, r := range rows[1:] {
+		fn(rows[0], r)
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if err := w.WriteAll(rows); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func set(header, row []string, col, v string) {
+	if i := indexOf(header, col); i >= 0 {
+		row[i] = v
+	}
+}
+
+func get(header, row []string, col string) string {
+	if i := indexOf(header, col); i >= 0 && i < len(row) {
+		return row[i]
+	}
+	return ""
+}
+
+func TestErrorFileReimport(t *testing.T) {
+	e := newEnv(t)
+	res := e.upload("fall.csv", csvOf(
+		"User ID,Role,First Name,Last Name,Email,Class ID,Class Name,Class Grade Level",
+		"T1,Teacher,Maria,Garcia,mgarcia@lincoln.example.org,SCI,Science,3",
+		"S1,Student,Ava,Johnson,,SCI,,",
+		"S2,Student,Noah,,,SCI,,",                  // fails: no last name; SCI was created by row 2
+		"S1,Student,Ava,Johnson,,ART,Art,thirteen", // fails: bad grade; S1 and ART are created by other rows
+		"T1,Teacher,Maria,Garcia,mgarcia@lincoln.example.org,ART,,",
+	), e.schoolA, admin)
+	if res.Status != core.StatusCompletedWithError || res.Applied != 3 || res.Failed != 2 || res.UsersCreated != 2 || res.ClassesCreated != 2 {
+		t.Fatalf("first import = %s %+v %q", res.Status, res.Counts, res.Notes)
+	}
+	rows := e.table(res.Upload, core.FileError, core.FormatCSV)
+	s1, sci, art := e.user("S1").GUID, e.classes(e.schoolA)["SCI"].GUID, e.classes(e.schoolA)["ART"].GUID
+	for _, r := range rows[1:] {
+		switch uid := get(rows[0], r, "User ID"); {
+		case uid == "S1" && (get(rows[0], r, "User GUID") != s1 || get(rows[0], r, "Class GUID") != art):
+			t.Errorf("Error File row of S1 has User GUID %q and Class GUID %q, want %s and %s (created by other rows)",
+				get(rows[0], r, "User GUID"), get(rows[0], r, "Class GUID"), s1, art)
+		case uid == "S2" && (get(rows[0], r, "User GUID") != "" || get(rows[0], r, "Class GUID") != sci):
+			t.Errorf("Error File row of S2 has Class GUID %q, want SCI's %s", get(rows[0], r, "Class GUID"), sci)
+		}
+	}
+
+	// Fix the cells, keep the Error column, upload the Error File itself.
+	fixed := editCSV(t, rows, func(h, r []string) {
+		if get(h, r, "User ID") == "S2" {
+			set(h, r, "Last Name", "Smith")
+		}
+		if get(h, r, "Class ID") == "ART" {
+			set(h, r, "Class Grade Level", "3")
+		}
+	})
+	res = e.upload("fall_errors.csv", fixed, e.schoolA, admin)
+	if res.Status != core.StatusCompleted || res.Warnings != 0 {
+		t.Fatalf("re-import of the fixed Error File = %s %+v %q, want Completed without warnings", res.Status, res.Counts, res.Notes)
+	}
+	if res.UsersCreated != 1 || res.UsersUpdated != 1 || res.ClassesCreated != 0 || res.EnrollmentsAdded != 2 {
+		t.Errorf("re-import counts = %+v, want S2 created, S1 updated, no class created, 2 enrollments", res.Counts)
+	}
+	accts := e.accounts(e.schoolA)
+	if len(accts) != 3 {
+		t.Errorf("%d users after re-import, want 3 (no duplicates)", len(accts))
+	}
+	classes := e.classes(e.schoolA)
+	if len(classes) != 2 || classes["SCI"].Students != 2 || classes["ART"].Students != 1 || classes["ART"].Teachers != 1 || classes["ART"].Grade != "3" {
+		t.Errorf("classes after re-import = %+v, want SCI with 2 students and ART with S1 and T1", classes)
+	}
+}
+
+func TestExportEditReimport(t *testing.T) {
+	e := newEnv(t)
+	e.mustImport(append(slices.Clone(classTeachers), "S1,Student,Ava,Johnson,,MATH,", "S2,Student,Noah,Smith,,READ,")...)
+	for _, f := range []core.Format{core.FormatCSV, core.FormatXLSX} {
+		t.Run(string(f), func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := e.svc.ExportUsers(e.ctx, &buf, f, e.schoolA.ID, admin); err != nil {
+				t.Fatal(err)
+			}
+			var rows [][]string
+			if f == core.FormatXLSX {
+				rows = xlsxRows(t, buf.Bytes())
+			} else {
+				rows = csvRows(t, buf.Bytes(), ',')
+			}
+			if len(rows) != 5 || !slices.Equal(rows[0], core.TemplateHeaders(core.ModeAdmin)[:9]) {
+				t.Fatalf("export = %q, want columns A–I and 4 users", rows)
+			}
+			data := editCSV(t, rows, func(h, r []string) {
+				if get(h, r, "User ID") == "S2" {
+					set(h, r, "Last Name", "Smith-"+string(f))
+				}
+			})
+			res := e.upload("export.csv", data, e.schoolA, admin)
+			if res.Status != core.StatusCompleted || res.UsersUpdated != 4 || res.UsersCreated != 0 {
+				t.Errorf("re-import of the export = %s %+v %q, want 4 users updated", res.Status, res.Counts, res.Notes)
+			}
+			if got := e.user("S2").LastName; got != "Smith-"+string(f) {
+				t.Errorf("S2's last name = %q, want the edited one", got)
+			}
+			if a := e.user("S1"); a.Password != core.PasswordTemporary {
+				t.Errorf("S1's password = %s after re-importing a blank Password, want it kept (temporary)", a.Password)
+			}
+		})
+	}
+}
+
+func TestCheckIsDryRun(t *testing.T) {
+	lines := append(slices.Clone(classTeachers),
+		"S1,Student,Ava,Johnson,,MATH,",
+		"S2,Student,Noah,,,READ,",
+		"S3,Student,Liam,Nguyen,,ART,Art")
+	for _, tt := range []struct {
+		name  string
+		setup bool
+	}{{"OKEmptyDatabase", false}, {"OKUpdates", true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			if tt.setup {
+				e.mustImport(classTeachers...)
+			}
+			before := e.accounts(core.School{})
+			hist, _ := e.svc.History(e.ctx, engine.HistoryFilter{})
+			req := engine.UploadRequest{FileName: "r.csv", Data: csvOf(lines...), SchoolID: e.schoolA.ID, Actor: admin}
+			dry, err := e.svc.Check(e.ctx, req, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := e.accounts(core.School{}); !reflect.DeepEqual(got, before) {
+				t.Errorf("Check changed the users: %d before, %d after", len(before), len(got))
+			}
+			if h, _ := e.svc.History(e.ctx, engine.HistoryFilter{}); len(h) != len(hist) {
+				t.Errorf("Check added %d uploads to the history", len(h)-len(hist))
+			}
+			if dry.Upload != 0 {
+				t.Errorf("Check returned upload %d, want 0", dry.Upload)
+			}
+			real := e.upload("r.csv", req.Data, e.schoolA, admin)
+			real.Upload = 0
+			if !reflect.DeepEqual(dry, real) {
+				t.Errorf("Check = %+v\nImport = %+v\nwant the same", dry, real)
+			}
+		})
+	}
+}
+
+func TestUploadedFileKeepsFormat(t *testing.T) {
+	e := newEnv(t)
+	t.Run("SemicolonCSV", func(t *testing.T) {
+		data := []byte("\ufeffUser ID;Role;First Name;Last Name;Password;Nickname\r\nS1;Student;Ava;Johnson;;Avi\r\nS2;Student;Noah;;Secret123x;\r\n")
+		res := e.upload("semi.csv", data, e.schoolA, admin)
+		b := e.fileBytes(res.Upload, core.FileUploaded, "")
+		rows := csvRows(t, b, ';')
+		want := [][]string{
+			{"User ID", "Role", "First Name", "Last Name", "Password", "Nickname"},
+			{"S1", "Student", "Ava", "Johnson", "", "Avi"},
+			{"S2", "Student", "Noah", "", "", ""},
+		}
+		if !reflect.DeepEqual(rows, want) {
+			t.Errorf("Uploaded File = %q, want %q (semicolons kept, passwords emptied)", rows, want)
+		}
+	})
+	t.Run("XLSX", func(t *testing.T) {
+		f := excelize.NewFile()
+		defer f.Close()
+		for i, r := range [][]any{
+			{"User ID", "Role", "First Name", "Last Name", "Class ID", "Class Name", "Email"},
+			{"007", "Teacher", "Maria", "Garcia", "MATH", "Math", "mgarcia@lincoln.example.org"},
+			{"0042", "Student", "Ava", "Johnson", "MATH"},
+		} {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var buf bytes.Buffer
+		if err := f.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		res := e.upload("roster.xlsx", buf.Bytes(), e.schoolA, admin)
+		if res.Status != core.StatusCompleted {
+			t.Fatalf("Import = %s %q", res.Status, res.Notes)
+		}
+		up := e.fileBytes(res.Upload, core.FileUploaded, "")
+		if !bytes.HasPrefix(up, []byte("PK\x03\x04")) {
+			t.Fatalf("Uploaded File of an XLSX upload is not a workbook: %q", up[:min(len(up), 20)])
+		}
+		if got := xlsxRows(t, up); got[1][0] != "007" || got[2][0] != "0042" {
+			t.Errorf("Uploaded File = %q, want the IDs with their leading zeros", got)
+		}
+		// The Completed File as XLSX holds the same cells as the CSV download.
+		x := e.table(res.Upload, core.FileCompleted, core.FormatXLSX)
+		c := e.table(res.Upload, core.FileCompleted, core.FormatCSV)
+		for i := range c {
+			for len(x[i]) < len(c[i]) {
+				x[i] = append(x[i], "") // excelize drops trailing blank cells
+			}
+		}
+		if !reflect.DeepEqual(x, c) {
+			t.Errorf("Completed File XLSX = %q\nCSV = %q, want the same cells", x, c)
+		}
+		if _, ok := e.accounts(core.School{})["0042"]; !ok {
+			t.Errorf("no user 0042: the leading zeros were lost")
+		}
+	})
+}
+
+// TestGolden imports the engine_* rosters of testdata/rosters and compares a canonical
+// dump of the result and of the Completed and Error files with
+// testdata/golden/engine/<case>.txt. Run go test ./core/engine -update to rewrite them.
+func TestGolden(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		file    string
+		setup   []string
+		teacher string
+	}{
+		{name: "mixed", file: "engine_mixed.csv"},
+		{name: "teacher", file: "engine_teacher.csv", teacher: "T1",
+			setup: append(slices.Clone(classTeachers), "S1,Student,Ava,Johnson,,MATH,")},
+		{name: "xlsx", file: "engine_fall.xlsx"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			if tt.setup != nil {
+				e.mustImport(tt.setup...)
+			}
+			actor := admin
+			if tt.teacher != "" {
+				actor = e.teacher(tt.teacher)
+			}
+			data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "rosters", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.clock.Add(time.Minute)
+			res := e.upload(tt.file, data, e.schoolA, actor)
+			up, err := e.svc.Upload(e.ctx, res.Upload)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var d dumper
+			d.line("file: %s (%s) by %s, uploaded %s, finished %s", up.FileName, up.Format, up.UploadedBy,
+				up.UploadedAt.Format("2006-01-02T15:04:05Z07:00"), up.FinishedAt.Format("2006-01-02T15:04:05Z07:00"))
+			d.result(res)
+			for _, k := range []core.FileKind{core.FileCompleted, core.FileError} {
+				if up.HasFile(k) {
+					d.table(string(k), e.table(res.Upload, k, core.FormatCSV))
+				}
+			}
+			golden(t, tt.name+".txt", d.b.String())
+		})
+	}
+}
