@@ -6,7 +6,12 @@ package main
 // -short. scripts/crash.sh runs the crash test at full size with random kill moments.
 
 import (
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/xuri/excelize/v2"
 )
 
 // TestCrashResume kills an import with SIGKILL at three moments (just after the upload
@@ -466,4 +472,180 @@ func TestDiskFull(t *testing.T) {
 			t.Errorf("integrity_check = %q, want ok", v)
 		}
 	})
+}
+
+// TestNoPlaintextPasswords imports typed passwords (accepted ones, one on a row that fails
+// for another reason, and one the policy refuses), from CSV and from XLSX, then looks
+// for them in every byte Rosterdesk keeps or writes: the database, its WAL and
+// shared-memory files, every stored file (decompressed), every gzip stream found in the
+// raw database bytes, the nine downloads in CSV and XLSX (unzipped), and what rosterctl
+// printed. None may appear anywhere; the database files must be readable by their owner
+// only.
+func TestNoPlaintextPasswords(t *testing.T) {
+	s := newStress(t, t.TempDir())
+	s.setUp()
+	secrets := []string{
+		"Zebra7Quokka91x",   // accepted
+		"Heron3Tundra58w",   // accepted, second class row
+		"Walrus4Fjord22y",   // typed on a row that fails (bad email)
+		"onlylettersxyzzyq", // refused by the policy (no digit, no capital)
+		"Ibex9Sierra40vK",   // accepted, from the XLSX upload
+	}
+	header := "User GUID,User ID,Role,First Name,Last Name,Grade Level,Email,Username,Password,Class ID,Class Name,Class Grade Level,Class Start Date,Class End Date,Master Code,Class GUID\n"
+	csvRoster := header +
+		",PT1,Teacher,Rita,Vance,,rvance@pw.example.org,,,PWC1,Privacy 1,5,,,,\n" +
+		",PS1,Student,Ada,Lamb,5,,alamb,Zebra7Quokka91x,PWC1,,,,,,\n" +
+		",PS2,Student,Ben,Ode,5,,bode,Heron3Tundra58w,PWC1,,,,,,\n" +
+		",PS2,Student,Ben,Ode,5,,bode,Heron3Tundra58w,,,,,,,\n" +
+		",PS3,Student,Cy,Pratt,5,cy@@bad,cpratt,Walrus4Fjord22y,PWC1,,,,,,\n" +
+		",PS4,Student,Di,Quin,5,,dquin,onlylettersxyzzyq,PWC1,,,,,,\n" +
+		",PS5,Student,Ed,Roe,5,,,,PWC1,,,,,,\n"
+	csvFile := s.path("typed.csv")
+	os.WriteFile(csvFile, []byte(csvRoster), 0o644)
+	var printed []string
+	o := s.must([]int{3}, "", "import", "--school", stressSchool, csvFile)
+	printed = append(printed, o.stdout, o.stderr)
+
+	x := excelize.NewFile()
+	x.SetSheetRow("Sheet1", "A1", &[]string{"User GUID", "User ID", "Role", "First Name", "Last Name", "Grade Level", "Email", "Username", "Password"})
+	x.SetSheetRow("Sheet1", "A2", &[]string{"", "PX1", "Student", "Flo", "Stone", "4", "", "fstone", "Ibex9Sierra40vK"})
+	xlsxFile := s.path("typed.xlsx")
+	if err := x.SaveAs(xlsxFile); err != nil {
+		t.Fatal(err)
+	}
+	o = s.must(ok0, "", "import", "--school", stressSchool, xlsxFile)
+	printed = append(printed, o.stdout, o.stderr)
+
+	// The accepted passwords work, so they were kept, as hashes.
+	for user, pw := range map[string]string{"alamb": secrets[0], "bode": secrets[1], "fstone": secrets[4]} {
+		if o := s.run(pw+"\n", "login", user); o.code != 0 {
+			t.Errorf("login %s with the typed password = exit %d, want 0: %s", user, o.code, o.stderr)
+		}
+	}
+
+	// Every kind of file a person can take away.
+	var outputs []string
+	for _, h := range s.history() {
+		o := s.run("", "history")
+		printed = append(printed, o.stdout)
+		for _, kind := range []string{"uploaded", "completed", "error"} {
+			for _, ext := range []string{".csv", ".xlsx"} {
+				p := s.path(fmt.Sprintf("u%d-%s%s", h.Upload, kind, ext))
+				if o := s.run("", "download", "--upload", strconv.FormatInt(h.Upload, 10), "--file", kind, "-o", p); o.code == 0 {
+					outputs = append(outputs, p)
+				}
+			}
+		}
+	}
+	for _, what := range []string{"users", "classes"} {
+		for _, ext := range []string{".csv", ".xlsx"} {
+			p := s.path("export-" + what + ext)
+			s.must(ok0, "", "export", what, "--school", stressSchool, "-o", p)
+			outputs = append(outputs, p)
+		}
+	}
+	if len(outputs) < 10 {
+		t.Errorf("only %d files downloaded: %q", len(outputs), outputs)
+	}
+
+	// What is kept: the raw database files, and every stored file unpacked.
+	blobs := map[string][]byte{}
+	for _, p := range []string{s.db, s.db + "-wal", s.db + "-shm"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue // -wal and -shm exist only while, or if, SQLite keeps them
+		}
+		blobs[filepath.Base(p)] = b
+		for i, g := range gunzipAll(b) {
+			blobs[fmt.Sprintf("%s gzip stream %d", filepath.Base(p), i)] = g
+		}
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", filepath.Base(p), fi.Mode().Perm())
+		}
+	}
+	rows, err := s.openRO().Query(`SELECT upload_id, kind, data FROM upload_files`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		var kind string
+		var data []byte
+		if err := rows.Scan(&id, &kind, &data); err != nil {
+			t.Fatal(err)
+		}
+		if kind == "original" {
+			t.Errorf("upload %d still keeps its original file (with its passwords) after it ran", id)
+		}
+		blobs[fmt.Sprintf("stored %s file of upload %d", kind, id)] = data
+		for i, g := range gunzipAll(data) {
+			blobs[fmt.Sprintf("stored %s file of upload %d, gzip stream %d", kind, id, i)] = g
+		}
+	}
+	rows.Close()
+	for _, p := range outputs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blobs[filepath.Base(p)] = b
+		if strings.HasSuffix(p, ".xlsx") {
+			zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+			if err != nil {
+				t.Fatalf("%s: %v", p, err)
+			}
+			for _, f := range zr.File {
+				rc, err := f.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				part, _ := io.ReadAll(rc)
+				rc.Close()
+				blobs[filepath.Base(p)+"/"+f.Name] = part
+			}
+		}
+	}
+	for i, p := range printed {
+		blobs[fmt.Sprintf("rosterctl output %d", i)] = []byte(p)
+	}
+	for name, b := range blobs {
+		for _, secret := range secrets {
+			// UTF-16 too: SQLite could store text that way, and Excel writes it so.
+			for _, enc := range [][]byte{[]byte(secret), utf16LE(secret)} {
+				if bytes.Contains(b, enc) {
+					t.Errorf("%s contains the typed password %q", name, secret)
+				}
+			}
+		}
+	}
+	t.Logf("scanned %d files, streams and outputs for %d typed passwords", len(blobs), len(secrets))
+}
+
+// gunzipAll decompresses every gzip stream that starts anywhere in b: the database keeps
+// its files packed, so a raw scan alone would miss a password inside one.
+func gunzipAll(b []byte) [][]byte {
+	var out [][]byte
+	magic := []byte{0x1f, 0x8b, 0x08}
+	for i := 0; ; {
+		j := bytes.Index(b[i:], magic)
+		if j < 0 {
+			return out
+		}
+		i += j
+		if zr, err := gzip.NewReader(bytes.NewReader(b[i:])); err == nil {
+			zr.Multistream(false)
+			if d, _ := io.ReadAll(io.LimitReader(zr, 64<<20)); len(d) > 0 {
+				out = append(out, d)
+			}
+		}
+		i++
+	}
+}
+
+func utf16LE(s string) []byte {
+	var b []byte
+	for _, r := range s {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return b
 }
