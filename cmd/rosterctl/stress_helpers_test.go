@@ -1,10 +1,13 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -439,4 +442,72 @@ func (s *stress) integrity() string {
 		return err.Error()
 	}
 	return res
+}
+
+// xlsxParts are the parts of the smallest workbook Excel and excelize open, less its
+// sheet.
+var xlsxParts = map[string]string{
+	"[Content_Types].xml":        `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+	"_rels/.rels":                `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+	"xl/workbook.xml":            `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+	"xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+}
+
+// zipBomb builds an XLSX whose sheet is a header row and one student row repeated
+// copies×chunkRows times. The sheet is deflated once per chunk and the compressed chunk
+// repeated (sync-flushed deflate blocks concatenate), so a GiB of XML costs a MB of zip
+// and no time. With lie, the zip's directory declares the sheet 1 MB, as an attacker's
+// would, so only a reader that counts what it inflates stops it.
+func zipBomb(copies int, lie bool) ([]byte, int64) {
+	cell := func(s string) string { return `<c t="inlineStr"><is><t>` + s + `</t></is></c>` }
+	var head strings.Builder
+	head.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row>`)
+	for _, h := range []string{"User GUID", "User ID", "Role", "First Name", "Last Name", "Grade Level"} {
+		head.WriteString(cell(h))
+	}
+	head.WriteString(`</row>`)
+	row := `<row>` + cell("") + cell("ZB1") + cell("Student") + cell("Zip") + cell("Bomb") + cell("3") + `</row>`
+	chunk := []byte(strings.Repeat(row, (1<<20)/len(row)))
+	tail := []byte(`</sheetData></worksheet>`)
+
+	deflate := func(b []byte, final bool) []byte {
+		var buf bytes.Buffer
+		w, _ := flate.NewWriter(&buf, flate.BestCompression)
+		w.Write(b)
+		if final {
+			w.Close()
+		} else {
+			w.Flush()
+		}
+		return buf.Bytes()
+	}
+	var comp bytes.Buffer
+	comp.Write(deflate([]byte(head.String()), false))
+	crc := crc32.ChecksumIEEE([]byte(head.String()))
+	size := int64(head.Len())
+	c := deflate(chunk, false)
+	for range copies {
+		comp.Write(c)
+		crc = crc32.Update(crc, crc32.IEEETable, chunk)
+		size += int64(len(chunk))
+	}
+	comp.Write(deflate(tail, true))
+	crc = crc32.Update(crc, crc32.IEEETable, tail)
+	size += int64(len(tail))
+
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"} {
+		w, _ := zw.Create(name)
+		w.Write([]byte(xlsxParts[name]))
+	}
+	declared := uint64(size)
+	if lie {
+		declared = 1 << 20
+	}
+	w, _ := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, CRC32: crc,
+		CompressedSize64: uint64(comp.Len()), UncompressedSize64: declared})
+	w.Write(comp.Bytes())
+	zw.Close()
+	return out.Bytes(), size
 }
