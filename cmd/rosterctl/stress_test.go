@@ -32,6 +32,9 @@ import (
 // passwords that still sign in. The kill moments are observable states of the upload
 // (status and progress), not delays, so each round kills at the same point every time.
 func TestCrashResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary many times")
+	}
 	dir := t.TempDir()
 	roster, pws := genRoster(rosterSpec{rows: 3000, prefix: "A", pwEvery: 20, badEvery: 500})
 	file := dir + "/roster.csv"
@@ -163,6 +166,9 @@ func checkTypedLogins(t *testing.T, s *stress, usernames map[string]string, pws 
 // counts each file gives alone, no process may see "database is locked", each upload
 // must run exactly once, and the uploads must run one after the other.
 func TestTwoProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary many times")
+	}
 	dir := t.TempDir()
 	fileA, fileB := dir+"/a.csv", dir+"/b.csv"
 	a, _ := genRoster(rosterSpec{rows: 3000, prefix: "A", pwEvery: 40, badEvery: 500})
@@ -286,6 +292,9 @@ func TestTwoProcesses(t *testing.T) {
 // owner's upload is taken back by resume, and a live owner's upload is not, however
 // eager the resume.
 func TestTakeOverDeadOwner(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary many times")
+	}
 	dir := t.TempDir()
 
 	t.Run("Dead", func(t *testing.T) {
