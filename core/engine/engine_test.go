@@ -615,7 +615,8 @@ func TestUploadedFileKeepsFormat(t *testing.T) {
 	})
 }
 
-// TestGolden imports the engine_* rosters of testdata/rosters and compares a canonical
+// TestGolden imports the rosters of testdata/engine (not testdata/rosters, whose every
+// file core/roster dumps in admin mode for its own golden test) and compares a canonical
 // dump of the result and of the Completed and Error files with
 // testdata/golden/engine/<case>.txt. Run go test ./core/engine -update to rewrite them.
 func TestGolden(t *testing.T) {
@@ -639,7 +640,7 @@ func TestGolden(t *testing.T) {
 			if tt.teacher != "" {
 				actor = e.teacher(tt.teacher)
 			}
-			data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "rosters", tt.file))
+			data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "engine", tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
