@@ -1,0 +1,479 @@
+// Package ui is Rosterdesk's window: the first-run setup, the top bar with the Select
+// School drop-down and the Profile menu, and the Import, Upload History and Accounts pages.
+//
+// Threading: every Fyne callback runs on the UI goroutine. Anything slow (engine calls,
+// file dialogs, file I/O) goes through App.background, and its result comes back through
+// App.onMain; nothing else in this package starts goroutines or calls fyne.Do.
+package ui
+
+import (
+	"context"
+	"errors"
+	"os/user"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
+)
+
+// Page names a page of the main window.
+type Page string
+
+// The pages.
+const (
+	PageImport   Page = "import"
+	PageHistory  Page = "history"
+	PageAccounts Page = "accounts"
+)
+
+// Config is what New needs.
+type Config struct {
+	Engine Engine
+	Window fyne.Window
+	// Picker shows file dialogs. Nil means Fyne's own dialogs.
+	Picker FilePicker
+	// Clipboard receives copied passwords. Nil disables copying.
+	Clipboard fyne.Clipboard
+	// Prefs remembers the profile between runs. Nil remembers nothing.
+	Prefs fyne.Preferences
+	// Operator is the default "Uploaded By" name. Empty means the OS user.
+	Operator string
+	// Page is the page shown first (default: Import).
+	Page Page
+	// Post runs a function on the UI goroutine. Nil means fyne.Do; tests pass a queue
+	// they drain themselves, so widget updates stay on the test goroutine.
+	Post func(func())
+}
+
+// App is the window's controller: it owns the screens, the profile and the background
+// jobs.
+type App struct {
+	eng    Engine
+	win    fyne.Window
+	picker FilePicker
+	clip   fyne.Clipboard
+	prefs  fyne.Preferences
+	post   func(func())
+	first  Page
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	jobs   jobTracker
+
+	org     core.Org
+	schools []core.School
+	profile Profile
+
+	setup    *setupScreen
+	top      *topBar
+	imp      *importScreen
+	history  *historyScreen
+	accounts *accountsScreen
+	tabs     *container.AppTabs
+	status   *widget.Label
+	main     fyne.CanvasObject
+
+	runnerBusy, runnerAgain bool
+}
+
+// New builds the window's controller. Call Start to show something.
+func New(ctx context.Context, cfg Config) *App {
+	a := &App{
+		eng:   cfg.Engine,
+		win:   cfg.Window,
+		clip:  cfg.Clipboard,
+		prefs: cfg.Prefs,
+		post:  cfg.Post,
+		first: cfg.Page,
+	}
+	if a.post == nil {
+		a.post = fyne.Do
+	}
+	a.picker = cfg.Picker
+	if a.picker == nil {
+		a.picker = fynePicker{win: a.win, post: a.post}
+	}
+	a.ctx, a.cancel = context.WithCancel(ctx)
+	a.profile = Profile{Name: cfg.Operator, Role: RoleOrgAdmin}
+	if a.profile.Name == "" {
+		a.profile.Name = osUser()
+	}
+	a.loadProfile()
+	return a
+}
+
+// Start checks the database and shows the first-run setup or the main window. Call it on
+// the UI goroutine (before ShowAndRun, or from a callback).
+func (a *App) Start() {
+	a.win.SetContent(container.NewCenter(widget.NewLabel("Opening the database…")))
+	var (
+		org   core.Org
+		empty bool
+	)
+	a.background("open database", func(ctx context.Context) error {
+		var err error
+		org, err = a.eng.Org(ctx)
+		if core.ErrorKind(err) == core.KindNotInitialized {
+			empty, err = true, nil
+		}
+		return err
+	}, func(err error) {
+		switch {
+		case empty:
+			a.showSetup()
+		case err != nil:
+			a.win.SetContent(container.NewCenter(widget.NewLabel("Rosterdesk could not open its database.")))
+			a.showError(err)
+		default:
+			a.org = org
+			a.openMain()
+		}
+	})
+}
+
+// Shutdown stops the background jobs (an upload in progress resumes on the next launch)
+// and waits until they have returned, so the database can be closed.
+func (a *App) Shutdown() {
+	a.cancel()
+	<-a.jobs.idle()
+}
+
+// onMain runs f on the UI goroutine. It is the package's only door back from a
+// background goroutine.
+func (a *App) onMain(f func()) { a.post(f) }
+
+// background runs work off the UI goroutine and then done(err) on it. Errors are logged
+// with their whole chain here; done decides what the person sees.
+func (a *App) background(name string, work func(ctx context.Context) error, done func(error)) {
+	a.jobs.add()
+	go func() {
+		defer a.jobs.done()
+		err := work(a.ctx)
+		if err != nil && !errors.Is(err, ErrCancelled) && !errors.Is(err, context.Canceled) {
+			fyne.LogError(name, err)
+		}
+		if done != nil {
+			a.onMain(func() { done(err) })
+		}
+	}()
+}
+
+// progressSink adapts the engine's progress callback (called on the engine's goroutine,
+// possibly once per row) to apply on the UI goroutine, dropping intermediate reports
+// while one is still waiting to be shown so a fast import cannot flood the UI.
+func (a *App) progressSink(apply func(core.Progress)) func(core.Progress) {
+	var (
+		mu      sync.Mutex
+		latest  core.Progress
+		pending bool
+	)
+	return func(p core.Progress) {
+		mu.Lock()
+		latest = p
+		if pending {
+			mu.Unlock()
+			return
+		}
+		pending = true
+		mu.Unlock()
+		a.onMain(func() {
+			mu.Lock()
+			p := latest
+			pending = false
+			mu.Unlock()
+			apply(p)
+		})
+	}
+}
+
+// showError shows err in plain words. Cancelled dialogs and a closing window are not
+// errors to the person.
+func (a *App) showError(err error) {
+	if err == nil || errors.Is(err, ErrCancelled) || errors.Is(err, context.Canceled) {
+		return
+	}
+	dialog.ShowError(errors.New(core.ErrorMessage(err)), a.win)
+}
+
+// setStatus shows a short note in the status line at the bottom of the window.
+func (a *App) setStatus(msg string) {
+	if a.status != nil {
+		a.status.SetText(msg)
+	}
+}
+
+// actor is who the operator is for the engine.
+func (a *App) actor() engine.Actor {
+	act := engine.Actor{Name: a.profile.Name}
+	if a.profile.Role == RoleTeacher {
+		act.TeacherID = a.profile.Teacher.ID
+	}
+	return act
+}
+
+func (a *App) mode() core.Mode { return a.actor().Mode() }
+
+// school returns the selected school, or false when there is none.
+func (a *App) school() (core.School, bool) {
+	for _, s := range a.schools {
+		if s.ID == a.profile.SchoolID {
+			return s, true
+		}
+	}
+	return core.School{}, false
+}
+
+// requireSchool reports whether a school is selected, and tells the person to pick one
+// when it is not.
+func (a *App) requireSchool() (core.School, bool) {
+	s, ok := a.school()
+	if !ok {
+		dialog.ShowInformation("Select a school", "Choose a school in Select School (or in the Profile menu) first.", a.win)
+	}
+	return s, ok
+}
+
+// openMain loads the schools and shows the main window.
+func (a *App) openMain() {
+	var (
+		org     core.Org
+		schools []core.School
+	)
+	// A teacher profile is remembered by username: look the account up again.
+	teacher := a.profile.Teacher
+	restoreTeacher := a.profile.Role == RoleTeacher && teacher.ID == 0
+	a.background("load schools", func(ctx context.Context) error {
+		var err error
+		if org, err = a.eng.Org(ctx); err != nil {
+			return err
+		}
+		if schools, err = a.eng.Schools(ctx); err != nil {
+			return err
+		}
+		if restoreTeacher {
+			if teacher, err = a.eng.UserByUsername(ctx, teacher.Username); err != nil || teacher.Role != core.RoleTeacher {
+				restoreTeacher = false
+			}
+		}
+		return nil
+	}, func(err error) {
+		if err != nil {
+			a.showError(err)
+			return
+		}
+		a.org = org
+		a.schools = schools
+		if a.profile.Role == RoleTeacher {
+			if restoreTeacher {
+				a.profile.Teacher = teacher
+			} else if a.profile.Teacher.ID == 0 {
+				a.profile.Role = RoleOrgAdmin
+			}
+		}
+		a.buildMain()
+		a.win.SetContent(a.main)
+		a.profile.fixSchool(schools)
+		a.applyProfile()
+		// Uploads a crash or quit interrupted, and any still queued, run now.
+		a.kickRunner()
+	})
+}
+
+func (a *App) buildMain() {
+	if a.main != nil {
+		return
+	}
+	a.top = newTopBar(a)
+	a.imp = newImportScreen(a)
+	a.history = newHistoryScreen(a)
+	a.accounts = newAccountsScreen(a)
+	a.status = widget.NewLabel("")
+	a.status.Truncation = fyne.TextTruncateEllipsis
+	a.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Import Users/Rosters", nil, a.imp.content),
+		container.NewTabItem("Upload History", a.history.content),
+		container.NewTabItem("Accounts", a.accounts.content),
+	)
+	a.tabs.OnSelected = func(*container.TabItem) { a.onTab() }
+	switch a.first {
+	case PageHistory:
+		a.tabs.SelectIndex(1)
+	case PageAccounts:
+		a.tabs.SelectIndex(2)
+	}
+	a.main = container.NewBorder(a.top.content, a.status, nil, nil, a.tabs)
+	a.addShortcuts()
+}
+
+// keyShortcuts are the window's keyboard shortcuts: Ctrl+O (Cmd+O) chooses a file and
+// Ctrl+U (Cmd+U) uploads it; F5 refreshes (handled in addShortcuts).
+func (a *App) keyShortcuts() map[string]func() {
+	key := func(k fyne.KeyName) string {
+		return (&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}).ShortcutName()
+	}
+	return map[string]func(){
+		key(fyne.KeyO): func() { a.imp.onPick() },
+		key(fyne.KeyU): func() { a.imp.onUpload() },
+	}
+}
+
+func (a *App) addShortcuts() {
+	c := a.win.Canvas()
+	keys := a.keyShortcuts()
+	for _, k := range []fyne.KeyName{fyne.KeyO, fyne.KeyU} {
+		sc := &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
+		run := keys[sc.ShortcutName()]
+		c.AddShortcut(sc, func(fyne.Shortcut) { run() })
+	}
+	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if e.Name == fyne.KeyF5 {
+			a.onRefresh()
+		}
+	})
+}
+
+// onRefresh reloads whatever page is showing.
+func (a *App) onRefresh() {
+	switch a.currentPage() {
+	case PageHistory:
+		a.history.onRefresh()
+	case PageAccounts:
+		a.accounts.onRefresh()
+	}
+}
+
+func (a *App) currentPage() Page {
+	switch a.tabs.SelectedIndex() {
+	case 1:
+		return PageHistory
+	case 2:
+		return PageAccounts
+	}
+	return PageImport
+}
+
+func (a *App) onTab() { a.onRefresh() }
+
+// showPage switches to page p.
+func (a *App) showPage(p Page) {
+	switch p {
+	case PageHistory:
+		a.tabs.SelectIndex(1)
+	case PageAccounts:
+		a.tabs.SelectIndex(2)
+	default:
+		a.tabs.SelectIndex(0)
+	}
+}
+
+// applyProfile brings every screen in line with the profile (role, school, name).
+func (a *App) applyProfile() {
+	a.saveProfile()
+	title := "Import Users/Rosters"
+	if a.mode() == core.ModeTeacher {
+		title = "Import Students/Rosters"
+	}
+	a.tabs.Items[0].Text = title
+	a.tabs.Refresh()
+	a.top.update()
+	a.imp.update()
+	a.history.onRefresh()
+	a.accounts.onSchoolChanged()
+}
+
+// selectSchool makes school id the selected one.
+func (a *App) selectSchool(id int64) {
+	if a.profile.SchoolID == id {
+		return
+	}
+	a.profile.SchoolID = id
+	a.applyProfile()
+}
+
+// kickRunner runs queued and interrupted uploads in the background, one run at a time;
+// a kick while a run is going makes it run once more when it ends, so an upload queued
+// just as the runner finished is not left waiting.
+func (a *App) kickRunner() {
+	if a.runnerBusy {
+		a.runnerAgain = true
+		return
+	}
+	a.runnerBusy = true
+	progress := a.progressSink(a.history.onProgress)
+	var results []engine.Result
+	a.background("run uploads", func(ctx context.Context) error {
+		var err error
+		results, err = a.eng.RunPending(ctx, progress)
+		return err
+	}, func(err error) {
+		a.runnerBusy = false
+		a.showError(err)
+		if n := len(results); n > 0 {
+			r := results[n-1]
+			a.setStatus("Upload finished: " + string(r.Status) + ".")
+		}
+		a.history.onRefresh()
+		a.accounts.onRefresh()
+		if a.runnerAgain {
+			a.runnerAgain = false
+			a.kickRunner()
+		}
+	})
+}
+
+// jobTracker counts the background jobs, so Shutdown (and the tests) can wait until
+// none is left.
+type jobTracker struct {
+	mu   sync.Mutex
+	n    int
+	none chan struct{}
+}
+
+func (j *jobTracker) add() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.n == 0 {
+		j.none = make(chan struct{})
+	}
+	j.n++
+}
+
+func (j *jobTracker) done() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.n--
+	if j.n == 0 {
+		close(j.none)
+	}
+}
+
+// idle returns a channel closed once no job is running.
+func (j *jobTracker) idle() <-chan struct{} {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.n == 0 {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	return j.none
+}
+
+func osUser() string {
+	u, err := user.Current()
+	if err != nil {
+		return "Office"
+	}
+	// On Linux the full name is the first GECOS field ("Pat Lee,Room 4,,").
+	if name, _, _ := strings.Cut(u.Name, ","); strings.TrimSpace(name) != "" {
+		return strings.TrimSpace(name)
+	}
+	return u.Username
+}

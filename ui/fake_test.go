@@ -1,0 +1,415 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
+)
+
+// fakeEngine is a small in-memory engine. Its function fields, when set, replace the
+// default behaviour of one method; calls records each method called, in order.
+type fakeEngine struct {
+	mu       sync.Mutex
+	now      time.Time
+	org      *core.Org
+	schools  []core.School
+	accounts map[int64][]core.Account // by school
+	classes  map[int64][]core.Class
+	uploads  []core.Upload // oldest first
+	calls    []string
+	// lastActor is the actor of the last call that takes one.
+	lastActor engine.Actor
+
+	// runGate, when set, is called by RunPending for each upload once it is In Progress
+	// (after a first progress report); a test blocks uploads with it.
+	runGate  func(ctx context.Context, u core.Upload) error
+	enqueue  func(req engine.UploadRequest) error
+	check    func(req engine.UploadRequest) (engine.Result, error)
+	history  func(f engine.HistoryFilter) // called before History answers
+	resetPwd func(id int64) (core.Credential, error)
+}
+
+func newFakeEngine() *fakeEngine {
+	return &fakeEngine{
+		now:      time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC),
+		accounts: map[int64][]core.Account{},
+		classes:  map[int64][]core.Class{},
+	}
+}
+
+// seeded returns an engine with an organization, two schools, accounts and a class.
+func seeded() *fakeEngine {
+	f := newFakeEngine()
+	f.org = &core.Org{Name: "Riverside USD"}
+	f.schools = []core.School{{ID: 1, Name: "Lincoln Elementary"}, {ID: 2, Name: "Washington Middle"}}
+	issued := f.now.Add(-10 * 24 * time.Hour)
+	f.accounts[1] = []core.Account{
+		{ID: 10, UserID: "T100", Role: core.RoleTeacher, FirstName: "Ana", LastName: "Diaz", Username: "adiaz", Password: core.PasswordPermanent, Classes: []string{"MATH3"}},
+		{ID: 11, UserID: "S200", Role: core.RoleStudent, FirstName: "Ben", LastName: "Ng", Grade: "3", Username: "bng", Password: core.PasswordTemporary, IssuedAt: issued, Classes: []string{"MATH3"}},
+		{ID: 12, UserID: "S201", Role: core.RoleStudent, FirstName: "Cleo", LastName: "Park", Grade: "3", Username: "cpark", Password: core.PasswordTemporary, IssuedAt: f.now.Add(-100 * 24 * time.Hour)},
+	}
+	f.accounts[2] = []core.Account{
+		{ID: 10, UserID: "T100", Role: core.RoleTeacher, FirstName: "Ana", LastName: "Diaz", Username: "adiaz", Password: core.PasswordPermanent},
+	}
+	f.classes[1] = []core.Class{{ID: 5, ClassID: "MATH3", Name: "Math 3", Teacher: "Ana Diaz", Students: 1}}
+	return f
+}
+
+func (f *fakeEngine) record(name string) {
+	f.calls = append(f.calls, name)
+}
+
+// called reports how many times method name was called.
+func (f *fakeEngine) called(name string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		if c == name {
+			n++
+		}
+	}
+	return n
+}
+
+func (f *fakeEngine) actor() engine.Actor {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.lastActor
+}
+
+func (f *fakeEngine) Now() time.Time { return f.now }
+
+func (f *fakeEngine) Org(context.Context) (core.Org, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Org")
+	if f.org == nil {
+		return core.Org{}, &core.Error{Kind: core.KindNotInitialized, Message: "no organization yet"}
+	}
+	return *f.org, nil
+}
+
+func (f *fakeEngine) Init(_ context.Context, name string) (core.Org, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Init")
+	if f.org == nil {
+		f.org = &core.Org{Name: name}
+	}
+	return *f.org, nil
+}
+
+func (f *fakeEngine) InitSample(context.Context) (core.Org, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("InitSample")
+	f.org = &core.Org{Name: "Sample District"}
+	f.schools = append(f.schools, core.School{ID: 1, Name: "Sample Elementary"}, core.School{ID: 2, Name: "Sample Middle"})
+	return *f.org, nil
+}
+
+func (f *fakeEngine) AddSchool(_ context.Context, name string) (core.School, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("AddSchool")
+	for _, s := range f.schools {
+		if strings.EqualFold(s.Name, name) {
+			return core.School{}, &core.Error{Kind: core.KindConflict, Message: "A school named " + name + " already exists."}
+		}
+	}
+	s := core.School{ID: int64(len(f.schools) + 1), Name: name}
+	f.schools = append(f.schools, s)
+	return s, nil
+}
+
+func (f *fakeEngine) RenameSchool(_ context.Context, id int64, name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("RenameSchool")
+	for i := range f.schools {
+		if f.schools[i].ID == id {
+			f.schools[i].Name = name
+			return nil
+		}
+	}
+	return &core.Error{Kind: core.KindNotFound, Message: "no such school"}
+}
+
+func (f *fakeEngine) Schools(context.Context) ([]core.School, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Schools")
+	out := slices.Clone(f.schools)
+	slices.SortFunc(out, func(a, b core.School) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+func (f *fakeEngine) Teachers(_ context.Context, schoolID int64) ([]core.Account, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Teachers")
+	var out []core.Account
+	for _, a := range f.accounts[schoolID] {
+		if a.Role == core.RoleTeacher {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeEngine) UserByUsername(_ context.Context, username string) (core.Account, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("UserByUsername")
+	for _, accs := range f.accounts {
+		for _, a := range accs {
+			if strings.EqualFold(a.Username, username) {
+				return a, nil
+			}
+		}
+	}
+	return core.Account{}, &core.Error{Kind: core.KindNotFound, Message: "no such user"}
+}
+
+func (f *fakeEngine) Accounts(_ context.Context, schoolID int64, actor engine.Actor, query string) ([]core.Account, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Accounts")
+	f.lastActor = actor
+	var out []core.Account
+	for _, a := range f.accounts[schoolID] {
+		if actor.TeacherID != 0 && a.Role != core.RoleStudent {
+			continue
+		}
+		if query != "" && !strings.Contains(strings.ToLower(a.FirstName+" "+a.LastName+" "+a.Username+" "+a.UserID), strings.ToLower(query)) {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func (f *fakeEngine) Classes(_ context.Context, schoolID int64, actor engine.Actor) ([]core.Class, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Classes")
+	return slices.Clone(f.classes[schoolID]), nil
+}
+
+func (f *fakeEngine) WriteTemplate(w io.Writer, format core.Format, mode core.Mode) error {
+	f.mu.Lock()
+	f.record("WriteTemplate")
+	f.mu.Unlock()
+	_, err := fmt.Fprintf(w, "template %s mode=%d", format, mode)
+	return err
+}
+
+func (f *fakeEngine) ExportUsers(_ context.Context, w io.Writer, format core.Format, schoolID int64, actor engine.Actor) error {
+	f.mu.Lock()
+	f.record("ExportUsers")
+	f.lastActor = actor
+	f.mu.Unlock()
+	_, err := fmt.Fprintf(w, "users %s school=%d teacher=%d", format, schoolID, actor.TeacherID)
+	return err
+}
+
+func (f *fakeEngine) ExportClasses(_ context.Context, w io.Writer, format core.Format, schoolID int64, actor engine.Actor) error {
+	f.mu.Lock()
+	f.record("ExportClasses")
+	f.lastActor = actor
+	f.mu.Unlock()
+	_, err := fmt.Fprintf(w, "classes %s school=%d", format, schoolID)
+	return err
+}
+
+func (f *fakeEngine) schoolName(id int64) string {
+	for _, s := range f.schools {
+		if s.ID == id {
+			return s.Name
+		}
+	}
+	return ""
+}
+
+func (f *fakeEngine) Enqueue(_ context.Context, req engine.UploadRequest) (core.Upload, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Enqueue")
+	f.lastActor = req.Actor
+	if f.enqueue != nil {
+		if err := f.enqueue(req); err != nil {
+			return core.Upload{}, err
+		}
+	}
+	u := core.Upload{
+		ID: int64(len(f.uploads) + 1), FileName: req.FileName, SchoolID: req.SchoolID,
+		SchoolName: f.schoolName(req.SchoolID), UploadedBy: req.Actor.Name, Status: core.StatusQueued,
+		UploadedAt: f.now, Files: []core.FileKind{core.FileUploaded},
+	}
+	f.uploads = append(f.uploads, u)
+	return u, nil
+}
+
+func (f *fakeEngine) Check(_ context.Context, req engine.UploadRequest, progress func(core.Progress)) (engine.Result, error) {
+	f.mu.Lock()
+	f.record("Check")
+	check := f.check
+	f.mu.Unlock()
+	progress(core.Progress{Phase: core.PhaseChecking, Done: 1, Total: 3})
+	if check != nil {
+		return check(req)
+	}
+	return engine.Result{Status: core.StatusCompletedWithError, Counts: core.Counts{Rows: 3, Applied: 2, Failed: 1, UsersCreated: 2}, Notes: []string{"Row 4: First Name is missing."}}, nil
+}
+
+// RunPending runs every queued upload: each ends Completed with Errors (3 rows, 1 failed).
+func (f *fakeEngine) RunPending(ctx context.Context, progress func(core.Progress)) ([]engine.Result, error) {
+	f.mu.Lock()
+	f.record("RunPending")
+	f.mu.Unlock()
+	var results []engine.Result
+	for {
+		f.mu.Lock()
+		i := slices.IndexFunc(f.uploads, func(u core.Upload) bool { return u.Status == core.StatusQueued })
+		if i < 0 {
+			f.mu.Unlock()
+			return results, nil
+		}
+		f.uploads[i].Status = core.StatusInProgress
+		f.uploads[i].Total = 10
+		f.uploads[i].Done = 5
+		u := f.uploads[i]
+		gate := f.runGate
+		f.mu.Unlock()
+		progress(core.Progress{Upload: u.ID, Phase: core.PhaseApplying, Done: 5, Total: 10})
+		if gate != nil {
+			if err := gate(ctx, u); err != nil {
+				return results, err
+			}
+		}
+		f.mu.Lock()
+		up := &f.uploads[i]
+		up.Status = core.StatusCompletedWithError
+		up.Counts = core.Counts{Rows: 3, Applied: 2, Failed: 1}
+		up.Files = []core.FileKind{core.FileUploaded, core.FileCompleted, core.FileError}
+		f.mu.Unlock()
+		progress(core.Progress{Upload: u.ID, Phase: core.PhaseDone, Done: 10, Total: 10})
+		results = append(results, engine.Result{Upload: u.ID, Status: core.StatusCompletedWithError})
+	}
+}
+
+func (f *fakeEngine) Upload(_ context.Context, id int64) (core.Upload, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, u := range f.uploads {
+		if u.ID == id {
+			return u, nil
+		}
+	}
+	return core.Upload{}, &core.Error{Kind: core.KindNotFound, Message: "no such upload"}
+}
+
+func (f *fakeEngine) History(_ context.Context, hf engine.HistoryFilter) ([]core.Upload, error) {
+	f.mu.Lock()
+	f.record("History")
+	hook := f.history
+	f.mu.Unlock()
+	if hook != nil {
+		hook(hf)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []core.Upload
+	for i := len(f.uploads) - 1; i >= 0; i-- {
+		if hf.SchoolID == 0 || f.uploads[i].SchoolID == hf.SchoolID {
+			out = append(out, f.uploads[i])
+		}
+	}
+	if hf.Offset > len(out) {
+		hf.Offset = len(out)
+	}
+	out = out[hf.Offset:]
+	if hf.Limit > 0 && len(out) > hf.Limit {
+		out = out[:hf.Limit]
+	}
+	return out, nil
+}
+
+func (f *fakeEngine) WriteUploadFile(_ context.Context, w io.Writer, id int64, kind core.FileKind, format core.Format) error {
+	f.mu.Lock()
+	f.record("WriteUploadFile")
+	f.mu.Unlock()
+	_, err := fmt.Fprintf(w, "upload %d %s %s", id, kind, format)
+	return err
+}
+
+func (f *fakeEngine) ResetPassword(_ context.Context, id int64) (core.Credential, error) {
+	f.mu.Lock()
+	f.record("ResetPassword")
+	hook := f.resetPwd
+	f.mu.Unlock()
+	if hook != nil {
+		return hook(id)
+	}
+	return core.Credential{UserID: "S200", Name: "Ben Ng", Username: "bng", Password: "Kp7-wQ2x-Rt9m", ExpiresAt: f.now.Add(core.TempPasswordLifetime)}, nil
+}
+
+func (f *fakeEngine) ResetClassPasswords(_ context.Context, classID int64) ([]core.Credential, error) {
+	f.mu.Lock()
+	f.record("ResetClassPasswords")
+	f.mu.Unlock()
+	return []core.Credential{
+		{UserID: "S200", Name: "Ben Ng", Username: "bng", Password: "Tz4-hY8p-Lm3q"},
+		{UserID: "S201", Name: "Cleo Park", Username: "cpark", Password: "Vb6-nN2r-Qs5w"},
+	}, nil
+}
+
+// fakePicker answers file dialogs: Open returns openPath, Save returns a file in dir;
+// each remembers what it was asked.
+type fakePicker struct {
+	mu         sync.Mutex
+	dir        string
+	openPath   string
+	err        error
+	savedNames []string // default names the Save dialog suggested
+	saved      []string // paths Save returned
+}
+
+func (p *fakePicker) Open(title string, filters []FileFilter) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err != nil {
+		return "", p.err
+	}
+	return p.openPath, nil
+}
+
+func (p *fakePicker) Save(title, defaultName string, filters []FileFilter) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err != nil {
+		return "", p.err
+	}
+	p.savedNames = append(p.savedNames, defaultName)
+	path := p.dir + "/" + defaultName
+	p.saved = append(p.saved, path)
+	return path, nil
+}
+
+// lastSave returns the suggested name and the path of the last Save.
+func (p *fakePicker) lastSave() (string, string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.saved) == 0 {
+		return "", ""
+	}
+	return p.savedNames[len(p.savedNames)-1], p.saved[len(p.saved)-1]
+}

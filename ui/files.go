@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/rosterdesk/rosterdesk/core"
+)
+
+var (
+	filterCSV   = FileFilter{Desc: "CSV file (.csv)", Extensions: []string{"csv"}}
+	filterXLSX  = FileFilter{Desc: "Excel workbook (.xlsx)", Extensions: []string{"xlsx"}}
+	filterInput = FileFilter{Desc: "Roster files (.csv, .xlsx)", Extensions: []string{"csv", "xlsx"}}
+)
+
+func filtersFor(f core.Format) []FileFilter {
+	if f == core.FormatXLSX {
+		return []FileFilter{filterXLSX}
+	}
+	return []FileFilter{filterCSV}
+}
+
+// writeFunc writes a file in format f.
+type writeFunc func(ctx context.Context, w io.Writer, f core.Format) error
+
+// save asks where to save a file (suggesting defaultName) and writes it there in the
+// background; the format follows the extension chosen, defaulting to defaultName's.
+func (a *App) save(title, defaultName string, write writeFunc) {
+	def, _ := core.FormatOf(defaultName)
+	var path string
+	a.background("save "+defaultName, func(ctx context.Context) error {
+		var err error
+		path, err = a.picker.Save(title, defaultName, filtersFor(def))
+		if err != nil {
+			return err
+		}
+		f, ok := core.FormatOf(path)
+		if !ok {
+			path += "." + string(def)
+			f = def
+		}
+		return writeFileAtomic(path, func(w io.Writer) error { return write(ctx, w, f) })
+	}, func(err error) {
+		if err != nil {
+			a.showError(err)
+			return
+		}
+		a.setStatus("Saved " + filepath.Base(path) + " in " + filepath.Dir(path) + ".")
+	})
+}
+
+// writeFileAtomic writes through a temporary file in the same folder and renames it into
+// place, so a failed export never leaves a half-written file behind (or destroys the old
+// one of the same name).
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".rosterdesk-*")
+	if err != nil {
+		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriter(tmp)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
+	}
+	return nil
+}
+
+// fileSafe makes a school name usable in a file name on every system.
+func fileSafe(s string) string {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case r == ' ':
+			b.WriteByte('_')
+		case strings.ContainsRune(`/\:*?"<>|`, r), r < 32:
+			b.WriteByte('-')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func ext(f core.Format) string { return "." + string(f) }
+
+// uploadFileBase is an upload's file name without its extension.
+func uploadFileBase(name string) string {
+	return strings.TrimSuffix(name, filepath.Ext(name))
+}
+
+// downloadName suggests a file name for one of an upload's files.
+func downloadName(u core.Upload, kind core.FileKind, f core.Format) string {
+	base := uploadFileBase(u.FileName)
+	switch kind {
+	case core.FileCompleted:
+		return base + "_Completed" + ext(f)
+	case core.FileError:
+		return base + "_Errors" + ext(f)
+	}
+	return base + "_Uploaded" + ext(f)
+}

@@ -1,0 +1,301 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
+)
+
+// chosenFile is the file picked with Choose File, read into memory.
+type chosenFile struct {
+	name string
+	data []byte
+}
+
+// importScreen is the Import Users/Rosters page (Import Students/Rosters for teachers).
+type importScreen struct {
+	a *App
+
+	title                               *widget.Label
+	intro                               *widget.Label
+	downloads                           *widget.Form
+	usersItem                           *widget.FormItem // "Export Teachers & Students" / "Export Students"
+	templateCSV, templateXLSX           *widget.Button
+	exportUsersCSV, exportUsersXLSX     *widget.Button
+	exportClassesCSV, exportClassesXLSX *widget.Button
+	pickBtn, checkBtn, uploadBtn        *widget.Button
+	fileLabel                           *widget.Label
+	progress                            *widget.ProgressBar
+	result                              *widget.Label
+	content                             fyne.CanvasObject
+
+	file *chosenFile
+	busy bool // picking, checking or uploading
+}
+
+func newImportScreen(a *App) *importScreen {
+	s := &importScreen{a: a}
+	s.title = widget.NewLabelWithStyle("Import Users/Rosters", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.title.SizeName = theme.SizeNameSubHeadingText
+	s.intro = widget.NewLabel("")
+	s.intro.Wrapping = fyne.TextWrapWord
+	s.templateCSV = widget.NewButtonWithIcon("CSV", theme.DocumentIcon(), func() { s.onTemplate(core.FormatCSV) })
+	s.templateXLSX = widget.NewButtonWithIcon("Excel", theme.GridIcon(), func() { s.onTemplate(core.FormatXLSX) })
+	s.exportUsersCSV = widget.NewButtonWithIcon("CSV", theme.DocumentIcon(), func() { s.onExportUsers(core.FormatCSV) })
+	s.exportUsersXLSX = widget.NewButtonWithIcon("Excel", theme.GridIcon(), func() { s.onExportUsers(core.FormatXLSX) })
+	s.exportClassesCSV = widget.NewButtonWithIcon("CSV", theme.DocumentIcon(), func() { s.onExportClasses(core.FormatCSV) })
+	s.exportClassesXLSX = widget.NewButtonWithIcon("Excel", theme.GridIcon(), func() { s.onExportClasses(core.FormatXLSX) })
+	s.pickBtn = widget.NewButtonWithIcon("Choose File", theme.FolderOpenIcon(), s.onPick)
+	s.fileLabel = widget.NewLabel("No file chosen")
+	s.fileLabel.Truncation = fyne.TextTruncateEllipsis
+	s.checkBtn = widget.NewButtonWithIcon("Check File", theme.SearchIcon(), s.onCheck)
+	s.uploadBtn = widget.NewButtonWithIcon("Upload", theme.UploadIcon(), s.onUpload)
+	s.uploadBtn.Importance = widget.HighImportance
+	s.progress = widget.NewProgressBar()
+	s.progress.Hide()
+	s.result = widget.NewLabel("")
+	s.result.Wrapping = fyne.TextWrapWord
+
+	s.usersItem = widget.NewFormItem("Export Teachers & Students", container.NewHBox(s.exportUsersCSV, s.exportUsersXLSX))
+	s.downloads = widget.NewForm(
+		widget.NewFormItem("Blank Template", container.NewHBox(s.templateCSV, s.templateXLSX)),
+		s.usersItem,
+		widget.NewFormItem("Export Classes", container.NewHBox(s.exportClassesCSV, s.exportClassesXLSX)),
+	)
+	upload := container.NewVBox(
+		container.NewBorder(nil, nil, s.pickBtn, container.NewHBox(s.checkBtn, s.uploadBtn), s.fileLabel),
+		s.progress,
+		s.result,
+	)
+	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
+		s.title,
+		s.intro,
+		widget.NewCard("", "1. Get a file to fill in", s.downloads),
+		widget.NewCard("", "2. Upload it for the selected school", upload),
+		widget.NewLabelWithStyle("Keyboard: Ctrl+O choose a file · Ctrl+U upload · F5 refresh", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}),
+	)))
+	s.update()
+	return s
+}
+
+// update follows the role and the selected school.
+func (s *importScreen) update() {
+	school, ok := s.a.school()
+	name := "no school selected"
+	if ok {
+		name = school.Name
+	}
+	if s.a.mode() == core.ModeTeacher {
+		s.title.SetText("Import Students/Rosters")
+		s.usersItem.Text = "Export Students"
+		s.intro.SetText("Create or update student accounts and class rosters for " + name + ". Download the Blank Template or Export Students, fill it in, then upload it.")
+	} else {
+		s.title.SetText("Import Users/Rosters")
+		s.usersItem.Text = "Export Teachers & Students"
+		s.intro.SetText("Create or update teacher and student accounts and class rosters for " + name + ". Download the Blank Template (or Export Teachers & Students to update accounts), fill it in, then upload it.")
+	}
+	s.downloads.Refresh()
+	s.updateButtons()
+}
+
+func (s *importScreen) updateButtons() {
+	_, haveSchool := s.a.school()
+	setEnabled(s.pickBtn, !s.busy)
+	setEnabled(s.checkBtn, !s.busy && s.file != nil && haveSchool)
+	setEnabled(s.uploadBtn, !s.busy && s.file != nil && haveSchool)
+	for _, b := range []*widget.Button{s.exportUsersCSV, s.exportUsersXLSX, s.exportClassesCSV, s.exportClassesXLSX} {
+		setEnabled(b, haveSchool)
+	}
+}
+
+func setEnabled(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+func (s *importScreen) templateName(f core.Format) string {
+	if s.a.mode() == core.ModeTeacher {
+		return "Import_Students_Rosters_Template" + ext(f)
+	}
+	return "Import_Users_Rosters_Template" + ext(f)
+}
+
+func (s *importScreen) exportName(what string, school core.School, f core.Format) string {
+	return what + "_" + fileSafe(school.Name) + "_" + s.a.eng.Now().Format("2006-01-02") + ext(f)
+}
+
+func (s *importScreen) onTemplate(f core.Format) {
+	mode := s.a.mode()
+	s.a.save("Save the Blank Template", s.templateName(f), func(_ context.Context, w io.Writer, f core.Format) error {
+		return s.a.eng.WriteTemplate(w, f, mode)
+	})
+}
+
+func (s *importScreen) onExportUsers(f core.Format) {
+	school, ok := s.a.requireSchool()
+	if !ok {
+		return
+	}
+	actor := s.a.actor()
+	what := "Export_Teachers_Students"
+	if actor.Mode() == core.ModeTeacher {
+		what = "Export_Students"
+	}
+	s.a.save("Save the export", s.exportName(what, school, f), func(ctx context.Context, w io.Writer, f core.Format) error {
+		return s.a.eng.ExportUsers(ctx, w, f, school.ID, actor)
+	})
+}
+
+func (s *importScreen) onExportClasses(f core.Format) {
+	school, ok := s.a.requireSchool()
+	if !ok {
+		return
+	}
+	actor := s.a.actor()
+	s.a.save("Save the classes", s.exportName("Export_Classes", school, f), func(ctx context.Context, w io.Writer, f core.Format) error {
+		return s.a.eng.ExportClasses(ctx, w, f, school.ID, actor)
+	})
+}
+
+// onPick asks for the roster file and reads it whole: the engine takes bytes, and reading
+// now means a file moved or changed later cannot change what is uploaded.
+func (s *importScreen) onPick() {
+	if s.busy {
+		return
+	}
+	s.busy = true
+	s.updateButtons()
+	var file chosenFile
+	s.a.background("choose file", func(context.Context) error {
+		path, err := s.a.picker.Open("Choose a roster file (.csv or .xlsx)", []FileFilter{filterInput})
+		if err != nil {
+			return err
+		}
+		if _, ok := core.FormatOf(path); !ok {
+			return core.Errorf(core.KindInvalid, "%s is not a .csv or .xlsx file. Save the roster as CSV or Excel Workbook (.xlsx) and choose it again.", filepath.Base(path))
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return &core.Error{Kind: core.KindInvalid, Op: "read file", Message: "Rosterdesk could not read " + filepath.Base(path) + ". Close it in Excel if it is open, then choose it again.", Err: err}
+		}
+		file = chosenFile{name: filepath.Base(path), data: data}
+		return nil
+	}, func(err error) {
+		s.busy = false
+		if err == nil {
+			s.file = &file
+			s.fileLabel.SetText(file.name)
+			s.result.SetText("")
+		}
+		s.updateButtons()
+		s.a.showError(err)
+	})
+}
+
+func (s *importScreen) request(school core.School) engine.UploadRequest {
+	return engine.UploadRequest{FileName: s.file.name, Data: s.file.data, SchoolID: school.ID, Actor: s.a.actor()}
+}
+
+// onCheck runs every check of an upload without changing anything (a dry run).
+func (s *importScreen) onCheck() {
+	school, ok := s.a.requireSchool()
+	if !ok || s.file == nil || s.busy {
+		return
+	}
+	req := s.request(school)
+	s.busy = true
+	s.updateButtons()
+	s.progress.SetValue(0)
+	s.progress.Show()
+	s.result.SetText("Checking " + req.FileName + " for " + school.Name + "…")
+	progress := s.a.progressSink(func(p core.Progress) {
+		if p.Total > 0 {
+			s.progress.SetValue(float64(p.Done) / float64(p.Total))
+		}
+	})
+	var res engine.Result
+	s.a.background("check file", func(ctx context.Context) error {
+		var err error
+		res, err = s.a.eng.Check(ctx, req, progress)
+		return err
+	}, func(err error) {
+		s.busy = false
+		s.progress.Hide()
+		s.updateButtons()
+		if err != nil {
+			s.result.SetText("")
+			s.a.showError(err)
+			return
+		}
+		s.result.SetText(checkSummary(req.FileName, school.Name, res))
+	})
+}
+
+// checkSummary says in plain words what an upload of the file would do.
+func checkSummary(file, school string, r engine.Result) string {
+	var b strings.Builder
+	if r.Status == core.StatusFailed {
+		fmt.Fprintf(&b, "%s cannot be uploaded: %s", file, r.Message)
+	} else {
+		fmt.Fprintf(&b, "Check of %s for %s: nothing has been changed yet.\n", file, school)
+		fmt.Fprintf(&b, "%d rows: %d would be applied, %d have errors, %d warnings.\n", r.Rows, r.Applied, r.Failed, r.Warnings)
+		fmt.Fprintf(&b, "Would create %d users, update %d users, create %d classes and add %d class enrollments.",
+			r.UsersCreated, r.UsersUpdated, r.ClassesCreated, r.EnrollmentsAdded)
+	}
+	const shown = 10
+	if len(r.Notes) > 0 {
+		b.WriteString("\n\nFirst problems:")
+		for i, n := range r.Notes {
+			if i == shown {
+				fmt.Fprintf(&b, "\n… and %d more (the Error File lists every one after the upload).", len(r.Notes)-shown)
+				break
+			}
+			b.WriteString("\n• " + n)
+		}
+	}
+	return b.String()
+}
+
+// onUpload queues the chosen file for the selected school and shows the history, where
+// the upload's progress appears.
+func (s *importScreen) onUpload() {
+	school, ok := s.a.requireSchool()
+	if !ok || s.file == nil || s.busy {
+		return
+	}
+	req := s.request(school)
+	s.busy = true
+	s.updateButtons()
+	s.a.background("upload", func(ctx context.Context) error {
+		_, err := s.a.eng.Enqueue(ctx, req)
+		return err
+	}, func(err error) {
+		s.busy = false
+		if err != nil {
+			s.updateButtons()
+			s.a.showError(err)
+			return
+		}
+		s.file = nil
+		s.fileLabel.SetText("No file chosen")
+		s.result.SetText("")
+		s.updateButtons()
+		s.a.setStatus(req.FileName + " is queued for " + school.Name + ".")
+		s.a.showPage(PageHistory)
+		s.a.kickRunner()
+	})
+}

@@ -1,0 +1,680 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
+)
+
+// harness runs an App on the test goroutine: the App's onMain posts to queue, and the
+// test runs what was posted, so every widget is touched from one goroutine, as in the
+// real app.
+type harness struct {
+	t      *testing.T
+	app    fyne.App
+	win    fyne.Window
+	eng    *fakeEngine
+	picker *fakePicker
+	queue  chan func()
+	a      *App
+}
+
+func newHarness(t *testing.T, eng *fakeEngine) *harness {
+	t.Helper()
+	h := &harness{t: t, eng: eng, queue: make(chan func(), 4096)}
+	h.app = test.NewTempApp(t)
+	h.win = test.NewTempWindow(t, widget.NewLabel(""))
+	h.win.Resize(fyne.NewSize(1100, 720))
+	h.picker = &fakePicker{dir: t.TempDir()}
+	h.a = New(context.Background(), Config{
+		Engine:    eng,
+		Window:    h.win,
+		Picker:    h.picker,
+		Clipboard: h.app.Clipboard(),
+		Operator:  "Pat Lee",
+		Post:      func(f func()) { h.queue <- f },
+	})
+	t.Cleanup(func() {
+		h.a.cancel()
+		h.settle()
+	})
+	return h
+}
+
+// watchdog bounds a wait so a broken test fails instead of hanging; it is never how a
+// test synchronises.
+const watchdog = 10 * time.Second
+
+// settle runs posted UI work until no background job is left and nothing is queued.
+func (h *harness) settle() {
+	h.t.Helper()
+	timeout := time.After(watchdog)
+	for {
+		idle := h.a.jobs.idle()
+		select {
+		case f := <-h.queue:
+			f()
+		case <-idle:
+			if len(h.queue) == 0 {
+				return
+			}
+		case <-timeout:
+			h.t.Fatal("background work did not finish")
+		}
+	}
+}
+
+// runUntil runs posted UI work until cond (checked on the test goroutine) holds.
+func (h *harness) runUntil(what string, cond func() bool) {
+	h.t.Helper()
+	timeout := time.After(watchdog)
+	for !cond() {
+		select {
+		case f := <-h.queue:
+			f()
+		case <-timeout:
+			h.t.Fatalf("timed out waiting until %s", what)
+		}
+	}
+}
+
+// runUntilClosed runs posted UI work until ch is closed.
+func (h *harness) runUntilClosed(what string, ch <-chan struct{}) {
+	h.t.Helper()
+	timeout := time.After(watchdog)
+	for {
+		select {
+		case f := <-h.queue:
+			f()
+		case <-ch:
+			return
+		case <-timeout:
+			h.t.Fatalf("timed out waiting until %s", what)
+		}
+	}
+}
+
+// started returns a harness showing the main window of a seeded engine.
+func started(t *testing.T) *harness {
+	h := newHarness(t, seeded())
+	h.a.Start()
+	h.settle()
+	if h.a.main == nil {
+		t.Fatal("main window not shown")
+	}
+	return h
+}
+
+// typeShortcut runs the handler of Ctrl+key (the test canvas cannot type shortcuts).
+func (h *harness) typeShortcut(key fyne.KeyName) {
+	h.t.Helper()
+	run, ok := h.a.keyShortcuts()[(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}).ShortcutName()]
+	if !ok {
+		h.t.Fatalf("no shortcut for %s", key)
+	}
+	run()
+}
+
+func (h *harness) selectSchool(name string) {
+	h.t.Helper()
+	h.a.top.schoolSelect.SetSelected(name)
+	h.settle()
+	if s, ok := h.a.school(); !ok || s.Name != name {
+		h.t.Fatalf("selected school = %q, want %q", s.Name, name)
+	}
+}
+
+// menuItem finds the item of m whose label starts with label.
+func menuItem(t *testing.T, m *fyne.Menu, label string) *fyne.MenuItem {
+	t.Helper()
+	for _, it := range m.Items {
+		if strings.HasPrefix(it.Label, label) {
+			return it
+		}
+	}
+	t.Fatalf("menu %q has no item %q", m.Label, label)
+	return nil
+}
+
+// overlayText returns the text of everything shown over the window (dialogs, menus).
+func overlayText(w fyne.Window) string {
+	var b strings.Builder
+	for _, o := range w.Canvas().Overlays().List() {
+		for _, obj := range test.LaidOutObjects(o) {
+			switch v := obj.(type) {
+			case *canvas.Text:
+				b.WriteString(v.Text + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestFirstRunCreatesOrganizationAndSchool(t *testing.T) {
+	h := newHarness(t, newFakeEngine())
+	h.a.Start()
+	h.settle()
+	s := h.a.setup
+	if s == nil {
+		t.Fatal("an empty database did not show the setup")
+	}
+	if !s.createBtn.Disabled() {
+		t.Error("Create is enabled before the names are typed")
+	}
+	test.Type(s.orgEntry, "Riverside USD")
+	test.Type(s.schoolEntry, "Lincoln Elementary")
+	test.Tap(s.createBtn)
+	h.settle()
+
+	if h.a.main == nil || h.win.Content() != h.a.main {
+		t.Fatal("main window not shown after setup")
+	}
+	if got := h.a.top.orgLabel.Text; got != "Riverside USD" {
+		t.Errorf("organization = %q", got)
+	}
+	if got := h.a.top.schoolSelect.Selected; got != "Lincoln Elementary" {
+		t.Errorf("selected school = %q, want the first school", got)
+	}
+	if h.eng.called("RunPending") != 1 {
+		t.Error("interrupted uploads were not resumed on opening")
+	}
+}
+
+func TestFirstRunSampleData(t *testing.T) {
+	h := newHarness(t, newFakeEngine())
+	h.a.Start()
+	h.settle()
+	test.Tap(h.a.setup.sampleBtn)
+	h.settle()
+	if h.eng.called("InitSample") != 1 {
+		t.Fatal("InitSample not called")
+	}
+	if got := h.a.top.orgLabel.Text; got != "Sample District" {
+		t.Errorf("organization = %q", got)
+	}
+}
+
+func TestAddAndRenameSchool(t *testing.T) {
+	h := started(t)
+	h.a.top.onSchoolsMenu()
+	menuItem(t, h.a.top.menu, "Add School").Action()
+	test.Type(h.a.top.nameEntry, "Jefferson High")
+	h.a.top.dialog.(*dialog.FormDialog).Submit()
+	h.settle()
+	if got := h.a.top.schoolSelect.Selected; got != "Jefferson High" {
+		t.Fatalf("after Add School the selection is %q", got)
+	}
+	h.a.top.onSchoolsMenu()
+	menuItem(t, h.a.top.menu, "Rename").Action()
+	h.a.top.nameEntry.SetText("Jefferson High School")
+	h.a.top.dialog.(*dialog.FormDialog).Submit()
+	h.settle()
+	if got := h.a.top.schoolSelect.Selected; got != "Jefferson High School" {
+		t.Fatalf("after Rename the selection is %q", got)
+	}
+}
+
+// TestImportFlow drives the Import page end to end: template, export, choose, check,
+// upload, history, downloads.
+func TestImportFlow(t *testing.T) {
+	h := started(t)
+	h.selectSchool("Lincoln Elementary")
+	imp := h.a.imp
+
+	// Blank Template.
+	test.Tap(imp.templateCSV)
+	h.settle()
+	name, path := h.picker.lastSave()
+	if name != "Import_Users_Rosters_Template.csv" {
+		t.Errorf("template name = %q", name)
+	}
+	if got := readFile(t, path); got != "template csv mode=0" {
+		t.Errorf("template file = %q", got)
+	}
+
+	// Exports, named after the school and the engine's date.
+	test.Tap(imp.exportUsersXLSX)
+	h.settle()
+	if name, path = h.picker.lastSave(); name != "Export_Teachers_Students_Lincoln_Elementary_2026-09-01.xlsx" {
+		t.Errorf("export name = %q", name)
+	}
+	if got := readFile(t, path); got != "users xlsx school=1 teacher=0" {
+		t.Errorf("export file = %q", got)
+	}
+	test.Tap(imp.exportClassesCSV)
+	h.settle()
+	if name, _ = h.picker.lastSave(); name != "Export_Classes_Lincoln_Elementary_2026-09-01.csv" {
+		t.Errorf("classes name = %q", name)
+	}
+
+	// Nothing chosen yet: no check, no upload.
+	if !imp.checkBtn.Disabled() || !imp.uploadBtn.Disabled() {
+		t.Fatal("Check File / Upload enabled before a file is chosen")
+	}
+	roster := filepath.Join(t.TempDir(), "fall roster.csv")
+	if err := os.WriteFile(roster, []byte("User ID,Role\nS1,Student\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.picker.openPath = roster
+	test.Tap(imp.pickBtn)
+	h.settle()
+	if imp.fileLabel.Text != "fall roster.csv" || imp.file == nil || string(imp.file.data) != "User ID,Role\nS1,Student\n" {
+		t.Fatalf("chosen file = %q (%v)", imp.fileLabel.Text, imp.file)
+	}
+
+	test.Tap(imp.checkBtn)
+	h.settle()
+	if got := imp.result.Text; !strings.Contains(got, "3 rows: 2 would be applied, 1 have errors") || !strings.Contains(got, "Row 4: First Name is missing.") {
+		t.Errorf("check result = %q", got)
+	}
+	if h.eng.called("Enqueue") != 0 {
+		t.Error("Check File enqueued an upload")
+	}
+
+	test.Tap(imp.uploadBtn)
+	h.settle()
+	if h.a.currentPage() != PageHistory {
+		t.Error("Upload did not switch to the Upload History")
+	}
+	hist := h.a.history
+	if len(hist.uploads) != 1 {
+		t.Fatalf("history has %d uploads", len(hist.uploads))
+	}
+	u := hist.uploads[0]
+	if u.Status != core.StatusCompletedWithError || u.UploadedBy != "Pat Lee" || u.FileName != "fall roster.csv" {
+		t.Errorf("history row = %+v", u)
+	}
+	if imp.file != nil || imp.fileLabel.Text != "No file chosen" {
+		t.Error("the uploaded file is still chosen")
+	}
+
+	// The Actions menu: every file exists for this upload.
+	hist.onActions(0, h.a.tabs)
+	m := hist.menu
+	for _, label := range []string{"Download Uploaded File — CSV", "Download Completed File — Excel", "Download Error File — CSV"} {
+		if menuItem(t, m, label).Disabled {
+			t.Errorf("%s is disabled", label)
+		}
+	}
+	menuItem(t, m, "Download Error File — CSV").Action()
+	h.settle()
+	name, path = h.picker.lastSave()
+	if name != "fall roster_Errors.csv" {
+		t.Errorf("error file name = %q", name)
+	}
+	if got := readFile(t, path); got != "upload 1 error csv" {
+		t.Errorf("error file = %q", got)
+	}
+	menuItem(t, m, "Download Completed File — Excel").Action()
+	h.settle()
+	if name, path = h.picker.lastSave(); name != "fall roster_Completed.xlsx" || readFile(t, path) != "upload 1 completed xlsx" {
+		t.Errorf("completed file %q = %q", name, readFile(t, path))
+	}
+}
+
+func TestActionsMenuDisablesMissingFiles(t *testing.T) {
+	h := started(t)
+	failed := core.Upload{ID: 7, FileName: "bad.xlsx", Status: core.StatusFailed, Files: []core.FileKind{core.FileUploaded}}
+	m := h.a.history.actionsMenu(failed)
+	want := map[string]bool{
+		"Download Uploaded File — CSV":    true,
+		"Download Uploaded File — Excel":  true,
+		"Download Completed File — CSV":   false,
+		"Download Completed File — Excel": false,
+		"Download Error File — CSV":       false,
+		"Download Error File — Excel":     false,
+	}
+	for label, enabled := range want {
+		if got := !menuItem(t, m, label).Disabled; got != enabled {
+			t.Errorf("%s enabled = %v, want %v", label, got, enabled)
+		}
+	}
+	menuItem(t, m, "Download Uploaded File — Excel").Action()
+	h.settle()
+	if name, _ := h.picker.lastSave(); name != "bad_Uploaded.xlsx" {
+		t.Errorf("uploaded file name = %q", name)
+	}
+}
+
+func TestHistoryRefreshAndShortcut(t *testing.T) {
+	h := started(t)
+	h.a.showPage(PageHistory)
+	h.settle()
+	if n := len(h.a.history.uploads); n != 0 {
+		t.Fatalf("history has %d uploads", n)
+	}
+	// An upload made elsewhere (rosterctl) appears on Refresh.
+	h.eng.mu.Lock()
+	h.eng.uploads = append(h.eng.uploads, core.Upload{ID: 1, FileName: "a.csv", SchoolID: 1, Status: core.StatusCompleted, Counts: core.Counts{Rows: 2, Applied: 2}})
+	h.eng.mu.Unlock()
+	test.Tap(h.a.history.refreshBtn)
+	h.settle()
+	if n := len(h.a.history.uploads); n != 1 {
+		t.Fatalf("after Refresh the history has %d uploads", n)
+	}
+	h.eng.mu.Lock()
+	h.eng.uploads = append(h.eng.uploads, core.Upload{ID: 2, FileName: "b.csv", SchoolID: 1, Status: core.StatusFailed})
+	h.eng.mu.Unlock()
+	h.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyF5})
+	h.settle()
+	if n := len(h.a.history.uploads); n != 2 || h.a.history.uploads[0].FileName != "b.csv" {
+		t.Fatalf("after F5 the history is %+v, want newest first", h.a.history.uploads)
+	}
+}
+
+func TestHistoryPages(t *testing.T) {
+	eng := seeded()
+	for i := 1; i <= historyPage+5; i++ {
+		eng.uploads = append(eng.uploads, core.Upload{ID: int64(i), FileName: "f.csv", SchoolID: 1, Status: core.StatusCompleted})
+	}
+	h := newHarness(t, eng)
+	h.a.Start()
+	h.settle()
+	s := h.a.history
+	if len(s.uploads) != historyPage || s.moreBtn.Hidden {
+		t.Fatalf("first page: %d uploads, more hidden = %v", len(s.uploads), s.moreBtn.Hidden)
+	}
+	test.Tap(s.moreBtn)
+	h.settle()
+	if len(s.uploads) != historyPage+5 || !s.moreBtn.Hidden {
+		t.Fatalf("after Show older: %d uploads, more hidden = %v", len(s.uploads), s.moreBtn.Hidden)
+	}
+	if s.uploads[0].ID != historyPage+5 || s.uploads[len(s.uploads)-1].ID != 1 {
+		t.Error("history is not newest first")
+	}
+}
+
+// TestStaysResponsiveWhileUploadRuns blocks an upload inside the engine and meanwhile
+// uses the window: Refresh, switching pages and progress all keep working.
+func TestStaysResponsiveWhileUploadRuns(t *testing.T) {
+	eng := seeded()
+	running := make(chan struct{})
+	release := make(chan struct{})
+	eng.runGate = func(ctx context.Context, u core.Upload) error {
+		close(running)
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	h := newHarness(t, eng)
+	h.a.Start()
+	h.settle()
+	h.a.imp.file = &chosenFile{name: "big.csv", data: []byte("x")}
+	h.a.imp.updateButtons()
+	h.typeShortcut(fyne.KeyU)
+
+	h.runUntilClosed("the upload runs", running) // it is now blocked inside RunPending
+	hist := h.a.history
+	h.runUntil("the row shows its progress", func() bool {
+		return len(hist.uploads) == 1 && hist.uploads[0].Status == core.StatusInProgress && hist.uploads[0].Done == 5
+	})
+
+	// Refresh works while the upload is blocked (it is disabled only while it reads).
+	h.runUntil("the history is read", func() bool { return !hist.loading })
+	h.eng.mu.Lock()
+	h.eng.uploads = append(h.eng.uploads, core.Upload{ID: 99, FileName: "other.csv", SchoolID: 1, Status: core.StatusCompleted})
+	h.eng.mu.Unlock()
+	test.Tap(hist.refreshBtn)
+	h.runUntil("Refresh shows the new upload", func() bool { return len(hist.uploads) == 2 && !hist.loading })
+
+	// So does switching to Accounts and searching.
+	h.a.showPage(PageAccounts)
+	test.Type(h.a.accounts.search, "cleo")
+	h.runUntil("the search answers", func() bool {
+		return len(h.a.accounts.accounts) == 1 && h.a.accounts.accounts[0].Username == "cpark"
+	})
+
+	close(release)
+	h.settle()
+	if got := hist.uploads[1].Status; got != core.StatusCompletedWithError {
+		t.Errorf("after the upload finished its status is %q", got)
+	}
+}
+
+func TestTeacherRole(t *testing.T) {
+	h := started(t)
+	h.selectSchool("Lincoln Elementary")
+	top := h.a.top
+	top.onProfileMenu()
+	menuItem(t, top.menu, "Teacher").Action()
+	h.settle()
+	top.teacherPick.SetSelected("Ana Diaz (adiaz)")
+	top.dialog.(*dialog.FormDialog).Submit()
+	h.settle()
+
+	if h.a.profile.Role != RoleTeacher || h.a.actor().TeacherID != 10 {
+		t.Fatalf("profile = %+v", h.a.profile)
+	}
+	if got := h.a.tabs.Items[0].Text; got != "Import Students/Rosters" {
+		t.Errorf("page title = %q", got)
+	}
+	if got := h.a.imp.title.Text; got != "Import Students/Rosters" {
+		t.Errorf("heading = %q", got)
+	}
+	if got := h.a.imp.usersItem.Text; got != "Export Students" {
+		t.Errorf("export label = %q", got)
+	}
+	if top.schoolSelect.Visible() {
+		t.Error("a teacher still sees Select School; the Profile menu chooses the school")
+	}
+	// The teacher's schools appear in the Organization section of the Profile menu.
+	top.onProfileMenu()
+	menuItem(t, top.menu, "    Washington Middle").Action()
+	h.settle()
+	if s, _ := h.a.school(); s.Name != "Washington Middle" {
+		t.Errorf("school after choosing in the profile = %q", s.Name)
+	}
+	h.selectSchoolViaProfile(t, "Lincoln Elementary")
+
+	test.Tap(h.a.imp.templateXLSX)
+	h.settle()
+	if name, path := h.picker.lastSave(); name != "Import_Students_Rosters_Template.xlsx" || readFile(t, path) != "template xlsx mode=1" {
+		t.Errorf("teacher template %q = %q", name, readFile(t, path))
+	}
+	test.Tap(h.a.imp.exportUsersCSV)
+	h.settle()
+	if name, _ := h.picker.lastSave(); name != "Export_Students_Lincoln_Elementary_2026-09-01.csv" {
+		t.Errorf("teacher export name = %q", name)
+	}
+	if a := h.eng.actor(); a.TeacherID != 10 || a.Name != "Pat Lee" {
+		t.Errorf("export actor = %+v", a)
+	}
+
+	// Back to administrator.
+	top.onProfileMenu()
+	menuItem(t, top.menu, "Organization Administrator").Action()
+	h.settle()
+	if got := h.a.tabs.Items[0].Text; got != "Import Users/Rosters" {
+		t.Errorf("page title after switching back = %q", got)
+	}
+}
+
+func (h *harness) selectSchoolViaProfile(t *testing.T, name string) {
+	t.Helper()
+	h.a.top.onProfileMenu()
+	menuItem(t, h.a.top.menu, "    "+name).Action()
+	h.settle()
+}
+
+func TestSchoolAdminRole(t *testing.T) {
+	h := started(t)
+	top := h.a.top
+	top.onProfileMenu()
+	menuItem(t, top.menu, "School Organization Administrator").Action()
+	top.schoolChecks.SetSelected([]string{"Washington Middle"})
+	top.dialog.(*dialog.ConfirmDialog).Confirm()
+	h.settle()
+	if s, _ := h.a.school(); s.Name != "Washington Middle" || h.a.profile.Role != RoleSchoolAdmin {
+		t.Fatalf("school admin: school %q role %v", s.Name, h.a.profile.Role)
+	}
+	if top.schoolSelect.Visible() {
+		t.Error("Select School shown to a School Organization Administrator")
+	}
+}
+
+func TestOperatorName(t *testing.T) {
+	h := started(t)
+	top := h.a.top
+	top.onProfileMenu()
+	menuItem(t, top.menu, "Name").Action()
+	top.nameEntry.SetText("Maria Gomez")
+	top.dialog.(*dialog.FormDialog).Submit()
+	h.settle()
+	if h.a.actor().Name != "Maria Gomez" || !strings.HasPrefix(top.profileBtn.Text, "Maria Gomez") {
+		t.Errorf("name = %q, profile button %q", h.a.actor().Name, top.profileBtn.Text)
+	}
+}
+
+func TestPasswordReset(t *testing.T) {
+	h := started(t)
+	h.selectSchool("Lincoln Elementary")
+	h.a.showPage(PageAccounts)
+	h.settle()
+	s := h.a.accounts
+	if len(s.accounts) != 3 {
+		t.Fatalf("accounts = %d", len(s.accounts))
+	}
+	// The password state reads in plain words, expired ones included.
+	if got := s.accounts[2].PasswordLabel(h.eng.Now()); got != "temporary — expired" {
+		t.Errorf("password label = %q", got)
+	}
+	if !s.resetBtn.Disabled() {
+		t.Error("Reset Password enabled with nobody selected")
+	}
+	s.table.Select(widget.TableCellID{Row: 1, Col: 0})
+	test.Tap(s.resetBtn)
+	s.confirm.Confirm()
+	h.settle()
+	if h.eng.called("ResetPassword") != 1 || s.creds == nil {
+		t.Fatal("no new password shown")
+	}
+	if got := s.creds.text.Text; !strings.Contains(got, "bng") || !strings.Contains(got, "Kp7-wQ2x-Rt9m") {
+		t.Errorf("credentials shown = %q", got)
+	}
+	test.Tap(s.creds.copyBtn)
+	if got := h.app.Clipboard().Content(); !strings.Contains(got, "bng\tKp7-wQ2x-Rt9m") {
+		t.Errorf("clipboard = %q", got)
+	}
+	test.Tap(s.creds.saveBtn)
+	h.settle()
+	name, path := h.picker.lastSave()
+	if name != "Temporary_Passwords_Lincoln_Elementary_2026-09-01.csv" {
+		t.Errorf("passwords file name = %q", name)
+	}
+	if got := readFile(t, path); !strings.HasPrefix(got, "\ufeffUser ID,") || !strings.Contains(got, "S200,Ben Ng,bng,Kp7-wQ2x-Rt9m,2026-11-30\r\n") {
+		t.Errorf("passwords file = %q", got)
+	}
+
+	// A whole class.
+	s.classSelect.SetSelectedIndex(0)
+	test.Tap(s.resetClassBtn)
+	s.confirm.Confirm()
+	h.settle()
+	if got := s.creds.text.Text; !strings.Contains(got, "cpark") || !strings.Contains(got, "Tz4-hY8p-Lm3q") {
+		t.Errorf("class credentials = %q", got)
+	}
+}
+
+func TestErrorsInPlainWords(t *testing.T) {
+	eng := seeded()
+	eng.enqueue = func(engine.UploadRequest) error {
+		return &core.Error{Kind: core.KindStorage, Op: "enqueue", Message: "The disk is full. Free some space and upload again.", Err: errors.New("sqlite: SQLITE_FULL")}
+	}
+	h := newHarness(t, eng)
+	h.a.Start()
+	h.settle()
+	h.a.imp.file = &chosenFile{name: "x.csv", data: []byte("x")}
+	h.a.imp.updateButtons()
+	test.Tap(h.a.imp.uploadBtn)
+	h.settle()
+	got := overlayText(h.win)
+	if !strings.Contains(got, "The disk is full. Free some space and upload again.") || strings.Contains(got, "SQLITE_FULL") {
+		t.Errorf("error dialog says %q", got)
+	}
+	if h.a.currentPage() != PageImport || h.a.imp.uploadBtn.Disabled() {
+		t.Error("a failed upload left the page")
+	}
+}
+
+func TestCancelledDialogIsNotAnError(t *testing.T) {
+	h := started(t)
+	h.picker.err = ErrCancelled
+	test.Tap(h.a.imp.pickBtn)
+	h.settle()
+	if got := overlayText(h.win); got != "" {
+		t.Errorf("cancelling showed %q", got)
+	}
+	if h.a.imp.pickBtn.Disabled() {
+		t.Error("Choose File stays disabled after a cancel")
+	}
+}
+
+func TestShortcutChoosesFile(t *testing.T) {
+	h := started(t)
+	roster := filepath.Join(t.TempDir(), "r.xlsx")
+	if err := os.WriteFile(roster, []byte("PK"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.picker.openPath = roster
+	h.typeShortcut(fyne.KeyO)
+	h.settle()
+	if h.a.imp.fileLabel.Text != "r.xlsx" {
+		t.Errorf("Ctrl+O chose %q", h.a.imp.fileLabel.Text)
+	}
+}
+
+type failingPicker struct{ err error }
+
+func (p failingPicker) Open(string, []FileFilter) (string, error)         { return "", p.err }
+func (p failingPicker) Save(string, string, []FileFilter) (string, error) { return "", p.err }
+
+func TestFallbackPicker(t *testing.T) {
+	fallback := &fakePicker{dir: "/x", openPath: "/x/f.csv"}
+	p := FallbackPicker{Primary: failingPicker{errors.New("gtk: no display")}, Fallback: fallback}
+	if path, err := p.Open("t", nil); err != nil || path != "/x/f.csv" {
+		t.Errorf("Open = %q, %v; want the fallback's answer", path, err)
+	}
+	if path, err := p.Save("t", "a.csv", nil); err != nil || path != "/x/a.csv" {
+		t.Errorf("Save = %q, %v; want the fallback's answer", path, err)
+	}
+	p.Primary = failingPicker{ErrCancelled}
+	if _, err := p.Open("t", nil); !errors.Is(err, ErrCancelled) {
+		t.Errorf("a cancel went to the fallback: %v", err)
+	}
+}
+
+func TestFileNames(t *testing.T) {
+	if got := fileSafe(` Lincoln: "K/8" `); got != "Lincoln-_-K-8-" {
+		t.Errorf("fileSafe = %q", got)
+	}
+	u := core.Upload{FileName: "Fall.Roster.xlsx"}
+	if got := downloadName(u, core.FileCompleted, core.FormatCSV); got != "Fall.Roster_Completed.csv" {
+		t.Errorf("downloadName = %q", got)
+	}
+}
