@@ -97,8 +97,6 @@ const (
 	ClassRowsDisagree Code = "CLASS_ROWS_DISAGREE"
 	ClassNoTeacher    Code = "CLASS_NO_TEACHER"
 	ClassNotYours     Code = "CLASS_NOT_YOURS"
-	CellTooLong       Code = "CELL_TOO_LONG"
-	RowNotApplied     Code = "ROW_NOT_APPLIED"
 )
 
 // Catalog lists every error and warning an upload can report. The Errors and Resolution
@@ -163,8 +161,6 @@ var Catalog = []Entry{
 	{ClassRowsDisagree, SeverityRow, "", "Rows {rows} are the same class but their {value} differs.", "Make the class columns (Class Name to Class End Date) the same on every row of that class, or leave them blank on all but one row."},
 	{ClassNoTeacher, SeverityRow, "Class ID", "Class \"{value}\" is new but no teacher row links a teacher to it.", "Add a row for the class's teacher with this Class ID (the teacher's own row may already exist: copy it and fill the class columns)."},
 	{ClassNotYours, SeverityRow, "Class GUID", "You are not a teacher of the class {value}.", "Roster students only into your own classes, or ask an administrator."},
-	{CellTooLong, SeverityRow, "", "The {value} cell is far too long.", "Check the cell: it may hold text pasted by mistake."},
-	{RowNotApplied, SeverityRow, "", "This row was not applied because {value}.", "Fix the problem named, then upload the file again."},
 }
 
 var catalogIndex = func() map[Code]*Entry {

@@ -413,6 +413,58 @@ func (a *applier) propagate() {
 			}
 		}
 	}
+	for _, u := range a.p.users {
+		if u.applied {
+			u.narrow()
+		}
+	}
+	for _, c := range a.p.classes {
+		if c.applied {
+			c.narrow()
+		}
+	}
+}
+
+// firstApplied returns the first non-blank cell of column c among rows that did not fail.
+func firstApplied(rows []*rowPlan, c core.Column) string {
+	for _, r := range rows {
+		if !r.failed && r.row.Cells[c] != "" {
+			return r.row.Cells[c]
+		}
+	}
+	return ""
+}
+
+// narrow drops optional values that only failed rows of the user gave: each row is all or
+// nothing, so a failed row's cells must not reach the database through a row that
+// passed. Values a new user cannot be created without (names, role, User ID, a teacher's
+// email) agree on every row and stay.
+func (u *userPlan) narrow() {
+	if firstApplied(u.rows, core.ColGrade) == "" {
+		u.grade = ""
+	}
+	if firstApplied(u.rows, core.ColEmail) == "" && (u.existing != nil || u.role != core.RoleTeacher) {
+		u.val[core.ColEmail] = ""
+	}
+	if firstApplied(u.rows, core.ColUsername) == "" {
+		u.val[core.ColUsername] = ""
+	}
+	if firstApplied(u.rows, core.ColPassword) == "" {
+		u.val[core.ColPassword] = ""
+		u.pwKind, u.pwHash = "", ""
+	}
+}
+
+// narrow does for a class what userPlan.narrow does for a user.
+func (c *classPlan) narrow() {
+	for _, col := range []core.Column{core.ColClassGrade, core.ColClassStart, core.ColClassEnd} {
+		if firstApplied(c.rows, col) == "" {
+			c.val[col] = ""
+		}
+	}
+	if c.existing != nil && firstApplied(c.rows, core.ColClassName) == "" {
+		c.val[core.ColClassName] = ""
+	}
 }
 
 // apply writes the users, classes and enrollments of the rows that passed.
@@ -437,9 +489,6 @@ func (a *applier) apply() (core.Counts, error) {
 		w := &sqlite.UserWrite{
 			UserID: u.val[core.ColUserID], First: u.val[core.ColFirstName], Last: u.val[core.ColLastName],
 			Grade: u.grade, Email: u.val[core.ColEmail], Username: u.username, PwKind: u.pwKind, PwHash: u.pwHash,
-		}
-		if u.role == core.RoleStudent && u.val[core.ColGrade] == "" {
-			w.Grade = ""
 		}
 		if u.existing != nil {
 			w.ID, w.GUID = u.existing.ID, u.existing.GUID

@@ -24,6 +24,10 @@ type NewUpload struct {
 // InsertUpload records an upload as Queued with its original file.
 func (db *DB) InsertUpload(ctx context.Context, u NewUpload, now time.Time) (int64, error) {
 	var id int64
+	if u.Original == nil {
+		// An empty file is still an upload: it runs and fails with "The file is empty".
+		u.Original = []byte{}
+	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var teacher any
 		if u.TeacherID != 0 {
@@ -242,10 +246,10 @@ func finishUpload(ctx context.Context, tx *sql.Tx, id int64, owner string, f Fin
 	c := f.Counts
 	res, err := tx.ExecContext(ctx, `UPDATE uploads SET status = ?, finished_at = ?, rows_total = ?, rows_applied = ?, rows_failed = ?,
 		warnings = ?, users_created = ?, users_updated = ?, classes_created = ?, enrollments_added = ?, message = ?, notes = ?,
-		delimiter = ?, progress_done = rows_total, progress_total = rows_total, heartbeat = ?
+		delimiter = ?, progress_done = ?, progress_total = ?, heartbeat = ?
 		WHERE id = ? AND owner = ?`,
 		string(f.Status), fmtTime(now), c.Rows, c.Applied, c.Failed, c.Warnings, c.UsersCreated, c.UsersUpdated, c.ClassesCreated,
-		c.EnrollmentsAdded, f.Message, string(notes), f.Delimiter, fmtTime(now), id, owner)
+		c.EnrollmentsAdded, f.Message, string(notes), f.Delimiter, c.Rows, c.Rows, fmtTime(now), id, owner)
 	if err != nil {
 		return err
 	}
