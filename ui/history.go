@@ -31,8 +31,10 @@ const (
 	numHistoryCols
 )
 
-var historyHeaders = [numHistoryCols]string{"File Name", "School", "Uploaded By", "Date", "Status", "Rows: total / applied / failed", "Actions"}
-var historyWidths = [numHistoryCols]float32{220, 150, 130, 140, 190, 200, 90}
+var historyHeaders = [numHistoryCols]string{"File Name", "School", "Uploaded By", "Date", "Status", "Rows: Total / Applied / Failed", "Actions"}
+
+// historyWidths fit the grid in the 1100-point window without a horizontal scroll bar.
+var historyWidths = [numHistoryCols]float32{175, 160, 110, 130, 170, 200, 95}
 
 // historyScreen is the Upload History page.
 type historyScreen struct {
@@ -77,7 +79,8 @@ func newHistoryScreen(a *App) *historyScreen {
 	s.table.OnSelected = func(widget.TableCellID) { s.table.UnselectAll() }
 	title := widget.NewLabelWithStyle("Upload History", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	top := container.NewBorder(nil, nil, container.NewHBox(s.refreshBtn, title), s.allSchools, s.summary)
+	// Refresh sits top right, where the articles put it.
+	top := container.NewBorder(nil, nil, title, container.NewHBox(s.allSchools, s.refreshBtn), s.summary)
 	s.content = container.NewBorder(container.NewPadded(top), container.NewCenter(s.moreBtn), nil, nil, s.table)
 	return s
 }
