@@ -168,6 +168,7 @@ func (s *accountsScreen) onRefresh() {
 	}
 	s.seq++
 	seq := s.seq
+	s.summary.SetText("Loading…")
 	actor := s.a.actor()
 	query := strings.TrimSpace(s.search.Text)
 	var got []core.Account

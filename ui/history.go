@@ -31,10 +31,10 @@ const (
 	numHistoryCols
 )
 
-var historyHeaders = [numHistoryCols]string{"File Name", "School", "Uploaded By", "Date", "Status", "Rows: Total / Applied / Failed", "Actions"}
+var historyHeaders = [numHistoryCols]string{"File Name", "School", "Uploaded By", "Date", "Status", "Rows: Total/Applied/Failed", "Actions"}
 
 // historyWidths fit the grid in the 1100-point window without a horizontal scroll bar.
-var historyWidths = [numHistoryCols]float32{175, 160, 110, 130, 170, 200, 95}
+var historyWidths = [numHistoryCols]float32{170, 145, 110, 130, 190, 200, 95}
 
 // historyScreen is the Upload History page.
 type historyScreen struct {

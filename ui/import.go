@@ -58,7 +58,6 @@ func newImportScreen(a *App) *importScreen {
 	s.exportClassesXLSX = widget.NewButtonWithIcon("Excel", theme.GridIcon(), func() { s.onExportClasses(core.FormatXLSX) })
 	s.pickBtn = widget.NewButtonWithIcon("Choose File", theme.FolderOpenIcon(), s.onPick)
 	s.fileLabel = widget.NewLabel("No file chosen")
-	s.fileLabel.Truncation = fyne.TextTruncateEllipsis
 	s.checkBtn = widget.NewButtonWithIcon("Check File", theme.SearchIcon(), s.onCheck)
 	s.uploadBtn = widget.NewButtonWithIcon("Upload", theme.UploadIcon(), s.onUpload)
 	s.uploadBtn.Importance = widget.HighImportance
@@ -74,7 +73,9 @@ func newImportScreen(a *App) *importScreen {
 		widget.NewFormItem("Export Classes", container.NewHBox(s.exportClassesCSV, s.exportClassesXLSX)),
 	)
 	upload := container.NewVBox(
-		container.NewBorder(nil, nil, s.pickBtn, container.NewHBox(s.checkBtn, s.uploadBtn), s.fileLabel),
+		// Left to right in the order of the steps, so the eye does not have to jump across
+		// the window from the file name to the buttons that act on it.
+		container.NewHBox(s.pickBtn, s.fileLabel, s.checkBtn, s.uploadBtn),
 		s.progress,
 		s.result,
 	)
