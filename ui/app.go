@@ -12,6 +12,8 @@ import (
 	"os/user"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -81,6 +83,10 @@ type App struct {
 	main     fyne.CanvasObject
 
 	runnerBusy, runnerAgain bool
+	// pollEvery is how often the history rereads itself while it shows an unfinished
+	// upload.
+	pollEvery time.Duration
+	closed    atomic.Bool
 }
 
 // New builds the window's controller. Call Start to show something.
@@ -92,6 +98,8 @@ func New(ctx context.Context, cfg Config) *App {
 		prefs: cfg.Prefs,
 		post:  cfg.Post,
 		first: cfg.Page,
+
+		pollEvery: 2 * time.Second,
 	}
 	if a.post == nil {
 		a.post = fyne.Do
@@ -141,13 +149,20 @@ func (a *App) Start() {
 // Shutdown stops the background jobs (an upload in progress resumes on the next launch)
 // and waits until they have returned, so the database can be closed.
 func (a *App) Shutdown() {
+	a.closed.Store(true)
 	a.cancel()
 	<-a.jobs.idle()
 }
 
 // onMain runs f on the UI goroutine. It is the package's only door back from a
-// background goroutine.
-func (a *App) onMain(f func()) { a.post(f) }
+// background goroutine. After Shutdown nothing runs: the UI loop has ended, and a job
+// finishing late must not wait on it.
+func (a *App) onMain(f func()) {
+	if a.closed.Load() {
+		return
+	}
+	a.post(f)
+}
 
 // background runs work off the UI goroutine and then done(err) on it. Errors are logged
 // with their whole chain here; done decides what the person sees.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -50,6 +51,7 @@ type historyScreen struct {
 	more    bool // an older page may exist
 	loading bool
 	again   bool // a refresh was asked for while loading
+	polling bool // a timed refresh is waiting
 
 	// The open Actions menu and its upload, kept for tests.
 	menu       *fyne.Menu
@@ -245,6 +247,7 @@ func (s *historyScreen) load(f engine.HistoryFilter, appendPage bool) {
 			s.more = len(got) == historyPage
 			s.showSummary()
 			s.table.Refresh()
+			s.pollIfRunning()
 		}
 		if s.again {
 			s.again = false
@@ -354,4 +357,40 @@ func (s *historyScreen) onDetails(u core.Upload) {
 	d := dialog.NewCustom("Upload details", "Close", container.NewVScroll(l), s.a.win)
 	d.Resize(fyne.NewSize(640, 420))
 	d.Show()
+}
+
+// pollIfRunning refreshes the page again after a while when it shows an upload that is
+// not finished. Progress callbacks only come from uploads this window runs; one run by
+// rosterctl, or by another window, moves on only through reads.
+func (s *historyScreen) pollIfRunning() {
+	if s.polling {
+		return
+	}
+	unfinished := false
+	for _, u := range s.uploads {
+		if !u.Status.Finished() {
+			unfinished = true
+			break
+		}
+	}
+	if !unfinished {
+		return
+	}
+	s.polling = true
+	every := s.a.pollEvery
+	s.a.background("wait to refresh the history", func(ctx context.Context) error {
+		t := time.NewTimer(every)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}, func(err error) {
+		s.polling = false
+		if err == nil {
+			s.onRefresh()
+		}
+	})
 }

@@ -48,6 +48,8 @@ func newHarness(t *testing.T, eng *fakeEngine) *harness {
 		Operator:  "Pat Lee",
 		Post:      func(f func()) { h.queue <- f },
 	})
+	// Keep the history's timed refresh short so settle does not wait long for it.
+	h.a.pollEvery = time.Millisecond
 	t.Cleanup(func() {
 		h.a.cancel()
 		h.settle()
@@ -677,4 +679,25 @@ func TestFileNames(t *testing.T) {
 	if got := downloadName(u, core.FileCompleted, core.FormatCSV); got != "Fall.Roster_Completed.csv" {
 		t.Errorf("downloadName = %q", got)
 	}
+}
+
+// TestHistoryFollowsOtherProcesses: an upload run by rosterctl sends this window no
+// progress, so the page rereads itself until the upload has finished.
+func TestHistoryFollowsOtherProcesses(t *testing.T) {
+	eng := seeded()
+	eng.uploads = []core.Upload{{ID: 1, FileName: "cli.csv", SchoolID: 1, Status: core.StatusInProgress, Done: 1, Total: 4}}
+	h := newHarness(t, eng)
+	h.a.Start()
+	hist := func() []core.Upload {
+		if h.a.history == nil {
+			return nil
+		}
+		return h.a.history.uploads
+	}
+	h.runUntil("the running upload shows", func() bool { return len(hist()) == 1 })
+	eng.mu.Lock()
+	eng.uploads[0].Status = core.StatusCompleted
+	eng.mu.Unlock()
+	h.runUntil("the page sees it finished, untouched", func() bool { return hist()[0].Status == core.StatusCompleted })
+	h.settle()
 }

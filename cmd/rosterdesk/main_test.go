@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"strings"
+	"testing"
+)
+
+// These cases fail before any window opens, so they run without a display.
+func TestRunRejectsBadInput(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  string // ROSTERDESK_NOW
+		want string
+	}{
+		{"ErrUnknownFlag", []string{"--nope"}, "", "flag provided but not defined"},
+		{"ErrExtraArgument", []string{"file.csv"}, "", `unexpected argument "file.csv"`},
+		{"ErrPage", []string{"--page", "settings"}, "", "--page must be"},
+		{"ErrNow", []string{"--db", "x.db"}, "tomorrow", "ROSTERDESK_NOW"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("ROSTERDESK_NOW", tt.env)
+			var stderr bytes.Buffer
+			err := run(context.Background(), tt.args, &stderr)
+			if err == nil || !strings.Contains(err.Error()+stderr.String(), tt.want) {
+				t.Errorf("run(%q) = %v (stderr %q), want an error about %q", tt.args, err, stderr.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestRunHelp(t *testing.T) {
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"-h"}, &stderr)
+	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr.String(), "usage: rosterdesk [--db PATH]") {
+		t.Errorf("run(-h) = %v, stderr %q", err, stderr.String())
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	o, err := parseFlags([]string{"--db", "/tmp/r.db", "--page", "history", "--sample"}, &bytes.Buffer{})
+	if err != nil || o.db != "/tmp/r.db" || o.page != "history" || !o.sample {
+		t.Errorf("parseFlags = %+v, %v", o, err)
+	}
+}
