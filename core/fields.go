@@ -79,11 +79,13 @@ func ValidName(s string) bool {
 	return !strings.HasPrefix(s, "-")
 }
 
+// gradeSeparators are dropped before a grade is read ("Pre-K", "K G", "grade_1").
+var gradeSeparators = strings.NewReplacer(" ", "", "-", "", ".", "", "_", "")
+
 // NormalizeGrade returns the canonical grade (PK, K, 1–12) for a Grade Level cell, and
 // false when it is not one. KG and TK read as K, Pre-K as PK, 01–09 as 1–9.
 func NormalizeGrade(s string) (string, bool) {
-	g := strings.ToUpper(strings.TrimSpace(s))
-	g = strings.NewReplacer(" ", "", "-", "", ".", "", "_", "").Replace(g)
+	g := gradeSeparators.Replace(strings.ToUpper(strings.TrimSpace(s)))
 	switch g {
 	case "PK", "PREK", "PREKINDERGARTEN", "P":
 		return "PK", true
