@@ -159,7 +159,7 @@ var Catalog = []Entry{
 	{ClassGUIDFormat, SeverityRow, "Class GUID", "\"{value}\" is not a valid Class GUID.", "Leave Class GUID blank to create a new class, or copy the GUID exactly from Export Classes."},
 	{ClassGUIDUnknown, SeverityRow, "Class GUID", "No class of this school has the Class GUID {value}.", "Check the selected school, or copy the GUID exactly from Export Classes for this school."},
 	{ClassRowsDisagree, SeverityRow, "", "Rows {rows} are the same class but their {value} differs.", "Make the class columns (Class Name to Class End Date) the same on every row of that class, or leave them blank on all but one row."},
-	{ClassNoTeacher, SeverityRow, "Class ID", "Class \"{value}\" is new but no teacher row links a teacher to it.", "Add a row for the class's teacher with this Class ID (the teacher's own row may already exist: copy it and fill the class columns)."},
+	{ClassNoTeacher, SeverityRow, "Class ID", "Class \"{value}\" is new, and no teacher row for it could be applied.", "Fix the class's teacher row if it has an error, or add one: copy the teacher's row and fill in this Class ID and the class columns."},
 	{ClassNotYours, SeverityRow, "Class GUID", "You are not a teacher of the class {value}.", "Roster students only into your own classes, or ask an administrator."},
 }
 

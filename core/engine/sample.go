@@ -20,11 +20,14 @@ const sampleRoster = `User GUID,User ID,Role,First Name,Last Name,Grade Level,Em
 ,S2005,Student,Zoë,Smith-Brown,3,,,,READ3B,,,,,,
 `
 
-// sampleFixes is a second upload with mistakes, so the history shows an Error File.
+// sampleFixes is a second upload with two mistakes among good rows, so the history shows
+// Completed with Errors and an Error File to try.
 const sampleFixes = `User ID,Role,First Name,Last Name,Grade Level,Email,Class ID,Class Name
-S2006,Student,Emma,Wilson,3,,MATH3A,
+S2006,Student,Emma,Wilson,3,,,
 S2007,Student,Oliver,,3,,,
 T1003,Teacher,Grace,Lee,,not-an-email,SCI3,Science 3
+T1004,Teacher,Henry,Park,,hpark@lincoln.example.org,ART3,Art 3
+S2008,Student,Mia,Brown,3,,ART3,
 `
 
 // InitSample creates a sample organization with two schools and a few imported rosters,
