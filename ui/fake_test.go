@@ -284,8 +284,9 @@ func (f *fakeEngine) RunPending(ctx context.Context, progress func(core.Progress
 			return results, nil
 		}
 		f.uploads[i].Status = core.StatusInProgress
+		// Like the engine, the stored row lags behind the progress callback.
 		f.uploads[i].Total = 10
-		f.uploads[i].Done = 5
+		f.uploads[i].Done = 0
 		u := f.uploads[i]
 		gate := f.runGate
 		f.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,6 +53,9 @@ type historyScreen struct {
 	loading bool
 	again   bool // a refresh was asked for while loading
 	polling bool // a timed refresh is waiting
+	// live holds the latest progress of the uploads this window runs: it is fresher than
+	// what a reread of the history says.
+	live map[int64]core.Progress
 
 	// The open Actions menu and its upload, kept for tests.
 	menu       *fyne.Menu
@@ -59,7 +63,7 @@ type historyScreen struct {
 }
 
 func newHistoryScreen(a *App) *historyScreen {
-	s := &historyScreen{a: a}
+	s := &historyScreen{a: a, live: map[int64]core.Progress{}}
 	s.refreshBtn = widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), s.onRefresh)
 	s.allSchools = widget.NewCheck("Show every school", func(bool) { s.onRefresh() })
 	s.moreBtn = widget.NewButton("Show older uploads", s.onMore)
@@ -139,10 +143,14 @@ func (s *historyScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		text = u.UploadedAt.Local().Format("2006-01-02 15:04")
 	case colStatus:
 		if u.Status == core.StatusInProgress {
+			p := core.Progress{Upload: u.ID, Done: u.Done, Total: u.Total}
+			if lp, ok := s.live[u.ID]; ok {
+				p = lp
+			}
 			c.label.Hide()
 			c.progress.Show()
-			c.progress.TextFormatter = progressText(u)
-			c.progress.SetValue(fraction(u.Done, u.Total))
+			c.progress.TextFormatter = progressText(p)
+			c.progress.SetValue(fraction(p.Done, p.Total))
 			return
 		}
 		text = string(u.Status)
@@ -166,13 +174,28 @@ func (s *historyScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	c.label.Refresh()
 }
 
-func progressText(u core.Upload) func() string {
+// progressText says how far an upload has come: its phase and rows, or just "In
+// Progress" when the engine has not said (an upload another process runs).
+func progressText(p core.Progress) func() string {
 	return func() string {
-		if u.Total == 0 {
-			return "In Progress"
+		label := "In Progress"
+		if p.Phase != "" && p.Phase != core.PhaseDone {
+			label = string(p.Phase)
 		}
-		return fmt.Sprintf("In Progress %d / %d", u.Done, u.Total)
+		if p.Total == 0 {
+			return label
+		}
+		return label + " " + thousands(p.Done) + " / " + thousands(p.Total)
 	}
+}
+
+// thousands writes n with thousands separators: 120,000 reads at a glance.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func fraction(done, total int) float64 {
@@ -281,14 +304,16 @@ func (s *historyScreen) onProgress(p core.Progress) {
 			continue
 		}
 		if p.Phase == core.PhaseDone {
+			delete(s.live, p.Upload)
 			s.onRefresh()
 			return
 		}
+		s.live[p.Upload] = p
 		u.Status = core.StatusInProgress
-		u.Done, u.Total = p.Done, p.Total
 		s.table.RefreshItem(widget.TableCellID{Row: i, Col: colStatus})
 		return
 	}
+	s.live[p.Upload] = p
 	s.onRefresh()
 }
 

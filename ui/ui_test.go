@@ -434,8 +434,11 @@ func TestStaysResponsiveWhileUploadRuns(t *testing.T) {
 	h.runUntilClosed("the upload runs", running) // it is now blocked inside RunPending
 	hist := h.a.history
 	h.runUntil("the row shows its progress", func() bool {
-		return len(hist.uploads) == 1 && hist.uploads[0].Status == core.StatusInProgress && hist.uploads[0].Done == 5
+		return len(hist.uploads) == 1 && hist.uploads[0].Status == core.StatusInProgress && hist.live[1].Done == 5
 	})
+	if got := progressText(hist.live[1])(); got != "Saving 5 / 10" {
+		t.Errorf("progress reads %q", got)
+	}
 
 	// Refresh works while the upload is blocked (it is disabled only while it reads).
 	h.runUntil("the history is read", func() bool { return !hist.loading })
@@ -444,6 +447,9 @@ func TestStaysResponsiveWhileUploadRuns(t *testing.T) {
 	h.eng.mu.Unlock()
 	test.Tap(hist.refreshBtn)
 	h.runUntil("Refresh shows the new upload", func() bool { return len(hist.uploads) == 2 && !hist.loading })
+	if hist.live[1].Done != 5 {
+		t.Error("rereading the history lost the live progress")
+	}
 
 	// So does switching to Accounts and searching.
 	h.a.showPage(PageAccounts)
@@ -700,4 +706,12 @@ func TestHistoryFollowsOtherProcesses(t *testing.T) {
 	eng.mu.Unlock()
 	h.runUntil("the page sees it finished, untouched", func() bool { return hist()[0].Status == core.StatusCompleted })
 	h.settle()
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 300000: "300,000", 1234567: "1,234,567", -4500: "-4,500"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
 }
