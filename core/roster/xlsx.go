@@ -100,7 +100,26 @@ func checkZip(r io.ReaderAt, size int64) error {
 	if inMemory > uint64(MaxInMemoryParts) {
 		return core.NewFileError(core.FileTooBig, fmt.Sprintf("its parts hold more than %s", byteSize(MaxInMemoryParts)), nil)
 	}
+	// Inflate every part once against its declared size and checksum: excelize reads a
+	// part into a buffer of the declared size and ignores archive/zip's complaint when the
+	// data runs longer, so a directory that understates a sheet would silently drop rows.
+	// The declared total is bounded above, so this pass is bounded too.
+	for _, zf := range zr.File {
+		if err := verifyPart(zf); err != nil {
+			return core.NewFileError(core.FileUnreadable, "the workbook is damaged: a part does not match its index", fmt.Errorf("check xlsx part %s: %w", zf.Name, err))
+		}
+	}
 	return nil
+}
+
+func verifyPart(zf *zip.File) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	_, err = io.Copy(io.Discard, rc)
+	return err
 }
 
 func byteSize(n int64) string {
