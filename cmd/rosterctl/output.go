@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
@@ -36,7 +38,11 @@ func writeOutput(path string, perm os.FileMode, write func(io.Writer) error) err
 	defer os.Remove(tmp.Name()) // after a successful rename this is a no-op
 	if err := write(tmp); err != nil {
 		tmp.Close()
-		return err
+		if ce := (*core.Error)(nil); errors.As(err, &ce) {
+			return err
+		}
+		// Anything else failed writing the file itself (a full disk, a removed folder).
+		return outputError(path, err)
 	}
 	if err := tmp.Chmod(perm); err != nil && !os.IsPermission(err) {
 		tmp.Close()
@@ -52,8 +58,11 @@ func writeOutput(path string, perm os.FileMode, write func(io.Writer) error) err
 }
 
 func outputError(path string, err error) error {
-	return &core.Error{Kind: core.KindStorage, Op: "write file",
-		Message: fmt.Sprintf("%s cannot be written (%v).", path, err), Err: err}
+	msg := fmt.Sprintf("%s cannot be written (%v).", path, err)
+	if errors.Is(err, syscall.ENOSPC) {
+		msg = fmt.Sprintf("The disk is full, so %s was not written. Free some space and try again.", path)
+	}
+	return &core.Error{Kind: core.KindStorage, Op: "write file", Message: msg, Err: err}
 }
 
 // resultJSON is an import's result as --json prints it (SPEC §7).

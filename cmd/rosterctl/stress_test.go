@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 // Proof under stress: these tests drive the built rosterctl the way the field breaks it
