@@ -8,7 +8,6 @@ import (
 	"io"
 
 	"github.com/rosterdesk/rosterdesk/core"
-	"github.com/rosterdesk/rosterdesk/core/roster"
 )
 
 // files builds the upload's three files: the Uploaded File (every cell as uploaded, but
@@ -16,27 +15,14 @@ import (
 // passwords filled in) and the Error File (failed rows with an Error column, and the
 // GUIDs of users and classes that other rows created, so a fixed Error File re-imports
 // without duplicates). Files with no row are not kept.
-func (a *applier) files(info roster.Info) (map[core.FileKind][]byte, error) {
+func (a *applier) files(up *table) (map[core.FileKind][]byte, error) {
 	out := make(map[core.FileKind][]byte, 3)
-	pwIdx := info.Columns[core.ColPassword]
 
 	// Each table is compressed row by row as it is made, never held as [][]string: at
 	// 100,000 rows the three tables were some 60 MB of live slices at the import's
-	// peak of memory.
-	up, err := newTable(info.Header)
-	if err != nil {
-		return nil, err
-	}
-	var raw []string
-	for _, r := range a.p.rows {
-		raw = append(raw[:0], r.row.Raw...)
-		if pwIdx >= 0 && pwIdx < len(raw) {
-			raw[pwIdx] = ""
-		}
-		if err := up.write(raw); err != nil {
-			return nil, err
-		}
-	}
+	// peak of memory. The Uploaded File (up) was written while the file was read (see
+	// job.run), so the rows need not keep their raw cells.
+	var err error
 	if out[core.FileUploaded], err = up.close(); err != nil {
 		return nil, err
 	}

@@ -56,12 +56,36 @@ func (j *job) run(ctx context.Context) (Result, error) {
 	mode := j.actor.Mode()
 	p := &plan{mode: mode}
 
-	// Read.
+	// Read. The Uploaded File is written as the rows stream in, so the rows need not keep
+	// their raw cells (Row.Raw) for it: only the template's cells stay for the checks.
 	var rows []*core.Row
 	if err := j.report(ctx, core.PhaseReading, 0, 0); err != nil {
 		return Result{}, err
 	}
-	info, err := roster.Read(ctx, j.name, bytes.NewReader(j.data), int64(len(j.data)), mode, func(r *core.Row) error {
+	var up *table
+	pwIdx := -1
+	var scratch []string
+	opts := roster.ReadOptions{OnHeader: func(info roster.Info) error {
+		if j.dry {
+			return nil // a dry run keeps no file
+		}
+		var err error
+		up, err = newTable(info.Header)
+		pwIdx = info.Columns[core.ColPassword]
+		return err
+	}}
+	info, err := roster.ReadWith(ctx, j.name, bytes.NewReader(j.data), int64(len(j.data)), mode, opts, func(r *core.Row) error {
+		if up != nil {
+			// The Uploaded File is every cell as uploaded, but no password.
+			scratch = append(scratch[:0], r.Raw...)
+			if pwIdx >= 0 && pwIdx < len(scratch) {
+				scratch[pwIdx] = ""
+			}
+			if err := up.write(scratch); err != nil {
+				return err
+			}
+		}
+		r.Raw = nil
 		rows = append(rows, r)
 		if len(rows)%2000 == 0 {
 			return j.report(ctx, core.PhaseReading, len(rows), 0)
@@ -76,6 +100,7 @@ func (j *job) run(ctx context.Context) (Result, error) {
 		return Result{}, err
 	}
 	p.warnings = append(p.warnings, info.Warnings...)
+	j.data = nil // read: the rows hold copies of every cell the import still needs
 
 	// Checks that need no database.
 	if err := j.report(ctx, core.PhaseChecking, 0, len(rows)); err != nil {
@@ -145,7 +170,7 @@ func (j *job) run(ctx context.Context) (Result, error) {
 	if j.dry {
 		return res, nil
 	}
-	files, err := a.files(info)
+	files, err := a.files(up)
 	if err != nil {
 		return Result{}, err
 	}

@@ -76,6 +76,20 @@ type Info struct {
 // fn may already have been called for earlier rows when such an error is found late in
 // the file; the caller must treat the whole upload as failed.
 func Read(ctx context.Context, name string, r io.ReaderAt, size int64, mode core.Mode, fn func(row *core.Row) error) (Info, error) {
+	return ReadWith(ctx, name, r, size, mode, ReadOptions{}, fn)
+}
+
+// ReadOptions are Read's optional hooks, for callers that process the file as it
+// streams rather than keep every row.
+type ReadOptions struct {
+	// OnHeader, when not nil, is called once the header row is mapped and before the
+	// first data row, with the Info known by then (Format, Delimiter, Encoding, Header,
+	// Columns, Warnings). Its error stops reading and is returned as is.
+	OnHeader func(Info) error
+}
+
+// ReadWith is Read with options.
+func ReadWith(ctx context.Context, name string, r io.ReaderAt, size int64, mode core.Mode, opts ReadOptions, fn func(row *core.Row) error) (Info, error) {
 	format, ok := core.FormatOf(name)
 	if !ok {
 		return Info{}, core.NewFileError(core.FileType, "", fmt.Errorf("read %s: unknown extension", name))
@@ -83,7 +97,7 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, mode core
 	if size <= 0 {
 		return Info{Format: format}, core.NewFileError(core.FileEmpty, "", nil)
 	}
-	rd := &reader{ctx: ctx, mode: mode, fn: fn}
+	rd := &reader{ctx: ctx, mode: mode, fn: fn, onHeader: opts.OnHeader}
 	rd.info.Format = format
 	for i := range rd.info.Columns {
 		rd.info.Columns[i] = -1
@@ -109,14 +123,15 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, mode core
 // reader holds the state shared by the CSV and XLSX readers: the header mapping and the
 // row numbering.
 type reader struct {
-	ctx    context.Context
-	mode   core.Mode
-	fn     func(row *core.Row) error
-	info   Info
-	dates  [core.NumColumns]bool // columns whose Excel serial numbers become dates (XLSX)
-	xlsx   bool
-	date04 bool // the workbook counts days from 1904
-	seen   int  // rows seen, blank or not, for the context checks
+	ctx      context.Context
+	mode     core.Mode
+	fn       func(row *core.Row) error
+	onHeader func(Info) error
+	info     Info
+	dates    [core.NumColumns]bool // columns whose Excel serial numbers become dates (XLSX)
+	xlsx     bool
+	date04   bool // the workbook counts days from 1904
+	seen     int  // rows seen, blank or not, for the context checks
 }
 
 // row handles one row of the file as it comes: line is its spreadsheet row number and
@@ -217,6 +232,9 @@ func (rd *reader) header(cells []string) error {
 	}
 	rd.info.Header = h
 	rd.info.Warnings = unknown
+	if rd.onHeader != nil {
+		return rd.onHeader(rd.info)
+	}
 	return nil
 }
 
