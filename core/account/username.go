@@ -88,7 +88,11 @@ func NewUsernames(taken func(string) bool) *Usernames {
 // followed by 2, 3, …, skipping candidates shorter than three characters, candidates
 // already handed out or reserved, and candidates the taken function reports.
 func (u *Usernames) Next(first, last string) string {
-	base := UsernameBase(first, last)
+	return u.NextFor(UsernameBase(first, last))
+}
+
+// NextFor is Next for a base the caller already has from UsernameBase.
+func (u *Usernames) NextFor(base string) string {
 	for n := max(u.next[base], 1); ; n++ {
 		cand := base
 		if n > 1 {

@@ -569,13 +569,27 @@ func (a *applier) apply() (core.Counts, error) {
 // from their name. Usernames typed anywhere in the file are reserved first, so a made
 // one never takes a name that a failed row will claim when it is fixed.
 func (a *applier) assignUsernames() error {
-	var dbErr error
-	a.usernames = account.NewUsernames(func(k string) bool {
-		taken, err := a.tx.UsernameTaken(k)
-		if err != nil && dbErr == nil {
-			dbErr = err
+	// The stored usernames each generated one could collide with are fetched first, a
+	// few hundred bases a query, instead of asking the database once per candidate.
+	// Nothing is written before every username is assigned, so they cannot change.
+	var bases []string
+	seen := make(map[string]struct{})
+	for _, u := range a.p.users {
+		if u.applied && u.val[core.ColUsername] == "" && u.existing == nil {
+			u.username = account.UsernameBase(u.val[core.ColFirstName], u.val[core.ColLastName])
+			if _, ok := seen[u.username]; !ok {
+				seen[u.username] = struct{}{}
+				bases = append(bases, u.username)
+			}
 		}
-		return taken || err != nil
+	}
+	stored, err := a.tx.UsernamesFrom(bases)
+	if err != nil {
+		return err
+	}
+	a.usernames = account.NewUsernames(func(k string) bool {
+		_, taken := stored[k]
+		return taken
 	})
 	for _, u := range a.p.users {
 		if v := u.val[core.ColUsername]; v != "" {
@@ -592,10 +606,10 @@ func (a *applier) assignUsernames() error {
 		case u.existing != nil:
 			u.username = u.existing.Username
 		default:
-			u.username = a.usernames.Next(u.val[core.ColFirstName], u.val[core.ColLastName])
+			u.username = a.usernames.NextFor(u.username) // the base, set above
 		}
 	}
-	return dbErr
+	return nil
 }
 
 // applyClasses creates and updates the classes of applied rows, and records their
