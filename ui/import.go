@@ -246,6 +246,17 @@ func (s *importScreen) onCheck() {
 	})
 }
 
+// count says "1 class", "2 classes", "0 users".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "s") {
+		return fmt.Sprintf("%d %ses", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // checkSummary says in plain words what an upload of the file would do.
 func checkSummary(file, school string, r engine.Result) string {
 	var b strings.Builder
@@ -253,9 +264,10 @@ func checkSummary(file, school string, r engine.Result) string {
 		fmt.Fprintf(&b, "%s cannot be uploaded: %s", file, r.Message)
 	} else {
 		fmt.Fprintf(&b, "Check of %s for %s: nothing has been changed yet.\n", file, school)
-		fmt.Fprintf(&b, "%d rows: %d would be applied, %d have errors, %d warnings.\n", r.Rows, r.Applied, r.Failed, r.Warnings)
-		fmt.Fprintf(&b, "Would create %d users, update %d users, create %d classes and add %d class enrollments.",
-			r.UsersCreated, r.UsersUpdated, r.ClassesCreated, r.EnrollmentsAdded)
+		fmt.Fprintf(&b, "%s: %d would be applied, %d %s errors, %s.\n", count(r.Rows, "row"), r.Applied, r.Failed,
+			map[bool]string{true: "has", false: "have"}[r.Failed == 1], count(r.Warnings, "warning"))
+		fmt.Fprintf(&b, "Would create %s, update %s, create %s and add %s.",
+			count(r.UsersCreated, "user"), count(r.UsersUpdated, "user"), count(r.ClassesCreated, "class"), count(r.EnrollmentsAdded, "class enrollment"))
 	}
 	const shown = 10
 	if len(r.Notes) > 0 {
