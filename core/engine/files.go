@@ -49,7 +49,7 @@ func (a *applier) files(up *table) (map[core.FileKind][]byte, error) {
 	for _, r := range a.p.rows {
 		cells = cells[:len(cols)]
 		for i, c := range cols {
-			cells[i] = r.row.Cells[c]
+			cells[i] = r.row.cell(c)
 		}
 		set := func(col core.Column, v string) {
 			if i := index[col]; i >= 0 {
@@ -69,7 +69,7 @@ func (a *applier) files(up *table) (map[core.FileKind][]byte, error) {
 			continue
 		}
 		issues := rowIssues(r)
-		if r.row.Cells[core.ColPassword] != "" {
+		if r.row.cell(core.ColPassword) != "" {
 			set(core.ColPassword, "")
 			issues = append(issues, core.Issue{Code: core.PasswordRemoved})
 		}

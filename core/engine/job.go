@@ -58,7 +58,7 @@ func (j *job) run(ctx context.Context) (Result, error) {
 
 	// Read. The Uploaded File is written as the rows stream in, so the rows need not keep
 	// their raw cells (Row.Raw) for it: only the template's cells stay for the checks.
-	var rows []*core.Row
+	var rows []*row
 	if err := j.report(ctx, core.PhaseReading, 0, 0); err != nil {
 		return Result{}, err
 	}
@@ -85,8 +85,7 @@ func (j *job) run(ctx context.Context) (Result, error) {
 				return err
 			}
 		}
-		r.Raw = nil
-		rows = append(rows, r)
+		rows = append(rows, newRow(r))
 		if len(rows)%2000 == 0 {
 			return j.report(ctx, core.PhaseReading, len(rows), 0)
 		}
@@ -453,8 +452,8 @@ func (a *applier) propagate() {
 // firstApplied returns the first non-blank cell of column c among rows that did not fail.
 func firstApplied(rows []*rowPlan, c core.Column) string {
 	for _, r := range rows {
-		if !r.failed && r.row.Cells[c] != "" {
-			return r.row.Cells[c]
+		if !r.failed && r.row.cell(c) != "" {
+			return r.row.cell(c)
 		}
 	}
 	return ""
@@ -659,7 +658,7 @@ func (a *applier) applyClasses() (int, error) {
 		}
 		seen := map[string]bool{}
 		for _, r := range c.rows {
-			if mc, ok := core.NormalizeMasterCode(r.row.Cells[core.ColMasterCode]); ok && !r.failed && !seen[mc] {
+			if mc, ok := core.NormalizeMasterCode(r.row.cell(core.ColMasterCode)); ok && !r.failed && !seen[mc] {
 				seen[mc] = true
 				codes = append(codes, sqlite.ClassCode{ClassID: c.id, Code: mc})
 			}
@@ -713,7 +712,7 @@ func (a *applier) notes() []string {
 		if len(out) >= MaxNotes {
 			break
 		}
-		out = append(out, "Row "+itoa(r.row.Line)+": "+core.JoinIssues(rowIssues(r)))
+		out = append(out, "Row "+itoa(r.row.line)+": "+core.JoinIssues(rowIssues(r)))
 	}
 	return out
 }
