@@ -306,6 +306,10 @@ type UserWrite struct {
 
 const userBatch = 400
 
+// UserBatch is how many users one INSERT of InsertUsers writes: a caller that passes
+// this many at a time reuses one prepared statement.
+const UserBatch = userBatch
+
 // InsertUsers creates users, assigning their ids, in multi-row INSERTs.
 func (t *ImportTx) InsertUsers(us []*UserWrite) error {
 	const cols = 15
