@@ -187,29 +187,33 @@ type Issue struct {
 
 // Text returns the issue in plain words: what is wrong, then how to fix it.
 func (is Issue) Text() string {
-	e, ok := Lookup(is.Code)
-	if !ok {
+	e, rep := is.fill()
+	if e == nil {
 		return string(is.Code)
 	}
-	rows := make([]string, 0, len(is.Rows))
-	for _, r := range is.Rows {
-		rows = append(rows, itoa(r))
-	}
-	rep := strings.NewReplacer("{value}", clip(is.Value), "{other}", clip(is.Other), "{rows}", joinAnd(rows))
 	return rep.Replace(e.Problem) + " " + rep.Replace(e.Fix)
 }
 
 // Problem returns only the "what is wrong" half of the issue's text.
 func (is Issue) Problem() string {
+	e, rep := is.fill()
+	if e == nil {
+		return string(is.Code)
+	}
+	return rep.Replace(e.Problem)
+}
+
+// fill returns the issue's entry and the replacer that fills its placeholders.
+func (is Issue) fill() (*Entry, *strings.Replacer) {
 	e, ok := Lookup(is.Code)
 	if !ok {
-		return string(is.Code)
+		return nil, nil
 	}
 	rows := make([]string, 0, len(is.Rows))
 	for _, r := range is.Rows {
 		rows = append(rows, itoa(r))
 	}
-	return strings.NewReplacer("{value}", clip(is.Value), "{other}", clip(is.Other), "{rows}", joinAnd(rows)).Replace(e.Problem)
+	return e, strings.NewReplacer("{value}", clip(is.Value), "{other}", clip(is.Other), "{rows}", joinAnd(rows))
 }
 
 // clip keeps an echoed cell short: a 10 MB cell must not become a 10 MB message.
