@@ -20,10 +20,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
 // The exit statuses, as SPEC §7 fixes them.
@@ -39,6 +41,9 @@ const (
 )
 
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(engine.MemoryLimit) // a soft limit; see engine.MemoryLimit
+	}
 	// A first Ctrl+C cancels the context so an import can stop between rows and the
 	// engine can leave its upload queued for "resume"; a second one kills us as usual.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

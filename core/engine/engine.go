@@ -60,3 +60,15 @@ func ClockFromEnv() (func() time.Time, error) {
 	}
 	return func() time.Time { return t }, nil
 }
+
+// MemoryLimit is the soft limit rosterctl and the window give the Go runtime
+// (debug.SetMemoryLimit) when GOMEMLIMIT is not set. A 100,000-row import keeps about
+// 90 MB live at its peak, and with the default GOGC the heap grows to twice the live
+// set before each collection. Measured on that import (rosterctl, 100k rows, peak RSS
+// CSV / XLSX; collections): no limit 276 / 259 MB, 10 GCs; 176 MiB 245 / 235 MB, 12;
+// 160 MiB 227 / 223 MB, 14; 144 MiB 215 / 206 MB, 17; 128 MiB 201 / 190 MB, 27 and
+// 0.2 s more CPU. 160 MiB (1.75× the live peak) is where collections become more
+// frequent near the peak and cost no measurable CPU. The limit is soft: a bigger file
+// grows past it instead of failing, with the collector taking at most about half the
+// CPU while it is over.
+const MemoryLimit = 160 << 20
