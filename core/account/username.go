@@ -30,6 +30,20 @@ var foldSpecial = map[rune]string{
 // It uses compatibility decomposition (NFKD) rather than NFD so that ligatures such as
 // "ﬁ" and the full-width letters some East Asian keyboards type also fold to ASCII.
 func FoldASCII(s string) string {
+	if ascii(s) {
+		// Most names: NFKD changes nothing, so keep the letters and digits, lower-cased.
+		b := make([]byte, 0, len(s))
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
+				b = append(b, c)
+			}
+		}
+		return string(b)
+	}
 	var b strings.Builder
 	for _, r := range norm.NFKD.String(s) {
 		if unicode.Is(unicode.Mn, r) {
@@ -44,6 +58,15 @@ func FoldASCII(s string) string {
 		}
 	}
 	return b.String()
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // UsernameBase returns the username a person would get if it were free: the folded first
