@@ -348,7 +348,11 @@ func (t *ImportTx) InsertUsers(us []*UserWrite) error {
 			args = append(args, u.ID, u.GUID, u.UserID, core.Key(u.UserID), u.Role, u.First, u.Last, u.Grade, u.Email, core.Key(u.Email),
 				u.Username, core.Key(u.Username), string(orNone(u.PwKind)), u.PwHash, issued)
 		}
-		_, err := t.exec(`INSERT INTO users (id, guid, user_id, user_id_key, role, first_name, last_name, grade, email, email_key,
+		// OR FAIL: a failing statement ends the whole import (its transaction is rolled
+		// back), so it need not undo itself alone, and SQLite then keeps no statement
+		// journal for it (users has no foreign keys that would need one): 0.12 s of a
+		// 100,000-row import.
+		_, err := t.exec(`INSERT OR FAIL INTO users (id, guid, user_id, user_id_key, role, first_name, last_name, grade, email, email_key,
 			username, username_key, pw_kind, pw_hash, pw_issued_at, created_at, updated_at) SELECT column1, column2, column3, column4, column5,
 			column6, column7, column8, column9, column10, column11, column12, column13, column14, column15, ?, ? FROM (VALUES `+placeholders(len(batch), cols)+`)`,
 			append([]any{t.now, t.now}, args...)...)
