@@ -3,7 +3,9 @@ package account
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -30,43 +32,66 @@ var foldSpecial = map[rune]string{
 // It uses compatibility decomposition (NFKD) rather than NFD so that ligatures such as
 // "ﬁ" and the full-width letters some East Asian keyboards type also fold to ASCII.
 func FoldASCII(s string) string {
-	if ascii(s) {
-		// Most names: NFKD changes nothing, so keep the letters and digits, lower-cased.
-		b := make([]byte, 0, len(s))
-		for i := 0; i < len(s); i++ {
-			c := s[i]
+	if !utf8.ValidString(s) {
+		return foldNFKD(s) // NFKD reads invalid bytes its own way; keep its answer
+	}
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			// NFKD changes no ASCII character: keep letters and digits, lower-cased.
+			c := byte(r)
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
 			if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
 				b = append(b, c)
 			}
+		case r < latinEnd:
+			b = append(b, latinFold()[r-utf8.RuneSelf]...)
+		default:
+			b = append(b, foldRune(r)...)
 		}
-		return string(b)
 	}
+	return string(b)
+}
+
+// FoldASCII folds rune by rune, which is the same as folding the whole string: NFKD
+// decomposes each character on its own, its only reordering moves combining marks
+// among themselves, and the marks are dropped while every character kept is a starter.
+// NFKD of a whole string allocated about a kilobyte per name; the Latin letters that
+// names mostly use are folded once, into a table.
+
+// latinEnd is the end of Latin Extended-B: the table covers U+0080 to U+024F.
+const latinEnd = 0x250
+
+var latinFold = sync.OnceValue(func() []string {
+	t := make([]string, latinEnd-utf8.RuneSelf)
+	for r := rune(utf8.RuneSelf); r < latinEnd; r++ {
+		t[r-utf8.RuneSelf] = foldRune(r)
+	}
+	return t
+})
+
+// foldRune is FoldASCII of one character.
+func foldRune(r rune) string { return foldNFKD(string(r)) }
+
+// foldNFKD is FoldASCII by NFKD of the whole string.
+func foldNFKD(s string) string {
 	var b strings.Builder
-	for _, r := range norm.NFKD.String(s) {
-		if unicode.Is(unicode.Mn, r) {
+	for _, d := range norm.NFKD.String(s) {
+		if unicode.Is(unicode.Mn, d) {
 			continue
 		}
-		r = unicode.ToLower(r)
+		d = unicode.ToLower(d)
 		switch {
-		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
-			b.WriteRune(r)
+		case 'a' <= d && d <= 'z', '0' <= d && d <= '9':
+			b.WriteRune(d)
 		default:
-			b.WriteString(foldSpecial[r])
+			b.WriteString(foldSpecial[d])
 		}
 	}
 	return b.String()
-}
-
-func ascii(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // UsernameBase returns the username a person would get if it were free: the folded first
