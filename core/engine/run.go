@@ -146,7 +146,7 @@ func (s *Service) runNext(ctx context.Context, progress func(core.Progress)) (bo
 func (s *Service) step(ctx context.Context, progress func(core.Progress)) (res Result, ran, busy bool, err error) {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
-	rec, ok, busy, err := s.db.Claim(ctx, s.owner, s.now(), s.alive)
+	rec, ok, busy, err := s.db.Claim(ctx, s.owner, s.now, s.alive)
 	if err != nil || !ok {
 		return Result{}, false, busy, err
 	}

@@ -253,7 +253,7 @@ func TestClaim(t *testing.T) {
 		s := mustAddSchool(t, db, "Lincoln")
 		first := mustInsertUpload(t, db, s, "a.csv")
 		mustInsertUpload(t, db, s, "b.csv")
-		rec, ok, busy, err := db.Claim(ctx, me, testNow, live)
+		rec, ok, busy, err := db.Claim(ctx, me, clockAt(testNow), live)
 		if err != nil || !ok || busy || rec.ID != first || rec.Status != core.StatusInProgress || rec.Owner != me {
 			t.Fatalf("Claim = %+v, %v, %v, %v, want upload %d In Progress for %s", rec, ok, busy, err, first, me)
 		}
@@ -264,7 +264,7 @@ func TestClaim(t *testing.T) {
 	})
 	t.Run("OKNothingToDo", func(t *testing.T) {
 		db := MustOpenDB(t)
-		_, ok, busy, err := db.Claim(ctx, me, testNow, live)
+		_, ok, busy, err := db.Claim(ctx, me, clockAt(testNow), live)
 		if err != nil || ok || busy {
 			t.Errorf("Claim on an empty history = %v, %v, %v, want false, false, nil", ok, busy, err)
 		}
@@ -274,10 +274,10 @@ func TestClaim(t *testing.T) {
 		s := mustAddSchool(t, db, "Lincoln")
 		running := mustInsertUpload(t, db, s, "a.csv")
 		mustInsertUpload(t, db, s, "b.csv")
-		if _, ok, _, err := db.Claim(ctx, other, testNow, live); err != nil || !ok {
+		if _, ok, _, err := db.Claim(ctx, other, clockAt(testNow), live); err != nil || !ok {
 			t.Fatalf("Claim(other) = %v, %v", ok, err)
 		}
-		_, ok, busy, err := db.Claim(ctx, me, testNow, live)
+		_, ok, busy, err := db.Claim(ctx, me, clockAt(testNow), live)
 		if err != nil || ok || !busy {
 			t.Errorf("Claim(me) while %s runs upload %d = ok %v, busy %v, %v; want not ok, busy", other, running, ok, busy, err)
 		}
@@ -287,11 +287,11 @@ func TestClaim(t *testing.T) {
 		s := mustAddSchool(t, db, "Lincoln")
 		id := mustInsertUpload(t, db, s, "a.csv")
 		mustInsertUpload(t, db, s, "b.csv")
-		if _, ok, _, err := db.Claim(ctx, other, testNow, live); err != nil || !ok {
+		if _, ok, _, err := db.Claim(ctx, other, clockAt(testNow), live); err != nil || !ok {
 			t.Fatalf("Claim(other) = %v, %v", ok, err)
 		}
 		var asked string
-		rec, ok, busy, err := db.Claim(ctx, me, testNow.Add(time.Minute), func(owner string, _ time.Time) bool {
+		rec, ok, busy, err := db.Claim(ctx, me, clockAt(testNow.Add(time.Minute)), func(owner string, _ time.Time) bool {
 			asked = owner
 			return false
 		})
@@ -310,12 +310,12 @@ func TestClaim(t *testing.T) {
 		db := MustOpenDB(t)
 		s := mustAddSchool(t, db, "Lincoln")
 		id := mustInsertUpload(t, db, s, "a.csv")
-		if _, ok, _, err := db.Claim(ctx, me, testNow, live); err != nil || !ok {
+		if _, ok, _, err := db.Claim(ctx, me, clockAt(testNow), live); err != nil || !ok {
 			t.Fatalf("Claim = %v, %v", ok, err)
 		}
 		// Our own In Progress upload was interrupted (a cancelled run): it is ours to run
 		// again, and the liveness of its owner (us) is not even asked.
-		rec, ok, busy, err := db.Claim(ctx, me, testNow, func(string, time.Time) bool {
+		rec, ok, busy, err := db.Claim(ctx, me, clockAt(testNow), func(string, time.Time) bool {
 			t.Errorf("Claim asked whether its own owner is alive")
 			return true
 		})
@@ -327,13 +327,13 @@ func TestClaim(t *testing.T) {
 		db := MustOpenDB(t)
 		s := mustAddSchool(t, db, "Lincoln")
 		id := mustInsertUpload(t, db, s, "a.csv")
-		if _, _, _, err := db.Claim(ctx, me, testNow, dead); err != nil {
+		if _, _, _, err := db.Claim(ctx, me, clockAt(testNow), dead); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.FinishUpload(ctx, id, me, Finish{Status: core.StatusFailed, Message: "No."}, testNow); err != nil {
 			t.Fatal(err)
 		}
-		if _, ok, busy, err := db.Claim(ctx, me, testNow, dead); err != nil || ok || busy {
+		if _, ok, busy, err := db.Claim(ctx, me, clockAt(testNow), dead); err != nil || ok || busy {
 			t.Errorf("Claim after the only upload finished = %v, %v, %v, want nothing", ok, busy, err)
 		}
 		if _, err := db.File(ctx, id, "original"); core.ErrorKind(err) != core.KindNotFound {
@@ -348,7 +348,7 @@ func TestHeartbeat(t *testing.T) {
 	db := MustOpenDB(t)
 	s := mustAddSchool(t, db, "Lincoln")
 	id := mustInsertUpload(t, db, s, "a.csv")
-	if _, ok, _, err := db.Claim(ctx, me, testNow, nil); err != nil || !ok {
+	if _, ok, _, err := db.Claim(ctx, me, clockAt(testNow), nil); err != nil || !ok {
 		t.Fatalf("Claim = %v, %v", ok, err)
 	}
 	later := testNow.Add(time.Second)
@@ -361,7 +361,7 @@ func TestHeartbeat(t *testing.T) {
 	}
 
 	// Another process decides we are dead and takes the upload over.
-	if _, ok, _, err := db.Claim(ctx, other, testNow.Add(time.Hour), func(string, time.Time) bool { return false }); err != nil || !ok {
+	if _, ok, _, err := db.Claim(ctx, other, clockAt(testNow.Add(time.Hour)), func(string, time.Time) bool { return false }); err != nil || !ok {
 		t.Fatalf("Claim(other) = %v, %v", ok, err)
 	}
 	if err := db.Heartbeat(ctx, id, me, 4, 10, later); core.ErrorKind(err) != core.KindConflict {
@@ -374,3 +374,6 @@ func TestHeartbeat(t *testing.T) {
 		t.Errorf("Heartbeat(new owner) = %v, want nil", err)
 	}
 }
+
+// clockAt returns a clock stopped at t.
+func clockAt(t time.Time) func() time.Time { return func() time.Time { return t } }

@@ -162,9 +162,13 @@ func (db *DB) History(ctx context.Context, schoolID int64, limit, offset int) ([
 // left In Progress by an owner that alive says is gone (a crash or a kill). It takes none
 // while another live owner runs an upload, so uploads run one at a time across
 // processes. ok is false when there is nothing to take; busy is true when something is
-// waiting but another process is running an upload.
-func (db *DB) Claim(ctx context.Context, owner string, now time.Time, alive func(owner string, heartbeat time.Time) bool) (rec UploadRecord, ok, busy bool, err error) {
+// waiting but another process is running an upload. clock gives the claim's time.
+func (db *DB) Claim(ctx context.Context, owner string, clock func() time.Time, alive func(owner string, heartbeat time.Time) bool) (rec UploadRecord, ok, busy bool, err error) {
 	err = db.write(ctx, func(tx *sql.Tx) error {
+		// Read the clock only once the write lock is ours: the upload run before this one
+		// may have finished while this transaction waited, and the history must not show
+		// two uploads running at once.
+		now := clock()
 		rows, err := tx.QueryContext(ctx, `SELECT `+uploadCols+` FROM uploads u LEFT JOIN schools s ON s.id = u.school_id
 			WHERE u.status IN ('Queued', 'In Progress') ORDER BY u.id`)
 		if err != nil {
