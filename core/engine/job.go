@@ -140,7 +140,7 @@ func (j *job) run(ctx context.Context) (Result, error) {
 	j.inTx = true
 	defer tx.Rollback()
 
-	a := &applier{j: j, p: p, tx: tx, mode: mode}
+	a := &applier{ctx: ctx, j: j, p: p, tx: tx, mode: mode}
 	if err := a.checkUsers(); err != nil {
 		return Result{}, err
 	}
@@ -199,6 +199,7 @@ func (j *job) fail(ctx context.Context, msg string, c core.Counts) (Result, erro
 
 // applier runs the database checks and the writes of one import inside its transaction.
 type applier struct {
+	ctx  context.Context
 	j    *job
 	p    *plan
 	tx   *sqlite.ImportTx
@@ -527,6 +528,15 @@ func (a *applier) apply() (core.Counts, error) {
 		ids = append(ids, u.id)
 		c.UsersUpdated++
 	}
+	// Saving progress counts rows: writing users is most of the work, so it moves the
+	// bar up to 90%; classes and enrollments take it to the end.
+	toInsert, inserted := 0, 0
+	for _, u := range a.p.users {
+		if u.applied && u.existing == nil {
+			toInsert++
+		}
+	}
+	rows := len(a.p.rows)
 	batch := make([]*sqlite.UserWrite, 0, sqlite.UserBatch)
 	var batchUsers []*userPlan
 	flush := func() error {
@@ -536,6 +546,10 @@ func (a *applier) apply() (core.Counts, error) {
 		for i, u := range batchUsers {
 			u.id = batch[i].ID
 			ids = append(ids, u.id)
+		}
+		inserted += len(batch)
+		if toInsert > 0 {
+			_ = a.j.report(a.ctx, core.PhaseApplying, int(int64(inserted)*int64(rows)*9/(10*int64(toInsert))), rows)
 		}
 		batch, batchUsers = batch[:0], batchUsers[:0]
 		return nil
