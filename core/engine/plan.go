@@ -312,38 +312,44 @@ func (p *plan) classFor(rp *rowPlan, classes map[string]*classPlan) *classPlan {
 	return c
 }
 
+// merge returns the first non-blank cell of column c among rows, and false when two
+// rows give different values (a blank cell agrees with anything). Most users are on one
+// or two rows with identical cells, so normalising waits until two cells differ.
+func (p *plan) merge(rows []*rowPlan, c core.Column) (string, bool) {
+	first, seen, normalized := "", "", false
+	for _, rp := range rows {
+		v := rp.row.cell(c)
+		if v == "" || v == first {
+			continue
+		}
+		if first == "" {
+			first = v
+			continue
+		}
+		if !normalized {
+			seen, normalized = p.comparable(c, first), true
+		}
+		if p.comparable(c, v) != seen {
+			return first, false
+		}
+	}
+	return first, true
+}
+
 // mergeUser merges the user's rows: a blank cell agrees with anything; two different
 // non-blank values are a disagreement that fails every row of the user.
 func (p *plan) mergeUser(u *userPlan) {
 	for _, c := range userCols {
-		seen, normalized := "", false
-		for _, rp := range u.rows {
-			v := rp.row.cell(c)
-			if v == "" {
-				continue
-			}
-			if u.val[c] == "" {
-				u.val[c] = v
-				continue
-			}
-			if v == u.val[c] {
-				// The same cell again agrees; most users are on one or two rows with
-				// identical cells, so normalising is left for when they differ.
-				continue
-			}
-			if !normalized {
-				seen, normalized = p.comparable(c, u.val[c]), true
-			}
-			if p.comparable(c, v) != seen {
-				if strings.HasPrefix(u.key, "u:") && (c == core.ColFirstName || c == core.ColLastName) {
-					// Rows with one User ID and different names are two people sharing an
-					// ID, not one person typed two ways.
-					u.issues = append(u.issues, core.Issue{Code: core.UserIDDuplicate, Value: u.val[core.ColUserID], Rows: lines(u.rows)})
-				} else {
-					u.issues = append(u.issues, core.Issue{Code: core.UserRowsDisagree, Value: c.HeaderFor(p.mode), Rows: lines(u.rows)})
-				}
-				break
-			}
+		var ok bool
+		if u.val[c], ok = p.merge(u.rows, c); ok {
+			continue
+		}
+		if strings.HasPrefix(u.key, "u:") && (c == core.ColFirstName || c == core.ColLastName) {
+			// Rows with one User ID and different names are two people sharing an ID,
+			// not one person typed two ways.
+			u.issues = append(u.issues, core.Issue{Code: core.UserIDDuplicate, Value: u.val[core.ColUserID], Rows: lines(u.rows)})
+		} else {
+			u.issues = append(u.issues, core.Issue{Code: core.UserRowsDisagree, Value: c.HeaderFor(p.mode), Rows: lines(u.rows)})
 		}
 	}
 	u.issues = dedupe(u.issues)
@@ -392,26 +398,9 @@ func (p *plan) mergeUser(u *userPlan) {
 // mergeClass merges the class's rows (K–N) and collects its Master Codes.
 func (p *plan) mergeClass(c *classPlan) {
 	for _, col := range classCols {
-		seen, normalized := "", false
-		for _, rp := range c.rows {
-			v := rp.row.cell(col)
-			if v == "" {
-				continue
-			}
-			if c.val[col] == "" {
-				c.val[col] = v
-				continue
-			}
-			if v == c.val[col] {
-				continue // identical cells agree (see mergeUser)
-			}
-			if !normalized {
-				seen, normalized = p.comparable(col, c.val[col]), true
-			}
-			if p.comparable(col, v) != seen {
-				c.issues = append(c.issues, core.Issue{Code: core.ClassRowsDisagree, Value: col.HeaderFor(p.mode), Rows: lines(c.rows)})
-				break
-			}
+		var ok bool
+		if c.val[col], ok = p.merge(c.rows, col); !ok {
+			c.issues = append(c.issues, core.Issue{Code: core.ClassRowsDisagree, Value: col.HeaderFor(p.mode), Rows: lines(c.rows)})
 		}
 	}
 	// Normalise what is valid; invalid cells were reported on their rows.
