@@ -409,6 +409,8 @@ func (p *plan) mergeClass(c *classPlan) {
 	} else {
 		c.val[core.ColClassGrade] = ""
 	}
+	// The message quotes the dates as typed, not as stored.
+	typedStart, typedEnd := c.val[core.ColClassStart], c.val[core.ColClassEnd]
 	for _, col := range []core.Column{core.ColClassStart, core.ColClassEnd} {
 		if d, ok := p.date(c.val[col]); ok {
 			c.val[col] = d
@@ -417,7 +419,7 @@ func (p *plan) mergeClass(c *classPlan) {
 		}
 	}
 	if s, e := c.val[core.ColClassStart], c.val[core.ColClassEnd]; s != "" && e != "" && e <= s {
-		c.issues = append(c.issues, core.Issue{Code: core.ClassDatesOrder, Value: e, Other: s})
+		c.issues = append(c.issues, core.Issue{Code: core.ClassDatesOrder, Value: typedEnd, Other: typedStart})
 	}
 	if !core.ValidClassName(c.val[core.ColClassName]) {
 		c.val[core.ColClassName] = ""
