@@ -20,7 +20,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -41,9 +40,7 @@ const (
 )
 
 func main() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(engine.MemoryLimit) // a soft limit; see engine.MemoryLimit
-	}
+	engine.LimitMemory()
 	// A first Ctrl+C cancels the context so an import can stop between rows and the
 	// engine can leave its upload queued for "resume"; a second one kills us as usual.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -6,6 +6,7 @@ package engine
 import (
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -72,3 +73,11 @@ func ClockFromEnv() (func() time.Time, error) {
 // grows past it instead of failing, with the collector taking at most about half the
 // CPU while it is over.
 const MemoryLimit = 160 << 20
+
+// LimitMemory gives the Go runtime the soft limit MemoryLimit unless the person running
+// the program chose one with GOMEMLIMIT. rosterctl and the window call it first thing.
+func LimitMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(MemoryLimit)
+	}
+}
