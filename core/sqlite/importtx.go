@@ -112,6 +112,16 @@ func (db *DB) beginImport(ctx context.Context, now time.Time) (_ *ImportTx, err 
 		tx.Rollback()
 		return nil, err
 	}
+	// Foreign keys are checked once, at commit, instead of by every statement. An
+	// immediate check makes each multi-row INSERT of enrollments or school links keep a
+	// statement journal to undo itself alone should a key be missing: deferred, the
+	// 100,000-row import took 0.35 s (12%) less, and a missing parent still fails the
+	// commit, so nothing dangling is ever stored. SQLite switches it off again when the
+	// transaction ends.
+	if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
 	// Ids are handed out here rather than read back from multi-row INSERTs: the write
 	// lock is ours until commit, so nobody else can take them.
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM users`).Scan(&t.nextUser); err != nil {
@@ -125,7 +135,9 @@ func (db *DB) beginImport(ctx context.Context, now time.Time) (_ *ImportTx, err 
 	return t, nil
 }
 
-// Commit commits the import.
+// Commit commits the import. A COMMIT that SQLite refuses (a deferred foreign key left
+// unresolved) leaves SQLite's transaction open; the driver rolls it back before it gives
+// the connection back (TestImportDanglingKeyFailsCommit holds it to that).
 func (t *ImportTx) Commit() error {
 	t.closeStmts()
 	err := classify(t.tx.Commit())

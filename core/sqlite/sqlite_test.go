@@ -377,3 +377,69 @@ func TestHeartbeat(t *testing.T) {
 
 // clockAt returns a clock stopped at t.
 func clockAt(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+// TestImportDanglingKeyFailsCommit: the import checks foreign keys at commit (deferred),
+// so a write that points at nothing must still fail the whole import, store nothing,
+// and leave the writer connection ready for the next import.
+func TestImportDanglingKeyFailsCommit(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	school := mustAddSchool(t, db, "Lincoln Elementary")
+
+	countUsers := func() int {
+		t.Helper()
+		var n int
+		if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	newUser := func(id string) *UserWrite {
+		return &UserWrite{GUID: "guid-" + id, UserID: id, Role: "Student", First: "Ana", Last: "Lima", Username: "ana" + id}
+	}
+
+	tx, err := db.BeginImport(ctx, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := newUser("S1")
+	if err := tx.InsertUsers([]*UserWrite{u}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.LinkSchool(school.ID, []int64{u.ID}); err != nil {
+		t.Fatal(err)
+	}
+	// Class 999 does not exist: deferred, the statement itself succeeds.
+	if _, err := tx.Enroll([]Enrollment{{ClassID: 999, UserID: u.ID, Role: core.RoleStudent}}); err != nil {
+		t.Fatalf("Enroll with a deferred key check: %v", err)
+	}
+	if err := tx.Commit(); err == nil {
+		t.Fatal("Commit of an enrollment into a missing class succeeded")
+	}
+	if n := countUsers(); n != 0 {
+		t.Fatalf("after the failed commit %d users are stored, want 0", n)
+	}
+
+	// The writer must not be left inside the failed transaction.
+	tx, err = db.BeginImport(ctx, testNow)
+	if err != nil {
+		t.Fatalf("BeginImport after a failed commit: %v", err)
+	}
+	u = newUser("S2")
+	if err := tx.InsertUsers([]*UserWrite{u}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.LinkSchool(school.ID, []int64{u.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatalf("Commit of a valid import: %v", err)
+	}
+	if n := countUsers(); n != 1 {
+		t.Fatalf("%d users stored, want 1", n)
+	}
+	// Deferral lasts one transaction: an ordinary write is checked at once again.
+	if _, err := db.w.ExecContext(ctx, `INSERT INTO school_users (school_id, user_id) VALUES (?, 12345)`, school.ID); err == nil {
+		t.Fatal("a school link to a missing user was stored outside the import")
+	}
+}
