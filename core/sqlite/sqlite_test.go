@@ -157,12 +157,38 @@ func TestPragmas(t *testing.T) {
 	if err := raw.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal_mode seen by a plain connection = %q, %v, want wal", mode, err)
 	}
+	var pageSize int
+	if err := raw.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize); err != nil || pageSize != PageSize {
+		t.Errorf("page_size of a new database = %d, %v, want %d", pageSize, err, PageSize)
+	}
 	err = db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO school_users (school_id, user_id) VALUES (999, 999)`)
 		return err
 	})
 	if err == nil {
 		t.Errorf("insert violating a foreign key succeeded, want an error")
+	}
+}
+
+// TestOldPageSize: a database made with SQLite's default 4 KiB pages (by an earlier
+// Rosterdesk) opens, keeps its page size and works.
+func TestOldPageSize(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?_pragma=journal_mode(WAL)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `CREATE TABLE early (x)`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	db := mustOpenPath(t, path)
+	mustAddSchool(t, db, "Lincoln Elementary")
+	var pageSize int
+	if err := db.r.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize); err != nil || pageSize != 4096 {
+		t.Errorf("page_size = %d, %v, want 4096 kept", pageSize, err)
 	}
 }
 
