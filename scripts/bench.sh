@@ -7,8 +7,9 @@
 # makes a fresh database (rosterctl init, school add), and times `rosterctl import`:
 # wall time, rows per second and peak resident memory (GNU time). The baseline is
 # `sqlite3 .import` of the same rows as CSV into one table of a fresh database, measured
-# in the same run, so the ratio says what the checks, the indexes, the generated
-# usernames/passwords and the three stored files cost over a bare bulk load.
+# in the same run (one baseline run just before each import run; the ratio is the
+# median of the pairs' ratios), so the ratio says what the checks, the indexes, the
+# generated usernames/passwords and the three stored files cost over a bare bulk load.
 #
 # Then it imports 1,000 students with typed passwords and compares the argon2id hashing
 # rate with the all-cores floor: nproc / (time of one hash alone).
@@ -85,40 +86,55 @@ import_run() {
 	measure "$CTL" --db "$db" import --school "Lincoln Elementary" --as "Benchmark" "$1"
 }
 
+# sqlite_run FILE — `sqlite3 .import` of FILE into a fresh database: seconds, to the
+# millisecond (GNU time gives two decimals only, 3% of a 0.3 s baseline).
 sqlite_run() {
-	local db=$WORK/baseline.db
+	local db=$WORK/baseline.db TIMEFORMAT=%3R t
 	rm -f "$db"
-	measure sqlite3 "$db" ".mode csv" ".import $1 t"
+	t=$( { time sqlite3 "$db" ".mode csv" ".import $1 t" >/dev/null 2>"$WORK/cmd.err"; } 2>&1 ) || { cat "$WORK/cmd.err" >&2; return 1; }
+	echo "$t"
 }
 
 printf '| Rows | Format | File | Import wall (s) | Rows/s | Peak RSS (MB) | sqlite3 .import (s) | Ratio |\n'
 printf '|---:|---|---:|---:|---:|---:|---:|---:|\n'
 
+# Each import run is paired with a baseline run just before it, and the ratio is the
+# median of the pairs' ratios: this machine's speed drifts by 20% and more from one
+# minute to the next (other jobs share it), which a baseline measured once, minutes
+# before the imports, would turn into a wrong ratio.
 for n in "${SIZES[@]}"; do
 	csv=$WORK/roster-$n.csv
 	"$GEN" -rows "$n" -format csv -seed "$SEED" -o "$csv" 2>&1 | sed 's/^/  /' >&2
-	base=n/a
-	if [ $HAVE_SQLITE = 1 ]; then
-		base=$(for _ in $(seq "$REPEAT"); do sqlite_run "$csv" | cut -d' ' -f1; done | median)
-		log "  sqlite3 .import $n rows: ${base}s (median of $REPEAT)"
-	fi
 	for fmt in csv xlsx; do
 		file=$WORK/roster-$n.$fmt
 		[ -f "$file" ] || "$GEN" -rows "$n" -format "$fmt" -seed "$SEED" -o "$file" 2>/dev/null
-		runs=()
+		runs=() bases=() ratios=()
 		for i in $(seq "$REPEAT"); do
+			b=n/a
+			if [ $HAVE_SQLITE = 1 ]; then
+				b=$(sqlite_run "$csv")
+				bases+=("$b")
+			fi
 			r=$(import_run "$file")
 			runs+=("$r")
-			log "  import $n $fmt run $i: ${r% *}s, peak RSS ${r#* } KB"
+			if [ "$b" != n/a ]; then
+				ratios+=("$(awk -v w="${r% *}" -v b="$b" 'BEGIN { printf "%.3f\n", w / b }')")
+			fi
+			log "  import $n $fmt run $i: ${r% *}s, peak RSS ${r#* } KB; sqlite3 .import ${b}s"
 		done
 		wall=$(printf '%s\n' "${runs[@]}" | cut -d' ' -f1 | median)
 		rss=$(printf '%s\n' "${runs[@]}" | cut -d' ' -f2 | grep -v n/a | median)
+		base=n/a ratio=n/a
+		if [ ${#bases[@]} -gt 0 ]; then
+			base=$(printf '%s\n' "${bases[@]}" | median)
+			ratio=$(printf '%s\n' "${ratios[@]}" | median)
+		fi
 		size=$(du -k "$file" | cut -f1)
-		awk -v n="$n" -v f="$fmt" -v kb="$size" -v w="$wall" -v rss="$rss" -v b="$base" 'BEGIN {
+		awk -v n="$n" -v f="$fmt" -v kb="$size" -v w="$wall" -v rss="$rss" -v b="$base" -v ratio="$ratio" 'BEGIN {
 			rps = (w > 0) ? sprintf("%.0f", n / w) : "n/a"
 			mb = (rss == "n/a" || rss == "") ? "n/a" : sprintf("%.0f", rss / 1024)
-			ratio = (b == "n/a" || b <= 0) ? "n/a" : sprintf("%.1f×", w / b)
-			printf "| %d | %s | %.1f MB | %.2f | %s | %s | %s | %s |\n", n, toupper(f), kb / 1024, w, rps, mb, b, ratio
+			r = (ratio == "n/a") ? "n/a" : sprintf("%.1f×", ratio)
+			printf "| %d | %s | %.1f MB | %.2f | %s | %s | %s | %s |\n", n, toupper(f), kb / 1024, w, rps, mb, b, r
 		}'
 	done
 	rm -f "$WORK"/roster-"$n".*
