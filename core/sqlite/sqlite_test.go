@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -467,5 +468,71 @@ func TestImportDanglingKeyFailsCommit(t *testing.T) {
 	// Deferral lasts one transaction: an ordinary write is checked at once again.
 	if _, err := db.w.ExecContext(ctx, `INSERT INTO school_users (school_id, user_id) VALUES (?, 12345)`, school.ID); err == nil {
 		t.Fatal("a school link to a missing user was stored outside the import")
+	}
+}
+
+// TestImportLookupsBothWays: Users and UsernamesFrom read the whole table when it holds
+// fewer users than keys asked for, and look the keys up otherwise. Both ways must find
+// the same users.
+func TestImportLookupsBothWays(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	tx, err := db.BeginImport(ctx, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	stored := []*UserWrite{
+		{GUID: "g1", UserID: "S1", Role: "Student", First: "Ana", Last: "Lima", Username: "ana.lima"},
+		{GUID: "g2", UserID: "S2", Role: "Student", First: "Ana", Last: "Lima", Username: "ana.lima2", Email: "ana@school.org"},
+		{GUID: "g3", UserID: "T1", Role: "Teacher", First: "Rui", Last: "Sá", Username: "rui.sa", Email: "Rui@School.org"},
+		{GUID: "g4", UserID: "T2", Role: "Teacher", First: "Eva", Last: "Lo", Username: "eva.lo", Email: "eva@school.org"},
+	}
+	if err := tx.InsertUsers(stored); err != nil {
+		t.Fatal(err)
+	}
+	pad := func(keys []string, n int) []string {
+		out := append([]string(nil), keys...)
+		for i := len(out); i < n; i++ {
+			out = append(out, "nobody-"+strconv.Itoa(i))
+		}
+		return out
+	}
+	for _, c := range []struct {
+		column string
+		keys   []string
+		want   map[string]string // key → GUID
+	}{
+		{"guid", []string{"g2", "g9"}, map[string]string{"g2": "g2"}},
+		{"user_id_key", []string{"s1", "t2"}, map[string]string{"s1": "g1", "t2": "g4"}},
+		{"username_key", []string{"ana.lima2", "x"}, map[string]string{"ana.lima2": "g2"}},
+		// A student's email is not a teacher's email.
+		{"teacher_email", []string{"rui@school.org", "ana@school.org"}, map[string]string{"rui@school.org": "g3"}},
+	} {
+		for _, n := range []int{len(c.keys), 3 * len(stored)} { // lookups; one pass
+			got, err := tx.Users(c.column, pad(c.keys, n))
+			if err != nil {
+				t.Fatalf("Users(%s, %d keys): %v", c.column, n, err)
+			}
+			if len(got) != len(c.want) {
+				t.Errorf("Users(%s, %d keys) found %d users, want %d: %v", c.column, n, len(got), len(c.want), got)
+			}
+			for k, g := range c.want {
+				if got[k].GUID != g {
+					t.Errorf("Users(%s, %d keys)[%q] = %q, want %q", c.column, n, k, got[k].GUID, g)
+				}
+			}
+		}
+	}
+	for _, n := range []int{1, 3 * len(stored)} {
+		got, err := tx.UsernamesFrom(pad([]string{"ana.lima"}, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"ana.lima", "ana.lima2"} {
+			if _, ok := got[k]; !ok {
+				t.Errorf("UsernamesFrom(ana.lima, %d bases) lacks %q: %v", n, k, got)
+			}
+		}
 	}
 }
