@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -65,8 +66,8 @@ func TestOpenMigratesOnce(t *testing.T) {
 		if err := db2.w.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		if n != 1 {
-			t.Errorf("schema_migrations has %d rows after reopening, want 1", n)
+		if want := migrationCount(t); n != want {
+			t.Errorf("schema_migrations has %d rows after reopening, want %d", n, want)
 		}
 		got, err := db2.School(ctx, school.ID)
 		if err != nil || got.Name != "Lincoln Elementary" {
@@ -79,6 +80,54 @@ func TestOpenMigratesOnce(t *testing.T) {
 	org, err := db.InitOrg(ctx, "Another Name", testNow)
 	if err != nil || org.Name != "Springfield School District" {
 		t.Errorf("InitOrg again = %+v, %v, want the existing organization kept", org, err)
+	}
+}
+
+// migrationCount returns how many migrations are embedded.
+func migrationCount(t *testing.T) int {
+	t.Helper()
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("embedded migrations: %v, %d files", err, len(names))
+	}
+	return len(names)
+}
+
+// TestMigrationFromFirstSchema: a database made by the first schema alone gets the
+// later migrations when opened, keeps its data, and loses the dropped index.
+func TestMigrationFromFirstSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v1.db")
+	first, err := migrationFS.ReadFile("migrations/001_schema.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?_pragma=journal_mode(WAL)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		string(first),
+		`CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)`,
+		`INSERT INTO schema_migrations VALUES ('migrations/001_schema.sql')`,
+		`INSERT INTO schools (guid, name, name_key, created_at) VALUES ('g', 'Lincoln', 'lincoln', '2026-01-01')`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%.40s: %v", q, err)
+		}
+	}
+	raw.Close()
+
+	db := mustOpenPath(t, path)
+	var n int
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != migrationCount(t) {
+		t.Errorf("schema_migrations: %d rows, %v; want %d", n, err, migrationCount(t))
+	}
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema WHERE name = 'school_users_user'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("index school_users_user: %d, %v; want it dropped", n, err)
+	}
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM schools`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("schools after migrating: %d, %v; want 1", n, err)
 	}
 }
 
