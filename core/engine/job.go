@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/account"
-	"github.com/rosterdesk/rosterdesk/core/roster"
 	"github.com/rosterdesk/rosterdesk/core/sqlite"
 )
 
@@ -56,42 +54,13 @@ func (j *job) run(ctx context.Context) (Result, error) {
 	mode := j.actor.Mode()
 	p := &plan{mode: mode}
 
-	// Read. The Uploaded File is written as the rows stream in, so the rows need not keep
-	// their raw cells (Row.Raw) for it: only the template's cells stay for the checks.
-	var rows []*row
+	// Read, grouping the rows as they come. The Uploaded File is written as the rows
+	// stream in, so the rows need not keep their raw cells (Row.Raw) for it: only the
+	// template's cells stay for the checks.
 	if err := j.report(ctx, core.PhaseReading, 0, 0); err != nil {
 		return Result{}, err
 	}
-	var up *table
-	defer func() { up.discard() }() // after an error; files closes it otherwise
-	pwIdx := -1
-	var scratch []string
-	opts := roster.ReadOptions{OnHeader: func(info roster.Info) error {
-		if j.dry {
-			return nil // a dry run keeps no file
-		}
-		var err error
-		up, err = newTable(info.Header)
-		pwIdx = info.Columns[core.ColPassword]
-		return err
-	}}
-	info, err := roster.ReadWith(ctx, j.name, bytes.NewReader(j.data), int64(len(j.data)), mode, opts, func(r *core.Row) error {
-		if up != nil {
-			// The Uploaded File is every cell as uploaded, but no password.
-			scratch = append(scratch[:0], r.Raw...)
-			if pwIdx >= 0 && pwIdx < len(scratch) {
-				scratch[pwIdx] = ""
-			}
-			if err := up.write(scratch); err != nil {
-				return err
-			}
-		}
-		rows = append(rows, newRow(r))
-		if len(rows)%2000 == 0 {
-			return j.report(ctx, core.PhaseReading, len(rows), 0)
-		}
-		return nil
-	})
+	rows, up, info, err := j.read(ctx, p)
 	if err != nil {
 		var ce *core.Error
 		if errors.As(err, &ce) && ce.Code != "" {
@@ -99,6 +68,7 @@ func (j *job) run(ctx context.Context) (Result, error) {
 		}
 		return Result{}, err
 	}
+	defer up.discard() // after an error; files closes it otherwise
 	p.warnings = append(p.warnings, info.Warnings...)
 	j.data = nil // read: the rows hold copies of every cell the import still needs
 
@@ -106,7 +76,7 @@ func (j *job) run(ctx context.Context) (Result, error) {
 	if err := j.report(ctx, core.PhaseChecking, 0, len(rows)); err != nil {
 		return Result{}, err
 	}
-	p.group(rows)
+	p.finish()
 
 	// Hash typed passwords now, on every core, outside the write transaction.
 	var pws []string

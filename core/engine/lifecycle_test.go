@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rosterdesk/rosterdesk/cmd/rostergen/gen"
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 )
@@ -341,4 +343,41 @@ func TestAuthLifecycle(t *testing.T) {
 			t.Errorf("ResetClassPasswords(class without students) = %v, want KindNotFound", err)
 		}
 	})
+}
+
+// TestCancelWhileReading: the file is parsed on a goroutine of its own while the rows
+// are grouped. A cancel in the middle of reading must stop both, apply nothing, and
+// leave the upload to run again in full.
+func TestCancelWhileReading(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := gen.Write(&buf, core.FormatCSV, gen.Config{Rows: 6000, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t)
+	up, err := e.svc.Enqueue(e.ctx, engine.UploadRequest{FileName: "big.csv", Data: buf.Bytes(), SchoolID: e.schoolA.ID, Actor: admin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	read := 0
+	_, err = e.svc.RunPending(ctx, func(p core.Progress) {
+		if p.Phase == core.PhaseReading && p.Done > 0 && read == 0 {
+			read = p.Done
+			cancel()
+		}
+		if p.Phase != core.PhaseReading && ctx.Err() != nil {
+			t.Errorf("progress %+v after the cancel", p)
+		}
+	})
+	if read == 0 || read >= 6000 || !errors.Is(err, context.Canceled) {
+		t.Fatalf("RunPending cancelled after %d rows read = %v, want context.Canceled part way", read, err)
+	}
+	if n := len(e.accounts(core.School{})); n != 0 {
+		t.Fatalf("after the cancel: %d users, want none", n)
+	}
+	results, err := e.svc.RunPending(e.ctx, nil)
+	if err != nil || len(results) != 1 || results[0].Upload != up.ID || results[0].Status != core.StatusCompleted || results[0].Applied != 6000 {
+		t.Fatalf("RunPending again = %+v, %v, want upload %d Completed with 6000 rows", results, err, up.ID)
+	}
 }

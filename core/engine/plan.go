@@ -111,6 +111,12 @@ type plan struct {
 	// (NormalizeGrade builds a strings.Replacer per call): without the memo they were
 	// three quarters of the bytes a 100,000-row import allocated.
 	grades, dates map[string]normalized
+
+	// While rows are added (add), the users and classes by key, and the rowPlans not yet
+	// used of the last chunk allocated.
+	userByKey  map[string]*userPlan
+	classByKey map[string]*classPlan
+	chunk      []rowPlan
 }
 
 // normalized is a memoised result of NormalizeGrade or ParseDate.
@@ -200,51 +206,69 @@ func lines(rows []*rowPlan) []int {
 	return out
 }
 
-// group builds the users and classes of the file and runs every check that needs no
-// database: the cells' formats, and rows of one user or class agreeing.
+// group builds the users and classes of rows and runs every check that needs no
+// database: the cells' formats, and rows of one user or class agreeing. It is add for
+// every row, then finish.
 func (p *plan) group(rows []*row) {
-	// Sized for the common file, a row or two per user: growing a 100,000-entry map
-	// rehashes it some fifteen times.
-	users := make(map[string]*userPlan, len(rows))
-	p.users = make([]*userPlan, 0, len(rows))
-	classes := make(map[string]*classPlan)
-	p.rows = make([]*rowPlan, len(rows))
-	// One backing array for every rowPlan: one allocation instead of one per row.
-	plans := make([]rowPlan, len(rows))
-	for i, r := range rows {
-		rp := &plans[i]
-		rp.row = r
-		p.rows[i] = rp
-
-		key := ""
-		if g := r.cell(core.ColUserGUID); g != "" {
-			if ng, ok := core.NormalizeGUID(g); ok {
-				key = "g:" + ng
-			} else {
-				rp.issues = append(rp.issues, core.Issue{Code: core.UserGUIDFormat, Value: g})
-			}
-		} else if id := r.cell(core.ColUserID); id != "" {
-			key = "u:" + core.Key(id)
-		}
-		if key == "" {
-			key = "r:" + itoa(r.line) // a row that cannot be matched to others stands alone
-		}
-		u := users[key]
-		if u == nil {
-			u = &userPlan{key: key}
-			if strings.HasPrefix(key, "g:") {
-				u.guid = key[2:]
-			}
-			users[key] = u
-			p.users = append(p.users, u)
-		}
-		u.rows = append(u.rows, rp)
-		rp.user = u
-
-		if hasClass(r) {
-			rp.class = p.classFor(rp, classes)
-		}
+	for _, r := range rows {
+		p.add(r)
 	}
+	p.finish()
+}
+
+// planChunk is how many rowPlans add allocates at once: one allocation per chunk
+// instead of one per row.
+const planChunk = 1024
+
+// add files a row under its user and its class, checking the row's own cells. Rows are
+// added in file order, as they are read.
+func (p *plan) add(r *row) {
+	if p.userByKey == nil {
+		p.userByKey = make(map[string]*userPlan)
+		p.classByKey = make(map[string]*classPlan)
+	}
+	if len(p.chunk) == 0 {
+		p.chunk = make([]rowPlan, planChunk)
+	}
+	rp := &p.chunk[0]
+	p.chunk = p.chunk[1:]
+	rp.row = r
+	p.rows = append(p.rows, rp)
+
+	key := ""
+	if g := r.cell(core.ColUserGUID); g != "" {
+		if ng, ok := core.NormalizeGUID(g); ok {
+			key = "g:" + ng
+		} else {
+			rp.issues = append(rp.issues, core.Issue{Code: core.UserGUIDFormat, Value: g})
+		}
+	} else if id := r.cell(core.ColUserID); id != "" {
+		key = "u:" + core.Key(id)
+	}
+	if key == "" {
+		key = "r:" + itoa(r.line) // a row that cannot be matched to others stands alone
+	}
+	u := p.userByKey[key]
+	if u == nil {
+		u = &userPlan{key: key}
+		if strings.HasPrefix(key, "g:") {
+			u.guid = key[2:]
+		}
+		p.userByKey[key] = u
+		p.users = append(p.users, u)
+	}
+	u.rows = append(u.rows, rp)
+	rp.user = u
+
+	if hasClass(r) {
+		rp.class = p.classFor(rp, p.classByKey)
+	}
+}
+
+// finish merges every user's and class's rows once all rows are added, and fails people
+// who share an identifier.
+func (p *plan) finish() {
+	p.userByKey, p.classByKey, p.chunk = nil, nil, nil // only add needs them
 	for _, u := range p.users {
 		p.mergeUser(u)
 	}
