@@ -220,12 +220,22 @@ func (p *plan) group(rows []*row) {
 // instead of one per row.
 const planChunk = 1024
 
+// expect sizes the plan for about n rows before they are added. Sized for the common
+// file, a row or two per user: growing a 100,000-entry map rehashes it some fifteen
+// times. A wrong guess costs only memory or those rehashes.
+func (p *plan) expect(n int) {
+	n = min(n, 1<<20) // a guess from the file's size: never trust it with more
+	p.userByKey = make(map[string]*userPlan, n)
+	p.classByKey = make(map[string]*classPlan)
+	p.users = make([]*userPlan, 0, n)
+	p.rows = make([]*rowPlan, 0, n)
+}
+
 // add files a row under its user and its class, checking the row's own cells. Rows are
 // added in file order, as they are read.
 func (p *plan) add(r *row) {
 	if p.userByKey == nil {
-		p.userByKey = make(map[string]*userPlan)
-		p.classByKey = make(map[string]*classPlan)
+		p.expect(0)
 	}
 	if len(p.chunk) == 0 {
 		p.chunk = make([]rowPlan, planChunk)
@@ -468,9 +478,14 @@ func (p *plan) duplicates() {
 		users []*userPlan
 		value string
 	}
-	byKey := map[string]*dup{}
+	type dupKey struct {
+		code core.Code
+		key  string
+	}
+	// Sized for the usual file: every user has a User ID.
+	byKey := make(map[dupKey]*dup, len(p.users))
 	add := func(code core.Code, value string, u *userPlan) {
-		k := string(code) + "\x00" + core.Key(value)
+		k := dupKey{code, core.Key(value)}
 		d := byKey[k]
 		if d == nil {
 			d = &dup{code: code, value: value}
@@ -489,13 +504,18 @@ func (p *plan) duplicates() {
 			add(core.EmailDuplicate, v, u)
 		}
 	}
-	keys := make([]string, 0, len(byKey))
+	var keys []dupKey
 	for k, d := range byKey {
 		if len(d.users) > 1 {
 			keys = append(keys, k)
 		}
 	}
-	sort.Strings(keys)
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].code != keys[j].code {
+			return keys[i].code < keys[j].code
+		}
+		return keys[i].key < keys[j].key
+	})
 	for _, k := range keys {
 		d := byKey[k]
 		var rows []*rowPlan

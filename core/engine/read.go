@@ -37,6 +37,9 @@ func (j *job) read(ctx context.Context, p *plan) (rows []*row, up *table, info r
 		up, err = newTable(info.Header)
 		return err
 	}}
+	if f, _ := core.FormatOf(j.name); f == core.FormatCSV {
+		p.expect(bytes.Count(j.data, []byte{'\n'})) // a line per row, give or take
+	}
 	batches := make(chan []*core.Row, readQueue)
 	stop := make(chan struct{})
 	done := make(chan error, 1)
