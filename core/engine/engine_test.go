@@ -3,6 +3,7 @@ package engine_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/rosterdesk/rosterdesk/core"
@@ -661,5 +663,43 @@ func TestGolden(t *testing.T) {
 			}
 			golden(t, tt.name+".txt", d.b.String())
 		})
+	}
+}
+
+// TestNewGUIDsAscend: new users' GUIDs are random version-4 GUIDs (SPEC §3.5), handed
+// out in ascending order in file order so the GUID index is written in order. A failed
+// row in between does not break the order.
+func TestNewGUIDsAscend(t *testing.T) {
+	e := newEnv(t)
+	lines := []string{"User ID,Role,First Name,Last Name"}
+	for i := 1; i <= 60; i++ {
+		last := "Lima" + string(rune('a'+i/26)) + string(rune('a'+i%26))
+		if i == 30 {
+			last = "" // fails: a last name is required
+		}
+		lines = append(lines, fmt.Sprintf("S%02d,Student,Ana,%s", i, last))
+	}
+	if res := e.upload("many.csv", csvOf(lines...), e.schoolA, admin); res.Applied != 59 {
+		t.Fatalf("import: %+v, want 59 rows applied", res)
+	}
+	as := e.accounts(e.schoolA)
+	prev := ""
+	seen := map[string]bool{}
+	for i := 1; i <= 60; i++ {
+		a, ok := as[fmt.Sprintf("S%02d", i)]
+		if i == 30 {
+			if ok {
+				t.Errorf("S30 was created despite its missing last name")
+			}
+			continue
+		}
+		u, err := uuid.Parse(a.GUID)
+		if err != nil || u.Version() != 4 || u.Variant() != uuid.RFC4122 {
+			t.Errorf("S%02d: GUID %q is not a version-4 GUID (%v)", i, a.GUID, err)
+		}
+		if a.GUID <= prev || seen[a.GUID] {
+			t.Errorf("S%02d: GUID %s does not follow %s", i, a.GUID, prev)
+		}
+		prev, seen[a.GUID] = a.GUID, true
 	}
 }
