@@ -44,6 +44,7 @@ const (
 	FileDupHeader     Code = "FILE_DUPLICATE_HEADER"
 	FileNoData        Code = "FILE_NO_DATA"
 	FileTooBig        Code = "FILE_TOO_BIG"
+	FileChanged       Code = "FILE_CHANGED"
 	FileTooManyCols   Code = "FILE_TOO_MANY_COLUMNS"
 	FileCellTooLong   Code = "FILE_CELL_TOO_LONG"
 	FileNoRowApplied  Code = "FILE_NO_ROW_APPLIED"
@@ -111,6 +112,7 @@ var Catalog = []Entry{
 	{FileDupHeader, SeverityFile, "", "The column \"{value}\" appears more than once.", "Delete the extra \"{value}\" column so that each header appears once."},
 	{FileNoData, SeverityFile, "", "The file has a header row but no rows of users.", "Add one row per user under the header row, then upload it again."},
 	{FileTooBig, SeverityFile, "", "The file is too large to read ({value}).", "Split it into several smaller files and upload them one after another."},
+	{FileChanged, SeverityFile, "", "The file changed while Rosterdesk was reading it, so what was read may be half of the old file and half of the new one.", "Wait until the program saving it has finished (close it in Excel), then choose the file again."},
 	{FileTooManyCols, SeverityFile, "", "The file has too many columns ({value}).", "Keep only the template's columns (copy them from the Blank Template) and upload it again."},
 	{FileCellTooLong, SeverityFile, "", "A cell in row {rows} is longer than 32,767 characters, which Excel cannot hold.", "Shorten or clear that cell and upload the file again."},
 	{FileNoRowApplied, SeverityFile, "", "No row could be applied.", "Download the Error File: its Error column says what to fix on each row. Fix the rows and upload the Error File itself."},
