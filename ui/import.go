@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -189,8 +190,11 @@ func (s *importScreen) onPick() {
 		if _, ok := core.FormatOf(path); !ok {
 			return core.Errorf(core.KindInvalid, "%s is not a .csv or .xlsx file. Save the roster as CSV or Excel Workbook (.xlsx) and choose it again.", filepath.Base(path))
 		}
-		data, err := os.ReadFile(path)
+		data, err := readChosen(path)
 		if err != nil {
+			if ce := (*core.Error)(nil); errors.As(err, &ce) && ce.Code != "" {
+				return err // too big, or changed while it was read: the engine's words
+			}
 			return &core.Error{Kind: core.KindInvalid, Op: "read file", Message: "Rosterdesk could not read " + filepath.Base(path) + ". Close it in Excel if it is open, then choose it again.", Err: err}
 		}
 		file = chosenFile{name: filepath.Base(path), data: data}
@@ -205,6 +209,17 @@ func (s *importScreen) onPick() {
 		s.updateButtons()
 		s.a.showError(err)
 	})
+}
+
+// readChosen reads a chosen file through engine.ReadFile, which refuses one too big to
+// upload before reading it and one that changes while it is read.
+func readChosen(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return engine.ReadFile(f)
 }
 
 func (s *importScreen) request(school core.School) engine.UploadRequest {

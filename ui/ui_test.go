@@ -715,3 +715,22 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+// TestHugeFileRefused: a file too big to upload is refused by its size when it is
+// chosen, in the engine's words, without reading it; the page stays usable.
+func TestHugeFileRefused(t *testing.T) {
+	h := started(t)
+	huge := filepath.Join(t.TempDir(), "district.csv")
+	if err := os.WriteFile(huge, nil, 0o600); err != nil || os.Truncate(huge, engine.MaxFileBytes+1) != nil {
+		t.Skip("cannot make a sparse file here")
+	}
+	h.picker.openPath = huge
+	test.Tap(h.a.imp.pickBtn)
+	h.settle()
+	if got := overlayText(h.win); !strings.Contains(got, "too large") || !strings.Contains(got, "Split it") {
+		t.Errorf("choosing a %d MB file showed %q", (engine.MaxFileBytes+1)>>20, got)
+	}
+	if h.a.imp.file != nil || h.a.imp.pickBtn.Disabled() || !h.a.imp.uploadBtn.Disabled() {
+		t.Error("after the refusal: a file is kept, or Choose File is disabled, or Upload is enabled")
+	}
+}

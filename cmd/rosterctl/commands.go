@@ -150,11 +150,20 @@ func cmdImport(c *cli, ctx context.Context, args []string) error {
 	})
 }
 
-// readInput reads the file to import, saying in plain words why it cannot be.
+// readInput reads the file to import, saying in plain words why it cannot be. The
+// engine refuses a file that is too big before reading it, and one that changes while
+// it is read.
 func readInput(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err == nil {
-		return data, nil
+		defer f.Close()
+		var data []byte
+		if data, err = engine.ReadFile(f); err == nil {
+			return data, nil
+		}
+		if ce := (*core.Error)(nil); errors.As(err, &ce) && ce.Code != "" {
+			return nil, err
+		}
 	}
 	msg := fmt.Sprintf("%s cannot be read (%v).", path, err)
 	switch {

@@ -727,6 +727,26 @@ func TestHostileFiles(t *testing.T) {
 	}
 	s.t = t
 
+	t.Run("HugeFile", func(t *testing.T) {
+		// A sparse 4 GiB file: refused by its size before a byte is read, so neither the
+		// time nor the memory grows with it, and no upload is made (exit 2).
+		s.t = t
+		p := filepath.Join(t.TempDir(), "huge.csv")
+		if err := os.WriteFile(p, nil, 0o644); err != nil || os.Truncate(p, 4<<30) != nil {
+			t.Skip("cannot make a sparse file here")
+		}
+		o, rss, took := s.runBounded(60*time.Second, "import", "--school", stressSchool, p)
+		t.Logf("huge.csv (4 GiB, sparse): exit %d in %v, peak RSS %d MB: %s", o.code, took.Round(time.Millisecond), rss, strings.TrimSpace(o.stderr))
+		if o.code != 2 || !strings.Contains(o.stderr, "too large") || rss >= 100 {
+			t.Errorf("import of a 4 GiB file = exit %d, %d MB; want 2 and a plain refusal\nstdout: %s\nstderr: %s", o.code, rss, o.stdout, o.stderr)
+		}
+		h := s.run("", "history", "--json")
+		if strings.Contains(h.stdout, "huge.csv") {
+			t.Errorf("the refused file is in the history: %s", h.stdout)
+		}
+	})
+	s.t = t
+
 	t.Run("SmallBombIsARoster", func(t *testing.T) {
 		// The same workbook, small: it imports, so the big ones failed for their size,
 		// not for a malformed sheet.
