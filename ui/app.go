@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"os/user"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -431,8 +432,7 @@ func (a *App) kickRunner() {
 		a.runnerBusy = false
 		a.showError(err)
 		if n := len(results); n > 0 {
-			r := results[n-1]
-			a.setStatus("Upload finished: " + string(r.Status) + ".")
+			a.setStatus(finishedNote(results[n-1]))
 		}
 		a.history.onRefresh()
 		a.accounts.onRefresh()
@@ -441,6 +441,32 @@ func (a *App) kickRunner() {
 			a.kickRunner()
 		}
 	})
+}
+
+// finishedNote is the status line once an upload has run: which file, how it ended,
+// and what to do next, so nobody has to open the history to know.
+func finishedNote(r engine.Result) string {
+	name := r.FileName
+	if name == "" {
+		name = "Upload " + strconv.FormatInt(r.Upload, 10)
+	}
+	switch r.Status {
+	case core.StatusCompleted:
+		rows := " rows"
+		if r.Applied == 1 {
+			rows = " row"
+		}
+		return name + ": Completed, " + thousands(r.Applied) + rows + " applied."
+	case core.StatusCompletedWithError:
+		return name + ": Completed with Errors, " + thousands(r.Applied) + " of " + thousands(r.Rows) + " rows applied and " +
+			thousands(r.Failed) + " failed. Its Error File (Actions) says what to fix on each."
+	case core.StatusFailed:
+		if r.Message != "" {
+			return name + ": Failed. " + r.Message
+		}
+		return name + ": Failed."
+	}
+	return name + ": " + string(r.Status) + "."
 }
 
 // jobTracker counts the background jobs, so Shutdown (and the tests) can wait until

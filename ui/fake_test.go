@@ -303,7 +303,7 @@ func (f *fakeEngine) RunPending(ctx context.Context, progress func(core.Progress
 		up.Files = []core.FileKind{core.FileUploaded, core.FileCompleted, core.FileError}
 		f.mu.Unlock()
 		progress(core.Progress{Upload: u.ID, Phase: core.PhaseDone, Done: 10, Total: 10})
-		results = append(results, engine.Result{Upload: u.ID, Status: core.StatusCompletedWithError})
+		results = append(results, engine.Result{Upload: u.ID, FileName: u.FileName, Status: core.StatusCompletedWithError, Counts: up.Counts})
 	}
 }
 

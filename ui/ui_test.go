@@ -312,6 +312,9 @@ func TestImportFlow(t *testing.T) {
 	if imp.file != nil || imp.fileLabel.Text != "No file chosen" {
 		t.Error("the uploaded file is still chosen")
 	}
+	if want := "fall roster.csv: Completed with Errors, 2 of 3 rows applied and 1 failed."; !strings.HasPrefix(h.a.status.Text, want) {
+		t.Errorf("status line = %q, want it to start %q", h.a.status.Text, want)
+	}
 
 	// The Actions menu: every file exists for this upload.
 	hist.onActions(0, h.a.tabs)
@@ -732,5 +735,26 @@ func TestHugeFileRefused(t *testing.T) {
 	}
 	if h.a.imp.file != nil || h.a.imp.pickBtn.Disabled() || !h.a.imp.uploadBtn.Disabled() {
 		t.Error("after the refusal: a file is kept, or Choose File is disabled, or Upload is enabled")
+	}
+}
+
+func TestFinishedNote(t *testing.T) {
+	for _, tc := range []struct {
+		r    engine.Result
+		want string
+	}{
+		{engine.Result{Upload: 3, FileName: "fall.csv", Status: core.StatusCompleted, Counts: core.Counts{Rows: 1200, Applied: 1200}},
+			"fall.csv: Completed, 1,200 rows applied."},
+		{engine.Result{Upload: 3, FileName: "one.csv", Status: core.StatusCompleted, Counts: core.Counts{Rows: 1, Applied: 1}},
+			"one.csv: Completed, 1 row applied."},
+		{engine.Result{Upload: 4, FileName: "fall.xlsx", Status: core.StatusCompletedWithError, Counts: core.Counts{Rows: 3, Applied: 2, Failed: 1}},
+			"fall.xlsx: Completed with Errors, 2 of 3 rows applied and 1 failed. Its Error File (Actions) says what to fix on each."},
+		{engine.Result{Upload: 5, FileName: "x.csv", Status: core.StatusFailed, Message: "The column \"Role\" is missing."},
+			"x.csv: Failed. The column \"Role\" is missing."},
+		{engine.Result{Upload: 6, Status: core.StatusFailed}, "Upload 6: Failed."},
+	} {
+		if got := finishedNote(tc.r); got != tc.want {
+			t.Errorf("finishedNote(%+v) = %q, want %q", tc.r, got, tc.want)
+		}
 	}
 }

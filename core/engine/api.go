@@ -31,8 +31,9 @@ type UploadRequest struct {
 
 // Result is the outcome of an import or a dry run.
 type Result struct {
-	Upload int64 // 0 for a dry run
-	Status core.Status
+	Upload   int64  // 0 for a dry run
+	FileName string // the uploaded file's name, as the history shows it
+	Status   core.Status
 	core.Counts
 	// Message says why the upload Failed, in plain words.
 	Message string

@@ -163,7 +163,7 @@ func (j *job) run(ctx context.Context) (Result, error) {
 	case counts.Failed > 0:
 		status = core.StatusCompletedWithError
 	}
-	res := Result{Upload: j.id, Status: status, Counts: counts, Message: msg, Notes: a.notes()}
+	res := Result{Upload: j.id, FileName: j.name, Status: status, Counts: counts, Message: msg, Notes: a.notes()}
 	if j.dry {
 		return res, nil
 	}
@@ -193,7 +193,7 @@ type builtFiles struct {
 
 // fail ends an upload whose file could not be used: nothing changes.
 func (j *job) fail(ctx context.Context, msg string, c core.Counts) (Result, error) {
-	res := Result{Upload: j.id, Status: core.StatusFailed, Counts: c, Message: msg}
+	res := Result{Upload: j.id, FileName: j.name, Status: core.StatusFailed, Counts: c, Message: msg}
 	if j.dry {
 		return res, nil
 	}

@@ -67,7 +67,7 @@ func (s *Service) checkRequest(ctx context.Context, req UploadRequest) (core.For
 func (s *Service) Check(ctx context.Context, req UploadRequest, progress func(core.Progress)) (Result, error) {
 	if _, err := s.checkRequest(ctx, req); err != nil {
 		if e := (*core.Error)(nil); errors.As(err, &e) && e.Code != "" {
-			return Result{Status: core.StatusFailed, Message: e.Message}, nil
+			return Result{FileName: filepath.Base(req.FileName), Status: core.StatusFailed, Message: e.Message}, nil
 		}
 		return Result{}, err
 	}
@@ -105,7 +105,7 @@ func (s *Service) Import(ctx context.Context, req UploadRequest, progress func(c
 }
 
 func resultOf(u core.Upload) Result {
-	r := Result{Upload: u.ID, Status: u.Status, Counts: u.Counts, Message: u.Message, Notes: u.Notes}
+	r := Result{Upload: u.ID, FileName: u.FileName, Status: u.Status, Counts: u.Counts, Message: u.Message, Notes: u.Notes}
 	return r
 }
 
@@ -192,7 +192,7 @@ func (s *Service) runClaimed(ctx context.Context, rec sqlite.UploadRecord, progr
 		if ferr != nil {
 			return Result{}, errors.Join(err, ferr)
 		}
-		return Result{Upload: rec.ID, Status: core.StatusFailed, Message: msg}, nil
+		return Result{Upload: rec.ID, FileName: rec.FileName, Status: core.StatusFailed, Message: msg}, nil
 	}
 	if err := s.db.Checkpoint(ctx); err != nil && !sqlite.IsBusy(err) {
 		return res, fmt.Errorf("checkpoint after upload %d: %w", rec.ID, err)
