@@ -381,3 +381,27 @@ func TestCancelWhileReading(t *testing.T) {
 		t.Fatalf("RunPending again = %+v, %v, want upload %d Completed with 6000 rows", results, err, up.ID)
 	}
 }
+
+// TestTooManyRows: past MaxRows the upload fails at once with plain words instead of
+// holding ever more rows in memory, and nothing is applied.
+func TestTooManyRows(t *testing.T) {
+	old := engine.MaxRows
+	engine.MaxRows = 1000
+	defer func() { engine.MaxRows = old }()
+	e := newEnv(t)
+	lines := []string{"User ID,Role,First Name,Last Name"}
+	for i := 0; i < 1001; i++ {
+		lines = append(lines, fmt.Sprintf("S%d,Student,Ana,Lima", i))
+	}
+	res := e.upload("many.csv", csvOf(lines...), e.schoolA, admin)
+	if res.Status != core.StatusFailed || !strings.Contains(res.Message, "more than 1,000 rows") || !strings.Contains(res.Message, "Split it") {
+		t.Errorf("upload of 1,001 rows with MaxRows 1,000 = %s %q, want Failed, too many rows", res.Status, res.Message)
+	}
+	if n := len(e.accounts(core.School{})); n != 0 {
+		t.Errorf("%d users created, want none", n)
+	}
+	engine.MaxRows = 1001
+	if res := e.upload("many.csv", csvOf(lines...), e.schoolA, admin); res.Status != core.StatusCompleted || res.Applied != 1001 {
+		t.Errorf("upload of exactly MaxRows rows = %s, %d applied; want Completed, 1001", res.Status, res.Applied)
+	}
+}

@@ -16,6 +16,13 @@ const (
 	readQueue = 8
 )
 
+// MaxRows bounds the data rows of one upload. An import keeps about 1 KB per row until
+// it ends, so a file of millions of tiny rows (a 256 MB CSV can hold 100 million) would
+// exhaust the computer's memory and crash the app instead of failing with words. A
+// million rows is ten times a large district's roster, and an upload is for one
+// school. A variable so tests can lower it; production code must not change it.
+var MaxRows = 1_000_000
+
 // errStopped ends the parsing goroutine when the rows are no longer wanted.
 var errStopped = errors.New("reading stopped")
 
@@ -85,6 +92,9 @@ func (j *job) read(ctx context.Context, p *plan) (rows []*row, up *table, info r
 						return err
 					}
 				}
+				if len(rows) == MaxRows {
+					return core.NewFileError(core.FileTooBig, "more than "+thousands(MaxRows)+" rows", nil)
+				}
 				c := newRow(r)
 				rows = append(rows, c)
 				p.add(c)
@@ -111,4 +121,13 @@ func (j *job) read(ctx context.Context, p *plan) (rows []*row, up *table, info r
 		return nil, nil, info, err
 	}
 	return rows, up, info, nil
+}
+
+// thousands writes n with commas between groups of three digits, as the messages do.
+func thousands(n int) string {
+	s := itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
