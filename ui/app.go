@@ -456,10 +456,10 @@ func finishedNote(r engine.Result) string {
 		if r.Applied == 1 {
 			rows = " row"
 		}
-		return name + ": Completed, " + thousands(r.Applied) + rows + " applied."
+		return name + ": Completed, " + core.Thousands(r.Applied) + rows + " applied."
 	case core.StatusCompletedWithError:
-		return name + ": Completed with Errors, " + thousands(r.Applied) + " of " + thousands(r.Rows) + " rows applied and " +
-			thousands(r.Failed) + " failed. Its Error File (Actions) says what to fix on each."
+		return name + ": Completed with Errors, " + core.Thousands(r.Applied) + " of " + core.Thousands(r.Rows) + " rows applied and " +
+			core.Thousands(r.Failed) + " failed. Its Error File (Actions) says what to fix on each."
 	case core.StatusFailed:
 		if r.Message != "" {
 			return name + ": Failed. " + r.Message

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -185,17 +184,8 @@ func progressText(p core.Progress) func() string {
 		if p.Total == 0 {
 			return label
 		}
-		return label + " " + thousands(p.Done) + " / " + thousands(p.Total)
+		return label + " " + core.Thousands(p.Done) + " / " + core.Thousands(p.Total)
 	}
-}
-
-// thousands writes n with thousands separators: 120,000 reads at a glance.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 func fraction(done, total int) float64 {

@@ -711,14 +711,6 @@ func TestHistoryFollowsOtherProcesses(t *testing.T) {
 	h.settle()
 }
 
-func TestThousands(t *testing.T) {
-	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 300000: "300,000", 1234567: "1,234,567", -4500: "-4,500"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 // TestHugeFileRefused: a file too big to upload is refused by its size when it is
 // chosen, in the engine's words, without reading it; the page stays usable.
 func TestHugeFileRefused(t *testing.T) {

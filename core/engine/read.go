@@ -93,7 +93,7 @@ func (j *job) read(ctx context.Context, p *plan) (rows []*row, up *table, info r
 					}
 				}
 				if len(rows) == MaxRows {
-					return core.NewFileError(core.FileTooBig, "more than "+thousands(MaxRows)+" rows", nil)
+					return core.NewFileError(core.FileTooBig, "more than "+core.Thousands(MaxRows)+" rows", nil)
 				}
 				c := newRow(r)
 				rows = append(rows, c)
@@ -121,13 +121,4 @@ func (j *job) read(ctx context.Context, p *plan) (rows []*row, up *table, info r
 		return nil, nil, info, err
 	}
 	return rows, up, info, nil
-}
-
-// thousands writes n with commas between groups of three digits, as the messages do.
-func thousands(n int) string {
-	s := itoa(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
