@@ -57,7 +57,7 @@ func (s *Service) checkRequest(ctx context.Context, req UploadRequest) (core.For
 		return "", core.NewFileError(core.FileType, "", nil)
 	}
 	if len(req.Data) > MaxFileBytes {
-		return "", core.NewFileError(core.FileTooBig, fmt.Sprintf("%d MB", len(req.Data)>>20), nil)
+		return "", tooBig(int64(len(req.Data)))
 	}
 	return f, nil
 }
