@@ -7,6 +7,9 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 // NormalizeGUID returns a GUID in lower case and whether it has the 8-4-4-4-12 hex form.
@@ -44,9 +47,22 @@ func ValidUserID(s string) bool {
 	return n >= 1 && n <= 50
 }
 
-// Key folds an identifier (User ID, username, email, Class ID) for case-insensitive
-// uniqueness.
-func Key(s string) string { return strings.ToLower(s) }
+// Key folds a case-insensitive key (User ID, username, teacher email, Class ID, school
+// name) into the one form every write and every lookup compares: Unicode NFC, then full
+// Unicode case folding. It is the only notion of "the same text" (SPEC §12): SQLite's
+// lower() and NOCASE fold A–Z only, and strings.ToLower differs from case folding for
+// letters such as ß (folds to "ss") and the Greek final sigma, so an identifier typed one
+// way on create and another on update would otherwise become two accounts.
+func Key(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			// A Caser may keep state, so it is not shared between goroutines.
+			return cases.Fold().String(norm.NFC.String(s))
+		}
+	}
+	// ASCII is already NFC, and folds as its lower case: most keys take this path.
+	return strings.ToLower(s)
+}
 
 // ParseRole reads a Role cell in any case.
 func ParseRole(s string) (Role, bool) {

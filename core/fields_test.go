@@ -319,3 +319,22 @@ func TestKey(t *testing.T) {
 		t.Errorf("Key(%q) = %q, want %q", "JSmith@Lincoln.ORG", got, want)
 	}
 }
+
+func TestKeyFoldsUnicode(t *testing.T) {
+	tests := []struct{ a, b string }{
+		{"ÄB1", "äb1"},          // SQLite lower() folds only A–Z
+		{"Straße", "STRASSE"},   // full folding: ß is ss
+		{"ΣΟΦΟΣ", "σοφος"},      // final sigma folds like any sigma
+		{"A\u0308b", "\u00e4B"}, // NFC: a decomposed umlaut is the composed one
+		{"Ｊｏｈｎ", "ｊｏｈｎ"},        // full-width letters fold case too
+		{"JSmith@Lincoln.ORG", "jsmith@lincoln.org"},
+	}
+	for _, tt := range tests {
+		if ka, kb := core.Key(tt.a), core.Key(tt.b); ka != kb {
+			t.Errorf("Key(%q) = %q, Key(%q) = %q; want equal", tt.a, ka, tt.b, kb)
+		}
+	}
+	if core.Key("jsmith") == core.Key("jsmіth") { // Cyrillic і
+		t.Errorf("Key folds a Cyrillic look-alike onto Latin; keys must stay distinct")
+	}
+}
