@@ -20,7 +20,7 @@ func Open(ctx context.Context, path string, opts Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{db: db, now: opts.Now, owner: opts.Owner}
+	s := &Service{db: db, now: opts.Now, owner: opts.Owner, opts: opts.withDefaults()}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -229,47 +229,4 @@ func (s *Service) Upload(ctx context.Context, id int64) (core.Upload, error) {
 // History lists uploads, newest first.
 func (s *Service) History(ctx context.Context, f HistoryFilter) ([]core.Upload, error) {
 	return s.db.History(ctx, f.SchoolID, f.Limit, f.Offset)
-}
-
-// WriteUploadFile writes one of an upload's files in format f. The Uploaded File is
-// written in the upload's own format when f is "".
-func (s *Service) WriteUploadFile(ctx context.Context, w io.Writer, id int64, kind core.FileKind, f core.Format) error {
-	rec, err := s.db.Upload(ctx, id)
-	if err != nil {
-		return err
-	}
-	if !rec.HasFile(kind) {
-		return core.Errorf(core.KindNotFound, "Upload %d has no %s.", id, kindTitle(kind))
-	}
-	data, err := s.db.File(ctx, id, string(kind))
-	if err != nil {
-		return err
-	}
-	header, rows, err := unpackTable(data)
-	if err != nil {
-		return fmt.Errorf("read stored %s: %w", kind, err)
-	}
-	if f == "" {
-		f = core.Format(rec.Format)
-	}
-	if kind == core.FileUploaded && f == core.FormatCSV {
-		delim := ','
-		if d := []rune(rec.Delimiter); len(d) == 1 {
-			delim = d[0]
-		}
-		return report.WriteCSV(w, delim, header, report.Rows(rows))
-	}
-	return report.Write(w, f, kindTitle(kind), header, report.Rows(rows))
-}
-
-func kindTitle(k core.FileKind) string {
-	switch k {
-	case core.FileUploaded:
-		return "Uploaded File"
-	case core.FileCompleted:
-		return "Completed File"
-	case core.FileError:
-		return "Error File"
-	}
-	return string(k)
 }
