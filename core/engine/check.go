@@ -135,9 +135,12 @@ func (j *job) mergeClasses(ctx context.Context, st *sqlite.Stage) error {
 		}
 		c := m.plan()
 		for _, d := range m.short {
-			j.warn.sheet[sheetShortYears].add(d)
+			if it := &j.warn.sheet[sheetShortYears]; len(it.first) < 2 {
+				it.add(d)
+			} else {
+				it.n++
+			}
 		}
-		j.warn.sheet[sheetShortYears].n += m.shortN - len(m.short)
 		return st.AddClass(ctx, j.stagedClass(c))
 	}
 	ckey, line := "", 0

@@ -822,8 +822,11 @@ func (w *notices) finish() []core.Issue {
 			return
 		}
 		list := strings.Join(it.first, ", ")
-		if it.n > len(it.first) {
+		switch {
+		case it.n > len(it.first):
 			list += " and " + core.Thousands(it.n-len(it.first)) + " more"
+		case len(it.first) > 1:
+			list = strings.Join(it.first[:len(it.first)-1], ", ") + " and " + it.first[len(it.first)-1]
 		}
 		if it.n == 1 {
 			changes = append(changes, strings.ReplaceAll(one, "%s", list))
@@ -837,8 +840,10 @@ func (w *notices) finish() []core.Issue {
 		"it turned User IDs %s into scientific notation (the stored IDs were kept)")
 	phrase(w.sheet[sheetClassIDs], "it changed Class ID %s (the stored Class ID was kept)",
 		"it changed Class IDs %s (the stored Class IDs were kept)")
-	phrase(w.sheet[sheetShortYears], "it wrote the date %s with a two-digit year (read as 20YY)",
-		"it wrote dates such as %s with two-digit years (read as 20YY)")
+	if it := w.sheet[sheetShortYears]; it.n > 0 {
+		// Such dates repeat on every row of a class: an example or two is enough.
+		changes = append(changes, "it wrote dates such as "+strings.Join(it.first, " and ")+" with a two-digit year (read as 20YY)")
+	}
 	if len(changes) > 0 {
 		w.add(core.Issue{Code: core.WarnSpreadsheet, Items: changes})
 	}

@@ -15,6 +15,7 @@ type progress struct {
 	mu     sync.Mutex
 	cur    core.Progress
 	fn     func(core.Progress)
+	check  func() // called after each report: a run looks for a cancel asked by another process
 	clock  func() time.Time // the wall clock: Started is for estimating the time left
 	dirty  bool
 	paused bool // inside the import transaction, which holds the database's writer
@@ -38,9 +39,13 @@ func (p *progress) set(phase core.Phase, done, total int) {
 	p.cur.Phase, p.cur.Done, p.cur.Total = phase, done, total
 	cur := p.cur
 	p.dirty = true
+	check := p.check
 	p.mu.Unlock()
 	if p.fn != nil {
 		p.fn(cur)
+	}
+	if check != nil {
+		check()
 	}
 }
 
@@ -72,9 +77,8 @@ func (p *progress) take() (core.Progress, bool) {
 // moves, and other processes see the run is alive.
 const heartbeatEvery = time.Second
 
-// beat writes the progress to the database every heartbeatEvery until ctx ends, and
-// checks whether someone asked for the upload to be cancelled. A run that finds its
-// upload taken over, or cancelled, is stopped through stop.
+// beat writes the progress to the database every heartbeatEvery until ctx ends. A run
+// that finds its upload taken over is stopped through stop.
 func (j *job) beat(ctx context.Context, stop context.CancelCauseFunc) {
 	t := time.NewTicker(heartbeatEvery)
 	defer t.Stop()
@@ -83,10 +87,6 @@ func (j *job) beat(ctx context.Context, stop context.CancelCauseFunc) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		}
-		if j.s.tmp().cancelRequested(j.id) {
-			stop(errCancelled)
-			return
 		}
 		if err := j.flush(ctx); core.ErrorKind(err) == core.KindConflict {
 			stop(err)

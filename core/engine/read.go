@@ -79,8 +79,12 @@ func (j *job) read(ctx context.Context, st *sqlite.Stage, src io.ReaderAt, size 
 			}
 			return nil
 		})
-		if err == nil && len(batch) > 0 {
-			err = send()
+		// The rows read before the file failed as a whole are staged too: the failed
+		// upload's Uploaded File and row count show how far it got.
+		if ce := (*core.Error)(nil); len(batch) > 0 && (err == nil || errors.As(err, &ce) && ce.Code != "") {
+			if serr := send(); err == nil {
+				err = serr
+			}
 		}
 		res.info = info
 		close(batches)

@@ -188,9 +188,13 @@ func (s *Service) Import(ctx context.Context, req UploadRequest, progress func(c
 				res = resultOf(u)
 				return true, nil
 			}
-			ran, err := s.runNext(ctx, progress)
+			r, ran, _, err := s.step(ctx, progress)
 			if err != nil {
 				return true, err
+			}
+			if ran && r.Upload == up.ID {
+				res = r // with what happened after it was recorded (a checkpoint's note)
+				return true, nil
 			}
 			if !ran {
 				return false, nil // another process runs an upload: ours waits its turn
@@ -222,12 +226,6 @@ func (s *Service) RunPending(ctx context.Context, progress func(core.Progress)) 
 		}
 	})
 	return out, err
-}
-
-// runNext runs the next pending upload, if one can be taken now.
-func (s *Service) runNext(ctx context.Context, progress func(core.Progress)) (bool, error) {
-	_, ran, _, err := s.step(ctx, progress)
-	return ran, err
 }
 
 // step claims the next pending upload and runs it. The lock is held from claim to finish:
@@ -282,6 +280,13 @@ func (s *Service) runClaimed(ctx context.Context, rec sqlite.UploadRecord, progr
 	defer s.setRunning(rec.ID, nil)
 
 	j := s.newJob(rec.ID, rec.FileName, rec.SchoolID, Actor{Name: rec.UploadedBy, TeacherID: rec.TeacherID}, false, progress)
+	// Another process asks for a cancel with a marker file (Cancel): the run looks for it
+	// each time it reports progress, which it does at every page of every pass.
+	j.prog.check = func() {
+		if s.tmp().cancelRequested(rec.ID) {
+			stop(errCancelled)
+		}
+	}
 	beatCtx, endBeat := context.WithCancel(runCtx)
 	go j.beat(beatCtx, stop)
 	res, err := j.run(runCtx, file, file.Size())
@@ -300,10 +305,8 @@ func (s *Service) runClaimed(ctx context.Context, rec sqlite.UploadRecord, progr
 		}
 		return s.failed(ctx, rec, err)
 	}
-	if j.secrets || s.tmp().checkpointOwed() {
-		if note := s.checkpoint(ctx, j.secrets); note != "" {
-			res.Notes = append(res.Notes, note)
-		}
+	if note := s.checkpoint(ctx, j.secrets || s.tmp().checkpointOwed()); note != "" {
+		res.Notes = append(res.Notes, note)
 	}
 	return res, nil
 }
@@ -399,10 +402,11 @@ func (s *Service) Cancel(ctx context.Context, actor Actor, id int64) error {
 // checkpointEvery is how often a checkpoint that a reader holds back is tried again.
 const checkpointEvery = 100 * time.Millisecond
 
-// checkpoint copies the WAL into the database and truncates it after an upload. After
-// one whose file held typed passwords (secrets) it is tried until no reader holds it back
-// (for up to Options.CheckpointWait), and, failing that, again at the next start, so
-// that no copy of the file lingers in the WAL. The upload itself is saved already: a
+// checkpoint copies the WAL into the database and truncates it after an upload, so the
+// WAL file does not keep growing. After one whose file held typed passwords (secrets) it
+// is tried until no reader holds it back (for up to Options.CheckpointWait), and,
+// failing that, again at the next start, so that no copy of the file lingers in the
+// WAL; otherwise it is tried once. The upload itself is saved already: a
 // checkpoint that fails (a full disk) is said in the note returned, never as the
 // upload's failure.
 func (s *Service) checkpoint(ctx context.Context, secrets bool) string {
@@ -420,7 +424,9 @@ func (s *Service) checkpoint(ctx context.Context, secrets bool) string {
 		s.tmp().checkpointPaid()
 		return ""
 	}
-	s.tmp().oweCheckpoint()
+	if secrets {
+		s.tmp().oweCheckpoint()
+	}
 	if err != nil {
 		return "Note: the upload was saved, but the database could not be tidied up afterwards (" + core.ErrorMessage(err) + ")."
 	}

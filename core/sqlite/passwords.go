@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,9 +57,27 @@ func (db *DB) TemporaryHashes(ctx context.Context, pws []TypedPassword) (map[str
 // last transactions deleted (an uploaded file's typed passwords) no longer sits in the
 // WAL file. It reports false, without an error, when a reader's snapshot kept it from
 // finishing: the caller tries again.
+//
+// A TRUNCATE checkpoint waits for the readers it needs gone through the connection's
+// busy timeout; here it waits a tenth of a second at most, and the caller's retries
+// (retry.Until) do the rest, so that a window reading the history cannot hold an
+// upload up for the whole busy timeout.
 func (db *DB) CheckpointTruncate(ctx context.Context) (bool, error) {
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return false, classify(err)
+	}
+	defer conn.Close()
+	var timeout int
+	if err := conn.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&timeout); err != nil {
+		return false, classify(err)
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 100`); err != nil {
+		return false, classify(err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = `+strconv.Itoa(timeout))
 	var busy, log, done int
-	if err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done); err != nil {
+	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done); err != nil {
 		if IsBusy(err) {
 			return false, nil
 		}
