@@ -15,7 +15,7 @@ type progress struct {
 	mu     sync.Mutex
 	cur    core.Progress
 	fn     func(core.Progress)
-	check  func() // called after each report: a run looks for a cancel asked by another process
+	check  func()           // called after each report: a run looks for a cancel asked by another process
 	clock  func() time.Time // the wall clock: Started is for estimating the time left
 	dirty  bool
 	paused bool // inside the import transaction, which holds the database's writer
