@@ -9,7 +9,8 @@
 //
 // Run "rosterctl help" for the commands. Exit status: 0 success; 1 an unexpected failure;
 // 2 a usage or environment error; 3 an import Completed with Errors; 4 an import Failed;
-// login: 5 a new password is required, 6 refused.
+// login: 5 a new password is required, 6 refused; 7 an import that was Cancelled (by
+// rosterctl cancel, or in the window) before it was saved.
 package main
 
 import (
@@ -36,6 +37,7 @@ const (
 	exitFailed         = 4
 	exitChangeRequired = 5
 	exitRefused        = 6
+	exitCancelled      = 7   // an upload Cancelled before it was saved: nothing applied
 	exitInterrupted    = 130 // what shells report for a program stopped by Ctrl+C
 )
 
@@ -75,6 +77,7 @@ func init() {
 		{"template", []string{"template [--teacher] -o FILE    write the Blank Template (.csv or .xlsx)"}, cmdTemplate},
 		{"import", []string{"import --school NAME [--as NAME] [--teacher USERNAME] [--dry-run] [--json] FILE"}, cmdImport},
 		{"resume", []string{"resume                          re-run interrupted uploads, run queued ones"}, cmdResume},
+		{"cancel", []string{"cancel --upload ID              cancel a queued or running upload (nothing of it is applied)"}, cmdCancel},
 		{"history", []string{"history [--school NAME] [--json]"}, cmdHistory},
 		{"download", []string{"download --upload ID --file uploaded|completed|error -o FILE"}, cmdDownload},
 		{"export", []string{"export users|classes --school NAME [--teacher USERNAME] -o FILE"}, cmdExport},

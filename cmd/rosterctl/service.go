@@ -23,9 +23,6 @@ const (
 	needOrg openMode = iota
 	// createDB: init, which creates the database.
 	createDB
-	// anyDB: the command does not read the organization (template); when the database
-	// does not exist a throwaway one is used, for the same reason as needOrg.
-	anyDB
 )
 
 // withService opens the database named by --db, runs fn with the service and closes it.
@@ -47,13 +44,6 @@ func (c *cli) withService(ctx context.Context, mode openMode, fn func(*engine.Se
 			return &core.Error{Kind: core.KindStorage, Op: "create database",
 				Message: fmt.Sprintf("The folder for the database %s cannot be created.", path), Err: err}
 		}
-	case mode == anyDB && !exists:
-		dir, err := os.MkdirTemp("", "rosterctl-")
-		if err != nil {
-			return fmt.Errorf("make scratch database: %w", err)
-		}
-		defer os.RemoveAll(dir)
-		path = filepath.Join(dir, "scratch.db")
 	}
 
 	now, err := engine.ClockFromEnv()
