@@ -263,9 +263,9 @@ func passwordProblems(pw, username, email string) []string {
 	return probs
 }
 
-// comparable returns the form two cells of column c are compared in: roles, grades,
-// dates and identifiers ignore case and spacing, passwords do not.
-func (p *parsers) comparable(c core.Column, v string) string {
+// sameForm returns the form two cells of column c are compared in: roles, grades,
+// dates and other cells ignore case (as core.Key folds it) and spacing, passwords do not.
+func (p *parsers) sameForm(c core.Column, v string) string {
 	switch c {
 	case core.ColPassword:
 		return v
@@ -282,7 +282,7 @@ func (p *parsers) comparable(c core.Column, v string) string {
 			return d.v
 		}
 	}
-	return strings.ToLower(strings.Join(strings.Fields(v), " "))
+	return core.Key(strings.Join(strings.Fields(v), " "))
 }
 
 // lineList keeps the first maxLines row numbers of a list and counts the others.
@@ -435,7 +435,7 @@ func (m *userMerge) add(r *core.Row) {
 	m.rows.add(r.Line)
 	for _, c := range userCols {
 		c := c
-		m.cols[c].add(r.Line, r.Cells[c], func(v string) string { return m.p.comparable(c, v) },
+		m.cols[c].add(r.Line, r.Cells[c], func(v string) string { return m.p.sameForm(c, v) },
 			func(v string) bool { _, bad := cellIssue(c, v, m.p); return bad })
 	}
 }
@@ -647,7 +647,7 @@ func (m *classMerge) add(r *core.Row) {
 	for _, c := range classCols {
 		c := c
 		v := r.Cells[c]
-		m.cols[c].add(r.Line, v, func(v string) string { return m.p.comparable(c, v) },
+		m.cols[c].add(r.Line, v, func(v string) string { return m.p.sameForm(c, v) },
 			func(v string) bool { return !classCellValid(c, v, m.p) })
 		if (c == core.ColClassStart || c == core.ColClassEnd) && v != "" && m.p.date(v).short {
 			if m.shortN++; len(m.short) < 3 && !contains(m.short, v) {
@@ -900,9 +900,9 @@ func checkStoredUser(mode core.Mode, u *userPlan, snap userSnapshot, w *notices)
 				v[core.ColPassword] = ""
 				u.problems = dropCol(u.problems, core.ColPassword)
 			case v[core.ColUsername] == "" && strings.EqualFold(pw, e.Username):
-				add(core.Issue{Code: core.PasswordPolicy, Value: "it is the same as the username"}, core.ColPassword)
+				u.problems = addPolicyProblem(u.problems, "it is the same as the username")
 			case v[core.ColEmail] == "" && e.Email != "" && strings.EqualFold(pw, e.Email):
-				add(core.Issue{Code: core.PasswordPolicy, Value: "it is the same as the email"}, core.ColPassword)
+				u.problems = addPolicyProblem(u.problems, "it is the same as the email")
 			}
 		}
 	default:
@@ -938,6 +938,18 @@ func checkStoredUser(mode core.Mode, u *userPlan, snap userSnapshot, w *notices)
 	if u.role == core.RoleTeacher {
 		taken(snap.emailOwner, core.EmailTaken, v[core.ColEmail], core.ColEmail)
 	}
+}
+
+// addPolicyProblem adds what is wrong with a Password cell to its policy problem, so
+// the cell is reported once with every reason.
+func addPolicyProblem(ps []problem, why string) []problem {
+	for i := range ps {
+		if ps[i].Code == core.PasswordPolicy && ps[i].Col == core.ColPassword && ps[i].Line == 0 {
+			ps[i].Value += "; " + why
+			return ps
+		}
+	}
+	return append(ps, problem{Issue: core.Issue{Code: core.PasswordPolicy, Value: why}, Col: core.ColPassword})
 }
 
 // dropCol returns ps without the problems of column c, for a cell whose value is no
