@@ -90,7 +90,7 @@ func (db *DB) beginImport(ctx context.Context, stagePath string, now time.Time) 
 		`PRAGMA stage.journal_mode = OFF`,
 		`PRAGMA stage.synchronous = OFF`,
 		`PRAGMA stage.secure_delete = OFF`,
-		`PRAGMA stage.cache_size = -65536`,
+		`PRAGMA stage.cache_size = -` + strconv.Itoa(stageCacheKiB),
 	} {
 		if _, err = conn.ExecContext(ctx, p); err != nil {
 			return nil, err
@@ -940,7 +940,7 @@ func (t *ImportTx) UpdateUsers(ctx context.Context) (int, error) {
 	}
 }
 
-// insertClassesQuery creates the classes the import makes.
+// insertClassesQuery creates the new classes of the file after class ?3, up to ?4.
 const insertClassesQuery = `
 	INSERT OR FAIL INTO main.classes (
 		id,
@@ -970,7 +970,7 @@ const insertClassesQuery = `
 		?2,
 		?2
 	FROM stage.classes AS c
-	WHERE c.guid = '' AND c.applied = 1`
+	WHERE c.ckey > ?3 AND c.ckey <= ?4 AND c.guid = '' AND c.applied = 1`
 
 // updateClassesQuery updates the stored classes of a slice of the file's classes,
 // after class ?2: a non-blank value overwrites, a blank one keeps.
@@ -993,26 +993,55 @@ const updateClassesQuery = `
 	WHERE classes.id = c.cid`
 
 // WriteClasses creates the classes the import makes and updates those it changes, and
-// returns how many it created.
+// returns how many it created. Both go a slice of the stage at a time: one statement
+// over every class of a large file grows SQLite's memory with the file.
 func (t *ImportTx) WriteClasses(ctx context.Context, schoolID int64) (int, error) {
-	res, err := t.tx.ExecContext(ctx, insertClassesQuery, schoolID, t.now)
+	created := 0
+	err := t.classSlices(ctx, classSliceNew, func(after, last string) error {
+		res, err := t.tx.ExecContext(ctx, insertClassesQuery, schoolID, t.now, after, last)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		created += int(n)
+		return nil
+	})
 	if err != nil {
 		return 0, classify(err)
 	}
-	created, _ := res.RowsAffected()
+	err = t.classSlices(ctx, classSliceStored, func(after, _ string) error {
+		_, err := t.tx.ExecContext(ctx, updateClassesQuery, t.now, after, writeSlice)
+		return err
+	})
+	return created, classify(err)
+}
+
+// The slices of the stage's classes that WriteClasses writes: the new classes, and the
+// stored classes the file names.
+const (
+	classSliceNew = `
+		SELECT max(ckey) FROM (
+			SELECT ckey FROM stage.classes WHERE ckey > ? AND guid = '' AND applied = 1 ORDER BY ckey LIMIT ?)`
+	classSliceStored = `
+		SELECT max(ckey) FROM (
+			SELECT ckey FROM stage.classes WHERE ckey > ? AND guid <> '' AND applied = 1 ORDER BY ckey LIMIT ?)`
+)
+
+// classSlices calls fn with the bounds (after, last] of each slice of at most
+// writeSlice classes that query (classSliceNew or classSliceStored) finds, in key
+// order.
+func (t *ImportTx) classSlices(ctx context.Context, query string, fn func(after, last string) error) error {
 	after := ""
 	for {
 		var last sql.NullString
-		if err := t.tx.QueryRowContext(ctx, `
-			SELECT max(ckey) FROM (
-				SELECT ckey FROM stage.classes WHERE ckey > ? AND guid <> '' AND applied = 1 ORDER BY ckey LIMIT ?)`, after, writeSlice).Scan(&last); err != nil {
-			return 0, classify(err)
+		if err := t.tx.QueryRowContext(ctx, query, after, writeSlice).Scan(&last); err != nil {
+			return err
 		}
 		if !last.Valid {
-			return int(created), nil
+			return nil
 		}
-		if _, err := t.tx.ExecContext(ctx, updateClassesQuery, t.now, after, writeSlice); err != nil {
-			return 0, classify(err)
+		if err := fn(after, last.String); err != nil {
+			return err
 		}
 		after = last.String
 	}
@@ -1160,12 +1189,21 @@ func (t *ImportTx) FileWriter(ctx context.Context, id int64, kind core.FileKind)
 }
 
 // CopyStaged stores the stage's file kind (the Uploaded File the read stage wrote) as
-// upload id's file of that kind.
+// upload id's file of that kind, a part at a time (a statement copying every part
+// would hold them all).
 func (t *ImportTx) CopyStaged(ctx context.Context, id int64, kind core.FileKind) error {
-	_, err := t.tx.ExecContext(ctx, `
-		INSERT INTO main.upload_files (upload_id, kind, part, data)
-		SELECT ?, kind, part, data FROM stage.parts WHERE kind = ? ORDER BY part`, id, string(kind))
-	return classify(err)
+	var parts int
+	if err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM stage.parts WHERE kind = ?`, string(kind)).Scan(&parts); err != nil {
+		return classify(err)
+	}
+	for part := range parts {
+		if _, err := t.tx.ExecContext(ctx, `
+			INSERT INTO main.upload_files (upload_id, kind, part, data)
+			SELECT ?, kind, part, data FROM stage.parts WHERE kind = ? AND part = ?`, id, string(kind), part); err != nil {
+			return classify(err)
+		}
+	}
+	return nil
 }
 
 // Finish records the upload's outcome and deletes its original, in this transaction. It

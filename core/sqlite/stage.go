@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -130,18 +131,22 @@ CREATE TABLE parts (
 );
 `
 
+// stageCacheKiB is the stage's page cache, in KiB, both while the rows are staged and
+// once the import transaction has attached it. It bounds the memory an import needs:
+// a larger stage spills to its file (docs/performance.md has the sizes tried).
+const stageCacheKiB = 32 << 10
+
 // stagePragmas are the staging connection's settings: no journal and no syncing (a
 // stage is never recovered, only thrown away), statement journals and anything else
-// temporary in memory (never in the system's temporary folder), a page cache that keeps
-// a 100,000-row stage in memory while a larger one spills to its file, and the file
-// locked once for the connection's life, not for every statement (nobody else opens it
-// until the connection is closed for the import transaction to attach it).
+// temporary in memory (never in the system's temporary folder), a bounded page cache,
+// and the file locked once for the connection's life, not for every statement (nobody
+// else opens it until the connection is closed for the import transaction to attach it).
 var stagePragmas = []string{
 	`PRAGMA page_size = 16384`,
 	`PRAGMA journal_mode = OFF`,
 	`PRAGMA synchronous = OFF`,
 	`PRAGMA temp_store = MEMORY`,
-	`PRAGMA cache_size = -65536`,
+	`PRAGMA cache_size = -` + strconv.Itoa(stageCacheKiB),
 	`PRAGMA foreign_keys = OFF`,
 	`PRAGMA locking_mode = EXCLUSIVE`,
 }
