@@ -32,7 +32,8 @@ func (s *Service) Enqueue(ctx context.Context, req UploadRequest) (core.Upload, 
 	if err != nil {
 		return core.Upload{}, err
 	}
-	return s.Upload(ctx, id)
+	rec, err := s.db.Upload(ctx, id)
+	return rec.Upload, err
 }
 
 func uploadedBy(a Actor) string {
@@ -66,8 +67,8 @@ func (s *Service) checkRequest(ctx context.Context, req UploadRequest) (core.For
 // database (a dry run).
 func (s *Service) Check(ctx context.Context, req UploadRequest, progress func(core.Progress)) (Result, error) {
 	if _, err := s.checkRequest(ctx, req); err != nil {
-		if e := (*core.Error)(nil); errors.As(err, &e) && e.Code != "" {
-			return Result{FileName: filepath.Base(req.FileName), Status: core.StatusFailed, Message: e.Message}, nil
+		if e, ok := core.Lookup(core.ErrorCode(err)); ok && e.Severity == core.SeverityFile {
+			return Result{FileName: filepath.Base(req.FileName), Status: core.StatusFailed, Message: core.ErrorMessage(err)}, nil
 		}
 		return Result{}, err
 	}
@@ -82,10 +83,11 @@ func (s *Service) Import(ctx context.Context, req UploadRequest, progress func(c
 		return Result{}, err
 	}
 	for {
-		u, err := s.Upload(ctx, up.ID)
+		rec, err := s.db.Upload(ctx, up.ID)
 		if err != nil {
 			return Result{}, err
 		}
+		u := rec.Upload
 		if u.Status.Finished() {
 			return resultOf(u), nil
 		}
