@@ -21,6 +21,7 @@ type rights struct {
 	operator core.Operator
 	teacher  core.Account // the teacher acted as, in the Teacher role
 	name     string       // the "Uploaded By" label
+	owner    bool         // the database's owner (Owner)
 }
 
 // rights works the actor's rights out from the database. An actor whose account is gone
@@ -30,7 +31,7 @@ type rights struct {
 func (s *Service) rights(ctx context.Context, a Actor) (rights, error) {
 	name := strings.TrimSpace(a.Name)
 	if a.owner {
-		return rights{role: core.OperatorOrgAdmin, all: true, name: orDefault(name, "Unknown")}, nil
+		return rights{role: core.OperatorOrgAdmin, all: true, name: orDefault(name, "Unknown"), owner: true}, nil
 	}
 	role := a.Role
 	if a.isTeacher() {
@@ -106,7 +107,7 @@ func (s *Service) actingOperator(ctx context.Context, id int64) (core.Operator, 
 // actor returns the actor these rights were worked out for, as an upload records it:
 // the label, the role, and the teacher only in the Teacher role.
 func (r rights) actor() Actor {
-	a := Actor{Name: r.name, Role: r.role, OperatorID: r.operator.ID}
+	a := Actor{Name: r.name, Role: r.role, OperatorID: r.operator.ID, owner: r.owner}
 	if r.role == core.OperatorTeacher {
 		a.TeacherID = r.teacher.ID
 	}

@@ -78,7 +78,9 @@ func (s *Service) newOperator(o NewOperator) (sqlite.NewOperator, error) {
 		SchoolIDs: o.SchoolIDs,
 		TeacherID: o.TeacherID,
 	}
-	if !core.ValidUsername(out.Username) {
+	// Administrators' usernames are ASCII, so a look-alike (Cyrillic і for i) cannot
+	// pass for another account's (SPEC §12).
+	if !core.ValidUsername(out.Username) || strings.ContainsFunc(out.Username, func(r rune) bool { return r > unicode.MaxASCII }) {
 		return out, core.Refusal(core.KindInvalid, core.AdminUsernameFormat, out.Username, "")
 	}
 	if out.Name == "" || len([]rune(out.Name)) > 100 || strings.ContainsFunc(out.Name, unicode.IsControl) {

@@ -21,7 +21,7 @@ const MaxFileBytes = 256 << 20
 // Enqueue records an upload as Queued and keeps its file until it has run. RunPending
 // (or Import) runs it.
 func (s *Service) Enqueue(ctx context.Context, req UploadRequest) (core.Upload, error) {
-	f, err := s.checkRequest(ctx, req)
+	f, err := s.checkRequest(ctx, &req)
 	if err != nil {
 		return core.Upload{}, err
 	}
@@ -45,12 +45,14 @@ func uploadedBy(a Actor) string {
 
 // checkRequest checks what can be checked before an upload is queued: the school, the
 // teacher, the file's type and size. Problems with the file's content are the upload's
-// own outcome (Failed), not an error here.
-func (s *Service) checkRequest(ctx context.Context, req UploadRequest) (core.Format, error) {
+// own outcome (Failed), not an error here. req.Actor becomes the actor as checked
+// against the database.
+func (s *Service) checkRequest(ctx context.Context, req *UploadRequest) (core.Format, error) {
 	if _, err := s.db.School(ctx, req.SchoolID); err != nil {
 		return "", core.Errorf(core.KindInvalid, "Select a school before uploading.")
 	}
-	if err := s.checkActor(ctx, req.SchoolID, req.Actor); err != nil {
+	var err error
+	if req.Actor, err = s.checkActor(ctx, req.SchoolID, req.Actor); err != nil {
 		return "", err
 	}
 	f, ok := core.FormatOf(req.FileName)
@@ -66,7 +68,7 @@ func (s *Service) checkRequest(ctx context.Context, req UploadRequest) (core.For
 // Check runs every check of an import and counts what it would do, without changing the
 // database (a dry run).
 func (s *Service) Check(ctx context.Context, req UploadRequest, progress func(core.Progress)) (Result, error) {
-	if _, err := s.checkRequest(ctx, req); err != nil {
+	if _, err := s.checkRequest(ctx, &req); err != nil {
 		if e, ok := core.Lookup(core.ErrorCode(err)); ok && e.Severity == core.SeverityFile {
 			return Result{FileName: filepath.Base(req.FileName), Status: core.StatusFailed, Message: core.ErrorMessage(err)}, nil
 		}

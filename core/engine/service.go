@@ -270,21 +270,24 @@ func (s *Service) WriteTemplate(w io.Writer, f core.Format, mode core.Mode) erro
 	return report.Template(w, f, mode)
 }
 
-// checkActor checks that actor may upload into school schoolID: an Organization
+// checkActor checks that actor may upload into school schoolID (an Organization
 // Administrator anywhere, a School Organization Administrator into their schools, a
-// teacher into the schools they teach in.
-func (s *Service) checkActor(ctx context.Context, schoolID int64, actor Actor) error {
+// teacher into the schools they teach in) and returns the actor as the upload records
+// it, labelled with the account's name when it has none.
+func (s *Service) checkActor(ctx context.Context, schoolID int64, actor Actor) (Actor, error) {
 	if actor.TeacherID != 0 && !actor.isTeacher() {
 		// An administrator role carrying a teacher would import in Import Users/Rosters
 		// yet be recorded as the teacher's upload: refuse the mix.
-		return core.Refusal(core.KindDenied, core.AccessRoleNotHeld, string(core.OperatorTeacher), "")
+		return Actor{}, core.Refusal(core.KindDenied, core.AccessRoleNotHeld, string(core.OperatorTeacher), "")
 	}
 	r, err := s.rights(ctx, actor)
 	if err != nil {
-		return err
+		return Actor{}, err
 	}
-	_, err = s.school(ctx, r, schoolID)
-	return err
+	if _, err = s.school(ctx, r, schoolID); err != nil {
+		return Actor{}, err
+	}
+	return r.actor(), nil
 }
 
 // ExportUsers writes Export Teachers & Students for a school (teacher: Export Students,
