@@ -132,6 +132,16 @@ func (s *Service) school(ctx context.Context, r rights, id int64) (core.School, 
 	return sc, nil
 }
 
+// rightsIn works the actor's rights out and checks that they reach school schoolID.
+func (s *Service) rightsIn(ctx context.Context, a Actor, schoolID int64) (rights, error) {
+	r, err := s.rights(ctx, a)
+	if err != nil {
+		return r, err
+	}
+	_, err = s.school(ctx, r, schoolID)
+	return r, err
+}
+
 // orgAdmin refuses anyone but an Organization Administrator, saying what they tried.
 func (r rights) orgAdmin(what string) error {
 	if r.role != core.OperatorOrgAdmin {

@@ -255,11 +255,8 @@ func (s *Service) Accounts(ctx context.Context, actor Actor, schoolID int64, que
 
 // Classes lists the classes of a school; a teacher sees only their own.
 func (s *Service) Classes(ctx context.Context, actor Actor, schoolID int64) ([]core.Class, error) {
-	r, err := s.rights(ctx, actor)
+	r, err := s.rightsIn(ctx, actor, schoolID)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.school(ctx, r, schoolID); err != nil {
 		return nil, err
 	}
 	return s.db.Classes(ctx, schoolID, r.teacher.ID)
@@ -280,11 +277,8 @@ func (s *Service) checkActor(ctx context.Context, schoolID int64, actor Actor) (
 		// yet be recorded as the teacher's upload: refuse the mix.
 		return Actor{}, core.Refusal(core.KindDenied, core.AccessRoleNotHeld, string(core.OperatorTeacher), "")
 	}
-	r, err := s.rights(ctx, actor)
+	r, err := s.rightsIn(ctx, actor, schoolID)
 	if err != nil {
-		return Actor{}, err
-	}
-	if _, err = s.school(ctx, r, schoolID); err != nil {
 		return Actor{}, err
 	}
 	return r.actor(), nil

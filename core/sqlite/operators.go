@@ -242,11 +242,7 @@ func findOperator(ctx context.Context, tx *sql.Tx, where string, arg any) (core.
 		return core.Operator{}, err
 	}
 	if len(ops) == 0 {
-		name := ""
-		if s, ok := arg.(string); ok {
-			name = s
-		}
-		return core.Operator{}, core.Refusal(core.KindNotFound, core.AdminNotFound, name, "")
+		return core.Operator{}, core.Refusal(core.KindNotFound, core.AdminNotFound, "", "")
 	}
 	return ops[0], nil
 }
@@ -262,26 +258,26 @@ func (db *DB) Operators(ctx context.Context) ([]core.Operator, error) {
 	return out, err
 }
 
-// Operator returns the administrator account id, or an error of kind KindNotFound.
+// Operator returns the administrator account id, or ADMIN_NOT_FOUND (KindNotFound).
 func (db *DB) Operator(ctx context.Context, id int64) (core.Operator, error) {
-	var out core.Operator
-	err := db.read(ctx, func(tx *sql.Tx) error {
-		var err error
-		out, err = findOperator(ctx, tx, `o.id = ?`, id)
-		return err
-	})
-	return out, err
+	return db.readOperator(ctx, `o.id = ?`, id, "")
 }
 
 // OperatorByUsername returns the administrator account with the username (compared by
 // core.Key), or ADMIN_NOT_FOUND (KindNotFound).
 func (db *DB) OperatorByUsername(ctx context.Context, username string) (core.Operator, error) {
+	return db.readOperator(ctx, `o.username_key = ?`, core.Key(strings.TrimSpace(username)), username)
+}
+
+// readOperator reads the one operator matching where; name fills the message when there
+// is none.
+func (db *DB) readOperator(ctx context.Context, where string, arg any, name string) (core.Operator, error) {
 	var out core.Operator
 	err := db.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = findOperator(ctx, tx, `o.username_key = ?`, core.Key(strings.TrimSpace(username)))
-		if ce := (*core.Error)(nil); errors.As(err, &ce) && ce.Code == core.AdminNotFound {
-			err = core.Refusal(core.KindNotFound, core.AdminNotFound, username, "")
+		out, err = findOperator(ctx, tx, where, arg)
+		if core.ErrorCode(err) == core.AdminNotFound {
+			err = core.Refusal(core.KindNotFound, core.AdminNotFound, name, "")
 		}
 		return err
 	})
@@ -397,21 +393,7 @@ func touchOperator(ctx context.Context, tx *sql.Tx, id int64, now time.Time) err
 // ends any pause of the account's sign-in.
 func (db *DB) SetOperatorPassword(ctx context.Context, id int64, kind core.PasswordState, hash string, issuedAt time.Time, ifHash string) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		q := `UPDATE operators SET pw_kind = ?, pw_hash = ?, pw_issued_at = ?, updated_at = ? WHERE id = ?`
-		args := []any{string(kind), hash, fmtTime(issuedAt), fmtTime(issuedAt), id}
-		if ifHash != "" {
-			q += ` AND pw_hash = ?`
-			args = append(args, ifHash)
-		}
-		res, err := tx.ExecContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return core.Errorf(core.KindConflict, "The password was changed meanwhile; sign in again.")
-		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE username_key = (SELECT username_key FROM operators WHERE id = ?)`, id)
-		return err
+		return putPassword(ctx, tx, operatorsTable, id, kind, hash, issuedAt, ifHash)
 	})
 }
 

@@ -340,8 +340,23 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, kind core.PasswordS
 }
 
 func setPassword(ctx context.Context, tx *sql.Tx, userID int64, kind core.PasswordState, hash string, issuedAt time.Time, ifHash string) error {
-	q := `UPDATE users SET pw_kind = ?, pw_hash = ?, pw_issued_at = ?, updated_at = ? WHERE id = ?`
-	args := []any{string(kind), hash, fmtTime(issuedAt), fmtTime(issuedAt), userID}
+	return putPassword(ctx, tx, usersTable, userID, kind, hash, issuedAt, ifHash)
+}
+
+// accountTable is a table of accounts with a password: users or operators.
+type accountTable string
+
+const (
+	usersTable     accountTable = "users"
+	operatorsTable accountTable = "operators"
+)
+
+// putPassword stores the password hash of account id in table t; ifHash, when not "",
+// makes the change conditional on the stored hash still being ifHash (KindConflict
+// otherwise). A new password ends any pause of the account's sign-in.
+func putPassword(ctx context.Context, tx *sql.Tx, t accountTable, id int64, kind core.PasswordState, hash string, issuedAt time.Time, ifHash string) error {
+	q := `UPDATE ` + string(t) + ` SET pw_kind = ?, pw_hash = ?, pw_issued_at = ?, updated_at = ? WHERE id = ?`
+	args := []any{string(kind), hash, fmtTime(issuedAt), fmtTime(issuedAt), id}
 	if ifHash != "" {
 		q += ` AND pw_hash = ?`
 		args = append(args, ifHash)
@@ -353,8 +368,7 @@ func setPassword(ctx context.Context, tx *sql.Tx, userID int64, kind core.Passwo
 	if n, _ := res.RowsAffected(); n == 0 {
 		return core.Errorf(core.KindConflict, "The password was changed meanwhile; sign in again.")
 	}
-	// A new password ends any pause of the account's sign-in.
-	_, err = tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE username_key = (SELECT username_key FROM users WHERE id = ?)`, userID)
+	_, err = tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE username_key = (SELECT username_key FROM `+string(t)+` WHERE id = ?)`, id)
 	return err
 }
 
