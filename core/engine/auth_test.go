@@ -389,6 +389,16 @@ func TestUsernamesAcrossAccounts(t *testing.T) {
 			t.Errorf("import of an administrator's username = %s %q, want the row refused with USERNAME_TAKEN", res.Status, e.errorCells(res.Upload))
 		}
 	})
+	t.Run("ErrUpdateTakesAdminName", func(t *testing.T) {
+		res := e.upload("u.csv", csvOf("User GUID,User ID,Role,First Name,Last Name,Email,Username",
+			e.user("T1").GUID+",T1,Teacher,Maria,Garcia,mg@lincoln.example.org,jsmith"), e.schoolA, admin)
+		if res.Status != core.StatusFailed || !textPattern(core.UsernameTaken).MatchString(e.errorCells(res.Upload)["T1"]) {
+			t.Errorf("update to an administrator's username = %s %q, want the row refused with USERNAME_TAKEN", res.Status, e.errorCells(res.Upload))
+		}
+		if got := e.user("T1").Username; got != "MGarcia" {
+			t.Errorf("T1's username = %q, want MGarcia kept", got)
+		}
+	})
 	t.Run("MadeUsernameSkipsAdmin", func(t *testing.T) {
 		res := e.mustImport("User ID,Role,First Name,Last Name", "S2,Student,John,Smith")
 		if got := e.user("S2").Username; got != "jsmith2" {

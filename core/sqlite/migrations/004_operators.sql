@@ -3,8 +3,11 @@
 -- account; students never sign in to the window.
 --
 -- username_key is core.Key(username), computed in Go like every key. A username is unique
--- in the whole database, across operators and users: the triggers below refuse a
--- username one table already holds, whichever table is written.
+-- in the whole database, across operators and users. The triggers below refuse an
+-- operator's username a user already holds; the other way round, an import checks and
+-- skips the operators' usernames inside its own write transaction (ImportTx.Users,
+-- ImportTx.UsernamesFrom), because a trigger on users would run for every row of every
+-- import.
 --
 -- teacher_id links an administrator who also teaches to their teacher account: signed in
 -- with the administrator's username they may switch to the Teacher role as that teacher.
@@ -54,16 +57,4 @@ CREATE TRIGGER operators_username_update BEFORE UPDATE OF username_key ON operat
 WHEN NEW.username_key <> OLD.username_key AND EXISTS (SELECT 1 FROM users WHERE username_key = NEW.username_key)
 BEGIN
 	SELECT RAISE(ABORT, 'username taken: a user account has it');
-END;
-
-CREATE TRIGGER users_username_insert BEFORE INSERT ON users
-WHEN EXISTS (SELECT 1 FROM operators WHERE username_key = NEW.username_key)
-BEGIN
-	SELECT RAISE(ABORT, 'username taken: an administrator account has it');
-END;
-
-CREATE TRIGGER users_username_update BEFORE UPDATE OF username_key ON users
-WHEN NEW.username_key <> OLD.username_key AND EXISTS (SELECT 1 FROM operators WHERE username_key = NEW.username_key)
-BEGIN
-	SELECT RAISE(ABORT, 'username taken: an administrator account has it');
 END;
