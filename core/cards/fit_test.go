@@ -122,7 +122,7 @@ func TestCardsNeverOverflow(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("layout%d-paper%d-qr%v", opts.Layout, opts.Paper, opts.QR), func(t *testing.T) {
 			var cards []Card
-			for i := range 64 {
+			for i := range 40 {
 				c := Card{
 					School:    randomName(rng, 100),
 					ClassID:   strconv.Itoa(i % 3),
