@@ -1,0 +1,1039 @@
+package oneroster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/rosterdesk/rosterdesk/core"
+)
+
+// DeltaMessage is why Read refuses a delta package, word for word.
+const DeltaMessage = "Rosterdesk imports bulk packages; export a full package from the source system."
+
+// DefaultMaxFileBytes is how much of one CSV file Read reads when Options.MaxFileBytes
+// is 0: ten times the users.csv of a large district.
+const DefaultMaxFileBytes = 256 << 20
+
+// Options say which school of a package Read translates, and how.
+type Options struct {
+	// School picks the package's school: each value is compared with the schools'
+	// sourcedIds, then with their names (as core.Key compares them). The engine passes the
+	// selected Rosterdesk school's GUID and name. A package with one school needs no match;
+	// one with several fails when nothing matches.
+	School []string
+	// Mode is the tool the upload runs in. In core.ModeTeacher teachers are skipped and
+	// the rows have no Role, as in the teacher template.
+	Mode core.Mode
+	// UserExists reports whether guid is the GUID of an existing Rosterdesk user. A user
+	// whose sourcedId it accepts gets it as User GUID, and so updates that user; any
+	// other user is matched by User ID. Nil: no sourcedId is taken for a User GUID.
+	UserExists func(guid string) bool
+	// ClassGUID returns the GUID of the selected school's class whose GUID is sourcedID
+	// or whose Class ID is classID, or "" for a class the school does not have. It fills
+	// Class GUID, so an existing class is joined rather than created twice. Nil: "".
+	ClassGUID func(sourcedID, classID string) string
+	// MaxFileBytes bounds the bytes read of each CSV file; 0 means DefaultMaxFileBytes.
+	MaxFileBytes int64
+}
+
+// Row is one template row translated from a package.
+type Row struct {
+	core.Row
+	// Origin is the record the row stands for: the enrollment of a user in a class, or
+	// the user (users.csv) of a row without a class.
+	Origin Origin
+	// Problems are why the row cannot be imported; the import fails it with these, like
+	// any other row error.
+	Problems []Problem
+}
+
+// Result is a package translated for one school.
+type Result struct {
+	// SchoolID and SchoolName are the sourcedId and name of the package's school read.
+	SchoolID   string
+	SchoolName string
+	// Rows are in a stable order: class by class (classes.csv order), each class's
+	// primary teacher first, then its other teachers and its students (enrollments.csv
+	// order); then the users in no class of the school (users.csv order). Row.Line counts
+	// from 2, as in a template file whose header is row 1.
+	Rows    []Row
+	Skipped Skipped
+	// Warnings say in plain words what was skipped or ignored.
+	Warnings []string
+}
+
+// Skipped counts the records Read left out, for the import's summary.
+type Skipped struct {
+	Schools      int // other schools of the package
+	OtherRoles   int // users who are neither students nor teachers (parents, administrators…)
+	Teachers     int // teachers, in Import Students/Rosters
+	OtherSchools int // students and teachers of other schools only
+	Classes      int // classes of other schools
+	Enrollments  int // enrollments in other schools' classes, or of users left out
+	Deleted      int // records whose status is tobedeleted
+	Duplicates   int // enrollments of a user in a class already read
+}
+
+// Read translates the OneRoster 1.1 bulk package in fsys (manifest.csv at its root, or
+// in its one folder) into template rows for one school. It reads manifest.csv, orgs.csv
+// and users.csv, and classes.csv, enrollments.csv and academicSessions.csv when the
+// package has them; courses.csv and the other files are not needed and not read.
+//
+// It is lenient where real exports differ and the meaning is clear: a BOM, CRLF or CR
+// line ends, header names in any case and order, metadata.* and ext_* columns, status
+// active or inactive in a bulk file, grades without zero padding, booleans in any case,
+// file names in any case. It is strict where it matters: a missing manifest.csv,
+// orgs.csv or users.csv, a missing required column, a delta package (refused with
+// DeltaMessage), a package of another OneRoster version, or several schools none of
+// which Options.School names fail the whole package with a *core.Error of kind
+// core.KindInvalid whose message says what to do. A reference that does not resolve
+// fails only the rows that need it, through Row.Problems. Passwords are never read.
+func Read(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
+	if opts.MaxFileBytes <= 0 {
+		opts.MaxFileBytes = DefaultMaxFileBytes
+	}
+	rd := &reader{ctx: ctx, opts: opts, res: &Result{}}
+	if err := rd.run(fsys); err != nil {
+		return nil, err
+	}
+	return rd.res, nil
+}
+
+// packageError is a problem with the package as a whole.
+func packageError(format string, args ...any) error {
+	return &core.Error{Kind: core.KindInvalid, Op: "read OneRoster package", Message: fmt.Sprintf(format, args...)}
+}
+
+// The records Read keeps, with the line each came from.
+type (
+	orgRec struct {
+		id, name, typ string
+		line          int
+	}
+	termRec struct {
+		start, end string // "" when not a valid date
+		line       int
+	}
+	userRec struct {
+		id, role, first, last, grade, email, username string
+		orgs                                          []string
+		ids                                           []string // User ID candidates, best first
+		line                                          int
+		userID                                        string // the User ID chosen
+		inSchool                                      bool
+		rowed                                         bool // has an enrollment row
+		problems                                      []Problem
+	}
+	classRec struct {
+		id, title, code, school, grade string
+		terms                          []string
+		line                           int
+		classID                        string
+		start, end                     string
+		problems                       []Problem
+	}
+	enrollRec struct {
+		class, school, user, role string
+		primary                   bool
+		line                      int
+	}
+)
+
+type reader struct {
+	ctx     context.Context
+	opts    Options
+	res     *Result
+	fsys    fs.FS
+	names   map[string]string // lower-case file name → name in the package
+	modes   map[string]string // lower-case data file name → manifest value
+	seen    int
+	school  *orgRec
+	orgs    map[string]*orgRec
+	terms   map[string]*termRec
+	termsOK bool // academicSessions.csv was read and has records
+	users   map[string]*userRec
+	userSeq []*userRec
+	deleted map[string]bool // sourcedIds of users and classes marked tobedeleted
+	classes map[string]*classRec
+	clsSeq  []*classRec
+	enrolls []enrollRec
+	// Counts behind the warnings.
+	ignoredCols  map[string][]string
+	unmapped     int // users and classes whose grades Rosterdesk has no level for
+	combined     int // users and classes with several grades
+	passwords    bool
+	unknownOrgs  int
+	absentButSet []string
+}
+
+func (rd *reader) tick() error {
+	rd.seen++
+	if rd.seen%1024 == 0 {
+		return rd.ctx.Err()
+	}
+	return nil
+}
+
+func (rd *reader) run(fsys fs.FS) error {
+	root, _, err := fsRoot(fsys)
+	if err != nil {
+		return packageError("The zip cannot be read (%v). Export the package again from the source system.", err)
+	}
+	rd.fsys = root
+	entries, err := fs.ReadDir(root, ".")
+	if err != nil {
+		return packageError("The zip cannot be read (%v). Export the package again from the source system.", err)
+	}
+	rd.names = map[string]string{}
+	for _, e := range entries {
+		if !e.IsDir() && !ignoredName(e.Name()) && !strings.HasPrefix(e.Name(), "._") {
+			rd.names[strings.ToLower(e.Name())] = e.Name()
+		}
+	}
+	if err := rd.manifest(); err != nil {
+		return err
+	}
+	for _, step := range []func() error{rd.readOrgs, rd.chooseSchool, rd.readTerms, rd.readUsers, rd.readClasses, rd.readEnrollments} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	rd.assignUserIDs()
+	rd.assignClassIDs()
+	rd.rows()
+	rd.warnings()
+	return nil
+}
+
+// file returns the package's name for file (any case), "" when it is missing or the
+// manifest marks it absent.
+func (rd *reader) file(name string) string {
+	key := strings.ToLower(name)
+	actual, ok := rd.names[key]
+	if !ok {
+		return ""
+	}
+	if rd.modes[key] == "absent" {
+		return ""
+	}
+	return actual
+}
+
+func (rd *reader) manifest() error {
+	name, ok := rd.names[strings.ToLower(ManifestFile)]
+	if !ok {
+		return packageError("The zip has no manifest.csv, so it is not a OneRoster 1.1 package. Export a OneRoster 1.1 CSV package from the source system and upload that zip.")
+	}
+	cf, err := rd.load(name)
+	if err != nil {
+		return err
+	}
+	ix := index(cf.header, false)
+	pn, pv := ix.at("propertyName", false), ix.at("value", false)
+	if pn < 0 || pv < 0 {
+		return packageError("manifest.csv must have the columns propertyName and value. Export the package again from the source system.")
+	}
+	rd.modes = map[string]string{}
+	version := ""
+	for _, r := range cf.records {
+		prop, value := strings.TrimSpace(r.cell(pn)), strings.TrimSpace(r.cell(pv))
+		switch {
+		case strings.EqualFold(prop, "oneroster.version"):
+			version = value
+		case len(prop) > len("file.") && strings.EqualFold(prop[:len("file.")], "file."):
+			mode := strings.ToLower(value)
+			if mode == "delta" {
+				return packageError("%s", DeltaMessage)
+			}
+			rd.modes[strings.ToLower(prop[len("file."):])+".csv"] = mode
+		}
+	}
+	if version != "" && version != "1.1" && !strings.HasPrefix(version, "1.1.") {
+		return packageError("This is a OneRoster %s package; Rosterdesk reads OneRoster 1.1. Export a OneRoster 1.1 CSV package from the source system.", version)
+	}
+	for file, mode := range rd.modes {
+		_, present := rd.names[file]
+		switch {
+		case mode == "bulk" && !present:
+			return packageError("manifest.csv lists %s, but the zip has no such file. Export the full package again from the source system.", file)
+		case mode == "absent" && present:
+			rd.absentButSet = append(rd.absentButSet, rd.names[file])
+		}
+	}
+	sort.Strings(rd.absentButSet)
+	return nil
+}
+
+// load reads one CSV file of the package.
+func (rd *reader) load(name string) (*csvFile, error) {
+	cf, err := readCSVFile(rd.fsys, name, rd.opts.MaxFileBytes)
+	switch {
+	case errors.Is(err, errTooBig):
+		return nil, packageError("%s is larger than %s MB, too large to read. Export the package for one school at a time.", name, core.Thousands(int(rd.opts.MaxFileBytes>>20)))
+	case err != nil:
+		return nil, packageError("%s cannot be read (%v). Export the package again from the source system.", name, err)
+	case cf.header == nil:
+		return nil, packageError("%s is empty: it has no header row. Export the package again from the source system.", name)
+	}
+	return cf, nil
+}
+
+// columns reads file's header: the position of each column the reader uses, an error
+// naming a required one that is missing, and ignored columns noted for a warning
+// (metadata.* and ext_* extensions are ignored silently).
+func (rd *reader) columns(cf *csvFile, required []string) (map[string]int, error) {
+	ix := index(cf.header, false)
+	t, _ := tableNamed(cf.name)
+	pos := map[string]int{}
+	for _, c := range t.columns {
+		pos[c.name] = ix.at(c.name, false)
+	}
+	for _, name := range required {
+		if pos[name] < 0 {
+			return nil, packageError("%s has no column %s, which Rosterdesk needs. Export the package again from the source system with every column of OneRoster 1.1.", cf.name, name)
+		}
+	}
+	for _, h := range cf.header {
+		low := strings.ToLower(strings.TrimSpace(h))
+		if low == "" || strings.HasPrefix(low, "metadata.") || strings.HasPrefix(low, "ext_") {
+			continue
+		}
+		known := false
+		for _, c := range t.columns {
+			if strings.EqualFold(c.name, low) {
+				known = true
+			}
+		}
+		if !known {
+			if rd.ignoredCols == nil {
+				rd.ignoredCols = map[string][]string{}
+			}
+			rd.ignoredCols[cf.name] = append(rd.ignoredCols[cf.name], strings.TrimSpace(h))
+		}
+	}
+	return pos, nil
+}
+
+// dataFile loads one of the six files by its binding name; nil, nil when the package
+// does not have it and it is optional.
+func (rd *reader) dataFile(name string, required bool, cols []string) (*csvFile, map[string]int, error) {
+	actual := rd.file(name)
+	if actual == "" {
+		if required {
+			return nil, nil, packageError("The package has no %s, which Rosterdesk needs. Export the full package again from the source system.", name)
+		}
+		return nil, nil, nil
+	}
+	cf, err := rd.load(actual)
+	if err != nil {
+		return nil, nil, err
+	}
+	cf.name = name
+	pos, err := rd.columns(cf, cols)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cf, pos, nil
+}
+
+// skipDeleted reports whether a record is marked for deletion; it is then skipped. Blank,
+// active and inactive (which some bulk exports write) are all kept.
+func (rd *reader) skipDeleted(r *record, pos map[string]int) bool {
+	if strings.EqualFold(strings.TrimSpace(r.cell(pos["status"])), "tobedeleted") {
+		rd.res.Skipped.Deleted++
+		return true
+	}
+	return false
+}
+
+// markDeleted notes a user or class marked tobedeleted, so that enrollments in it are
+// skipped too rather than failing for a record the package does have.
+func (rd *reader) markDeleted(id string) {
+	if rd.deleted == nil {
+		rd.deleted = map[string]bool{}
+	}
+	rd.deleted[id] = true
+}
+
+func get(r *record, pos map[string]int, name string) string {
+	return strings.TrimSpace(r.cell(pos[name]))
+}
+
+func (rd *reader) readOrgs() error {
+	cf, pos, err := rd.dataFile(OrgsFile, true, []string{"sourcedId", "name", "type"})
+	if err != nil {
+		return err
+	}
+	rd.orgs = map[string]*orgRec{}
+	for i := range cf.records {
+		r := &cf.records[i]
+		if err := rd.tick(); err != nil {
+			return err
+		}
+		if rd.skipDeleted(r, pos) {
+			continue
+		}
+		o := &orgRec{id: get(r, pos, "sourcedId"), name: get(r, pos, "name"), typ: strings.ToLower(get(r, pos, "type")), line: r.line}
+		if o.id == "" {
+			continue
+		}
+		if _, dup := rd.orgs[o.id]; !dup {
+			rd.orgs[o.id] = o
+		}
+	}
+	return nil
+}
+
+// chooseSchool picks the school to read (see Options.School).
+func (rd *reader) chooseSchool() error {
+	var schools []*orgRec
+	for _, o := range rd.orgs {
+		if o.typ == "school" {
+			schools = append(schools, o)
+		}
+	}
+	sort.Slice(schools, func(i, j int) bool { return schools[i].line < schools[j].line })
+	if len(schools) == 0 {
+		return packageError("orgs.csv has no org of type school, so there is no school to import. Export the package of a school from the source system.")
+	}
+	pick := func() *orgRec {
+		for _, want := range rd.opts.School {
+			want = strings.TrimSpace(want)
+			if want == "" {
+				continue
+			}
+			for _, s := range schools {
+				if s.id == want {
+					return s
+				}
+			}
+			var named []*orgRec
+			for _, s := range schools {
+				if core.Key(s.name) == core.Key(want) {
+					named = append(named, s)
+				}
+			}
+			if len(named) == 1 {
+				return named[0]
+			}
+		}
+		if len(schools) == 1 {
+			return schools[0]
+		}
+		return nil
+	}
+	rd.school = pick()
+	if rd.school == nil {
+		names := make([]string, len(schools))
+		for i, s := range schools {
+			names[i] = strconv.Quote(s.name)
+		}
+		want := ""
+		for _, w := range rd.opts.School {
+			if w = strings.TrimSpace(w); w != "" {
+				want = w
+				break
+			}
+		}
+		return packageError("The package has %d schools (%s) and none of them is %q. Select the school in Rosterdesk whose name is the same as in the package, or export a package of that one school.",
+			len(schools), joinAnd(names), want)
+	}
+	rd.res.SchoolID, rd.res.SchoolName = rd.school.id, rd.school.name
+	rd.res.Skipped.Schools = len(schools) - 1
+	return nil
+}
+
+func (rd *reader) readTerms() error {
+	cf, pos, err := rd.dataFile(AcademicSessionsFile, false, []string{"sourcedId", "startDate", "endDate"})
+	if err != nil || cf == nil {
+		return err
+	}
+	rd.terms = map[string]*termRec{}
+	for i := range cf.records {
+		r := &cf.records[i]
+		if err := rd.tick(); err != nil {
+			return err
+		}
+		if rd.skipDeleted(r, pos) {
+			continue
+		}
+		id := get(r, pos, "sourcedId")
+		t := &termRec{line: r.line}
+		t.start, _ = readDate(get(r, pos, "startDate"))
+		t.end, _ = readDate(get(r, pos, "endDate"))
+		if _, dup := rd.terms[id]; id != "" && !dup {
+			rd.terms[id] = t
+		}
+	}
+	rd.termsOK = len(rd.terms) > 0
+	return nil
+}
+
+func (rd *reader) readUsers() error {
+	cf, pos, err := rd.dataFile(UsersFile, true, []string{"sourcedId", "orgSourcedIds", "role", "username", "givenName", "familyName"})
+	if err != nil {
+		return err
+	}
+	rd.users = map[string]*userRec{}
+	for i := range cf.records {
+		r := &cf.records[i]
+		if err := rd.tick(); err != nil {
+			return err
+		}
+		if get(r, pos, "password") != "" {
+			rd.passwords = true // never read further
+		}
+		if rd.skipDeleted(r, pos) {
+			rd.markDeleted(get(r, pos, "sourcedId"))
+			continue
+		}
+		u := &userRec{
+			id: get(r, pos, "sourcedId"), role: strings.ToLower(get(r, pos, "role")),
+			first: get(r, pos, "givenName"), last: get(r, pos, "familyName"),
+			email: get(r, pos, "email"), username: get(r, pos, "username"),
+			orgs: splitList(get(r, pos, "orgSourcedIds")), line: r.line,
+		}
+		if u.id == "" {
+			continue // nothing can refer to it
+		}
+		u.grade = rd.grade(get(r, pos, "grades"))
+		u.ids = userIDCandidates(get(r, pos, "identifier"), get(r, pos, "userIds"))
+		for _, o := range u.orgs {
+			if o == rd.school.id {
+				u.inSchool = true
+			}
+			if rd.orgs[o] == nil {
+				rd.unknownOrgs++
+			}
+		}
+		if first, dup := rd.users[u.id]; dup {
+			p := Problem{Code: ProblemDuplicateID, Value: u.id, Other: UsersFile}
+			first.problems = appendProblem(first.problems, p)
+			u.problems = appendProblem(u.problems, p)
+			rd.userSeq = append(rd.userSeq, u)
+			continue
+		}
+		rd.users[u.id] = u
+		rd.userSeq = append(rd.userSeq, u)
+	}
+	return nil
+}
+
+// grade reads a grades cell, counting what could not be mapped for the warnings.
+func (rd *reader) grade(list string) string {
+	g, unmapped := templateGrade(list)
+	switch {
+	case len(unmapped) > 0 && g == "" && len(splitList(list)) == len(unmapped):
+		rd.unmapped++
+	case g == "" && len(splitList(list)) > len(unmapped):
+		rd.combined++
+	}
+	return g
+}
+
+// userIDCandidates lists the values that may become a user's User ID, best first: the
+// identifier, the {Local:…} userId, then the other userIds.
+func userIDCandidates(identifier, userIDs string) []string {
+	var out []string
+	if identifier != "" {
+		out = append(out, identifier)
+	}
+	ids, _ := parseUserIDs(userIDs, false)
+	for _, id := range ids {
+		if strings.EqualFold(id.typ, "Local") {
+			out = append(out, id.id)
+		}
+	}
+	for _, id := range ids {
+		if !strings.EqualFold(id.typ, "Local") {
+			out = append(out, id.id)
+		}
+	}
+	return out
+}
+
+func (rd *reader) readClasses() error {
+	cf, pos, err := rd.dataFile(ClassesFile, false, []string{"sourcedId", "title", "schoolSourcedId", "termSourcedIds"})
+	if err != nil || cf == nil {
+		return err
+	}
+	rd.classes = map[string]*classRec{}
+	for i := range cf.records {
+		r := &cf.records[i]
+		if err := rd.tick(); err != nil {
+			return err
+		}
+		if rd.skipDeleted(r, pos) {
+			rd.markDeleted(get(r, pos, "sourcedId"))
+			continue
+		}
+		c := &classRec{
+			id: get(r, pos, "sourcedId"), title: get(r, pos, "title"), code: get(r, pos, "classCode"),
+			school: get(r, pos, "schoolSourcedId"), terms: splitList(get(r, pos, "termSourcedIds")), line: r.line,
+		}
+		if c.id == "" {
+			continue
+		}
+		if first, dup := rd.classes[c.id]; dup {
+			p := Problem{Code: ProblemDuplicateID, Value: c.id, Other: ClassesFile}
+			first.problems = appendProblem(first.problems, p)
+			continue
+		}
+		rd.classes[c.id] = c
+		switch {
+		case c.school == rd.school.id:
+		case rd.orgs[c.school] != nil:
+			rd.res.Skipped.Classes++
+			continue // another school's class: enrollments in it are skipped
+		default:
+			c.problems = appendProblem(c.problems, Problem{Code: ProblemSchoolMissing, Value: c.school, Other: c.id})
+		}
+		c.grade = rd.grade(get(r, pos, "grades"))
+		rd.dates(c)
+		rd.clsSeq = append(rd.clsSeq, c)
+	}
+	return nil
+}
+
+// dates sets a class's dates from its terms: the earliest start and the latest end.
+// Without academicSessions.csv the class has no dates; with it, a term it does not have
+// fails the class's rows.
+func (rd *reader) dates(c *classRec) {
+	if !rd.termsOK {
+		return
+	}
+	for _, id := range c.terms {
+		t, ok := rd.terms[id]
+		switch {
+		case !ok:
+			c.problems = appendProblem(c.problems, Problem{Code: ProblemTermMissing, Value: id, Other: c.id})
+			continue
+		case t.start == "" || t.end == "":
+			c.problems = appendProblem(c.problems, Problem{Code: ProblemTermDates, Value: id, Other: c.id})
+			continue
+		}
+		if c.start == "" || t.start < c.start {
+			c.start = t.start
+		}
+		if c.end == "" || t.end > c.end {
+			c.end = t.end
+		}
+	}
+}
+
+func (rd *reader) readEnrollments() error {
+	cf, pos, err := rd.dataFile(EnrollmentsFile, false, []string{"classSourcedId", "schoolSourcedId", "userSourcedId", "role"})
+	if err != nil || cf == nil {
+		return err
+	}
+	type member struct{ class, user string }
+	seen := map[member]bool{}
+	for i := range cf.records {
+		r := &cf.records[i]
+		if err := rd.tick(); err != nil {
+			return err
+		}
+		if rd.skipDeleted(r, pos) {
+			continue
+		}
+		e := enrollRec{class: get(r, pos, "classSourcedId"), school: get(r, pos, "schoolSourcedId"),
+			user: get(r, pos, "userSourcedId"), role: strings.ToLower(get(r, pos, "role")), line: r.line}
+		e.primary, _ = parseBool(get(r, pos, "primary"))
+		if rd.deleted[e.user] && rd.users[e.user] == nil || rd.deleted[e.class] && rd.classes[e.class] == nil {
+			rd.res.Skipped.Enrollments++ // of a user or class the package deletes
+			continue
+		}
+		if !rd.enrollmentInSchool(e) {
+			rd.res.Skipped.Enrollments++
+			continue
+		}
+		if e.role != "student" && e.role != "teacher" {
+			rd.res.Skipped.Enrollments++
+			continue
+		}
+		if u := rd.users[e.user]; u != nil {
+			if !rd.imported(u) {
+				rd.res.Skipped.Enrollments++
+				continue
+			}
+			u.inSchool = true
+		}
+		if m := (member{e.class, e.user}); seen[m] {
+			rd.res.Skipped.Duplicates++
+			continue
+		} else {
+			seen[m] = true
+		}
+		rd.enrolls = append(rd.enrolls, e)
+	}
+	return nil
+}
+
+// enrollmentInSchool reports whether an enrollment belongs to the school read: its
+// class is one of the school's, or, when the class cannot be found (or its school), the
+// enrollment itself names the school.
+func (rd *reader) enrollmentInSchool(e enrollRec) bool {
+	c := rd.classes[e.class]
+	switch {
+	case c == nil:
+		return e.school == rd.school.id
+	case c.school == rd.school.id:
+		return true
+	case rd.orgs[c.school] != nil:
+		return false
+	}
+	return e.school == rd.school.id
+}
+
+// imported reports whether a user's role is one the import takes: students, and
+// teachers unless the upload runs in Import Students/Rosters.
+func (rd *reader) imported(u *userRec) bool {
+	switch u.role {
+	case "student":
+		return true
+	case "teacher":
+		return rd.opts.Mode != core.ModeTeacher
+	}
+	return false
+}
+
+// assignUserIDs chooses each imported user's User ID: the first candidate that is a
+// valid User ID, else the sourcedId when it is one, else the first candidate as it is (so
+// the row fails naming it). Users who would share a User ID fail instead of merging.
+func (rd *reader) assignUserIDs() {
+	byKey := map[string][]*userRec{}
+	for _, u := range rd.userSeq {
+		if !u.inSchool || !rd.imported(u) {
+			continue
+		}
+		for _, c := range u.ids {
+			if core.ValidUserID(c) {
+				u.userID = c
+				break
+			}
+		}
+		if u.userID == "" && core.ValidUserID(u.id) {
+			u.userID = u.id
+		}
+		if u.userID == "" && len(u.ids) > 0 {
+			u.userID = u.ids[0]
+		}
+		if u.userID != "" {
+			k := core.Key(u.userID)
+			byKey[k] = append(byKey[k], u)
+		}
+	}
+	for _, same := range byKey {
+		if len(same) < 2 {
+			continue
+		}
+		lines := make([]string, len(same))
+		for i, u := range same {
+			lines[i] = strconv.Itoa(u.line)
+		}
+		for _, u := range same {
+			u.problems = appendProblem(u.problems, Problem{Code: ProblemUserIDShared, Value: u.userID, Other: "users.csv lines " + joinAnd(lines)})
+		}
+	}
+}
+
+// assignClassIDs chooses each class's Class ID: its classCode when that is a valid Class
+// ID no other class of the school has (SIS class codes are often a course's, shared by
+// its sections), else its sourcedId under the same conditions.
+func (rd *reader) assignClassIDs() {
+	codes := map[string]int{}
+	for _, c := range rd.clsSeq {
+		if core.ValidClassID(c.code) {
+			codes[core.Key(c.code)]++
+		}
+	}
+	taken := map[string]bool{}
+	for _, c := range rd.clsSeq {
+		if core.ValidClassID(c.code) && codes[core.Key(c.code)] == 1 {
+			c.classID = c.code
+			taken[core.Key(c.code)] = true
+		}
+	}
+	for _, c := range rd.clsSeq {
+		if c.classID != "" {
+			continue
+		}
+		if core.ValidClassID(c.id) && !taken[core.Key(c.id)] && codes[core.Key(c.id)] == 0 {
+			c.classID = c.id
+			taken[core.Key(c.id)] = true
+			continue
+		}
+		var why []string
+		switch {
+		case c.code == "":
+		case !core.ValidClassID(c.code):
+			why = append(why, fmt.Sprintf("classCode %q is not letters, digits, - and _", c.code))
+		default:
+			why = append(why, fmt.Sprintf("classCode %q is shared with another class", c.code))
+		}
+		if core.ValidClassID(c.id) {
+			why = append(why, fmt.Sprintf("sourcedId %q is another class's Class ID", c.id))
+		} else {
+			why = append(why, fmt.Sprintf("sourcedId %q is not 1 to 50 letters, digits, - and _", c.id))
+		}
+		c.problems = appendProblem(c.problems, Problem{Code: ProblemClassID, Value: strings.Join(why, " and "), Other: c.id})
+	}
+}
+
+// rows builds the template rows (see Result.Rows for their order).
+func (rd *reader) rows() {
+	// Enrollments by class, in classes.csv order; enrollments of a missing class after.
+	byClass := map[string][]enrollRec{}
+	var orphans []enrollRec
+	for _, e := range rd.enrolls {
+		if c := rd.classes[e.class]; c != nil && (c.school == rd.school.id || rd.orgs[c.school] == nil) {
+			byClass[e.class] = append(byClass[e.class], e)
+		} else {
+			orphans = append(orphans, e)
+		}
+	}
+	for _, c := range rd.clsSeq {
+		es := byClass[c.id]
+		// The primary teacher first, so a new class gets them as its primary teacher
+		// (the import makes the first teacher row of a new class its primary teacher).
+		sort.SliceStable(es, func(i, j int) bool { return rank(es[i]) < rank(es[j]) })
+		for _, e := range es {
+			rd.addRow(e, c)
+		}
+	}
+	for _, e := range orphans {
+		rd.addRow(e, nil)
+	}
+	for _, u := range rd.userSeq {
+		switch {
+		case u.role != "student" && u.role != "teacher":
+			rd.res.Skipped.OtherRoles++
+		case !u.inSchool:
+			rd.res.Skipped.OtherSchools++
+		case !rd.imported(u):
+			rd.res.Skipped.Teachers++
+		case !u.rowed:
+			rd.add(Origin{UsersFile, u.line}, u, nil, nil)
+		}
+	}
+}
+
+// rank orders a class's enrollments: primary teacher, other teachers, students.
+func rank(e enrollRec) int {
+	switch {
+	case e.role == "teacher" && e.primary:
+		return 0
+	case e.role == "teacher":
+		return 1
+	}
+	return 2
+}
+
+// addRow adds the row of one enrollment; c is its class, nil when missing.
+func (rd *reader) addRow(e enrollRec, c *classRec) {
+	var probs []Problem
+	u := rd.users[e.user]
+	if u == nil {
+		probs = append(probs, Problem{Code: ProblemUserMissing, Value: e.user})
+	} else {
+		u.rowed = true
+	}
+	if c == nil {
+		probs = append(probs, Problem{Code: ProblemClassMissing, Value: e.class})
+	}
+	rd.add(Origin{EnrollmentsFile, e.line}, u, c, probs)
+}
+
+// add appends a row for user u (nil when missing) in class c (nil for none).
+func (rd *reader) add(origin Origin, u *userRec, c *classRec, probs []Problem) {
+	var r Row
+	r.Origin = origin
+	r.Line = len(rd.res.Rows) + 2
+	cells := &r.Cells
+	if u != nil {
+		if rd.opts.UserExists != nil {
+			if g, ok := core.NormalizeGUID(u.id); ok && rd.opts.UserExists(g) {
+				cells[core.ColUserGUID] = g
+			}
+		}
+		cells[core.ColUserID] = u.userID
+		if rd.opts.Mode != core.ModeTeacher {
+			cells[core.ColRole] = titleRole(u.role)
+		}
+		cells[core.ColFirstName] = u.first
+		cells[core.ColLastName] = u.last
+		if u.role == "student" {
+			cells[core.ColGrade] = u.grade
+		}
+		cells[core.ColEmail] = u.email
+		cells[core.ColUsername] = u.username
+		for _, p := range u.problems {
+			probs = appendProblem(probs, p)
+		}
+	}
+	if c != nil {
+		cells[core.ColClassID] = c.classID
+		cells[core.ColClassName] = c.title
+		cells[core.ColClassGrade] = c.grade
+		cells[core.ColClassStart] = c.start
+		cells[core.ColClassEnd] = c.end
+		if rd.opts.ClassGUID != nil && c.classID != "" {
+			cells[core.ColClassGUID] = rd.opts.ClassGUID(c.id, c.classID)
+		}
+		for _, p := range c.problems {
+			probs = appendProblem(probs, p)
+		}
+	}
+	r.Problems = probs
+	cols := core.TemplateColumns(rd.opts.Mode)
+	r.Raw = make([]string, len(cols))
+	for i, col := range cols {
+		r.Raw[i] = cells[col]
+	}
+	rd.res.Rows = append(rd.res.Rows, r)
+}
+
+func titleRole(role string) string {
+	if role == "teacher" {
+		return string(core.RoleTeacher)
+	}
+	return string(core.RoleStudent)
+}
+
+// appendProblem appends p unless the list has it already.
+func appendProblem(list []Problem, p Problem) []Problem {
+	for _, q := range list {
+		if q == p {
+			return list
+		}
+	}
+	return append(list, p)
+}
+
+// warnings says in plain words what was left out or ignored.
+func (rd *reader) warnings() {
+	w := &rd.res.Warnings
+	add := func(format string, args ...any) { *w = append(*w, fmt.Sprintf(format, args...)) }
+	sk := rd.res.Skipped
+	if sk.Schools > 0 {
+		add("Only %s was read; the package's %s were skipped.", rd.school.name, count(sk.Schools, "other school", "other schools"))
+	}
+	if sk.OtherSchools > 0 {
+		add("%s of other schools only were skipped.", capitalize(count(sk.OtherSchools, "student or teacher", "students and teachers")))
+	}
+	if sk.OtherRoles > 0 {
+		add("%s who are neither students nor teachers (parents, administrators, aides…) were skipped.", capitalize(count(sk.OtherRoles, "user", "users")))
+	}
+	if sk.Teachers > 0 {
+		add("%s skipped: Import Students/Rosters imports students only.", capitalize(count(sk.Teachers, "teacher was", "teachers were")))
+	}
+	if sk.Classes > 0 {
+		add("%s of other schools were skipped.", capitalize(count(sk.Classes, "class", "classes")))
+	}
+	if sk.Enrollments > 0 {
+		add("%s in other schools' classes, or of users left out, were skipped.", capitalize(count(sk.Enrollments, "enrollment", "enrollments")))
+	}
+	if sk.Duplicates > 0 {
+		add("%s of a user already in the class were skipped.", capitalize(count(sk.Duplicates, "repeated enrollment", "repeated enrollments")))
+	}
+	if sk.Deleted > 0 {
+		add("%s marked tobedeleted were skipped: an import never removes anything.", capitalize(count(sk.Deleted, "record", "records")))
+	}
+	if rd.unmapped > 0 {
+		add("%s a grade Rosterdesk has no level for (such as UG, 13 or PS); it was left blank.", capitalize(count(rd.unmapped, "user or class has", "users and classes have")))
+	}
+	if rd.combined > 0 {
+		add("%s several grades; Rosterdesk keeps one, so it was left blank.", capitalize(count(rd.combined, "user or class has", "users and classes have")))
+	}
+	if rd.unknownOrgs > 0 {
+		add("%s to orgs that are not in orgs.csv were ignored.", capitalize(count(rd.unknownOrgs, "link of a user", "links of users")))
+	}
+	if rd.passwords {
+		add("The package holds passwords; Rosterdesk never imports them (new users get temporary passwords).")
+	}
+	if !rd.termsOK && len(rd.clsSeq) > 0 {
+		add("The package has no academicSessions.csv, so classes were read without start and end dates.")
+	}
+	for _, f := range rd.absentButSet {
+		add("%s is in the zip but manifest.csv says it is absent, so it was not read.", f)
+	}
+	files := make([]string, 0, len(rd.ignoredCols))
+	for f := range rd.ignoredCols {
+		files = append(files, f)
+	}
+	sort.Slice(files, func(i, j int) bool { return fileOrder(files[i]) < fileOrder(files[j]) })
+	for _, f := range files {
+		cols := rd.ignoredCols[f]
+		quoted := make([]string, len(cols))
+		for i, c := range cols {
+			quoted[i] = strconv.Quote(c)
+		}
+		if len(cols) == 1 {
+			add("%s: the column %s is not part of OneRoster 1.1 and was ignored.", f, quoted[0])
+		} else {
+			add("%s: the columns %s are not part of OneRoster 1.1 and were ignored.", f, joinAnd(quoted))
+		}
+	}
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return core.Thousands(n) + " " + many
+}
+
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// joinAnd joins "a", "b" and "c" as "a, b and c".
+func joinAnd(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
+
+// fsRoot returns the folder of fsys that holds manifest.csv: the root, or a single
+// top-level folder when the zip was made by compressing a folder.
+func fsRoot(fsys fs.FS) (fs.FS, string, error) {
+	if _, err := fs.Stat(fsys, ManifestFile); err == nil {
+		return fsys, "", nil
+	}
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, "", err
+	}
+	var dirs []string
+	for _, e := range entries {
+		if e.IsDir() && !ignoredName(e.Name()) {
+			dirs = append(dirs, e.Name())
+		}
+	}
+	if len(dirs) == 1 {
+		if _, err := fs.Stat(fsys, path.Join(dirs[0], ManifestFile)); err == nil {
+			sub, err := fs.Sub(fsys, dirs[0])
+			return sub, dirs[0] + "/", err
+		}
+	}
+	return fsys, "", nil
+}
+
+// ignoredName reports whether a zip member is one that archivers add and a package
+// never means: macOS's __MACOSX folder and .DS_Store files.
+func ignoredName(name string) bool {
+	return name == "__MACOSX" || name == ".DS_Store"
+}
