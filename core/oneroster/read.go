@@ -958,7 +958,7 @@ func (rd *reader) warnings() {
 		add("The package holds passwords; Rosterdesk never imports them (new users get temporary passwords).")
 	}
 	if !rd.termsOK && len(rd.clsSeq) > 0 {
-		add("The package has no academicSessions.csv, so classes were read without start and end dates.")
+		add("The package has no terms (academicSessions.csv), so classes were read without start and end dates.")
 	}
 	for _, f := range rd.absentButSet {
 		add("%s is in the zip but manifest.csv says it is absent, so it was not read.", f)

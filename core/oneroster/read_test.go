@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -588,5 +590,60 @@ func TestReadRoundTrip(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: rows =\n%s\nwant\n%s", sc.Name, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
+	}
+}
+
+// TestReadDistrictFixture reads testdata/oneroster/district, a package shaped like a
+// district SIS export (see testdata/oneroster/README.md), for Lincoln Elementary.
+func TestReadDistrictFixture(t *testing.T) {
+	res := read(t, os.DirFS(filepath.Join("..", "..", "testdata", "oneroster", "district")), Options{School: []string{"Lincoln Elementary"}})
+	want := []string{
+		"enrollments.csv line 2: |T1001|Teacher|Maria|Garcia||mgarcia@springfield.example.org|mgarcia@springfield.example.org||CL-1|Math 3 - Section 1|3|2026-08-25|2027-06-10||",
+		"enrollments.csv line 3: |S2001|Student|Ava|Johnson|3||ajohnson||CL-1|Math 3 - Section 1|3|2026-08-25|2027-06-10||",
+		"enrollments.csv line 4: |S2002|Student|Noah|Smith|3||nsmith||CL-1|Math 3 - Section 1|3|2026-08-25|2027-06-10||",
+		"enrollments.csv line 6: |T1001|Teacher|Maria|Garcia||mgarcia@springfield.example.org|mgarcia@springfield.example.org||CL-2|Math 3 - Section 2|3|2026-08-25|2027-06-10||",
+		"enrollments.csv line 5: |T1002|Teacher|James|O'Connor||joconnor@springfield.example.org|joconnor@springfield.example.org||CL-2|Math 3 - Section 2|3|2026-08-25|2027-06-10||",
+		"enrollments.csv line 7: |S2004|Student|Liam|Nguyen|1||lnguyen||CL-2|Math 3 - Section 2|3|2026-08-25|2027-06-10||",
+		"enrollments.csv line 8: |T1002|Teacher|James|O'Connor||joconnor@springfield.example.org|joconnor@springfield.example.org||RK-1|Reading K|K|2026-08-25|2027-01-15||",
+		"enrollments.csv line 9: |S2003|Student|Sofía|Hernández|K||shernandez||RK-1|Reading K|K|2026-08-25|2027-01-15||",
+		"enrollments.csv line 10: |S2004|Student|Liam|Nguyen|1||lnguyen|||||||| ! ONEROSTER_CLASS_MISSING CL-9",
+	}
+	if got := rowStrings(res.Rows); !slices.Equal(got, want) {
+		t.Errorf("rows =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	wantSkipped := Skipped{Schools: 1, OtherRoles: 2, OtherSchools: 2, Classes: 1, Enrollments: 3}
+	if res.Skipped != wantSkipped {
+		t.Errorf("Skipped = %+v, want %+v", res.Skipped, wantSkipped)
+	}
+	if slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, "metadata.") || strings.Contains(w, "ext_") }) {
+		t.Errorf("Warnings = %q, want metadata.* and ext_* columns ignored silently", res.Warnings)
+	}
+}
+
+// TestReadWithoutTerms: without academicSessions.csv (or with a header only, as some
+// vendors' templates allow) classes have no dates, and no row fails for it.
+func TestReadWithoutTerms(t *testing.T) {
+	for name, change := range map[string]func(map[string]string){
+		"Absent": func(f map[string]string) {
+			delete(f, AcademicSessionsFile)
+			f[ManifestFile] = strings.Replace(f[ManifestFile], "file.academicSessions,bulk", "file.academicSessions,absent", 1)
+		},
+		"HeaderOnly": func(f map[string]string) {
+			f[AcademicSessionsFile] = lines(strings.ReplaceAll(f[AcademicSessionsFile], "\n", "\r\n"))[0] + "\n"
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			files := sisPackage()
+			change(files)
+			res := read(t, mapFS(files), Options{School: []string{"S-LIN"}})
+			for _, r := range res.Rows {
+				if r.Cells[core.ColClassStart] != "" || r.Cells[core.ColClassEnd] != "" || len(r.Problems) > 0 {
+					t.Errorf("row %v: dates %q %q, problems %v; want no dates and no problem", r.Origin, r.Cells[core.ColClassStart], r.Cells[core.ColClassEnd], r.Problems)
+				}
+			}
+			if !slices.Contains(res.Warnings, "The package has no terms (academicSessions.csv), so classes were read without start and end dates.") {
+				t.Errorf("Warnings = %q, want the missing dates explained", res.Warnings)
+			}
+		})
 	}
 }
