@@ -921,38 +921,41 @@ func (rd *reader) warnings() {
 	w := &rd.res.Warnings
 	add := func(format string, args ...any) { *w = append(*w, fmt.Sprintf(format, args...)) }
 	sk := rd.res.Skipped
-	if sk.Schools > 0 {
-		add("Only %s was read; the package's %s were skipped.", rd.school.name, count(sk.Schools, "other school", "other schools"))
-	}
-	if sk.OtherSchools > 0 {
-		add("%s of other schools only were skipped.", capitalize(count(sk.OtherSchools, "student or teacher", "students and teachers")))
-	}
-	if sk.OtherRoles > 0 {
-		add("%s who are neither students nor teachers (parents, administrators, aides…) were skipped.", capitalize(count(sk.OtherRoles, "user", "users")))
-	}
-	if sk.Teachers > 0 {
-		add("%s skipped: Import Students/Rosters imports students only.", capitalize(count(sk.Teachers, "teacher was", "teachers were")))
-	}
-	if sk.Classes > 0 {
-		add("%s of other schools were skipped.", capitalize(count(sk.Classes, "class", "classes")))
-	}
-	if sk.Enrollments > 0 {
-		add("%s in other schools' classes, or of users left out, were skipped.", capitalize(count(sk.Enrollments, "enrollment", "enrollments")))
-	}
-	if sk.Duplicates > 0 {
-		add("%s of a user already in the class were skipped.", capitalize(count(sk.Duplicates, "repeated enrollment", "repeated enrollments")))
-	}
-	if sk.Deleted > 0 {
-		add("%s marked tobedeleted were skipped: an import never removes anything.", capitalize(count(sk.Deleted, "record", "records")))
-	}
-	if rd.unmapped > 0 {
-		add("%s a grade Rosterdesk has no level for (such as UG, 13 or PS); it was left blank.", capitalize(count(rd.unmapped, "user or class has", "users and classes have")))
-	}
-	if rd.combined > 0 {
-		add("%s several grades; Rosterdesk keeps one, so it was left blank.", capitalize(count(rd.combined, "user or class has", "users and classes have")))
-	}
-	if rd.unknownOrgs > 0 {
-		add("%s to orgs that are not in orgs.csv were ignored.", capitalize(count(rd.unknownOrgs, "link of a user", "links of users")))
+	// Each count has its sentence for one and for many, with {n} and {school} filled in.
+	for _, c := range []struct {
+		n         int
+		one, many string
+	}{
+		{sk.Schools, "Only {school} was read; the package's other school was skipped.",
+			"Only {school} was read; the package's {n} other schools were skipped."},
+		{sk.OtherSchools, "1 student or teacher of another school only was skipped.",
+			"{n} students and teachers of other schools only were skipped."},
+		{sk.OtherRoles, "1 user who is neither a student nor a teacher (a parent, an administrator…) was skipped.",
+			"{n} users who are neither students nor teachers (parents, administrators, aides…) were skipped."},
+		{sk.Teachers, "1 teacher was skipped: Import Students/Rosters imports students only.",
+			"{n} teachers were skipped: Import Students/Rosters imports students only."},
+		{sk.Classes, "1 class of another school was skipped.",
+			"{n} classes of other schools were skipped."},
+		{sk.Enrollments, "1 enrollment in another school's class, or of a user left out, was skipped.",
+			"{n} enrollments in other schools' classes, or of users left out, were skipped."},
+		{sk.Duplicates, "1 repeated enrollment of a user already in the class was skipped.",
+			"{n} repeated enrollments of users already in their class were skipped."},
+		{sk.Deleted, "1 record marked tobedeleted was skipped: an import never removes anything.",
+			"{n} records marked tobedeleted were skipped: an import never removes anything."},
+		{rd.unmapped, "1 user or class has a grade Rosterdesk has no level for (such as UG, 13 or PS); it was left blank.",
+			"{n} users and classes have grades Rosterdesk has no level for (such as UG, 13 or PS); they were left blank."},
+		{rd.combined, "1 user or class has several grades; Rosterdesk keeps one, so it was left blank.",
+			"{n} users and classes have several grades; Rosterdesk keeps one, so those were left blank."},
+		{rd.unknownOrgs, "1 link of a user to an org that is not in orgs.csv was ignored.",
+			"{n} links of users to orgs that are not in orgs.csv were ignored."},
+	} {
+		fill := strings.NewReplacer("{n}", core.Thousands(c.n), "{school}", rd.school.name)
+		switch {
+		case c.n == 1:
+			*w = append(*w, fill.Replace(c.one))
+		case c.n > 1:
+			*w = append(*w, fill.Replace(c.many))
+		}
 	}
 	if rd.passwords {
 		add("The package holds passwords; Rosterdesk never imports them (new users get temporary passwords).")
@@ -980,20 +983,6 @@ func (rd *reader) warnings() {
 			add("%s: the columns %s are not part of OneRoster 1.1 and were ignored.", f, joinAnd(quoted))
 		}
 	}
-}
-
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return core.Thousands(n) + " " + many
-}
-
-func capitalize(s string) string {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // joinAnd joins "a", "b" and "c" as "a, b and c".

@@ -130,16 +130,15 @@ func TestReadSIS(t *testing.T) {
 	if res.Skipped != want {
 		t.Errorf("Skipped = %+v, want %+v", res.Skipped, want)
 	}
-	for _, w := range []string{
-		"Only Lincoln Elementary was read; the package's 1 other school were skipped.",
-		"1 student or teacher of other schools only were skipped.",
-		"1 user who are neither students nor teachers (parents, administrators, aides…) were skipped.",
-		"1 class of other schools were skipped.",
+	wantWarnings := []string{
+		"Only Lincoln Elementary was read; the package's other school was skipped.",
+		"1 student or teacher of another school only was skipped.",
+		"1 user who is neither a student nor a teacher (a parent, an administrator…) was skipped.",
+		"1 class of another school was skipped.",
 		"2 enrollments in other schools' classes, or of users left out, were skipped.",
-	} {
-		if !slices.Contains(res.Warnings, w) {
-			t.Errorf("Warnings = %q, want %q among them", res.Warnings, w)
-		}
+	}
+	if !slices.Equal(res.Warnings, wantWarnings) {
+		t.Errorf("Warnings =\n%s\nwant\n%s", strings.Join(res.Warnings, "\n"), strings.Join(wantWarnings, "\n"))
 	}
 	// Raw is the row as the Uploaded File shows it: the template's cells in order.
 	if r := res.Rows[0]; len(r.Raw) != int(core.NumColumns) || r.Raw[core.ColUserID] != "T1001" {
@@ -473,6 +472,18 @@ func TestReadSkips(t *testing.T) {
 	if res.Skipped != wantSkipped {
 		t.Errorf("Skipped = %+v, want %+v", res.Skipped, wantSkipped)
 	}
+	wantWarnings := []string{
+		"Only Lincoln Elementary was read; the package's other school was skipped.",
+		"1 student or teacher of another school only was skipped.",
+		"2 users who are neither students nor teachers (parents, administrators, aides…) were skipped.",
+		"1 class of another school was skipped.",
+		"5 enrollments in other schools' classes, or of users left out, were skipped.",
+		"1 repeated enrollment of a user already in the class was skipped.",
+		"2 records marked tobedeleted were skipped: an import never removes anything.",
+	}
+	if !slices.Equal(res.Warnings, wantWarnings) {
+		t.Errorf("Warnings =\n%s\nwant\n%s", strings.Join(res.Warnings, "\n"), strings.Join(wantWarnings, "\n"))
+	}
 
 	res = read(t, mapFS(files), Options{School: []string{"S-LIN"}, Mode: core.ModeTeacher})
 	var got []string
@@ -645,5 +656,43 @@ func TestReadWithoutTerms(t *testing.T) {
 				t.Errorf("Warnings = %q, want the missing dates explained", res.Warnings)
 			}
 		})
+	}
+}
+
+// TestReadGrades: grades map back to Rosterdesk's levels; codes it has no level for,
+// and several grades, leave the grade blank with a warning.
+func TestReadGrades(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		unmapped int
+	}{
+		{"", "", 0}, {"KG", "K", 0}, {"kg", "K", 0}, {"K", "K", 0}, {"TK", "K", 0}, {"PK", "PK", 0},
+		{"01", "1", 0}, {"1", "1", 0}, {"12", "12", 0}, {"13", "", 1}, {"UG", "", 1}, {"Other", "", 1},
+		{"03,04", "", 0}, {"03, 3", "3", 0}, {"UG,05", "5", 1}, {"PS,IT", "", 2},
+	} {
+		got, unmapped := templateGrade(tc.in)
+		if got != tc.want || len(unmapped) != tc.unmapped {
+			t.Errorf("templateGrade(%q) = %q, %q; want %q and %d unmapped", tc.in, got, unmapped, tc.want, tc.unmapped)
+		}
+	}
+
+	files := sisPackage()
+	files[UsersFile] = strings.Replace(files[UsersFile], ",03,\n", ",UG,\n", 1)
+	files[UsersFile] = strings.Replace(files[UsersFile], ",KG,\n", ",\"KG,01\",\n", 1)
+	files[UsersFile] = strings.Replace(files[UsersFile], "U-S1,,,true,S-LIN,", "U-S1,,,true,\"S-LIN,S-GONE\",", 1)
+	res := read(t, mapFS(files), Options{School: []string{"S-LIN"}})
+	for _, r := range res.Rows {
+		if r.Cells[core.ColRole] == "Student" && r.Cells[core.ColGrade] != "" {
+			t.Errorf("row %v: Grade Level %q, want blank", r.Origin, r.Cells[core.ColGrade])
+		}
+	}
+	for _, w := range []string{
+		"1 user or class has a grade Rosterdesk has no level for (such as UG, 13 or PS); it was left blank.",
+		"1 user or class has several grades; Rosterdesk keeps one, so it was left blank.",
+		"1 link of a user to an org that is not in orgs.csv was ignored.",
+	} {
+		if !slices.Contains(res.Warnings, w) {
+			t.Errorf("Warnings = %q, want %q", res.Warnings, w)
+		}
 	}
 }
