@@ -159,7 +159,7 @@ type reader struct {
 	termsOK bool // academicSessions.csv was read and has records
 	users   map[string]*userRec
 	userSeq []*userRec
-	deleted map[string]bool // sourcedIds of users and classes marked tobedeleted
+	deleted map[string]bool // "file:sourcedId" of the records marked tobedeleted
 	classes map[string]*classRec
 	clsSeq  []*classRec
 	enrolls []enrollRec
@@ -199,6 +199,8 @@ func (rd *reader) run(fsys fs.FS) error {
 	if err := rd.manifest(); err != nil {
 		return err
 	}
+	rd.orgs, rd.terms, rd.users, rd.classes = map[string]*orgRec{}, map[string]*termRec{}, map[string]*userRec{}, map[string]*classRec{}
+	rd.deleted = map[string]bool{}
 	for _, step := range []func() error{rd.readOrgs, rd.chooseSchool, rd.readTerms, rd.readUsers, rd.readClasses, rd.readEnrollments} {
 		if err := step(); err != nil {
 			return err
@@ -342,52 +344,48 @@ func (rd *reader) dataFile(name string, required bool, cols []string) (*csvFile,
 	return cf, pos, nil
 }
 
-// skipDeleted reports whether a record is marked for deletion; it is then skipped. Blank,
-// active and inactive (which some bulk exports write) are all kept.
-func (rd *reader) skipDeleted(r *record, pos map[string]int) bool {
-	if strings.EqualFold(strings.TrimSpace(r.cell(pos["status"])), "tobedeleted") {
-		rd.res.Skipped.Deleted++
-		return true
-	}
-	return false
+// fields is one record of a file, read by column name.
+type fields struct {
+	r   *record
+	pos map[string]int
 }
 
-// markDeleted notes a user or class marked tobedeleted, so that enrollments in it are
-// skipped too rather than failing for a record the package does have.
-func (rd *reader) markDeleted(id string) {
-	if rd.deleted == nil {
-		rd.deleted = map[string]bool{}
-	}
-	rd.deleted[id] = true
+// get returns the value of column name, trimmed; "" when the file has no such column.
+func (f fields) get(name string) string {
+	return strings.TrimSpace(f.r.cell(f.pos[name]))
 }
 
-func get(r *record, pos map[string]int, name string) string {
-	return strings.TrimSpace(r.cell(pos[name]))
-}
-
-func (rd *reader) readOrgs() error {
-	cf, pos, err := rd.dataFile(OrgsFile, true, []string{"sourcedId", "name", "type"})
-	if err != nil {
+// each reads file name (see dataFile) and calls fn with each record, checking ctx as it
+// goes. A record marked tobedeleted is counted and skipped, and noted so that
+// enrollments in it are skipped too rather than failing for a record the package has;
+// blank, active and inactive (which some bulk exports write) are all read.
+func (rd *reader) each(name string, required bool, cols []string, fn func(f fields)) error {
+	cf, pos, err := rd.dataFile(name, required, cols)
+	if err != nil || cf == nil {
 		return err
 	}
-	rd.orgs = map[string]*orgRec{}
 	for i := range cf.records {
-		r := &cf.records[i]
 		if err := rd.tick(); err != nil {
 			return err
 		}
-		if rd.skipDeleted(r, pos) {
+		f := fields{&cf.records[i], pos}
+		if strings.EqualFold(f.get("status"), "tobedeleted") {
+			rd.res.Skipped.Deleted++
+			rd.deleted[name+":"+f.get("sourcedId")] = true
 			continue
 		}
-		o := &orgRec{id: get(r, pos, "sourcedId"), name: get(r, pos, "name"), typ: strings.ToLower(get(r, pos, "type")), line: r.line}
-		if o.id == "" {
-			continue
-		}
-		if _, dup := rd.orgs[o.id]; !dup {
-			rd.orgs[o.id] = o
-		}
+		fn(f)
 	}
 	return nil
+}
+
+func (rd *reader) readOrgs() error {
+	return rd.each(OrgsFile, true, []string{"sourcedId", "name", "type"}, func(f fields) {
+		o := &orgRec{id: f.get("sourcedId"), name: f.get("name"), typ: strings.ToLower(f.get("type")), line: f.r.line}
+		if _, dup := rd.orgs[o.id]; o.id != "" && !dup {
+			rd.orgs[o.id] = o
+		}
+	})
 }
 
 // chooseSchool picks the school to read (see Options.School).
@@ -450,60 +448,36 @@ func (rd *reader) chooseSchool() error {
 }
 
 func (rd *reader) readTerms() error {
-	cf, pos, err := rd.dataFile(AcademicSessionsFile, false, []string{"sourcedId", "startDate", "endDate"})
-	if err != nil || cf == nil {
-		return err
-	}
-	rd.terms = map[string]*termRec{}
-	for i := range cf.records {
-		r := &cf.records[i]
-		if err := rd.tick(); err != nil {
-			return err
-		}
-		if rd.skipDeleted(r, pos) {
-			continue
-		}
-		id := get(r, pos, "sourcedId")
-		t := &termRec{line: r.line}
-		t.start, _ = readDate(get(r, pos, "startDate"))
-		t.end, _ = readDate(get(r, pos, "endDate"))
+	err := rd.each(AcademicSessionsFile, false, []string{"sourcedId", "startDate", "endDate"}, func(f fields) {
+		id := f.get("sourcedId")
+		t := &termRec{line: f.r.line}
+		t.start, _ = readDate(f.get("startDate"))
+		t.end, _ = readDate(f.get("endDate"))
 		if _, dup := rd.terms[id]; id != "" && !dup {
 			rd.terms[id] = t
 		}
-	}
+	})
 	rd.termsOK = len(rd.terms) > 0
-	return nil
+	return err
 }
 
 func (rd *reader) readUsers() error {
-	cf, pos, err := rd.dataFile(UsersFile, true, []string{"sourcedId", "orgSourcedIds", "role", "username", "givenName", "familyName"})
-	if err != nil {
-		return err
-	}
-	rd.users = map[string]*userRec{}
-	for i := range cf.records {
-		r := &cf.records[i]
-		if err := rd.tick(); err != nil {
-			return err
-		}
-		if get(r, pos, "password") != "" {
-			rd.passwords = true // never read further
-		}
-		if rd.skipDeleted(r, pos) {
-			rd.markDeleted(get(r, pos, "sourcedId"))
-			continue
+	cols := []string{"sourcedId", "orgSourcedIds", "role", "username", "givenName", "familyName"}
+	return rd.each(UsersFile, true, cols, func(f fields) {
+		if f.get("password") != "" {
+			rd.passwords = true // and never read further
 		}
 		u := &userRec{
-			id: get(r, pos, "sourcedId"), role: strings.ToLower(get(r, pos, "role")),
-			first: get(r, pos, "givenName"), last: get(r, pos, "familyName"),
-			email: get(r, pos, "email"), username: get(r, pos, "username"),
-			orgs: splitList(get(r, pos, "orgSourcedIds")), line: r.line,
+			id: f.get("sourcedId"), role: strings.ToLower(f.get("role")),
+			first: f.get("givenName"), last: f.get("familyName"),
+			email: f.get("email"), username: f.get("username"),
+			orgs: splitList(f.get("orgSourcedIds")), line: f.r.line,
 		}
 		if u.id == "" {
-			continue // nothing can refer to it
+			return // nothing can refer to it
 		}
-		u.grade = rd.grade(get(r, pos, "grades"))
-		u.ids = userIDCandidates(get(r, pos, "identifier"), get(r, pos, "userIds"))
+		u.grade = rd.grade(f.get("grades"))
+		u.ids = userIDCandidates(f.get("identifier"), f.get("userIds"))
 		for _, o := range u.orgs {
 			if o == rd.school.id {
 				u.inSchool = true
@@ -512,17 +486,15 @@ func (rd *reader) readUsers() error {
 				rd.unknownOrgs++
 			}
 		}
+		rd.userSeq = append(rd.userSeq, u)
 		if first, dup := rd.users[u.id]; dup {
 			p := Problem{Code: ProblemDuplicateID, Value: u.id, Other: UsersFile}
 			first.problems = appendProblem(first.problems, p)
 			u.problems = appendProblem(u.problems, p)
-			rd.userSeq = append(rd.userSeq, u)
-			continue
+			return
 		}
 		rd.users[u.id] = u
-		rd.userSeq = append(rd.userSeq, u)
-	}
-	return nil
+	})
 }
 
 // grade reads a grades cell, counting what could not be mapped for the warnings.
@@ -559,46 +531,31 @@ func userIDCandidates(identifier, userIDs string) []string {
 }
 
 func (rd *reader) readClasses() error {
-	cf, pos, err := rd.dataFile(ClassesFile, false, []string{"sourcedId", "title", "schoolSourcedId", "termSourcedIds"})
-	if err != nil || cf == nil {
-		return err
-	}
-	rd.classes = map[string]*classRec{}
-	for i := range cf.records {
-		r := &cf.records[i]
-		if err := rd.tick(); err != nil {
-			return err
-		}
-		if rd.skipDeleted(r, pos) {
-			rd.markDeleted(get(r, pos, "sourcedId"))
-			continue
-		}
+	return rd.each(ClassesFile, false, []string{"sourcedId", "title", "schoolSourcedId", "termSourcedIds"}, func(f fields) {
 		c := &classRec{
-			id: get(r, pos, "sourcedId"), title: get(r, pos, "title"), code: get(r, pos, "classCode"),
-			school: get(r, pos, "schoolSourcedId"), terms: splitList(get(r, pos, "termSourcedIds")), line: r.line,
+			id: f.get("sourcedId"), title: f.get("title"), code: f.get("classCode"),
+			school: f.get("schoolSourcedId"), terms: splitList(f.get("termSourcedIds")), line: f.r.line,
 		}
 		if c.id == "" {
-			continue
+			return
 		}
 		if first, dup := rd.classes[c.id]; dup {
-			p := Problem{Code: ProblemDuplicateID, Value: c.id, Other: ClassesFile}
-			first.problems = appendProblem(first.problems, p)
-			continue
+			first.problems = appendProblem(first.problems, Problem{Code: ProblemDuplicateID, Value: c.id, Other: ClassesFile})
+			return
 		}
 		rd.classes[c.id] = c
 		switch {
 		case c.school == rd.school.id:
 		case rd.orgs[c.school] != nil:
 			rd.res.Skipped.Classes++
-			continue // another school's class: enrollments in it are skipped
+			return // another school's class: enrollments in it are skipped
 		default:
 			c.problems = appendProblem(c.problems, Problem{Code: ProblemSchoolMissing, Value: c.school, Other: c.id})
 		}
-		c.grade = rd.grade(get(r, pos, "grades"))
+		c.grade = rd.grade(f.get("grades"))
 		rd.dates(c)
 		rd.clsSeq = append(rd.clsSeq, c)
-	}
-	return nil
+	})
 }
 
 // dates sets a class's dates from its terms: the earliest start and the latest end.
@@ -628,51 +585,36 @@ func (rd *reader) dates(c *classRec) {
 }
 
 func (rd *reader) readEnrollments() error {
-	cf, pos, err := rd.dataFile(EnrollmentsFile, false, []string{"classSourcedId", "schoolSourcedId", "userSourcedId", "role"})
-	if err != nil || cf == nil {
-		return err
-	}
 	type member struct{ class, user string }
 	seen := map[member]bool{}
-	for i := range cf.records {
-		r := &cf.records[i]
-		if err := rd.tick(); err != nil {
-			return err
-		}
-		if rd.skipDeleted(r, pos) {
-			continue
-		}
-		e := enrollRec{class: get(r, pos, "classSourcedId"), school: get(r, pos, "schoolSourcedId"),
-			user: get(r, pos, "userSourcedId"), role: strings.ToLower(get(r, pos, "role")), line: r.line}
-		e.primary, _ = parseBool(get(r, pos, "primary"))
-		if rd.deleted[e.user] && rd.users[e.user] == nil || rd.deleted[e.class] && rd.classes[e.class] == nil {
-			rd.res.Skipped.Enrollments++ // of a user or class the package deletes
-			continue
-		}
-		if !rd.enrollmentInSchool(e) {
+	cols := []string{"classSourcedId", "schoolSourcedId", "userSourcedId", "role"}
+	return rd.each(EnrollmentsFile, false, cols, func(f fields) {
+		e := enrollRec{class: f.get("classSourcedId"), school: f.get("schoolSourcedId"),
+			user: f.get("userSourcedId"), role: strings.ToLower(f.get("role")), line: f.r.line}
+		e.primary, _ = parseBool(f.get("primary"))
+		switch {
+		case rd.deleted[UsersFile+":"+e.user] && rd.users[e.user] == nil,
+			rd.deleted[ClassesFile+":"+e.class] && rd.classes[e.class] == nil, // a record the package deletes
+			!rd.enrollmentInSchool(e),
+			e.role != "student" && e.role != "teacher":
 			rd.res.Skipped.Enrollments++
-			continue
-		}
-		if e.role != "student" && e.role != "teacher" {
-			rd.res.Skipped.Enrollments++
-			continue
+			return
 		}
 		if u := rd.users[e.user]; u != nil {
 			if !rd.imported(u) {
 				rd.res.Skipped.Enrollments++
-				continue
+				return
 			}
 			u.inSchool = true
 		}
-		if m := (member{e.class, e.user}); seen[m] {
+		m := member{e.class, e.user}
+		if seen[m] {
 			rd.res.Skipped.Duplicates++
-			continue
-		} else {
-			seen[m] = true
+			return
 		}
+		seen[m] = true
 		rd.enrolls = append(rd.enrolls, e)
-	}
-	return nil
+	})
 }
 
 // enrollmentInSchool reports whether an enrollment belongs to the school read: its
@@ -701,299 +643,6 @@ func (rd *reader) imported(u *userRec) bool {
 		return rd.opts.Mode != core.ModeTeacher
 	}
 	return false
-}
-
-// assignUserIDs chooses each imported user's User ID: the first candidate that is a
-// valid User ID, else the sourcedId when it is one, else the first candidate as it is (so
-// the row fails naming it). Users who would share a User ID fail instead of merging.
-func (rd *reader) assignUserIDs() {
-	byKey := map[string][]*userRec{}
-	for _, u := range rd.userSeq {
-		if !u.inSchool || !rd.imported(u) {
-			continue
-		}
-		for _, c := range u.ids {
-			if core.ValidUserID(c) {
-				u.userID = c
-				break
-			}
-		}
-		if u.userID == "" && core.ValidUserID(u.id) {
-			u.userID = u.id
-		}
-		if u.userID == "" && len(u.ids) > 0 {
-			u.userID = u.ids[0]
-		}
-		if u.userID != "" {
-			k := core.Key(u.userID)
-			byKey[k] = append(byKey[k], u)
-		}
-	}
-	for _, same := range byKey {
-		if len(same) < 2 {
-			continue
-		}
-		lines := make([]string, len(same))
-		for i, u := range same {
-			lines[i] = strconv.Itoa(u.line)
-		}
-		for _, u := range same {
-			u.problems = appendProblem(u.problems, Problem{Code: ProblemUserIDShared, Value: u.userID, Other: "users.csv lines " + joinAnd(lines)})
-		}
-	}
-}
-
-// assignClassIDs chooses each class's Class ID: its classCode when that is a valid Class
-// ID no other class of the school has (SIS class codes are often a course's, shared by
-// its sections), else its sourcedId under the same conditions.
-func (rd *reader) assignClassIDs() {
-	codes := map[string]int{}
-	for _, c := range rd.clsSeq {
-		if core.ValidClassID(c.code) {
-			codes[core.Key(c.code)]++
-		}
-	}
-	taken := map[string]bool{}
-	for _, c := range rd.clsSeq {
-		if core.ValidClassID(c.code) && codes[core.Key(c.code)] == 1 {
-			c.classID = c.code
-			taken[core.Key(c.code)] = true
-		}
-	}
-	for _, c := range rd.clsSeq {
-		if c.classID != "" {
-			continue
-		}
-		if core.ValidClassID(c.id) && !taken[core.Key(c.id)] && codes[core.Key(c.id)] == 0 {
-			c.classID = c.id
-			taken[core.Key(c.id)] = true
-			continue
-		}
-		var why []string
-		switch {
-		case c.code == "":
-		case !core.ValidClassID(c.code):
-			why = append(why, fmt.Sprintf("classCode %q is not letters, digits, - and _", c.code))
-		default:
-			why = append(why, fmt.Sprintf("classCode %q is shared with another class", c.code))
-		}
-		if core.ValidClassID(c.id) {
-			why = append(why, fmt.Sprintf("sourcedId %q is another class's Class ID", c.id))
-		} else {
-			why = append(why, fmt.Sprintf("sourcedId %q is not 1 to 50 letters, digits, - and _", c.id))
-		}
-		c.problems = appendProblem(c.problems, Problem{Code: ProblemClassID, Value: strings.Join(why, " and "), Other: c.id})
-	}
-}
-
-// rows builds the template rows (see Result.Rows for their order).
-func (rd *reader) rows() {
-	// Enrollments by class, in classes.csv order; enrollments of a missing class after.
-	byClass := map[string][]enrollRec{}
-	var orphans []enrollRec
-	for _, e := range rd.enrolls {
-		if c := rd.classes[e.class]; c != nil && (c.school == rd.school.id || rd.orgs[c.school] == nil) {
-			byClass[e.class] = append(byClass[e.class], e)
-		} else {
-			orphans = append(orphans, e)
-		}
-	}
-	for _, c := range rd.clsSeq {
-		es := byClass[c.id]
-		// The primary teacher first, so a new class gets them as its primary teacher
-		// (the import makes the first teacher row of a new class its primary teacher).
-		sort.SliceStable(es, func(i, j int) bool { return rank(es[i]) < rank(es[j]) })
-		for _, e := range es {
-			rd.addRow(e, c)
-		}
-	}
-	for _, e := range orphans {
-		rd.addRow(e, nil)
-	}
-	for _, u := range rd.userSeq {
-		switch {
-		case u.role != "student" && u.role != "teacher":
-			rd.res.Skipped.OtherRoles++
-		case !u.inSchool:
-			rd.res.Skipped.OtherSchools++
-		case !rd.imported(u):
-			rd.res.Skipped.Teachers++
-		case !u.rowed:
-			rd.add(Origin{UsersFile, u.line}, u, nil, nil)
-		}
-	}
-}
-
-// rank orders a class's enrollments: primary teacher, other teachers, students.
-func rank(e enrollRec) int {
-	switch {
-	case e.role == "teacher" && e.primary:
-		return 0
-	case e.role == "teacher":
-		return 1
-	}
-	return 2
-}
-
-// addRow adds the row of one enrollment; c is its class, nil when missing.
-func (rd *reader) addRow(e enrollRec, c *classRec) {
-	var probs []Problem
-	u := rd.users[e.user]
-	if u == nil {
-		probs = append(probs, Problem{Code: ProblemUserMissing, Value: e.user})
-	} else {
-		u.rowed = true
-	}
-	if c == nil {
-		probs = append(probs, Problem{Code: ProblemClassMissing, Value: e.class})
-	}
-	rd.add(Origin{EnrollmentsFile, e.line}, u, c, probs)
-}
-
-// add appends a row for user u (nil when missing) in class c (nil for none).
-func (rd *reader) add(origin Origin, u *userRec, c *classRec, probs []Problem) {
-	var r Row
-	r.Origin = origin
-	r.Line = len(rd.res.Rows) + 2
-	cells := &r.Cells
-	if u != nil {
-		if rd.opts.UserExists != nil {
-			if g, ok := core.NormalizeGUID(u.id); ok && rd.opts.UserExists(g) {
-				cells[core.ColUserGUID] = g
-			}
-		}
-		cells[core.ColUserID] = u.userID
-		if rd.opts.Mode != core.ModeTeacher {
-			cells[core.ColRole] = titleRole(u.role)
-		}
-		cells[core.ColFirstName] = u.first
-		cells[core.ColLastName] = u.last
-		if u.role == "student" {
-			cells[core.ColGrade] = u.grade
-		}
-		cells[core.ColEmail] = u.email
-		cells[core.ColUsername] = u.username
-		for _, p := range u.problems {
-			probs = appendProblem(probs, p)
-		}
-	}
-	if c != nil {
-		cells[core.ColClassID] = c.classID
-		cells[core.ColClassName] = c.title
-		cells[core.ColClassGrade] = c.grade
-		cells[core.ColClassStart] = c.start
-		cells[core.ColClassEnd] = c.end
-		if rd.opts.ClassGUID != nil && c.classID != "" {
-			cells[core.ColClassGUID] = rd.opts.ClassGUID(c.id, c.classID)
-		}
-		for _, p := range c.problems {
-			probs = appendProblem(probs, p)
-		}
-	}
-	r.Problems = probs
-	cols := core.TemplateColumns(rd.opts.Mode)
-	r.Raw = make([]string, len(cols))
-	for i, col := range cols {
-		r.Raw[i] = cells[col]
-	}
-	rd.res.Rows = append(rd.res.Rows, r)
-}
-
-func titleRole(role string) string {
-	if role == "teacher" {
-		return string(core.RoleTeacher)
-	}
-	return string(core.RoleStudent)
-}
-
-// appendProblem appends p unless the list has it already.
-func appendProblem(list []Problem, p Problem) []Problem {
-	for _, q := range list {
-		if q == p {
-			return list
-		}
-	}
-	return append(list, p)
-}
-
-// warnings says in plain words what was left out or ignored.
-func (rd *reader) warnings() {
-	w := &rd.res.Warnings
-	add := func(format string, args ...any) { *w = append(*w, fmt.Sprintf(format, args...)) }
-	sk := rd.res.Skipped
-	// Each count has its sentence for one and for many, with {n} and {school} filled in.
-	for _, c := range []struct {
-		n         int
-		one, many string
-	}{
-		{sk.Schools, "Only {school} was read; the package's other school was skipped.",
-			"Only {school} was read; the package's {n} other schools were skipped."},
-		{sk.OtherSchools, "1 student or teacher of another school only was skipped.",
-			"{n} students and teachers of other schools only were skipped."},
-		{sk.OtherRoles, "1 user who is neither a student nor a teacher (a parent, an administrator…) was skipped.",
-			"{n} users who are neither students nor teachers (parents, administrators, aides…) were skipped."},
-		{sk.Teachers, "1 teacher was skipped: Import Students/Rosters imports students only.",
-			"{n} teachers were skipped: Import Students/Rosters imports students only."},
-		{sk.Classes, "1 class of another school was skipped.",
-			"{n} classes of other schools were skipped."},
-		{sk.Enrollments, "1 enrollment in another school's class, or of a user left out, was skipped.",
-			"{n} enrollments in other schools' classes, or of users left out, were skipped."},
-		{sk.Duplicates, "1 repeated enrollment of a user already in the class was skipped.",
-			"{n} repeated enrollments of users already in their class were skipped."},
-		{sk.Deleted, "1 record marked tobedeleted was skipped: an import never removes anything.",
-			"{n} records marked tobedeleted were skipped: an import never removes anything."},
-		{rd.unmapped, "1 user or class has a grade Rosterdesk has no level for (such as UG, 13 or PS); it was left blank.",
-			"{n} users and classes have grades Rosterdesk has no level for (such as UG, 13 or PS); they were left blank."},
-		{rd.combined, "1 user or class has several grades; Rosterdesk keeps one, so it was left blank.",
-			"{n} users and classes have several grades; Rosterdesk keeps one, so those were left blank."},
-		{rd.unknownOrgs, "1 link of a user to an org that is not in orgs.csv was ignored.",
-			"{n} links of users to orgs that are not in orgs.csv were ignored."},
-	} {
-		fill := strings.NewReplacer("{n}", core.Thousands(c.n), "{school}", rd.school.name)
-		switch {
-		case c.n == 1:
-			*w = append(*w, fill.Replace(c.one))
-		case c.n > 1:
-			*w = append(*w, fill.Replace(c.many))
-		}
-	}
-	if rd.passwords {
-		add("The package holds passwords; Rosterdesk never imports them (new users get temporary passwords).")
-	}
-	if !rd.termsOK && len(rd.clsSeq) > 0 {
-		add("The package has no terms (academicSessions.csv), so classes were read without start and end dates.")
-	}
-	for _, f := range rd.absentButSet {
-		add("%s is in the zip but manifest.csv says it is absent, so it was not read.", f)
-	}
-	files := make([]string, 0, len(rd.ignoredCols))
-	for f := range rd.ignoredCols {
-		files = append(files, f)
-	}
-	sort.Slice(files, func(i, j int) bool { return fileOrder(files[i]) < fileOrder(files[j]) })
-	for _, f := range files {
-		cols := rd.ignoredCols[f]
-		quoted := make([]string, len(cols))
-		for i, c := range cols {
-			quoted[i] = strconv.Quote(c)
-		}
-		if len(cols) == 1 {
-			add("%s: the column %s is not part of OneRoster 1.1 and was ignored.", f, quoted[0])
-		} else {
-			add("%s: the columns %s are not part of OneRoster 1.1 and were ignored.", f, joinAnd(quoted))
-		}
-	}
-}
-
-// joinAnd joins "a", "b" and "c" as "a, b and c".
-func joinAnd(xs []string) string {
-	switch len(xs) {
-	case 0:
-		return ""
-	case 1:
-		return xs[0]
-	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
 
 // fsRoot returns the folder of fsys that holds manifest.csv: the root, or a single
