@@ -217,19 +217,27 @@ func (b *builder) order() error {
 		b.users = append(b.users, u)
 		b.user[u.GUID] = u
 	}
-	// Teachers first, then by name, as Export Teachers & Students lists them.
+	// Teachers first, then by name, as Export Teachers & Students lists them. The keys
+	// are folded once per user, not once per comparison.
+	type sortKey struct {
+		teacher         bool
+		last, first, id string
+	}
+	keys := make(map[*User]sortKey, len(b.users))
+	for _, u := range b.users {
+		keys[u] = sortKey{u.Role == core.RoleTeacher, core.Key(u.LastName), core.Key(u.FirstName), core.Key(u.UserID)}
+	}
 	sort.SliceStable(b.users, func(i, j int) bool {
-		a, c := b.users[i], b.users[j]
-		if (a.Role == core.RoleTeacher) != (c.Role == core.RoleTeacher) {
-			return a.Role == core.RoleTeacher
+		a, c := keys[b.users[i]], keys[b.users[j]]
+		switch {
+		case a.teacher != c.teacher:
+			return a.teacher
+		case a.last != c.last:
+			return a.last < c.last
+		case a.first != c.first:
+			return a.first < c.first
 		}
-		if ka, kc := core.Key(a.LastName), core.Key(c.LastName); ka != kc {
-			return ka < kc
-		}
-		if ka, kc := core.Key(a.FirstName), core.Key(c.FirstName); ka != kc {
-			return ka < kc
-		}
-		return less(core.Key(a.UserID), core.Key(c.UserID), a.GUID, c.GUID)
+		return less(a.id, c.id, b.users[i].GUID, b.users[j].GUID)
 	})
 	for i, u := range b.users {
 		b.userPos[u.GUID] = i
