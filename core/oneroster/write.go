@@ -20,8 +20,9 @@ type Snapshot struct {
 	Schools []School
 	Users   []User
 	Classes []Class
-	// Today is when the package is made. Classes without dates are put in the school
-	// year that holds it, and the zip's entries carry it as their time.
+	// Today is when the package is made (the engine's clock, so tests and ROSTERDESK_NOW
+	// decide it). Classes without dates are put in the school year that holds it, and the
+	// zip's entries carry it as their time. Zero means the computer's clock.
 	Today time.Time
 }
 
