@@ -339,8 +339,11 @@ func cmdExport(c *cli, ctx context.Context, args []string) error {
 		return err
 	}
 	what := pos[0]
+	if what == "oneroster" {
+		return c.exportOneRoster(ctx, *school, *teacher, *out)
+	}
 	if what != "users" && what != "classes" {
-		return c.usageErrorf("export users or classes, not %q", what)
+		return c.usageErrorf("export users, classes or oneroster, not %q", what)
 	}
 	if err := c.require("school", *school); err != nil {
 		return err

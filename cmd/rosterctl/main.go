@@ -81,7 +81,8 @@ func init() {
 		{"resume", []string{"resume                          re-run interrupted uploads, run queued ones"}, cmdResume},
 		{"history", []string{"history [--school NAME] [--teacher USERNAME] [--json]"}, cmdHistory},
 		{"download", []string{"download --upload ID --file uploaded|completed|error [--teacher USERNAME] -o FILE"}, cmdDownload},
-		{"export", []string{"export users|classes --school NAME [--teacher USERNAME] -o FILE"}, cmdExport},
+		{"export", []string{"export users|classes --school NAME [--teacher USERNAME] -o FILE",
+			"export oneroster [--school NAME] [--teacher USERNAME] -o FILE.zip"}, cmdExport},
 		{"password", []string{"password reset [--teacher USERNAME] USERNAME  prints the new temporary password"}, cmdPassword},
 		{"admin", []string{
 			"admin add USERNAME --name NAME [--email E] (--school NAME ... | --org-admin) [--teacher-account USERNAME]",

@@ -75,7 +75,7 @@ func TestRunUsage(t *testing.T) {
 		{name: "DownloadBadKind", args: []string{"download", "--upload", "1", "--file", "log", "-o", "e.csv"}, code: 2, stderr: "--file must be uploaded, completed or error", wantUsage: true},
 		{name: "DownloadBadExt", args: []string{"download", "--upload", "1", "--file", "error", "-o", "e.pdf"}, code: 2, stderr: "must end in .csv or .xlsx", wantUsage: true},
 		{name: "ExportNoWhat", args: []string{"export", "--school", "A", "-o", "u.csv"}, code: 2, stderr: "missing argument", wantUsage: true},
-		{name: "ExportBadWhat", args: []string{"export", "people", "--school", "A", "-o", "u.csv"}, code: 2, stderr: `export users or classes, not "people"`, wantUsage: true},
+		{name: "ExportBadWhat", args: []string{"export", "people", "--school", "A", "-o", "u.csv"}, code: 2, stderr: `export users, classes or oneroster, not "people"`, wantUsage: true},
 		{name: "ExportNoSchool", args: []string{"export", "users", "-o", "u.csv"}, code: 2, stderr: "--school is required", wantUsage: true},
 		{name: "ExportNoOutput", args: []string{"export", "classes", "--school", "A"}, code: 2, stderr: "-o is required", wantUsage: true},
 		{name: "PasswordNoSub", args: []string{"password"}, code: 2, stderr: "missing argument", wantUsage: true},
