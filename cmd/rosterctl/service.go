@@ -125,20 +125,25 @@ func (c *cli) actor(ctx context.Context, svc *engine.Service, as, teacher string
 	return a, nil
 }
 
-// osUserName is the default Uploaded By: the login name of whoever runs rosterctl.
+// osUserName is the default Uploaded By: the login name of whoever runs rosterctl,
+// without a Windows domain (SPEC §11).
 func osUserName() string {
 	if u, err := user.Current(); err == nil && u.Username != "" {
-		// Windows reports DOMAIN\name.
-		name := u.Username
-		if i := strings.LastIndexByte(name, '\\'); i >= 0 {
-			name = name[i+1:]
-		}
-		return name
+		return withoutDomain(u.Username)
 	}
 	for _, v := range []string{"USER", "USERNAME"} {
 		if s := os.Getenv(v); s != "" {
-			return s
+			return withoutDomain(s)
 		}
 	}
 	return "rosterctl"
+}
+
+// withoutDomain drops a Windows domain prefix: Windows reports OFFICE\jdoe, and the
+// history should say jdoe.
+func withoutDomain(name string) string {
+	if i := strings.LastIndexByte(name, '\\'); i >= 0 && i < len(name)-1 {
+		return name[i+1:]
+	}
+	return name
 }
