@@ -23,20 +23,20 @@ func (c *cli) exportOneRoster(ctx context.Context, school, teacher, out string) 
 		return c.usageErrorf("--teacher needs --school: a teacher exports the classes of one school")
 	}
 	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+		actor, err := c.actor(ctx, svc, "", teacher)
+		if err != nil {
+			return err
+		}
 		var schoolID int64
 		if strings.TrimSpace(school) != "" {
-			s, err := c.school(ctx, svc, school)
+			s, err := c.school(ctx, svc, actor, school)
 			if err != nil {
 				return err
 			}
 			schoolID = s.ID
 		}
-		actor, err := c.actor(ctx, svc, "", teacher)
-		if err != nil {
-			return err
-		}
 		return writeOutput(out, 0o600, func(w io.Writer) error {
-			if err := svc.ExportOneRoster(ctx, w, schoolID, actor); err != nil {
+			if err := svc.ExportOneRoster(ctx, actor, w, schoolID); err != nil {
 				return fmt.Errorf("export oneroster: %w", err)
 			}
 			return nil

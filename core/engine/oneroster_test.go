@@ -41,7 +41,7 @@ func sampleService(t *testing.T) *engine.Service {
 func exportOneRoster(t *testing.T, svc *engine.Service, schoolID int64, actor engine.Actor) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := svc.ExportOneRoster(context.Background(), &b, schoolID, actor); err != nil {
+	if err := svc.ExportOneRoster(context.Background(), actor, &b, schoolID); err != nil {
 		t.Fatalf("ExportOneRoster(%d): %v", schoolID, err)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
@@ -94,7 +94,7 @@ func packageFiles(t *testing.T, data []byte) ([]string, map[string]string) {
 
 func schoolNamed(t *testing.T, svc *engine.Service, name string) core.School {
 	t.Helper()
-	s, err := svc.SchoolByName(context.Background(), name)
+	s, err := svc.SchoolByName(context.Background(), engine.Owner("Test"), name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,8 +106,8 @@ func schoolNamed(t *testing.T, svc *engine.Service, name string) core.School {
 // package validates, and exporting again gives the same bytes.
 func TestExportOneRosterSample(t *testing.T) {
 	svc := sampleService(t)
-	data := exportOneRoster(t, svc, 0, engine.Actor{})
-	if again := exportOneRoster(t, svc, 0, engine.Actor{}); !bytes.Equal(again, data) {
+	data := exportOneRoster(t, svc, 0, engine.Owner("Test"))
+	if again := exportOneRoster(t, svc, 0, engine.Owner("Test")); !bytes.Equal(again, data) {
 		t.Errorf("a second export of the same data differs from the first")
 	}
 	names, files := packageFiles(t, data)
@@ -150,17 +150,17 @@ func TestExportOneRosterScopes(t *testing.T) {
 	ctx := context.Background()
 	lincoln, washington := schoolNamed(t, svc, "Lincoln Elementary"), schoolNamed(t, svc, "Washington Middle School")
 
-	_, files := packageFiles(t, exportOneRoster(t, svc, lincoln.ID, engine.Actor{}))
+	_, files := packageFiles(t, exportOneRoster(t, svc, lincoln.ID, engine.Owner("Test")))
 	if strings.Contains(files[oneroster.OrgsFile], "Washington") || strings.Count(files[oneroster.UsersFile], "\r\n") != 1+10 {
 		t.Errorf("Lincoln's package: orgs.csv =\n%s\nusers.csv =\n%s\nwant Lincoln only and its 10 users", files[oneroster.OrgsFile], files[oneroster.UsersFile])
 	}
 
-	_, files = packageFiles(t, exportOneRoster(t, svc, washington.ID, engine.Actor{}))
+	_, files = packageFiles(t, exportOneRoster(t, svc, washington.ID, engine.Owner("Test")))
 	if _, ok := files[oneroster.UsersFile]; ok || !strings.Contains(files[oneroster.ManifestFile], "file.users,absent\r\n") {
 		t.Errorf("Washington's package (no users) holds %d files, manifest\n%s", len(files), files[oneroster.ManifestFile])
 	}
 
-	maria, err := svc.UserByUsername(ctx, "mgarcia")
+	maria, err := svc.UserByUsername(ctx, engine.Owner("Test"), "mgarcia")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,13 +181,13 @@ func TestExportOneRosterScopes(t *testing.T) {
 	}
 
 	var b bytes.Buffer
-	if err := svc.ExportOneRoster(ctx, &b, 0, teacher); core.ErrorKind(err) != core.KindInvalid {
-		t.Errorf("a teacher's export of the organization = %v, want it refused", err)
+	if err := svc.ExportOneRoster(ctx, teacher, &b, 0); core.ErrorCode(err) != core.AccessOrgAdmin {
+		t.Errorf("a teacher's export of the organization = %v, want ACCESS_ORG_ADMIN", err)
 	}
-	if err := svc.ExportOneRoster(ctx, &b, washington.ID, teacher); core.ErrorKind(err) != core.KindInvalid {
-		t.Errorf("a teacher's export of another school = %v, want it refused", err)
+	if err := svc.ExportOneRoster(ctx, teacher, &b, washington.ID); core.ErrorCode(err) != core.AccessSchool {
+		t.Errorf("a teacher's export of another school = %v, want ACCESS_SCHOOL", err)
 	}
-	if err := svc.ExportOneRoster(ctx, &b, 9999, engine.Actor{}); core.ErrorKind(err) != core.KindNotFound {
+	if err := svc.ExportOneRoster(ctx, engine.Owner("Test"), &b, 9999); core.ErrorKind(err) != core.KindNotFound {
 		t.Errorf("export of a school that does not exist = %v, want not found", err)
 	}
 }
@@ -199,7 +199,7 @@ func TestExportOneRosterScopes(t *testing.T) {
 func TestOneRosterRoundTripThroughTemplate(t *testing.T) {
 	ctx := context.Background()
 	svc := sampleService(t)
-	first := exportOneRoster(t, svc, schoolNamed(t, svc, "Lincoln Elementary").ID, engine.Actor{})
+	first := exportOneRoster(t, svc, schoolNamed(t, svc, "Lincoln Elementary").ID, engine.Owner("Test"))
 
 	zr, err := zip.NewReader(bytes.NewReader(first), int64(len(first)))
 	if err != nil {
@@ -226,15 +226,15 @@ func TestOneRosterRoundTripThroughTemplate(t *testing.T) {
 	if _, err := fresh.Init(ctx, "Sample School District"); err != nil {
 		t.Fatal(err)
 	}
-	school, err := fresh.AddSchool(ctx, "Lincoln Elementary")
+	school, err := fresh.AddSchool(ctx, engine.Owner("Test"), "Lincoln Elementary")
 	if err != nil {
 		t.Fatal(err)
 	}
-	up, err := fresh.Import(ctx, engine.UploadRequest{FileName: "lincoln.csv", Data: csv.Bytes(), SchoolID: school.ID, Actor: engine.Actor{Name: "Test"}}, nil)
+	up, err := fresh.Import(ctx, engine.UploadRequest{FileName: "lincoln.csv", Data: csv.Bytes(), SchoolID: school.ID, Actor: engine.Owner("Test")}, nil)
 	if err != nil || up.Status != core.StatusCompleted {
 		t.Fatalf("Import = %+v, %v; want Completed", up, err)
 	}
-	second := exportOneRoster(t, fresh, school.ID, engine.Actor{})
+	second := exportOneRoster(t, fresh, school.ID, engine.Owner("Test"))
 
 	names1, files1 := packageFiles(t, first)
 	names2, files2 := packageFiles(t, second)
