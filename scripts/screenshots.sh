@@ -1,9 +1,10 @@
 #!/bin/sh
 # screenshots.sh takes the screenshots in docs/screenshots/ with the real engine: it builds
 # rosterdesk and rosterctl, makes a sample database in a temporary folder (rosterdesk
-# --sample, then a few uploads through rosterctl so the history shows every status), runs
-# the window under Xvfb and photographs the Import page, the Upload History with an open
-# Actions menu, and the Accounts page.
+# --sample, then a few uploads and administrators through rosterctl so the history shows
+# every status), runs the window under Xvfb, signs in by typing as a person would, and
+# photographs the sign-in screen and the Administrators page (at 1280x800 and 800x600),
+# the Import page, the Upload History with an open Actions menu, and the Accounts page.
 #
 # Needs: Xvfb, xdotool, ImageMagick (import), and the Fyne build packages (gcc, libgl, X11
 # headers). Usage: scripts/screenshots.sh [OUTDIR]
@@ -30,7 +31,7 @@ echo "building…"
 go build -o "$tmp/rosterdesk" ./cmd/rosterdesk
 go build -o "$tmp/rosterctl" ./cmd/rosterctl
 
-Xvfb "$display" -screen 0 1100x720x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
 xvfb_pid=$!
 # Wait for the X server to answer rather than for a fixed time.
 i=0
@@ -46,18 +47,44 @@ start() {
 	app_pid=$!
 	xdotool search --sync --onlyvisible --name '^Rosterdesk$' >/dev/null
 	win=$(xdotool search --onlyvisible --name '^Rosterdesk$' | head -n 1)
-	xdotool windowmove "$win" 0 0 windowsize "$win" 1100 720
+	size 1100 720
+}
+# size W H: gives the window that size and lets it redraw.
+size() {
+	xdotool windowmove "$win" 0 0 windowsize "$win" "$1" "$2"
+	xdotool mousemove 5 5 windowfocus --sync "$win"
 	sleep 2 # let the first frames and the background reads land
 }
+# keys TEXT...: types into the window's focused field, pressing Return after each TEXT.
+keys() {
+	for k in "$@"; do
+		[ -z "$k" ] || xdotool type --delay 30 "$k"
+		xdotool key Return
+	done
+	sleep 2
+}
 stop() { kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; app_pid=; }
-shot() { import -window root "$out/$1.png"; echo "wrote $out/$1.png"; }
+shot() { import -window "$win" "$out/$1.png"; echo "wrote $out/$1.png"; }
 
-# 1. Import page, on a fresh sample database.
+# The sample administrator's own password, chosen at its first sign-in below.
+user=admin pass=Sample2026pw
+
+# 1. Sample data: the sign-in screen shows the sample administrator's temporary password,
+# already typed in; Return asks for a password of one's own, and then the Import page.
 start import --sample
+keys "" "$pass" "$pass"
 shot import
 stop
 
-# 2. Uploads in every status: Completed with Errors, Failed, and one big one still
+# 2. The sign-in screen, as everyone meets it.
+start import
+size 1280 800
+shot signin
+size 800 600
+shot signin-800x600
+stop
+
+# 3. Uploads in every status: Completed with Errors, Failed, and one big one still
 # running (In Progress) when the history is photographed.
 school=$("$tmp/rosterctl" school list | head -n 1)
 cat >"$tmp/Spring_Roster.csv" <<'CSV'
@@ -73,7 +100,22 @@ printf 'Student Number,Given Name\n1,Ann\n' >"$tmp/Old_Export.csv"
 "$tmp/rosterctl" import --school "$school" --as "Maria Garcia" "$tmp/Old_Export.csv" >/dev/null || true
 # Accounts page, before the big upload adds 600,000 students to the list.
 start accounts
+keys "$user" "$pass"
 shot accounts
+stop
+
+# The Administrators page: a School Organization Administrator, and an Organization
+# Administrator who also teaches (linked to her teacher account from the sample roster).
+second=$("$tmp/rosterctl" school list | sed -n 2p)
+"$tmp/rosterctl" admin add sortiz --name "Sam Ortiz" --email sortiz@washington.example.org --school "$second" >/dev/null
+"$tmp/rosterctl" admin add mgarcia.admin --name "Maria Garcia" --email mgarcia@lincoln.example.org --org-admin \
+	--teacher-account mgarcia >/dev/null
+start admins
+size 1280 800
+keys "$user" "$pass"
+shot admins
+size 800 600
+shot admins-800x600
 stop
 
 awk 'BEGIN {
@@ -95,6 +137,7 @@ until "$tmp/rosterctl" history | grep -q District_Transfer; do
 done
 
 start history
+keys "$user" "$pass"
 # Open the Actions menu of the third row (the Completed with Errors upload).
 xdotool mousemove 1040 292 click 1
 sleep 1

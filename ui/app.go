@@ -1,15 +1,19 @@
-// Package ui is Rosterdesk's window: the first-run setup, the top bar with the Select
-// School drop-down and the Profile menu, and the Import, Upload History and Accounts pages.
+// Package ui is Rosterdesk's window: the first-run setup, the sign-in screen, the top bar
+// with the Select School drop-down and the Profile menu, and the Import, Upload History,
+// Accounts and Administrators pages. The window acts only as the account signed in, in
+// one of the roles that account holds (SPEC §8).
 //
 // Threading: every Fyne callback runs on the UI goroutine. Anything slow (engine calls,
 // file dialogs, file I/O) goes through App.background, and its result comes back through
-// App.onMain; nothing else in this package starts goroutines or calls fyne.Do.
+// App.onMain; nothing else in this package starts goroutines or calls fyne.Do (the
+// auto-lock's timer, Clock.AfterFunc, only posts its check through App.onMain).
 package ui
 
 import (
 	"context"
 	"errors"
 	"os/user"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,6 +38,8 @@ const (
 	PageImport   Page = "import"
 	PageHistory  Page = "history"
 	PageAccounts Page = "accounts"
+	// PageAdmins is the Administrators page, shown to Organization Administrators only.
+	PageAdmins Page = "admins"
 )
 
 // Config is what New needs.
@@ -44,15 +50,33 @@ type Config struct {
 	Picker FilePicker
 	// Clipboard receives copied passwords. Nil disables copying.
 	Clipboard fyne.Clipboard
-	// Prefs remembers the profile between runs. Nil remembers nothing.
+	// Prefs remembers settings between runs (the auto-lock's delay, each account's last
+	// school). Nil remembers nothing.
 	Prefs fyne.Preferences
-	// Operator is the default "Uploaded By" name. Empty means the OS user.
-	Operator string
-	// Page is the page shown first (default: Import).
+	// Page is the page shown first after signing in (default: Import).
 	Page Page
+	// Sample is the sample administrator rosterdesk --sample has just made; the sign-in
+	// screen shows its username and temporary password.
+	Sample core.Credential
 	// Post runs a function on the UI goroutine. Nil means fyne.Do; tests pass a queue
 	// they drain themselves, so widget updates stay on the test goroutine.
 	Post func(func())
+	// Clock times the auto-lock. Nil means the real clock; tests pass one they move.
+	Clock Clock
+}
+
+// Clock is the time the auto-lock goes by.
+type Clock interface {
+	Now() time.Time
+	// AfterFunc calls f, on a goroutine of its own, once d has passed; stop cancels it.
+	AfterFunc(d time.Duration, f func()) (stop func() bool)
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+func (realClock) AfterFunc(d time.Duration, f func()) func() bool {
+	return time.AfterFunc(d, f).Stop
 }
 
 // App is the window's controller: it owns the screens, the profile and the background
@@ -65,6 +89,9 @@ type App struct {
 	prefs  fyne.Preferences
 	post   func(func())
 	first  Page
+	clock  Clock
+	// sample is the sample administrator to show on the sign-in screen, once.
+	sample core.Credential
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -75,13 +102,24 @@ type App struct {
 	profile Profile
 
 	setup    *setupScreen
+	signIn   *signInScreen
+	change   *changeScreen
 	top      *topBar
 	imp      *importScreen
 	history  *historyScreen
 	accounts *accountsScreen
+	admins   *adminsScreen
 	tabs     *container.AppTabs
+	pages    map[Page]*container.TabItem
 	status   *widget.Label
 	main     fyne.CanvasObject
+	// shown is the content the window shows now (inside the activity watch).
+	shown fyne.CanvasObject
+	lock  lockState
+	// lastInput is when input was last seen (Unix nanoseconds of clock); lockGen numbers
+	// the auto-lock's checks so a stale one does nothing.
+	lastInput atomic.Int64
+	lockGen   int
 
 	runnerBusy, runnerAgain bool
 	// pollEvery is how often the history rereads itself while it shows an unfinished
@@ -102,49 +140,57 @@ func New(ctx context.Context, cfg Config) *App {
 
 		pollEvery: 2 * time.Second,
 	}
+	a.clock, a.sample = cfg.Clock, cfg.Sample
 	if a.post == nil {
 		a.post = fyne.Do
+	}
+	if a.clock == nil {
+		a.clock = realClock{}
 	}
 	a.picker = cfg.Picker
 	if a.picker == nil {
 		a.picker = fynePicker{win: a.win, post: a.post}
 	}
 	a.ctx, a.cancel = context.WithCancel(ctx)
-	a.profile = Profile{Name: cfg.Operator, Role: RoleOrgAdmin}
-	if a.profile.Name == "" {
-		a.profile.Name = osUser()
-	}
-	a.loadProfile()
+	a.forgetObsoletePrefs()
 	return a
 }
 
-// Start checks the database and shows the first-run setup or the main window. Call it on
-// the UI goroutine (before ShowAndRun, or from a callback).
+// Start checks the database and shows what it needs: the first-run setup (a new
+// database, or one without an administrator) or the sign-in screen. Call it on the UI
+// goroutine (before ShowAndRun, or from a callback).
 func (a *App) Start() {
-	a.win.SetContent(container.NewCenter(widget.NewLabel("Opening the database…")))
+	a.show(container.NewCenter(widget.NewLabel("Opening the database…")))
 	var (
 		org   core.Org
-		empty bool
+		state engine.SetupState
 	)
 	a.background("open database", func(ctx context.Context) error {
 		var err error
-		org, err = a.eng.Org(ctx)
-		if core.ErrorKind(err) == core.KindNotInitialized {
-			empty, err = true, nil
+		if state, err = a.eng.SetupState(ctx); err != nil || state == engine.SetupNewDatabase {
+			return err
 		}
+		org, err = a.eng.Org(ctx)
 		return err
 	}, func(err error) {
-		switch {
-		case empty:
-			a.showSetup()
-		case err != nil:
-			a.win.SetContent(container.NewCenter(widget.NewLabel("Rosterdesk could not open its database.")))
-			a.showError(err)
-		default:
-			a.org = org
-			a.openMain()
+		if err != nil {
+			a.show(container.NewCenter(widget.NewLabel("Rosterdesk could not open its database.")))
+			dialog.ShowError(errors.New(core.ErrorMessage(err)), a.win)
+			return
+		}
+		a.org = org
+		if state == engine.SetupReady {
+			a.showSignIn()
+		} else {
+			a.showSetup(state)
 		}
 	})
+}
+
+// show makes content the window's content, inside the watch that notices input.
+func (a *App) show(content fyne.CanvasObject) {
+	a.shown = content
+	a.win.SetContent(newActivityWatch(content, a.touch))
 }
 
 // Shutdown stops the background jobs (an upload in progress resumes on the next launch)
@@ -210,10 +256,26 @@ func (a *App) progressSink(apply func(core.Progress)) func(core.Progress) {
 }
 
 // showError shows err in plain words. Cancelled dialogs and a closing window are not
-// errors to the person.
+// errors to the person. While the window is locked the message waits for the same
+// person to sign in again; once nobody is signed in it concerns nobody. An account
+// removed since it signed in is signed out, and a role it no longer holds is dropped.
 func (a *App) showError(err error) {
 	if err == nil || errors.Is(err, ErrCancelled) || errors.Is(err, context.Canceled) {
 		return
+	}
+	switch {
+	case !a.profile.signedIn():
+		return
+	case a.lock.locked:
+		a.lock.errors = append(a.lock.errors, err)
+		return
+	case core.ErrorCode(err) == core.AccessSignedOut:
+		a.signOut()
+		a.signIn.message.SetText(core.ErrorMessage(err))
+		a.signIn.message.Show()
+		return
+	case core.ErrorCode(err) == core.AccessRoleNotHeld:
+		a.refreshSession()
 	}
 	dialog.ShowError(errors.New(core.ErrorMessage(err)), a.win)
 }
@@ -225,21 +287,17 @@ func (a *App) setStatus(msg string) {
 	}
 }
 
-// actor is who the operator is for the engine. Until the window has its sign-in
-// screens, it acts as the database's owner, or as the teacher picked in the Profile
-// menu.
-func (a *App) actor() engine.Actor {
-	if a.profile.Role == RoleTeacher {
-		return engine.Actor{Name: a.profile.Name, Role: core.OperatorTeacher, TeacherID: a.profile.Teacher.ID}
+// actor is who the window acts as for every engine call: the signed-in account in its
+// current role (Session.Actor). Signed out, it is the zero Actor, which the engine
+// refuses.
+func (a *App) actor() engine.Actor { return a.profile.actor() }
+
+func (a *App) mode() core.Mode {
+	if a.profile.Role == core.OperatorTeacher {
+		return core.ModeTeacher
 	}
-	return engine.Owner(a.profile.Name)
+	return core.ModeAdmin
 }
-
-// owner is the actor for what the Profile menu and the school list do today whatever
-// the role: the database's owner, until the window has its sign-in screens.
-func (a *App) owner() engine.Actor { return engine.Owner(a.profile.Name) }
-
-func (a *App) mode() core.Mode { return a.actor().Mode() }
 
 // school returns the selected school, or false when there is none.
 func (a *App) school() (core.School, bool) {
@@ -261,30 +319,37 @@ func (a *App) requireSchool() (core.School, bool) {
 	return s, ok
 }
 
-// openMain loads the schools and shows the main window.
+// signedIn takes over after a sign-in (or first run) of sess. At a locked window the same
+// account returns to where it was; anyone else starts fresh.
+func (a *App) signedIn(sess engine.Session) {
+	if len(sess.Roles) == 0 {
+		a.showSignIn()
+		a.signIn.fail("This account holds no role in Rosterdesk. Ask an Organization Administrator.")
+		return
+	}
+	if a.lock.locked && sameAccount(a.profile.Session, sess) {
+		a.unlock(sess)
+		return
+	}
+	a.discardMain()
+	a.profile = Profile{Session: sess, Role: sess.Roles[0].Role}
+	a.openMain()
+}
+
+// openMain loads the organization and the role's schools and shows the main window.
 func (a *App) openMain() {
 	var (
 		org     core.Org
 		schools []core.School
 	)
-	// A teacher profile is remembered by username: look the account up again.
-	teacher := a.profile.Teacher
-	restoreTeacher := a.profile.Role == RoleTeacher && teacher.ID == 0
-	owner := a.owner()
+	actor := a.actor()
 	a.background("load schools", func(ctx context.Context) error {
 		var err error
 		if org, err = a.eng.Org(ctx); err != nil {
 			return err
 		}
-		if schools, err = a.eng.Schools(ctx, owner); err != nil {
-			return err
-		}
-		if restoreTeacher {
-			if teacher, err = a.eng.UserByUsername(ctx, owner, teacher.Username); err != nil || teacher.Role != core.RoleTeacher {
-				restoreTeacher = false
-			}
-		}
-		return nil
+		schools, err = a.eng.Schools(ctx, actor)
+		return err
 	}, func(err error) {
 		if err != nil {
 			a.showError(err)
@@ -292,20 +357,95 @@ func (a *App) openMain() {
 		}
 		a.org = org
 		a.schools = schools
-		if a.profile.Role == RoleTeacher {
-			if restoreTeacher {
-				a.profile.Teacher = teacher
-			} else if a.profile.Teacher.ID == 0 {
-				a.profile.Role = RoleOrgAdmin
-			}
-		}
 		a.buildMain()
-		a.win.SetContent(a.main)
+		a.show(a.main)
+		a.addShortcuts()
+		a.profile.SchoolID = a.rememberedSchool()
 		a.profile.fixSchool(schools)
 		a.applyProfile()
+		a.touch()
+		a.armLock()
 		// Uploads a crash or quit interrupted, and any still queued, run now.
 		a.kickRunner()
 	})
+}
+
+// discardMain forgets the main window of the account that was signed in, so the next
+// one starts fresh: its page, chosen file, search and open dialogs are gone. Uploads
+// keep running; they belong to the database, not to the window.
+func (a *App) discardMain() {
+	a.main = nil
+	a.lock = lockState{}
+	for _, o := range a.win.Canvas().Overlays().List() {
+		a.win.Canvas().Overlays().Remove(o)
+	}
+}
+
+// switchRole makes the window act in role, one the account holds, with that role's
+// schools.
+func (a *App) switchRole(role core.OperatorRole) {
+	if !a.profile.Session.Holds(role) || role == a.profile.Role {
+		return
+	}
+	a.rememberSchool()
+	a.profile.Role = role
+	a.profile.SchoolID = a.rememberedSchool()
+	a.reloadSchools(0)
+}
+
+// reloadSchools reads the role's schools again and selects school id (0: keep the
+// selection when it is still one of them).
+func (a *App) reloadSchools(id int64) {
+	var schools []core.School
+	actor := a.actor()
+	a.background("list schools", func(ctx context.Context) error {
+		var err error
+		schools, err = a.eng.Schools(ctx, actor)
+		return err
+	}, func(err error) {
+		if err != nil {
+			a.showError(err)
+			return
+		}
+		a.schools = schools
+		if id != 0 {
+			a.profile.SchoolID = id
+		}
+		a.profile.fixSchool(schools)
+		a.applyProfile()
+	})
+}
+
+// refreshSession reads the signed-in account again (its roles and schools may have
+// changed) and keeps the current role if the account still holds it.
+func (a *App) refreshSession() {
+	sess := a.profile.Session
+	var fresh engine.Session
+	a.background("refresh the session", func(ctx context.Context) error {
+		var err error
+		fresh, err = a.eng.RefreshSession(ctx, sess)
+		return err
+	}, func(err error) {
+		if err != nil || !sameAccount(a.profile.Session, sess) {
+			a.showError(err)
+			return
+		}
+		a.profile.Session = fresh
+		if !fresh.Holds(a.profile.Role) && len(fresh.Roles) > 0 {
+			a.profile.Role = fresh.Roles[0].Role
+		}
+		a.reloadSchools(0)
+	})
+}
+
+// signOut ends the session and shows the sign-in screen. Uploads keep running.
+func (a *App) signOut() {
+	a.rememberSchool()
+	a.stopLockTimer()
+	a.discardMain()
+	a.profile = Profile{}
+	a.removeShortcuts()
+	a.showSignIn()
 }
 
 func (a *App) buildMain() {
@@ -316,22 +456,19 @@ func (a *App) buildMain() {
 	a.imp = newImportScreen(a)
 	a.history = newHistoryScreen(a)
 	a.accounts = newAccountsScreen(a)
+	a.admins = newAdminsScreen(a)
 	a.status = widget.NewLabel("")
 	a.status.Truncation = fyne.TextTruncateEllipsis
-	a.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Import Users/Rosters", nil, a.imp.content),
-		container.NewTabItem("Upload History", a.history.content),
-		container.NewTabItem("Accounts", a.accounts.content),
-	)
-	a.tabs.OnSelected = func(*container.TabItem) { a.onTab() }
-	switch a.first {
-	case PageHistory:
-		a.tabs.SelectIndex(1)
-	case PageAccounts:
-		a.tabs.SelectIndex(2)
+	a.pages = map[Page]*container.TabItem{
+		PageImport:   container.NewTabItemWithIcon("Import Users/Rosters", nil, a.imp.content),
+		PageHistory:  container.NewTabItem("Upload History", a.history.content),
+		PageAccounts: container.NewTabItem("Accounts", a.accounts.content),
+		PageAdmins:   container.NewTabItem("Administrators", a.admins.content),
 	}
+	// The Administrators tab is added by applyProfile, for Organization Administrators.
+	a.tabs = container.NewAppTabs(a.pages[PageImport], a.pages[PageHistory], a.pages[PageAccounts])
+	a.tabs.OnSelected = func(*container.TabItem) { a.onTab() }
 	a.main = container.NewBorder(a.top.content, a.status, nil, nil, a.tabs)
-	a.addShortcuts()
 }
 
 // keyShortcuts are the window's keyboard shortcuts: Ctrl+O (Cmd+O) chooses a file and
@@ -346,19 +483,33 @@ func (a *App) keyShortcuts() map[string]func() {
 	}
 }
 
+// shortcutKeys are the keys of keyShortcuts.
+var shortcutKeys = []fyne.KeyName{fyne.KeyO, fyne.KeyU}
+
+// addShortcuts registers the main window's keys; removeShortcuts takes them away again
+// while nobody is signed in or the window is locked.
 func (a *App) addShortcuts() {
 	c := a.win.Canvas()
 	keys := a.keyShortcuts()
-	for _, k := range []fyne.KeyName{fyne.KeyO, fyne.KeyU} {
+	for _, k := range shortcutKeys {
 		sc := &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
 		run := keys[sc.ShortcutName()]
-		c.AddShortcut(sc, func(fyne.Shortcut) { run() })
+		c.AddShortcut(sc, func(fyne.Shortcut) { a.touch(); run() })
 	}
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
+		a.touch()
 		if e.Name == fyne.KeyF5 {
 			a.onRefresh()
 		}
 	})
+}
+
+func (a *App) removeShortcuts() {
+	c := a.win.Canvas()
+	for _, k := range shortcutKeys {
+		c.RemoveShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault})
+	}
+	c.SetOnTypedKey(nil)
 }
 
 // onRefresh reloads whatever page is showing.
@@ -368,46 +519,65 @@ func (a *App) onRefresh() {
 		a.history.onRefresh()
 	case PageAccounts:
 		a.accounts.onRefresh()
+	case PageAdmins:
+		a.admins.onRefresh()
 	}
 }
 
 func (a *App) currentPage() Page {
-	switch a.tabs.SelectedIndex() {
-	case 1:
-		return PageHistory
-	case 2:
-		return PageAccounts
+	sel := a.tabs.Selected()
+	for p, it := range a.pages {
+		if it == sel {
+			return p
+		}
 	}
 	return PageImport
 }
 
 func (a *App) onTab() { a.onRefresh() }
 
-// showPage switches to page p.
+// showPage switches to page p, or to Import when p is not one the role has.
 func (a *App) showPage(p Page) {
-	switch p {
-	case PageHistory:
-		a.tabs.SelectIndex(1)
-	case PageAccounts:
-		a.tabs.SelectIndex(2)
-	default:
-		a.tabs.SelectIndex(0)
+	it := a.pages[p]
+	if !slices.Contains(a.tabs.Items, it) {
+		it = a.pages[PageImport]
 	}
+	a.tabs.Select(it)
 }
 
 // applyProfile brings every screen in line with the profile (role, school, name).
 func (a *App) applyProfile() {
-	a.saveProfile()
+	a.rememberSchool()
 	title := "Import Users/Rosters"
 	if a.mode() == core.ModeTeacher {
 		title = "Import Students/Rosters"
 	}
-	a.tabs.Items[0].Text = title
+	a.pages[PageImport].Text = title
+	// Only an Organization Administrator manages administrators: the engine refuses
+	// anyone else, so the page is not offered to them.
+	admins := a.pages[PageAdmins]
+	has := slices.Contains(a.tabs.Items, admins)
+	switch orgAdmin := a.profile.Role == core.OperatorOrgAdmin; {
+	case orgAdmin && !has:
+		a.tabs.Append(admins)
+	case !orgAdmin && has:
+		if a.tabs.Selected() == admins {
+			a.tabs.Select(a.pages[PageImport])
+		}
+		a.tabs.Remove(admins)
+	}
+	if a.first != "" {
+		a.showPage(a.first)
+		a.first = ""
+	}
 	a.tabs.Refresh()
 	a.top.update()
 	a.imp.update()
 	a.history.onRefresh()
 	a.accounts.onSchoolChanged()
+	if a.currentPage() == PageAdmins {
+		a.admins.onRefresh()
+	}
 }
 
 // selectSchool makes school id the selected one.
@@ -428,7 +598,9 @@ func (a *App) kickRunner() {
 		return
 	}
 	a.runnerBusy = true
-	progress := a.progressSink(a.history.onProgress)
+	// The history screen is looked up when progress arrives: a sign-in of another
+	// account at a locked window replaces it while the upload runs.
+	progress := a.progressSink(func(p core.Progress) { a.history.onProgress(p) })
 	var results []engine.Result
 	a.background("run uploads", func(ctx context.Context) error {
 		var err error

@@ -209,7 +209,7 @@ func statusImportance(st core.Status) widget.Importance {
 
 func (s *historyScreen) filter(offset int) engine.HistoryFilter {
 	f := engine.HistoryFilter{Limit: historyPage, Offset: offset}
-	if !(s.a.profile.Role == RoleOrgAdmin && s.allSchools.Checked) {
+	if !(s.a.profile.Role == core.OperatorOrgAdmin && s.allSchools.Checked) {
 		f.SchoolID = s.a.profile.SchoolID
 	}
 	return f
@@ -222,7 +222,7 @@ func (s *historyScreen) onRefresh() {
 		s.again = true
 		return
 	}
-	if s.a.profile.Role == RoleOrgAdmin {
+	if s.a.profile.Role == core.OperatorOrgAdmin {
 		s.allSchools.Show()
 	} else {
 		s.allSchools.Hide()

@@ -2,12 +2,14 @@ package ui
 
 import (
 	"context"
-	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -28,10 +30,9 @@ type topBar struct {
 	menu   *fyne.Menu
 	dialog dialog.Dialog
 	// form fields of the open dialog
-	nameEntry    *widget.Entry
-	schoolChecks *widget.CheckGroup
-	teacherPick  *widget.Select
-	teachers     []core.Account
+	nameEntry  *widget.Entry
+	lockSelect *widget.Select
+	own        *changeOwnPassword
 }
 
 func newTopBar(a *App) *topBar {
@@ -50,14 +51,14 @@ func newTopBar(a *App) *topBar {
 	return t
 }
 
-// update shows the profile's role, school and name.
+// update shows the profile's role, school and name. The schools offered are the role's,
+// as the engine lists them.
 func (t *topBar) update() {
 	a := t.a
 	t.orgLabel.SetText(a.org.Name)
-	choices := a.profile.schoolChoices(a.schools)
-	names := make([]string, len(choices))
+	names := make([]string, len(a.schools))
 	selected := ""
-	for i, s := range choices {
+	for i, s := range a.schools {
 		names[i] = s.Name
 		if s.ID == a.profile.SchoolID {
 			selected = s.Name
@@ -73,32 +74,21 @@ func (t *topBar) update() {
 	}
 	// Organization Administrators pick the school in the drop-down; the other roles pick
 	// it in the Profile menu, as in the articles.
-	if a.profile.Role == RoleOrgAdmin {
+	if a.profile.Role == core.OperatorOrgAdmin {
 		t.schoolSelect.Show()
 		t.schoolLabel.Hide()
 		t.schoolsBtn.Show()
 	} else {
 		t.schoolSelect.Hide()
+		if selected == "" {
+			selected = "no school"
+		}
 		t.schoolLabel.SetText(selected)
 		t.schoolLabel.TextStyle = fyne.TextStyle{Bold: true}
 		t.schoolLabel.Show()
 		t.schoolsBtn.Hide()
 	}
-	label := a.profile.Name
-	if label == "" {
-		label = "Profile"
-	}
-	t.profileBtn.SetText(label + " · " + shortRole(a.profile.Role))
-}
-
-func shortRole(r Role) string {
-	switch r {
-	case RoleSchoolAdmin:
-		return "School Admin"
-	case RoleTeacher:
-		return "Teacher"
-	}
-	return "Org Admin"
+	t.profileBtn.SetText(a.profile.Session.Name + " · " + shortRole(a.profile.Role))
 }
 
 func (t *topBar) onSchoolSelected(name string) {
@@ -110,40 +100,40 @@ func (t *topBar) onSchoolSelected(name string) {
 	}
 }
 
-// profileMenu is the Profile menu: the name, the roles, and the Organization section
-// from which School Organization Administrators and teachers pick their school.
+// profileMenu is the Profile menu: who is signed in, the roles their account holds, the
+// Organization section from which School Organization Administrators and teachers pick
+// their school, and the account's own settings.
 func (t *topBar) profileMenu() *fyne.Menu {
 	a := t.a
 	p := a.profile
-	items := []*fyne.MenuItem{
-		fyne.NewMenuItem("Name (Uploaded By): "+p.Name+"…", t.onEditName),
-		fyne.NewMenuItemSeparator(),
+	who := fyne.NewMenuItem(p.Session.Name+" ("+p.Session.Username+")", nil)
+	who.Disabled = true
+	items := []*fyne.MenuItem{who, fyne.NewMenuItemSeparator()}
+	// Only the roles the account holds; with one role there is nothing to switch to.
+	for _, g := range p.Session.Roles {
+		it := fyne.NewMenuItem(string(g.Role), func() { a.switchRole(g.Role) })
+		it.Checked = g.Role == p.Role
+		it.Disabled = len(p.Session.Roles) == 1
+		items = append(items, it)
 	}
-	role := func(label string, r Role, action func()) *fyne.MenuItem {
-		it := fyne.NewMenuItem(label, action)
-		it.Checked = p.Role == r
-		return it
-	}
-	teacherLabel := "Teacher…"
-	if p.Role == RoleTeacher {
-		teacherLabel = "Teacher: " + p.Teacher.FullName() + "…"
-	}
-	items = append(items,
-		role("Organization Administrator", RoleOrgAdmin, t.onRoleOrgAdmin),
-		role("School Organization Administrator…", RoleSchoolAdmin, t.onRoleSchoolAdmin),
-		role(teacherLabel, RoleTeacher, t.onRoleTeacher),
-	)
-	if p.Role != RoleOrgAdmin {
+	if p.Role != core.OperatorOrgAdmin {
 		items = append(items, fyne.NewMenuItemSeparator())
 		head := fyne.NewMenuItem("Organization: "+a.org.Name, nil)
 		head.Disabled = true
 		items = append(items, head)
-		for _, s := range p.schoolChoices(a.schools) {
+		for _, s := range a.schools {
 			it := fyne.NewMenuItem("    "+s.Name, func() { a.selectSchool(s.ID) })
 			it.Checked = s.ID == p.SchoolID
 			items = append(items, it)
 		}
 	}
+	items = append(items,
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Change My Password…", t.onChangePassword),
+		fyne.NewMenuItem("Lock After "+minutes(a.lockAfter())+" Without Input…", t.onLockSetting),
+		fyne.NewMenuItem("Lock Now", a.lockNow),
+		fyne.NewMenuItem("Sign Out", a.signOut),
+	)
 	return fyne.NewMenu("Profile", items...)
 }
 
@@ -156,149 +146,106 @@ func (t *topBar) showMenuBelow(m *fyne.Menu, under fyne.CanvasObject) {
 	widget.ShowPopUpMenuAtRelativePosition(m, t.a.win.Canvas(), fyne.NewPos(0, under.Size().Height), under)
 }
 
-func (t *topBar) onEditName() {
-	t.nameEntry = widget.NewEntry()
-	t.nameEntry.SetText(t.a.profile.Name)
-	d := dialog.NewForm("Your name", "Save", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("Name", t.nameEntry),
+// minutes says a duration of whole minutes in words.
+func minutes(d time.Duration) string {
+	switch m := int(d / time.Minute); {
+	case m == 1:
+		return "1 Minute"
+	case m == 60:
+		return "1 Hour"
+	default:
+		return strconv.Itoa(m) + " Minutes"
+	}
+}
+
+// onLockSetting asks how long the window waits without input before locking itself.
+func (t *topBar) onLockSetting() {
+	a := t.a
+	names := make([]string, len(lockChoices))
+	for i, m := range lockChoices {
+		names[i] = strings.ToLower(minutes(time.Duration(m) * time.Minute))
+	}
+	t.lockSelect = widget.NewSelect(names, nil)
+	t.lockSelect.SetSelected(strings.ToLower(minutes(a.lockAfter())))
+	note := widget.NewLabel("On a shared computer, the window locks itself when nobody has used it for this long. Signing in again returns to the same page; running uploads go on meanwhile.")
+	note.Wrapping = fyne.TextWrapWord
+	d := dialog.NewForm("Lock the window", "Save", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("After", t.lockSelect),
+		widget.NewFormItem("", note),
 	}, func(ok bool) {
-		name := strings.TrimSpace(t.nameEntry.Text)
-		if !ok || name == "" {
-			return
+		if i := t.lockSelect.SelectedIndex(); ok && i >= 0 {
+			a.setLockAfter(lockChoices[i])
 		}
-		t.a.profile.Name = name
-		t.a.applyProfile()
-	}, t.a.win)
-	d.Resize(fyne.NewSize(420, 160))
-	t.dialog = d
-	d.Show()
-}
-
-func (t *topBar) onRoleOrgAdmin() {
-	t.a.profile.Role = RoleOrgAdmin
-	t.a.applyProfile()
-}
-
-func (t *topBar) onRoleSchoolAdmin() {
-	a := t.a
-	names := make([]string, len(a.schools))
-	var checked []string
-	for i, s := range a.schools {
-		names[i] = s.Name
-		if slices.Contains(a.profile.Managed, s.ID) {
-			checked = append(checked, s.Name)
-		}
-	}
-	t.schoolChecks = widget.NewCheckGroup(names, nil)
-	t.schoolChecks.SetSelected(checked)
-	d := dialog.NewCustomConfirm("Schools you manage", "Use this role", "Cancel",
-		container.NewVScroll(t.schoolChecks), func(ok bool) {
-			if !ok {
-				return
-			}
-			var ids []int64
-			for _, s := range a.schools {
-				if slices.Contains(t.schoolChecks.Selected, s.Name) {
-					ids = append(ids, s.ID)
-				}
-			}
-			if len(ids) == 0 {
-				dialog.ShowInformation("No school chosen", "Tick at least one school that you manage.", a.win)
-				return
-			}
-			a.profile.Role = RoleSchoolAdmin
-			a.profile.Managed = ids
-			a.profile.fixSchool(a.schools)
-			a.applyProfile()
-		}, a.win)
-	d.Resize(fyne.NewSize(420, 360))
-	t.dialog = d
-	d.Show()
-}
-
-// onRoleTeacher asks which teacher account the operator is, among the teachers of the
-// selected school, and finds that teacher's schools.
-func (t *topBar) onRoleTeacher() {
-	a := t.a
-	school, ok := a.requireSchool()
-	if !ok {
-		return
-	}
-	var teachers []core.Account
-	owner := a.owner()
-	a.background("list teachers", func(ctx context.Context) error {
-		var err error
-		teachers, err = a.eng.Teachers(ctx, owner, school.ID)
-		return err
-	}, func(err error) {
-		if err != nil {
-			a.showError(err)
-			return
-		}
-		if len(teachers) == 0 {
-			dialog.ShowInformation("No teachers", school.Name+" has no teacher accounts yet. Import teachers first, as an administrator.", a.win)
-			return
-		}
-		t.showTeacherPicker(school, teachers)
-	})
-}
-
-func (t *topBar) showTeacherPicker(school core.School, teachers []core.Account) {
-	a := t.a
-	t.teachers = teachers
-	names := make([]string, len(teachers))
-	for i, tc := range teachers {
-		names[i] = teacherChoice(tc)
-	}
-	t.teacherPick = widget.NewSelect(names, nil)
-	if a.profile.Role == RoleTeacher {
-		t.teacherPick.SetSelected(teacherChoice(a.profile.Teacher))
-	}
-	d := dialog.NewForm("Which teacher are you?", "Use this role", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("School", widget.NewLabel(school.Name)),
-		widget.NewFormItem("Teacher", t.teacherPick),
-	}, func(ok bool) {
-		i := t.teacherPick.SelectedIndex()
-		if !ok || i < 0 {
-			return
-		}
-		t.becomeTeacher(t.teachers[i], school.ID)
 	}, a.win)
-	d.Resize(fyne.NewSize(460, 200))
+	d.Resize(fyne.NewSize(480, 260))
 	t.dialog = d
 	d.Show()
 }
 
-// becomeTeacher switches to the Teacher role as account tc, after finding the schools the
-// teacher belongs to (the Organization section of the Profile menu lists them).
-func (t *topBar) becomeTeacher(tc core.Account, schoolID int64) {
+// onChangePassword lets the signed-in person replace their own password.
+func (t *topBar) onChangePassword() {
 	a := t.a
-	var mine []int64
-	owner := a.owner()
-	a.background("find the teacher's schools", func(ctx context.Context) error {
-		schools, err := a.eng.TeacherSchools(ctx, owner, tc.ID)
-		for _, s := range schools {
-			mine = append(mine, s.ID)
-		}
-		return err
-	}, func(err error) {
-		if err != nil {
-			a.showError(err)
+	username := a.profile.Session.Username
+	v := &changeOwnPassword{}
+	v.current = widget.NewPasswordEntry()
+	v.form = newPasswordForm(func() (string, string) { return username, "" }, v.updateButtons)
+	v.current.OnChanged = func(string) { v.updateButtons() }
+	v.message = widget.NewLabel("")
+	v.message.Wrapping = fyne.TextWrapWord
+	v.message.Importance = widget.DangerImportance
+	v.message.Hide()
+	v.changeBtn = widget.NewButton("Change", nil)
+	v.changeBtn.Importance = widget.HighImportance
+	cancel := widget.NewButton("Cancel", nil)
+	body := container.NewVBox(
+		widget.NewForm(widget.NewFormItem("Current password", v.current)),
+		v.form.content, v.message,
+		container.NewHBox(layout.NewSpacer(), cancel, v.changeBtn),
+	)
+	d := dialog.NewCustomWithoutButtons("Change My Password", body, a.win)
+	cancel.OnTapped = d.Hide
+	v.changeBtn.OnTapped = func() {
+		if !v.ready() {
 			return
 		}
-		if !slices.Contains(mine, schoolID) {
-			mine = append(mine, schoolID)
-		}
-		a.profile.Role = RoleTeacher
-		a.profile.Teacher = tc
-		a.profile.TeacherSchools = mine
-		a.profile.SchoolID = schoolID
-		a.applyProfile()
-	})
+		current, newPw := v.current.Text, v.form.newPw.Text
+		v.changeBtn.Disable()
+		a.background("change password", func(ctx context.Context) error {
+			return a.eng.ChangePassword(ctx, username, current, newPw)
+		}, func(err error) {
+			v.updateButtons()
+			if err != nil {
+				// The engine's words: a wrong current password, or a new one it refuses.
+				v.message.SetText(core.ErrorMessage(err))
+				v.message.Show()
+				return
+			}
+			d.Hide()
+			a.setStatus("Your password is changed. Use the new one from now on.")
+		})
+	}
+	v.updateButtons()
+	d.Resize(fyne.NewSize(560, 0))
+	t.own = v
+	t.dialog = d
+	d.Show()
+	a.win.Canvas().Focus(v.current)
 }
 
-func teacherChoice(a core.Account) string {
-	return a.FullName() + " (" + a.Username + ")"
+// changeOwnPassword is the Change My Password dialog.
+type changeOwnPassword struct {
+	current   *widget.Entry
+	form      *passwordForm
+	message   *widget.Label
+	changeBtn *widget.Button
+}
+
+func (v *changeOwnPassword) ready() bool { return v.current.Text != "" && v.form.ok() }
+
+func (v *changeOwnPassword) updateButtons() {
+	if v.changeBtn != nil {
+		setEnabled(v.changeBtn, v.ready())
+	}
 }
 
 // schoolsMenu offers adding and renaming schools (Organization Administrators).
@@ -318,17 +265,17 @@ func (t *topBar) onAddSchool() {
 	t.askSchoolName("Add School", "Add", "", func(name string) {
 		a := t.a
 		var s core.School
-		owner := a.owner()
+		actor := a.actor()
 		a.background("add school", func(ctx context.Context) error {
 			var err error
-			s, err = a.eng.AddSchool(ctx, owner, name)
+			s, err = a.eng.AddSchool(ctx, actor, name)
 			return err
 		}, func(err error) {
 			if err != nil {
 				a.showError(err)
 				return
 			}
-			t.reloadSchools(s.ID)
+			a.reloadSchools(s.ID)
 		})
 	})
 }
@@ -340,15 +287,15 @@ func (t *topBar) onRenameSchool() {
 		return
 	}
 	t.askSchoolName("Rename School", "Rename", cur.Name, func(name string) {
-		owner := a.owner()
+		actor := a.actor()
 		a.background("rename school", func(ctx context.Context) error {
-			return a.eng.RenameSchool(ctx, owner, cur.ID, name)
+			return a.eng.RenameSchool(ctx, actor, cur.ID, name)
 		}, func(err error) {
 			if err != nil {
 				a.showError(err)
 				return
 			}
-			t.reloadSchools(cur.ID)
+			a.reloadSchools(cur.ID)
 		})
 	})
 }
@@ -368,27 +315,4 @@ func (t *topBar) askSchoolName(title, confirm, current string, then func(string)
 	d.Resize(fyne.NewSize(440, 160))
 	t.dialog = d
 	d.Show()
-}
-
-// reloadSchools reads the school list again and selects school id.
-func (t *topBar) reloadSchools(id int64) {
-	a := t.a
-	var schools []core.School
-	owner := a.owner()
-	a.background("list schools", func(ctx context.Context) error {
-		var err error
-		schools, err = a.eng.Schools(ctx, owner)
-		return err
-	}, func(err error) {
-		if err != nil {
-			a.showError(err)
-			return
-		}
-		a.schools = schools
-		if id != 0 {
-			a.profile.SchoolID = id
-		}
-		a.profile.fixSchool(schools)
-		a.applyProfile()
-	})
 }

@@ -27,27 +27,37 @@ type harness struct {
 	t      *testing.T
 	app    fyne.App
 	win    fyne.Window
-	eng    *fakeEngine
+	eng    Engine
+	fake   *fakeEngine // eng, when it is the fake
 	picker *fakePicker
+	clock  *fakeClock
 	queue  chan func()
 	a      *App
 }
 
 func newHarness(t *testing.T, eng *fakeEngine) *harness {
+	return newHarnessFor(t, eng, eng.now, Config{})
+}
+
+// newHarnessFor runs the window over any engine (the fake, or a real one on a temporary
+// database); cfg gives what the harness does not decide.
+func newHarnessFor(t *testing.T, eng Engine, now time.Time, cfg Config) *harness {
 	t.Helper()
 	h := &harness{t: t, eng: eng, queue: make(chan func(), 4096)}
+	h.fake, _ = eng.(*fakeEngine)
 	h.app = test.NewTempApp(t)
 	h.win = test.NewTempWindow(t, widget.NewLabel(""))
 	h.win.Resize(fyne.NewSize(1100, 720))
 	h.picker = &fakePicker{dir: t.TempDir()}
-	h.a = New(context.Background(), Config{
-		Engine:    eng,
-		Window:    h.win,
-		Picker:    h.picker,
-		Clipboard: h.app.Clipboard(),
-		Operator:  "Pat Lee",
-		Post:      func(f func()) { h.queue <- f },
-	})
+	h.clock = &fakeClock{now: now}
+	cfg.Engine = eng
+	cfg.Window = h.win
+	cfg.Picker = h.picker
+	cfg.Clipboard = h.app.Clipboard()
+	cfg.Prefs = h.app.Preferences()
+	cfg.Clock = h.clock
+	cfg.Post = func(f func()) { h.queue <- f }
+	h.a = New(context.Background(), cfg)
 	// Keep the history's timed refresh short so settle does not wait long for it.
 	h.a.pollEvery = time.Millisecond
 	t.Cleanup(func() {
@@ -110,15 +120,40 @@ func (h *harness) runUntilClosed(what string, ch <-chan struct{}) {
 	}
 }
 
-// started returns a harness showing the main window of a seeded engine.
+// started returns a harness showing the main window of a seeded engine, signed in as
+// its Organization Administrator, Pat Lee.
 func started(t *testing.T) *harness {
 	h := newHarness(t, seeded())
 	h.a.Start()
 	h.settle()
-	if h.a.main == nil {
-		t.Fatal("main window not shown")
-	}
+	h.signInAs("pat", patPassword)
+	h.settle()
 	return h
+}
+
+// signInAs signs in at the sign-in screen and requires the main window to show.
+func (h *harness) signInAs(username, password string) {
+	h.t.Helper()
+	h.submitSignIn(username, password)
+	h.runUntil("the main window shows or sign-in says why not", func() bool {
+		return h.a.main != nil && h.a.shown == h.a.main || h.a.shown == h.a.signIn.content && h.a.signIn.message.Visible()
+	})
+	if h.a.main == nil || h.a.shown != h.a.main {
+		h.t.Fatalf("signing in as %s did not show the main window (sign-in says %q)", username, h.a.signIn.message.Text)
+	}
+}
+
+// submitSignIn types a username and password on the sign-in screen and presses Enter.
+func (h *harness) submitSignIn(username, password string) {
+	h.t.Helper()
+	s := h.a.signIn
+	if s == nil || h.a.shown != s.content {
+		h.t.Fatal("the sign-in screen is not shown")
+	}
+	s.username.SetText(username)
+	s.password.SetText(password)
+	s.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.runUntil("the engine answers the sign-in", func() bool { return !s.busy })
 }
 
 // typeShortcut runs the handler of Ctrl+key (the test canvas cannot type shortcuts).
@@ -173,50 +208,6 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-func TestFirstRunCreatesOrganizationAndSchool(t *testing.T) {
-	h := newHarness(t, newFakeEngine())
-	h.a.Start()
-	h.settle()
-	s := h.a.setup
-	if s == nil {
-		t.Fatal("an empty database did not show the setup")
-	}
-	if !s.createBtn.Disabled() {
-		t.Error("Create is enabled before the names are typed")
-	}
-	test.Type(s.orgEntry, "Riverside USD")
-	test.Type(s.schoolEntry, "Lincoln Elementary")
-	test.Tap(s.createBtn)
-	h.settle()
-
-	if h.a.main == nil || h.win.Content() != h.a.main {
-		t.Fatal("main window not shown after setup")
-	}
-	if got := h.a.top.orgLabel.Text; got != "Riverside USD" {
-		t.Errorf("organization = %q", got)
-	}
-	if got := h.a.top.schoolSelect.Selected; got != "Lincoln Elementary" {
-		t.Errorf("selected school = %q, want the first school", got)
-	}
-	if h.eng.called("RunPending") != 1 {
-		t.Error("interrupted uploads were not resumed on opening")
-	}
-}
-
-func TestFirstRunSampleData(t *testing.T) {
-	h := newHarness(t, newFakeEngine())
-	h.a.Start()
-	h.settle()
-	test.Tap(h.a.setup.sampleBtn)
-	h.settle()
-	if h.eng.called("InitSample") != 1 {
-		t.Fatal("InitSample not called")
-	}
-	if got := h.a.top.orgLabel.Text; got != "Sample District" {
-		t.Errorf("organization = %q", got)
-	}
 }
 
 func TestAddAndRenameSchool(t *testing.T) {
@@ -292,7 +283,7 @@ func TestImportFlow(t *testing.T) {
 	if got := imp.result.Text; !strings.Contains(got, "3 rows: 2 would be applied, 1 has errors") || !strings.Contains(got, "create 0 classes and add 0 class enrollments") || !strings.Contains(got, "Row 4: First Name is missing.") {
 		t.Errorf("check result = %q", got)
 	}
-	if h.eng.called("Enqueue") != 0 {
+	if h.fake.called("Enqueue") != 0 {
 		t.Error("Check File enqueued an upload")
 	}
 
@@ -372,17 +363,17 @@ func TestHistoryRefreshAndShortcut(t *testing.T) {
 		t.Fatalf("history has %d uploads", n)
 	}
 	// An upload made elsewhere (rosterctl) appears on Refresh.
-	h.eng.mu.Lock()
-	h.eng.uploads = append(h.eng.uploads, core.Upload{ID: 1, FileName: "a.csv", SchoolID: 1, Status: core.StatusCompleted, Counts: core.Counts{Rows: 2, Applied: 2}})
-	h.eng.mu.Unlock()
+	h.fake.mu.Lock()
+	h.fake.uploads = append(h.fake.uploads, core.Upload{ID: 1, FileName: "a.csv", SchoolID: 1, Status: core.StatusCompleted, Counts: core.Counts{Rows: 2, Applied: 2}})
+	h.fake.mu.Unlock()
 	test.Tap(h.a.history.refreshBtn)
 	h.settle()
 	if n := len(h.a.history.uploads); n != 1 {
 		t.Fatalf("after Refresh the history has %d uploads", n)
 	}
-	h.eng.mu.Lock()
-	h.eng.uploads = append(h.eng.uploads, core.Upload{ID: 2, FileName: "b.csv", SchoolID: 1, Status: core.StatusFailed})
-	h.eng.mu.Unlock()
+	h.fake.mu.Lock()
+	h.fake.uploads = append(h.fake.uploads, core.Upload{ID: 2, FileName: "b.csv", SchoolID: 1, Status: core.StatusFailed})
+	h.fake.mu.Unlock()
 	h.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyF5})
 	h.settle()
 	if n := len(h.a.history.uploads); n != 2 || h.a.history.uploads[0].FileName != "b.csv" {
@@ -397,6 +388,8 @@ func TestHistoryPages(t *testing.T) {
 	}
 	h := newHarness(t, eng)
 	h.a.Start()
+	h.settle()
+	h.signInAs("pat", patPassword)
 	h.settle()
 	s := h.a.history
 	if len(s.uploads) != historyPage || s.moreBtn.Hidden {
@@ -430,6 +423,8 @@ func TestStaysResponsiveWhileUploadRuns(t *testing.T) {
 	h := newHarness(t, eng)
 	h.a.Start()
 	h.settle()
+	h.signInAs("pat", patPassword)
+	h.settle()
 	h.a.imp.file = &chosenFile{name: "big.csv", data: []byte("x")}
 	h.a.imp.updateButtons()
 	h.typeShortcut(fyne.KeyU)
@@ -445,9 +440,9 @@ func TestStaysResponsiveWhileUploadRuns(t *testing.T) {
 
 	// Refresh works while the upload is blocked (it is disabled only while it reads).
 	h.runUntil("the history is read", func() bool { return !hist.loading })
-	h.eng.mu.Lock()
-	h.eng.uploads = append(h.eng.uploads, core.Upload{ID: 99, FileName: "other.csv", SchoolID: 1, Status: core.StatusCompleted})
-	h.eng.mu.Unlock()
+	h.fake.mu.Lock()
+	h.fake.uploads = append(h.fake.uploads, core.Upload{ID: 99, FileName: "other.csv", SchoolID: 1, Status: core.StatusCompleted})
+	h.fake.mu.Unlock()
 	test.Tap(hist.refreshBtn)
 	h.runUntil("Refresh shows the new upload", func() bool { return len(hist.uploads) == 2 && !hist.loading })
 	if hist.live[1].Done != 5 {
@@ -468,98 +463,11 @@ func TestStaysResponsiveWhileUploadRuns(t *testing.T) {
 	}
 }
 
-func TestTeacherRole(t *testing.T) {
-	h := started(t)
-	h.selectSchool("Lincoln Elementary")
-	top := h.a.top
-	top.onProfileMenu()
-	menuItem(t, top.menu, "Teacher").Action()
-	h.settle()
-	top.teacherPick.SetSelected("Ana Diaz (adiaz)")
-	top.dialog.(*dialog.FormDialog).Submit()
-	h.settle()
-
-	if h.a.profile.Role != RoleTeacher || h.a.actor().TeacherID != 10 {
-		t.Fatalf("profile = %+v", h.a.profile)
-	}
-	if got := h.a.tabs.Items[0].Text; got != "Import Students/Rosters" {
-		t.Errorf("page title = %q", got)
-	}
-	if got := h.a.imp.title.Text; got != "Import Students/Rosters" {
-		t.Errorf("heading = %q", got)
-	}
-	if got := h.a.imp.usersItem.Text; got != "Export Students" {
-		t.Errorf("export label = %q", got)
-	}
-	if top.schoolSelect.Visible() {
-		t.Error("a teacher still sees Select School; the Profile menu chooses the school")
-	}
-	// The teacher's schools appear in the Organization section of the Profile menu.
-	top.onProfileMenu()
-	menuItem(t, top.menu, "    Washington Middle").Action()
-	h.settle()
-	if s, _ := h.a.school(); s.Name != "Washington Middle" {
-		t.Errorf("school after choosing in the profile = %q", s.Name)
-	}
-	h.selectSchoolViaProfile(t, "Lincoln Elementary")
-
-	test.Tap(h.a.imp.templateXLSX)
-	h.settle()
-	if name, path := h.picker.lastSave(); name != "Import_Students_Rosters_Template.xlsx" || readFile(t, path) != "template xlsx mode=1" {
-		t.Errorf("teacher template %q = %q", name, readFile(t, path))
-	}
-	test.Tap(h.a.imp.exportUsersCSV)
-	h.settle()
-	if name, _ := h.picker.lastSave(); name != "Export_Students_Lincoln_Elementary_2026-09-01.csv" {
-		t.Errorf("teacher export name = %q", name)
-	}
-	if a := h.eng.actor(); a.TeacherID != 10 || a.Name != "Pat Lee" {
-		t.Errorf("export actor = %+v", a)
-	}
-
-	// Back to administrator.
-	top.onProfileMenu()
-	menuItem(t, top.menu, "Organization Administrator").Action()
-	h.settle()
-	if got := h.a.tabs.Items[0].Text; got != "Import Users/Rosters" {
-		t.Errorf("page title after switching back = %q", got)
-	}
-}
-
 func (h *harness) selectSchoolViaProfile(t *testing.T, name string) {
 	t.Helper()
 	h.a.top.onProfileMenu()
 	menuItem(t, h.a.top.menu, "    "+name).Action()
 	h.settle()
-}
-
-func TestSchoolAdminRole(t *testing.T) {
-	h := started(t)
-	top := h.a.top
-	top.onProfileMenu()
-	menuItem(t, top.menu, "School Organization Administrator").Action()
-	top.schoolChecks.SetSelected([]string{"Washington Middle"})
-	top.dialog.(*dialog.ConfirmDialog).Confirm()
-	h.settle()
-	if s, _ := h.a.school(); s.Name != "Washington Middle" || h.a.profile.Role != RoleSchoolAdmin {
-		t.Fatalf("school admin: school %q role %v", s.Name, h.a.profile.Role)
-	}
-	if top.schoolSelect.Visible() {
-		t.Error("Select School shown to a School Organization Administrator")
-	}
-}
-
-func TestOperatorName(t *testing.T) {
-	h := started(t)
-	top := h.a.top
-	top.onProfileMenu()
-	menuItem(t, top.menu, "Name").Action()
-	top.nameEntry.SetText("Maria Gomez")
-	top.dialog.(*dialog.FormDialog).Submit()
-	h.settle()
-	if h.a.actor().Name != "Maria Gomez" || !strings.HasPrefix(top.profileBtn.Text, "Maria Gomez") {
-		t.Errorf("name = %q, profile button %q", h.a.actor().Name, top.profileBtn.Text)
-	}
 }
 
 func TestPasswordReset(t *testing.T) {
@@ -572,7 +480,7 @@ func TestPasswordReset(t *testing.T) {
 		t.Fatalf("accounts = %d", len(s.accounts))
 	}
 	// The password state reads in plain words, expired ones included.
-	if got := s.accounts[2].PasswordLabel(h.eng.Now()); got != "temporary — expired" {
+	if got := s.accounts[2].PasswordLabel(h.fake.Now()); got != "temporary — expired" {
 		t.Errorf("password label = %q", got)
 	}
 	if !s.resetBtn.Disabled() {
@@ -582,7 +490,7 @@ func TestPasswordReset(t *testing.T) {
 	test.Tap(s.resetBtn)
 	s.confirm.Confirm()
 	h.settle()
-	if h.eng.called("ResetPassword") != 1 || s.creds == nil {
+	if h.fake.called("ResetPassword") != 1 || s.creds == nil {
 		t.Fatal("no new password shown")
 	}
 	if got := s.creds.text.Text; !strings.Contains(got, "bng") || !strings.Contains(got, "Kp7-wQ2x-Rt9m") {
@@ -619,6 +527,8 @@ func TestErrorsInPlainWords(t *testing.T) {
 	}
 	h := newHarness(t, eng)
 	h.a.Start()
+	h.settle()
+	h.signInAs("pat", patPassword)
 	h.settle()
 	h.a.imp.file = &chosenFile{name: "x.csv", data: []byte("x")}
 	h.a.imp.updateButtons()
@@ -697,6 +607,8 @@ func TestHistoryFollowsOtherProcesses(t *testing.T) {
 	eng.uploads = []core.Upload{{ID: 1, FileName: "cli.csv", SchoolID: 1, Status: core.StatusInProgress, Done: 1, Total: 4}}
 	h := newHarness(t, eng)
 	h.a.Start()
+	h.settle()
+	h.signInAs("pat", patPassword)
 	hist := func() []core.Upload {
 		if h.a.history == nil {
 			return nil

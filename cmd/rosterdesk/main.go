@@ -68,9 +68,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	switch ui.Page(o.page) {
-	case "", ui.PageImport, ui.PageHistory, ui.PageAccounts:
+	case "", ui.PageImport, ui.PageHistory, ui.PageAccounts, ui.PageAdmins:
 	default:
-		return o, fmt.Errorf("--page must be import, history or accounts")
+		return o, fmt.Errorf("--page must be import, history, accounts or admins")
 	}
 	return o, nil
 }
@@ -94,9 +94,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
 	defer svc.Close()
+	// The sample administrator's temporary password is shown on the sign-in screen.
+	var sample engine.SampleResult
 	if o.sample {
 		if _, err := svc.Org(ctx); core.ErrorKind(err) == core.KindNotInitialized {
-			if _, err := svc.InitSample(ctx); err != nil {
+			if sample, err = svc.InitSample(ctx); err != nil {
 				return err
 			}
 		}
@@ -115,6 +117,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		Clipboard: a.Clipboard(),
 		Prefs:     a.Preferences(),
 		Page:      ui.Page(o.page),
+		Sample:    sample.Admin,
 	})
 	desk.Start()
 	go func() {
