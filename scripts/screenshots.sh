@@ -55,13 +55,15 @@ size() {
 	xdotool mousemove 5 5 windowfocus --sync "$win"
 	sleep 2 # let the first frames and the background reads land
 }
-# keys TEXT...: types into the window's focused field, pressing Return after each TEXT.
+# keys TEXT...: types into the window's focused field, pressing Return after each TEXT
+# and giving the window a moment to answer (a sign-in changes the screen).
 keys() {
 	for k in "$@"; do
 		[ -z "$k" ] || xdotool type --delay 30 "$k"
 		xdotool key Return
+		sleep 1
 	done
-	sleep 2
+	sleep 1
 }
 stop() { kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; app_pid=; }
 shot() { import -window "$win" "$out/$1.png"; echo "wrote $out/$1.png"; }
@@ -107,9 +109,9 @@ stop
 # The Administrators page: a School Organization Administrator, and an Organization
 # Administrator who also teaches (linked to her teacher account from the sample roster).
 second=$("$tmp/rosterctl" school list | sed -n 2p)
-"$tmp/rosterctl" admin add sortiz --name "Sam Ortiz" --email sortiz@washington.example.org --school "$second" >/dev/null
+"$tmp/rosterctl" admin add sortiz --name "Sam Ortiz" --email sortiz@washington.example.org --school "$second" >/dev/null 2>&1
 "$tmp/rosterctl" admin add mgarcia.admin --name "Maria Garcia" --email mgarcia@lincoln.example.org --org-admin \
-	--teacher-account mgarcia >/dev/null
+	--teacher-account mgarcia >/dev/null 2>&1
 start admins
 size 1280 800
 keys "$user" "$pass"

@@ -20,7 +20,7 @@ import (
 var adminHeaders = []string{"Name", "Username", "Email", "Role", "Schools", "Teacher Account", "Password"}
 
 // adminWidths fit the grid in the 1100-point window.
-var adminWidths = []float32{160, 120, 180, 105, 185, 125, 215}
+var adminWidths = []float32{150, 115, 165, 115, 175, 120, 245}
 
 // adminsScreen is the Administrators page, for Organization Administrators: the
 // administrator accounts, and adding, editing, resetting and removing them. The engine
@@ -50,8 +50,7 @@ type adminsScreen struct {
 func newAdminsScreen(a *App) *adminsScreen {
 	s := &adminsScreen{a: a, selected: -1}
 	s.summary = widget.NewLabel("")
-	s.hint = widget.NewLabel("")
-	s.hint.Importance = widget.LowImportance
+	s.hint = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	s.hint.Wrapping = fyne.TextWrapWord
 	s.addBtn = widget.NewButtonWithIcon("Add Administrator…", theme.ContentAddIcon(), s.onAdd)
 	s.addBtn.Importance = widget.HighImportance
@@ -248,7 +247,9 @@ func (s *adminsScreen) newAdminForm(title, save string, op core.Operator, onSave
 		names[i] = sc.Name
 	}
 	f.schools = widget.NewCheckGroup(names, func([]string) { f.update() })
-	f.schools.Horizontal = true
+	// A district may have dozens of schools: a few rows show, the rest scroll.
+	schoolList := container.NewVScroll(f.schools)
+	schoolList.SetMinSize(fyne.NewSize(0, float32(min(len(names), 4))*widget.NewCheck("", nil).MinSize().Height))
 	f.role = widget.NewRadioGroup([]string{roleOrgChoice, roleSchoolChoice}, func(string) { f.update() })
 	f.role.Required = true
 	f.message = widget.NewLabel("")
@@ -287,12 +288,12 @@ func (s *adminsScreen) newAdminForm(title, save string, op core.Operator, onSave
 	}
 	items = append(items,
 		widget.NewFormItem("Role", f.role),
-		widget.NewFormItem("Schools", container.NewVScroll(f.schools)),
+		widget.NewFormItem("Schools", schoolList),
 		widget.NewFormItem("Also a teacher", f.teacher),
 	)
-	note := widget.NewLabel("A person who also teaches can switch to the Teacher role after signing in, as their own teacher account.")
+	note := widget.NewLabelWithStyle("A person who also teaches can switch to the Teacher role after signing in, as their own teacher account.",
+		fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	note.Wrapping = fyne.TextWrapWord
-	note.Importance = widget.LowImportance
 	f.saveBtn = widget.NewButton(save, func() { onSave(f) })
 	f.saveBtn.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", nil)

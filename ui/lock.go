@@ -19,7 +19,8 @@ import (
 // locked window starts fresh (signedIn): what the first person had open is theirs.
 //
 // Input is what the window sees: the pointer moving over it (activityWatch), and keys
-// and shortcuts no field has taken. Working in another program counts as no input, so a
+// and shortcuts no text field has taken (typing into a field is not seen: Fyne gives the
+// keys to the field alone). Working in another program counts as no input, so a
 // window left open while someone spends a quarter of an hour in Excel locks too; the
 // person signs in again and finds everything as they left it.
 

@@ -64,39 +64,42 @@ func (a *App) showSetup(state engine.SetupState) {
 	s.message.Importance = widget.DangerImportance
 	s.message.Hide()
 
-	section := func(text string) fyne.CanvasObject {
-		return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	// One form, so every label lines up; the sections are headings inside it.
+	section := func(text string) *widget.FormItem {
+		return widget.NewFormItem("", widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
 	intro := widget.NewLabel("")
 	intro.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox()
+	form := widget.NewForm()
 	first := fyne.Focusable(s.orgEntry)
 	if state == engine.SetupNewDatabase {
 		intro.SetText("Name your organization (school district) and its first school, and create your own account: " +
 			"you will be its first Organization Administrator, and can add schools and administrators later.")
 		box.Add(heading("Welcome to Rosterdesk"))
-		box.Add(intro)
-		box.Add(section("Organization"))
-		box.Add(widget.NewForm(
-			widget.NewFormItem("Organization", s.orgEntry),
-			widget.NewFormItem("First school", s.schoolEntry),
-		))
+		form.AppendItem(section("Organization"))
+		form.Append("Name", s.orgEntry)
 	} else {
 		intro.SetText(a.org.Name + " has no administrator account yet, so nobody can sign in. Create yours: " +
 			"you will be its first Organization Administrator.")
 		s.schoolEntry.SetPlaceHolder("Only if the organization has no school yet")
 		box.Add(heading("Create the first administrator"))
-		box.Add(intro)
-		box.Add(widget.NewForm(widget.NewFormItem("First school", s.schoolEntry)))
+		form.AppendItem(section(a.org.Name))
 		first = s.nameEntry
 	}
-	box.Add(section("Your administrator account"))
-	box.Add(widget.NewForm(
-		widget.NewFormItem("Your name", s.nameEntry),
-		widget.NewFormItem("Username", s.usernameEntry),
-		widget.NewFormItem("Email", s.emailEntry),
-	))
-	box.Add(s.password.content)
+	box.Add(intro)
+	form.Append("First school", s.schoolEntry)
+	form.AppendItem(section("Your administrator account"))
+	form.Append("Your name", s.nameEntry)
+	form.Append("Username", s.usernameEntry)
+	form.Append("Email", s.emailEntry)
+	pw := s.password.items()
+	pw[0].Text = "Password"
+	for _, it := range pw {
+		form.AppendItem(it)
+	}
+	box.Add(form)
+	box.Add(s.password.rules.content)
 	box.Add(s.message)
 	box.Add(container.NewHBox(layout.NewSpacer(), s.createBtn))
 	if state == engine.SetupNewDatabase {

@@ -62,13 +62,11 @@ func (a *App) showSignIn() {
 	s.message.Hide()
 
 	org := widget.NewLabelWithStyle(a.org.Name, fyne.TextAlignCenter, fyne.TextStyle{})
-	org.Importance = widget.LowImportance
 	if a.org.Name == "" {
 		org.Hide()
 	}
-	help := widget.NewLabel("Forgot your password? An administrator can reset it.")
+	help := widget.NewLabelWithStyle("Forgot your password? An administrator can reset it.", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	help.Wrapping = fyne.TextWrapWord
-	help.Importance = widget.LowImportance
 	form := widget.NewForm(
 		widget.NewFormItem("Username", s.username),
 		widget.NewFormItem("Password", s.password),
@@ -316,12 +314,15 @@ func newPasswordForm(who func() (string, string), changed func()) *passwordForm 
 	}
 	f.newPw.OnChanged = update
 	f.confirm.OnChanged = update
-	f.content = container.NewVBox(
-		widget.NewForm(widget.NewFormItem("New password", f.newPw), widget.NewFormItem("Confirm", f.confirm)),
-		f.rules.content,
-	)
+	f.content = container.NewVBox(widget.NewForm(f.items()...), f.rules.content)
 	f.update()
 	return f
+}
+
+// items are the two password fields, for a form that holds other fields too (content
+// then goes unused, and the caller shows rules.content under its form).
+func (f *passwordForm) items() []*widget.FormItem {
+	return []*widget.FormItem{widget.NewFormItem("New password", f.newPw), widget.NewFormItem("Confirm", f.confirm)}
 }
 
 // update ticks the rules the password meets now.
@@ -338,13 +339,12 @@ func (f *passwordForm) ok() bool { return f.rules.allMet() }
 type policyChecklist struct {
 	content *fyne.Container
 	icons   []*widget.Icon
-	labels  []*widget.Label
 	met     []bool
 }
 
 var (
 	ruleMetIcon   = theme.NewSuccessThemedResource(theme.ConfirmIcon())
-	ruleUnmetIcon = theme.NewDisabledResource(theme.RadioButtonIcon())
+	ruleUnmetIcon = theme.RadioButtonIcon()
 )
 
 func newPolicyChecklist() *policyChecklist {
@@ -359,9 +359,7 @@ func newPolicyChecklist() *policyChecklist {
 		icon := widget.NewIcon(ruleUnmetIcon)
 		label := widget.NewLabel(t)
 		label.SizeName = theme.SizeNameCaptionText
-		label.Importance = widget.LowImportance
 		c.icons = append(c.icons, icon)
-		c.labels = append(c.labels, label)
 		grid.Add(container.NewBorder(nil, nil, icon, nil, label))
 	}
 	c.met = make([]bool, len(texts))
@@ -383,14 +381,12 @@ func (c *policyChecklist) set(i int, met bool) {
 		return
 	}
 	c.met[i] = met
+	// The tick says it; the text keeps the body colour, which reads on any background.
 	if met {
 		c.icons[i].SetResource(ruleMetIcon)
-		c.labels[i].Importance = widget.MediumImportance
 	} else {
 		c.icons[i].SetResource(ruleUnmetIcon)
-		c.labels[i].Importance = widget.LowImportance
 	}
-	c.labels[i].Refresh()
 }
 
 func (c *policyChecklist) allMet() bool {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -612,4 +613,42 @@ func TestChangeMyPassword(t *testing.T) {
 	h.profileItem("Sign Out").Action()
 	h.settle()
 	h.signInAs("pat", "Riverside2027")
+}
+
+// TestTopBarFitsNarrowWindow: at 800 points a long organization name gives way (it is
+// truncated) so the school picker and the Profile button neither overlap it nor each
+// other; at 1280 a short name shows whole and the picker sits in the middle.
+func TestTopBarFitsNarrowWindow(t *testing.T) {
+	h := started(t)
+	top := h.a.top
+	for _, tc := range []struct {
+		width  float32
+		org    string
+		whole  bool // the name shows whole
+		middle bool // the picker is in the middle
+	}{
+		{800, "Riverside Unified School District of the Northern Valley", false, false},
+		{1280, "Riverside USD", true, true},
+	} {
+		h.a.org.Name = tc.org
+		top.update()
+		top.bar.Resize(fyne.NewSize(tc.width, top.bar.MinSize().Height))
+		left, middle, right := top.orgBox, top.schoolBox, top.profileBtn
+		l, m, r := left.Position().X+left.Size().Width, middle.Position().X, right.Position().X
+		if l > m || m+middle.Size().Width > r || r+right.Size().Width > tc.width+0.5 {
+			t.Errorf("at %.0f points: organization ends at %.0f, picker %.0f–%.0f, Profile from %.0f", tc.width, l, m, m+middle.Size().Width, r)
+		}
+		if got := (m == (tc.width-middle.Size().Width)/2); got != tc.middle {
+			t.Errorf("at %.0f points the picker starts at %.0f: in the middle = %v, want %v", tc.width, m, got, tc.middle)
+		}
+		shown := ""
+		for _, o := range test.LaidOutObjects(top.orgLabel) {
+			if txt, ok := o.(*canvas.Text); ok {
+				shown += txt.Text
+			}
+		}
+		if got := shown == tc.org; got != tc.whole {
+			t.Errorf("at %.0f points the organization shows as %q", tc.width, shown)
+		}
+	}
 }

@@ -24,7 +24,10 @@ type topBar struct {
 	schoolLabel  *widget.Label // the school, when the Profile menu chooses it
 	schoolsBtn   *widget.Button
 	profileBtn   *widget.Button
-	content      fyne.CanvasObject
+	// bar holds orgBox, schoolBox and profileBtn in a barLayout.
+	bar               *fyne.Container
+	orgBox, schoolBox fyne.CanvasObject
+	content           fyne.CanvasObject
 
 	// The open menu and dialog, kept for tests.
 	menu   *fyne.Menu
@@ -43,12 +46,59 @@ func newTopBar(a *App) *topBar {
 	t.schoolLabel = widget.NewLabel("")
 	t.schoolsBtn = widget.NewButtonWithIcon("", theme.SettingsIcon(), t.onSchoolsMenu)
 	t.profileBtn = widget.NewButtonWithIcon("Profile", theme.AccountIcon(), t.onProfileMenu)
-	schoolBox := container.NewHBox(widget.NewLabel("Select School:"), container.NewGridWrap(fyne.NewSize(260, t.schoolSelect.MinSize().Height), t.schoolSelect), t.schoolLabel, t.schoolsBtn)
-	t.content = container.NewVBox(
-		container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.HomeIcon()), t.orgLabel), t.profileBtn, container.NewCenter(schoolBox)),
-		widget.NewSeparator(),
-	)
+	t.schoolBox = container.NewHBox(widget.NewLabel("Select School:"), container.NewGridWrap(fyne.NewSize(260, t.schoolSelect.MinSize().Height), t.schoolSelect), t.schoolLabel, t.schoolsBtn)
+	t.orgLabel.Truncation = fyne.TextTruncateEllipsis
+	home := widget.NewIcon(theme.HomeIcon())
+	t.orgBox = container.NewBorder(nil, nil, home, nil, t.orgLabel)
+	// The name's whole width, measured on a label that never truncates; a label given
+	// exactly its text's width may still truncate it (float rounding), hence the padding.
+	whole := widget.NewLabelWithStyle("", fyne.TextAlignLeading, t.orgLabel.TextStyle)
+	orgWidth := func() float32 {
+		whole.SetText(t.orgLabel.Text)
+		return home.MinSize().Width + 2*theme.Padding() + whole.MinSize().Width
+	}
+	t.bar = container.New(barLayout{leftWidth: orgWidth}, t.orgBox, t.schoolBox, t.profileBtn)
+	t.content = container.NewVBox(t.bar, widget.NewSeparator())
 	return t
+}
+
+// barLayout lays the top bar out: the organization on the left, the Profile button on
+// the right, and the school picker in the middle of the window when there is room, else
+// just after the organization, whose name then gives up width (it is truncated) before
+// the picker or the Profile button does.
+type barLayout struct {
+	leftWidth func() float32 // the organization's whole width
+}
+
+// Layout places the left, middle and right objects.
+func (l barLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	left, middle, right := objects[0], objects[1], objects[2]
+	pad := theme.Padding()
+	place := func(o fyne.CanvasObject, x, w float32) {
+		h := o.MinSize().Height
+		o.Resize(fyne.NewSize(w, h))
+		o.Move(fyne.NewPos(x, (size.Height-h)/2))
+	}
+	rw, mw := right.MinSize().Width, middle.MinSize().Width
+	place(right, size.Width-rw, rw)
+	lw := max(0, min(l.leftWidth(), size.Width-rw-mw-2*pad))
+	place(left, 0, lw)
+	x := max((size.Width-mw)/2, lw+pad)
+	place(middle, min(x, size.Width-rw-pad-mw), mw)
+}
+
+// MinSize is the picker and the Profile button whole, and the organization's icon.
+func (l barLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for i, o := range objects {
+		m := o.MinSize()
+		s.Height = max(s.Height, m.Height)
+		if i > 0 {
+			s.Width += m.Width + theme.Padding()
+		}
+	}
+	s.Width += theme.IconInlineSize() + 2*theme.Padding()
+	return s
 }
 
 // update shows the profile's role, school and name. The schools offered are the role's,
@@ -56,6 +106,7 @@ func newTopBar(a *App) *topBar {
 func (t *topBar) update() {
 	a := t.a
 	t.orgLabel.SetText(a.org.Name)
+	defer t.bar.Refresh() // the name's width, and the picker's, decide the bar's layout
 	names := make([]string, len(a.schools))
 	selected := ""
 	for i, s := range a.schools {
@@ -197,9 +248,11 @@ func (t *topBar) onChangePassword() {
 	v.changeBtn = widget.NewButton("Change", nil)
 	v.changeBtn.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", nil)
-	body := container.NewVBox(
-		widget.NewForm(widget.NewFormItem("Current password", v.current)),
-		v.form.content, v.message,
+	form := widget.NewForm(widget.NewFormItem("Current password", v.current))
+	for _, it := range v.form.items() {
+		form.AppendItem(it)
+	}
+	body := container.NewVBox(form, v.form.rules.content, v.message,
 		container.NewHBox(layout.NewSpacer(), cancel, v.changeBtn),
 	)
 	d := dialog.NewCustomWithoutButtons("Change My Password", body, a.win)
