@@ -57,26 +57,7 @@ func newAdminsScreen(a *App) *adminsScreen {
 	s.editBtn = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), s.onEdit)
 	s.resetBtn = widget.NewButtonWithIcon("Reset Password", theme.ViewRefreshIcon(), s.onReset)
 	s.removeBtn = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), s.onRemove)
-	s.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(s.ops), len(adminHeaders) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		s.updateCell)
-	s.table.ShowHeaderColumn = false
-	s.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	s.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(adminHeaders[id.Col])
-		}
-	}
-	for c, w := range adminWidths {
-		s.table.SetColumnWidth(c, w)
-	}
+	s.table = newLabelTable(adminHeaders, adminWidths, func() int { return len(s.ops) }, s.updateCell)
 	s.table.OnSelected = func(id widget.TableCellID) {
 		s.selected = id.Row
 		s.updateButtons()
@@ -96,8 +77,33 @@ func newAdminsScreen(a *App) *adminsScreen {
 	return s
 }
 
-func (s *adminsScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
+// newLabelTable is a grid of text cells under bold column headers, each column as wide
+// as widths says; rows gives the number of rows and update fills a cell's label.
+func newLabelTable(headers []string, widths []float32, rows func() int, update func(widget.TableCellID, *widget.Label)) *widget.Table {
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return rows(), len(headers) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) { update(id, o.(*widget.Label)) })
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(headers) {
+			o.(*widget.Label).SetText(headers[id.Col])
+		}
+	}
+	for c, w := range widths {
+		t.SetColumnWidth(c, w)
+	}
+	return t
+}
+
+func (s *adminsScreen) updateCell(id widget.TableCellID, l *widget.Label) {
 	if id.Row < 0 || id.Row >= len(s.ops) {
 		return
 	}

@@ -338,12 +338,29 @@ func (a *App) signedIn(sess engine.Session) {
 
 // openMain loads the organization and the role's schools and shows the main window.
 func (a *App) openMain() {
+	a.loadSchools(func(schools []core.School) {
+		a.buildMain()
+		a.show(a.main)
+		a.addShortcuts()
+		a.profile.SchoolID = a.rememberedSchool()
+		a.profile.fixSchool(schools)
+		a.applyProfile()
+		a.touch()
+		a.armLock()
+		// Uploads a crash or quit interrupted, and any still queued, run now.
+		a.kickRunner()
+	})
+}
+
+// loadSchools reads the organization and the schools of the current role, keeps them,
+// and then runs then.
+func (a *App) loadSchools(then func(schools []core.School)) {
 	var (
 		org     core.Org
 		schools []core.School
 	)
 	actor := a.actor()
-	a.background("load schools", func(ctx context.Context) error {
+	a.background("list schools", func(ctx context.Context) error {
 		var err error
 		if org, err = a.eng.Org(ctx); err != nil {
 			return err
@@ -357,16 +374,7 @@ func (a *App) openMain() {
 		}
 		a.org = org
 		a.schools = schools
-		a.buildMain()
-		a.show(a.main)
-		a.addShortcuts()
-		a.profile.SchoolID = a.rememberedSchool()
-		a.profile.fixSchool(schools)
-		a.applyProfile()
-		a.touch()
-		a.armLock()
-		// Uploads a crash or quit interrupted, and any still queued, run now.
-		a.kickRunner()
+		then(schools)
 	})
 }
 
@@ -396,18 +404,7 @@ func (a *App) switchRole(role core.OperatorRole) {
 // reloadSchools reads the role's schools again and selects school id (0: keep the
 // selection when it is still one of them).
 func (a *App) reloadSchools(id int64) {
-	var schools []core.School
-	actor := a.actor()
-	a.background("list schools", func(ctx context.Context) error {
-		var err error
-		schools, err = a.eng.Schools(ctx, actor)
-		return err
-	}, func(err error) {
-		if err != nil {
-			a.showError(err)
-			return
-		}
-		a.schools = schools
+	a.loadSchools(func(schools []core.School) {
 		if id != 0 {
 			a.profile.SchoolID = id
 		}

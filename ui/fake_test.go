@@ -910,3 +910,20 @@ func (c *fakeClock) pending() int {
 	defer c.mu.Unlock()
 	return len(c.timers)
 }
+
+// blockRuns makes every upload the fake runs wait, once In Progress, until release is
+// closed; running is closed when the first one starts waiting.
+func (f *fakeEngine) blockRuns() (running, release chan struct{}) {
+	running, release = make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	f.runGate = func(ctx context.Context, u core.Upload) error {
+		once.Do(func() { close(running) })
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return running, release
+}

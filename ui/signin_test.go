@@ -316,22 +316,8 @@ func TestFiveWrongPasswordsPause(t *testing.T) {
 // the same page, the chosen file and the open dialog as they were.
 func TestAutoLockReturnsToSamePage(t *testing.T) {
 	eng := seeded()
-	running := make(chan struct{})
-	release := make(chan struct{})
-	eng.runGate = func(ctx context.Context, u core.Upload) error {
-		close(running)
-		select {
-		case <-release:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	h := newHarness(t, eng)
-	h.a.Start()
-	h.settle()
-	h.signInAs("pat", patPassword)
-	h.settle()
+	running, release := eng.blockRuns()
+	h := startedWith(t, eng)
 	h.a.imp.file = &chosenFile{name: "big.csv", data: []byte("x")}
 	h.a.imp.updateButtons()
 	test.Tap(h.a.imp.uploadBtn)

@@ -122,8 +122,11 @@ func (h *harness) runUntilClosed(what string, ch <-chan struct{}) {
 
 // started returns a harness showing the main window of a seeded engine, signed in as
 // its Organization Administrator, Pat Lee.
-func started(t *testing.T) *harness {
-	h := newHarness(t, seeded())
+func started(t *testing.T) *harness { return startedWith(t, seeded()) }
+
+// startedWith is started over eng, which has Pat Lee's account.
+func startedWith(t *testing.T, eng *fakeEngine) *harness {
+	h := newHarness(t, eng)
 	h.a.Start()
 	h.settle()
 	h.signInAs("pat", patPassword)
@@ -386,11 +389,7 @@ func TestHistoryPages(t *testing.T) {
 	for i := 1; i <= historyPage+5; i++ {
 		eng.uploads = append(eng.uploads, core.Upload{ID: int64(i), FileName: "f.csv", SchoolID: 1, Status: core.StatusCompleted})
 	}
-	h := newHarness(t, eng)
-	h.a.Start()
-	h.settle()
-	h.signInAs("pat", patPassword)
-	h.settle()
+	h := startedWith(t, eng)
 	s := h.a.history
 	if len(s.uploads) != historyPage || s.moreBtn.Hidden {
 		t.Fatalf("first page: %d uploads, more hidden = %v", len(s.uploads), s.moreBtn.Hidden)
@@ -409,22 +408,8 @@ func TestHistoryPages(t *testing.T) {
 // uses the window: Refresh, switching pages and progress all keep working.
 func TestStaysResponsiveWhileUploadRuns(t *testing.T) {
 	eng := seeded()
-	running := make(chan struct{})
-	release := make(chan struct{})
-	eng.runGate = func(ctx context.Context, u core.Upload) error {
-		close(running)
-		select {
-		case <-release:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	h := newHarness(t, eng)
-	h.a.Start()
-	h.settle()
-	h.signInAs("pat", patPassword)
-	h.settle()
+	running, release := eng.blockRuns()
+	h := startedWith(t, eng)
 	h.a.imp.file = &chosenFile{name: "big.csv", data: []byte("x")}
 	h.a.imp.updateButtons()
 	h.typeShortcut(fyne.KeyU)
@@ -525,11 +510,7 @@ func TestErrorsInPlainWords(t *testing.T) {
 	eng.enqueue = func(engine.UploadRequest) error {
 		return &core.Error{Kind: core.KindStorage, Op: "enqueue", Message: "The disk is full. Free some space and upload again.", Err: errors.New("sqlite: SQLITE_FULL")}
 	}
-	h := newHarness(t, eng)
-	h.a.Start()
-	h.settle()
-	h.signInAs("pat", patPassword)
-	h.settle()
+	h := startedWith(t, eng)
 	h.a.imp.file = &chosenFile{name: "x.csv", data: []byte("x")}
 	h.a.imp.updateButtons()
 	test.Tap(h.a.imp.uploadBtn)
