@@ -29,24 +29,25 @@ func init() {
 	})
 }
 
-// searchPattern is the LIKE pattern that finds query anywhere in a folded column: the
-// query folded like the column, its LIKE wildcards escaped (with '\').
-func searchPattern(query string) string {
-	q := core.SearchKey(strings.TrimSpace(query))
-	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
+// likePattern is the LIKE pattern that finds s anywhere in a column, its LIKE wildcards
+// escaped (with '\').
+func likePattern(s string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
 }
 
 // searchCondition is the WHERE condition of an account search, with searchArgs: the
-// query within the name, User ID, username or email, each folded. The username is ASCII
-// and its key already lower case, so it needs no folding; it is tested first, and the
-// folded name last, because SQLite stops at the first true term.
+// query within the name, folded (accents and case ignored), or within the User ID,
+// username or email, compared by their keys (case ignored; usernames are ASCII). Only
+// the name needs the Go function, once per account; the key columns are tested first,
+// because SQLite stops at the first true term.
 const searchCondition = `(u.username_key LIKE ? ESCAPE '\'
-	OR ` + searchKeyFunc + `(u.user_id) LIKE ? ESCAPE '\'
-	OR ` + searchKeyFunc + `(u.email) LIKE ? ESCAPE '\'
+	OR u.user_id_key LIKE ? ESCAPE '\'
+	OR u.email_key LIKE ? ESCAPE '\'
 	OR ` + searchKeyFunc + `(u.first_name || ' ' || u.last_name) LIKE ? ESCAPE '\')`
 
 // searchArgs are searchCondition's arguments for query.
 func searchArgs(query string) []any {
-	p := searchPattern(query)
-	return []any{p, p, p, p}
+	q := strings.TrimSpace(query)
+	key, folded := likePattern(core.Key(q)), likePattern(core.SearchKey(q))
+	return []any{folded, key, key, folded}
 }
