@@ -21,7 +21,7 @@ type Engine interface {
 	Schools(ctx context.Context) ([]core.School, error)
 	Teachers(ctx context.Context, schoolID int64) ([]core.Account, error)
 	UserByUsername(ctx context.Context, username string) (core.Account, error)
-	Accounts(ctx context.Context, schoolID int64, actor engine.Actor, query string) ([]core.Account, error)
+	AccountsPage(ctx context.Context, schoolID int64, actor engine.Actor, query string, offset, limit int) (engine.AccountPage, error)
 	Classes(ctx context.Context, schoolID int64, actor engine.Actor) ([]core.Class, error)
 	WriteTemplate(w io.Writer, f core.Format, mode core.Mode) error
 	ExportUsers(ctx context.Context, w io.Writer, f core.Format, schoolID int64, actor engine.Actor) error
@@ -34,6 +34,7 @@ type Engine interface {
 	WriteUploadFile(ctx context.Context, w io.Writer, id int64, kind core.FileKind, f core.Format) error
 	ResetPassword(ctx context.Context, userID int64) (core.Credential, error)
 	ResetClassPasswords(ctx context.Context, classID int64) ([]core.Credential, error)
+	Watch(ctx context.Context) (engine.Watcher, error)
 }
 
 var _ Engine = (*engine.Service)(nil)
