@@ -169,7 +169,7 @@ func TestCutTextShowsWholeOnHover(t *testing.T) {
 func TestHistoryCells(t *testing.T) {
 	h := historyWithUploads(t, fyne.NewSize(800, 600))
 	s := h.a.history
-	c := newHistoryCell().(*historyCell)
+	c := newHistoryCell(h.a).(*historyCell)
 	s.updateCell(widget.TableCellID{Row: 0, Col: s.colIndex(colStatus)}, c)
 	c.Resize(fyne.NewSize(120, 40))
 	if !c.text.Visible() || c.actions.Visible() || c.text.Truncation != fyne.TextTruncateEllipsis {

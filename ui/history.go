@@ -98,7 +98,7 @@ func newHistoryScreen(a *App) *historyScreen {
 	s.moreBtn.Hide()
 	s.summary = widget.NewLabel("")
 	s.cols = s.columns()
-	s.grid = a.newGrid(s.gridColumns(), s.length, newHistoryCell, s.updateCell)
+	s.grid = a.newGrid(s.gridColumns(), s.length, func() fyne.CanvasObject { return newHistoryCell(a) }, s.updateCell)
 	s.grid.cellText = s.cellText
 	s.grid.OnSelected = func(widget.TableCellID) { s.grid.UnselectAll() }
 	title := widget.NewLabelWithStyle("Upload History", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -141,17 +141,17 @@ type historyCell struct {
 	text    *widget.Label
 	track   *canvas.Rectangle
 	fill    *canvas.Rectangle
-	actions *widget.Button
+	actions *keyButton
 	// done is the part of the upload done, shown as the progress line; negative hides it.
 	done float64
 }
 
-func newHistoryCell() fyne.CanvasObject {
+func newHistoryCell(a *App) fyne.CanvasObject {
 	c := &historyCell{
 		text:    widget.NewLabel(""),
 		track:   canvas.NewRectangle(theme.Color(theme.ColorNameInputBorder)),
 		fill:    canvas.NewRectangle(theme.Color(theme.ColorNamePrimary)),
-		actions: widget.NewButtonWithIcon("Actions", theme.MoreVerticalIcon(), nil),
+		actions: a.newButton("Actions", theme.MoreVerticalIcon(), nil),
 		done:    -1,
 	}
 	c.text.Truncation = fyne.TextTruncateEllipsis
