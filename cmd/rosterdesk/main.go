@@ -115,6 +115,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		Clipboard: a.Clipboard(),
 		Prefs:     a.Preferences(),
 		Page:      ui.Page(o.page),
+		App:       a,
 	})
 	desk.Start()
 	go func() {
