@@ -87,7 +87,7 @@ func cmdTemplate(c *cli, ctx context.Context, args []string) error {
 		mode = core.ModeTeacher
 	}
 	return c.withService(ctx, anyDB, func(svc *engine.Service) error {
-		return writeOutput(*out, 0o644, func(w io.Writer) error {
+		return writeOutput(*out, func(w io.Writer) error {
 			if err := svc.WriteTemplate(w, format, mode); err != nil {
 				return fmt.Errorf("write template: %w", err)
 			}
@@ -296,11 +296,7 @@ func cmdDownload(c *cli, ctx context.Context, args []string) error {
 			return &core.Error{Kind: core.KindNotFound, Op: "download",
 				Message: fmt.Sprintf("Upload %d (%s) has no %s.", u.ID, u.Status, fileKinds[k])}
 		}
-		perm := os.FileMode(0o644)
-		if k == core.FileCompleted {
-			perm = 0o600 // it hands out temporary passwords
-		}
-		return writeOutput(*out, perm, func(w io.Writer) error {
+		return writeOutput(*out, func(w io.Writer) error {
 			if err := svc.WriteUploadFile(ctx, w, u.ID, k, format); err != nil {
 				return fmt.Errorf("write %s: %w", fileKinds[k], err)
 			}
@@ -338,7 +334,7 @@ func cmdExport(c *cli, ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		return writeOutput(*out, 0o644, func(w io.Writer) error {
+		return writeOutput(*out, func(w io.Writer) error {
 			var err error
 			if what == "users" {
 				err = svc.ExportUsers(ctx, w, format, s.ID, actor)

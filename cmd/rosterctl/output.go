@@ -2,17 +2,15 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/internal/atomicfile"
 )
 
 // outputFormat returns the format named by -o FILE's extension.
@@ -28,41 +26,15 @@ func (c *cli) outputFormat(path string) (core.Format, error) {
 }
 
 // writeOutput writes a file through write, replacing path only once it is complete, so
-// a failure never leaves half a file (or clobbers a good one). Files holding temporary
-// passwords get perm 0600.
-func writeOutput(path string, perm os.FileMode, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return outputError(path, err)
+// a failure never leaves half a file (or clobbers a good one). Every file rosterctl
+// writes holds personal data, so it is readable by its owner only.
+func writeOutput(path string, write func(io.Writer) error) error {
+	err := atomicfile.Write(path, write)
+	if problem := atomicfile.Problem(err); problem != "" {
+		return &core.Error{Kind: core.KindStorage, Op: "write file",
+			Message: fmt.Sprintf("%s was not written: %s.", path, problem), Err: err}
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename this is a no-op
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		if ce := (*core.Error)(nil); errors.As(err, &ce) {
-			return err
-		}
-		// Anything else failed writing the file itself (a full disk, a removed folder).
-		return outputError(path, err)
-	}
-	if err := tmp.Chmod(perm); err != nil && !os.IsPermission(err) {
-		tmp.Close()
-		return outputError(path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return outputError(path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return outputError(path, err)
-	}
-	return nil
-}
-
-func outputError(path string, err error) error {
-	msg := fmt.Sprintf("%s cannot be written (%v).", path, err)
-	if errors.Is(err, syscall.ENOSPC) {
-		msg = fmt.Sprintf("The disk is full, so %s was not written. Free some space and try again.", path)
-	}
-	return &core.Error{Kind: core.KindStorage, Op: "write file", Message: msg, Err: err}
+	return err
 }
 
 // resultJSON is an import's result as --json prints it (SPEC §7).
