@@ -32,9 +32,9 @@ func cmdInit(c *cli, ctx context.Context, args []string) error {
 			return fmt.Errorf("init: %w", err)
 		}
 		if !strings.EqualFold(o.Name, strings.TrimSpace(*org)) {
-			fmt.Fprintf(c.stderr, "rosterctl: this database already belongs to %s; its name was kept.\n", o.Name)
+			fmt.Fprintf(c.stderr, "rosterctl: this database already belongs to %s; its name was kept.\n", printable(o.Name))
 		}
-		fmt.Fprintf(c.stdout, "Organization: %s\n", o.Name)
+		fmt.Fprintf(c.stdout, "Organization: %s\n", printable(o.Name))
 		return nil
 	})
 }
@@ -51,7 +51,7 @@ func cmdSchool(c *cli, ctx context.Context, args []string) error {
 			if err != nil {
 				return fmt.Errorf("add school: %w", err)
 			}
-			fmt.Fprintf(c.stdout, "Added school %s.\n", s.Name)
+			fmt.Fprintf(c.stdout, "Added school %s.\n", printable(s.Name))
 			return nil
 		})
 	case pos[0] == "add":
@@ -63,7 +63,7 @@ func cmdSchool(c *cli, ctx context.Context, args []string) error {
 				return fmt.Errorf("list schools: %w", err)
 			}
 			for _, s := range schools {
-				fmt.Fprintln(c.stdout, s.Name)
+				fmt.Fprintln(c.stdout, printable(s.Name))
 			}
 			return nil
 		})
@@ -238,6 +238,9 @@ func historyRecords(uploads []core.Upload) []historyJSON {
 			School:     u.SchoolName,
 			UploadedBy: u.UploadedBy,
 			UploadedAt: u.UploadedAt.Format(time.RFC3339),
+			StartedAt:  jsonTime(u.StartedAt),
+			FinishedAt: jsonTime(u.FinishedAt),
+			Message:    strings.Join(strings.Fields(u.Message), " "),
 		})
 	}
 	return out
@@ -255,7 +258,7 @@ func printHistory(w io.Writer, uploads []core.Upload) {
 		if u.Status == core.StatusInProgress && u.Total > 0 {
 			status = fmt.Sprintf("%s %d%%", u.Status, u.Done*100/u.Total)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d/%d/%d\n", u.ID, u.FileName, u.SchoolName, u.UploadedBy,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d/%d/%d\n", u.ID, printable(u.FileName), printable(u.SchoolName), printable(u.UploadedBy),
 			formatTime(u.UploadedAt), status, u.Rows, u.Applied, u.Failed)
 	}
 	tw.Flush()
@@ -372,7 +375,7 @@ func cmdPassword(c *cli, ctx context.Context, args []string) error {
 		// Only the password goes to stdout, so scripts can capture it.
 		fmt.Fprintln(c.stdout, cred.Password)
 		if !cred.ExpiresAt.IsZero() {
-			fmt.Fprintf(c.stderr, "Temporary password for %s; it expires on %s unless used.\n", cred.Username, cred.ExpiresAt.Format("2006-01-02"))
+			fmt.Fprintf(c.stderr, "Temporary password for %s; it expires on %s unless used.\n", printable(cred.Username), cred.ExpiresAt.Format("2006-01-02"))
 		}
 		return nil
 	})
@@ -393,7 +396,7 @@ func cmdLogin(c *cli, ctx context.Context, args []string) error {
 		}
 		switch res.Status {
 		case engine.AuthOK:
-			fmt.Fprintf(c.stdout, "Signed in as %s.\n", username)
+			fmt.Fprintf(c.stdout, "Signed in as %s.\n", printable(username))
 			return nil
 		case engine.AuthRefused:
 			fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(orDefault(res.Reason, "The username or password is wrong.")))
@@ -411,14 +414,14 @@ func cmdLogin(c *cli, ctx context.Context, args []string) error {
 			fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(core.ErrorMessage(err)))
 			return exitStatus(exitChangeRequired)
 		}
-		fmt.Fprintf(c.stdout, "Password changed. Signed in as %s.\n", username)
+		fmt.Fprintf(c.stdout, "Password changed. Signed in as %s.\n", printable(username))
 		return nil
 	})
 }
 
 // readSecret reads one line of stdin, prompting on stderr when a person is typing.
 func (c *cli) readSecret(in *bufio.Scanner, prompt string) (string, bool) {
-	if f, ok := c.stdin.(*os.File); ok && isTerminal(f) {
+	if isTerminal(c.stdin) {
 		fmt.Fprint(c.stderr, prompt)
 	}
 	if !in.Scan() {

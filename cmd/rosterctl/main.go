@@ -166,8 +166,10 @@ func (c *cli) fail(err error) int {
 	return exitUsage
 }
 
+// oneLine shows a message on one line: runs of white space (line breaks too) become one
+// space, and what is left unprintable is escaped.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return printable(strings.Join(strings.Fields(s), " "))
 }
 
 // printUsage prints the usage of cmd, or of every command when cmd is nil.

@@ -5,8 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/term"
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
@@ -37,6 +42,31 @@ func writeOutput(path string, write func(io.Writer) error) error {
 	return err
 }
 
+// printable shows s with its unprintable characters escaped as Go writes them (\n,
+// \x1b, \u202e) and bytes that are not UTF-8 as \xNN, so text that came from a file or a
+// flag cannot add lines to what rosterctl prints or send the terminal escape sequences.
+// Every human output passes what it did not write itself through printable.
+func printable(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, core.Unprintable) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case core.Unprintable(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
 // resultJSON is an import's result as --json prints it (SPEC §7).
 type resultJSON struct {
 	Upload int64       `json:"upload"`
@@ -45,13 +75,17 @@ type resultJSON struct {
 	core.Counts
 }
 
-// historyJSON is one upload as history --json prints it.
+// historyJSON is one upload as history --json prints it: SPEC §7's keys, plus when it
+// started and finished ("" until then) and, for a Failed upload, why, on one line.
 type historyJSON struct {
 	resultJSON
 	File       string `json:"file"`
 	School     string `json:"school"`
 	UploadedBy string `json:"uploaded_by"`
 	UploadedAt string `json:"uploaded_at"`
+	StartedAt  string `json:"started_at"`
+	FinishedAt string `json:"finished_at"`
+	Message    string `json:"message"`
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -159,13 +193,19 @@ func (p *progressLine) clear() {
 	}
 }
 
-func isTerminal(w io.Writer) bool {
+// isTerminal reports whether w is a terminal a person reads (or, for stdin, types in).
+// A character device is not enough: /dev/null is one too.
+func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// jsonTime writes a time as history --json does: RFC 3339, "" when there is none yet.
+func jsonTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
 	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return t.Format(time.RFC3339)
 }
 
 // formatTime shows a history date in local time, to the minute.

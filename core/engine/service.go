@@ -54,6 +54,9 @@ func (s *Service) Init(ctx context.Context, orgName string) (core.Org, error) {
 func (s *Service) Org(ctx context.Context) (core.Org, error) { return s.db.Org(ctx) }
 
 func cleanName(what, name string) (string, error) {
+	if strings.ContainsFunc(name, core.Unprintable) {
+		return "", core.Errorf(core.KindInvalid, "A %s name cannot contain control characters (line breaks, tabs or escape codes). Type it on one line.", what)
+	}
 	name = strings.Join(strings.Fields(name), " ")
 	if name == "" || len([]rune(name)) > 100 {
 		return "", core.Errorf(core.KindInvalid, "Type a %s name of 1 to 100 characters.", what)
