@@ -15,6 +15,7 @@ import (
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/core/report"
 )
 
 func cmdInit(c *cli, ctx context.Context, args []string) error {
@@ -57,7 +58,7 @@ func cmdSchool(c *cli, ctx context.Context, args []string) error {
 	case pos[0] == "add":
 		return c.usageErrorf("add needs the school's NAME")
 	case pos[0] == "list" && len(pos) == 1:
-		return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+		return c.withService(ctx, readOnly, func(svc *engine.Service) error {
 			schools, err := svc.Schools(ctx)
 			if err != nil {
 				return fmt.Errorf("list schools: %w", err)
@@ -86,13 +87,12 @@ func cmdTemplate(c *cli, ctx context.Context, args []string) error {
 	if *teacher {
 		mode = core.ModeTeacher
 	}
-	return c.withService(ctx, anyDB, func(svc *engine.Service) error {
-		return writeOutput(*out, func(w io.Writer) error {
-			if err := svc.WriteTemplate(w, format, mode); err != nil {
-				return fmt.Errorf("write template: %w", err)
-			}
-			return nil
-		})
+	// The Blank Template is the same for every database: none is opened.
+	return writeOutput(*out, func(w io.Writer) error {
+		if err := report.Template(w, format, mode); err != nil {
+			return fmt.Errorf("write template: %w", err)
+		}
+		return nil
 	})
 }
 
@@ -208,7 +208,7 @@ func cmdHistory(c *cli, ctx context.Context, args []string) error {
 	if _, err := c.parse(fl, args, 0, 0); err != nil {
 		return err
 	}
-	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
 		var filter engine.HistoryFilter
 		if *school != "" {
 			s, err := c.school(ctx, svc, *school)
@@ -290,7 +290,7 @@ func cmdDownload(c *cli, ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
 		u, err := svc.Upload(ctx, *id)
 		if err != nil {
 			return fmt.Errorf("find upload %d: %w", *id, err)
@@ -328,7 +328,7 @@ func cmdExport(c *cli, ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
 		s, err := c.school(ctx, svc, *school)
 		if err != nil {
 			return err

@@ -54,6 +54,7 @@ type cli struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	db             string
+	dbGiven        bool     // --db was given, maybe empty (a mistake, not the default)
 	cmd            *command // the command being run
 }
 
@@ -99,7 +100,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
 	global := flag.NewFlagSet("rosterctl", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
-	global.StringVar(&c.db, "db", "", "database `PATH`")
+	global.Var(dbFlag{c}, "db", "database `PATH`")
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout, nil)
@@ -159,7 +160,11 @@ func (c *cli) fail(err error) int {
 		fmt.Fprintln(c.stderr, "rosterctl: interrupted. An unfinished upload is run again from the start by \"rosterctl resume\".")
 		return exitInterrupted
 	}
-	fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(core.ErrorMessage(err)))
+	msg := core.ErrorMessage(err)
+	if h := hint(err); h != "" {
+		msg += " " + h
+	}
+	fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(msg))
 	if core.ErrorKind(err) == core.KindInternal {
 		return exitInternal
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/rosterdesk/rosterdesk/assets"
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/core/sqlite"
 	"github.com/rosterdesk/rosterdesk/ui"
 	"github.com/rosterdesk/rosterdesk/ui/nativedialog"
 )
@@ -35,24 +36,59 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "rosterdesk:", core.ErrorMessage(err))
+			fmt.Fprintln(os.Stderr, "rosterdesk:", message(err))
 		}
 		os.Exit(2)
 	}
 }
 
+// message is what the window says when it cannot start: the engine's words and, for a
+// database file that cannot be used, the window's own advice.
+func message(err error) string {
+	msg := core.ErrorMessage(err)
+	switch {
+	case errors.Is(err, errEmptyDB):
+		return err.Error()
+	case errors.Is(err, sqlite.ErrNotAFile), errors.Is(err, sqlite.ErrNotRosterdesk), errors.Is(err, sqlite.ErrNewerSchema):
+		msg += " Start Rosterdesk with --db PATH (or ROSTERDESK_DB) naming a Rosterdesk database, or a new file."
+	case errors.Is(err, sqlite.ErrReadOnly), errors.Is(err, sqlite.ErrDamaged):
+		msg += " Choose another database with --db PATH (or ROSTERDESK_DB)."
+	}
+	return msg
+}
+
+// errEmptyDB is the mistake of an empty --db: no file at all, not the default one.
+var errEmptyDB = errors.New("--db needs the database file's PATH")
+
 // options are rosterdesk's command-line flags.
 type options struct {
-	db     string
-	sample bool
-	page   string
+	db      string
+	dbGiven bool
+	sample  bool
+	page    string
+}
+
+// dbFlag is --db: it remembers that it was given, so that an empty --db is a mistake
+// rather than the default database.
+type dbFlag struct{ o *options }
+
+func (f dbFlag) String() string {
+	if f.o == nil {
+		return ""
+	}
+	return f.o.db
+}
+
+func (f dbFlag) Set(v string) error {
+	f.o.db, f.o.dbGiven = v, true
+	return nil
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("rosterdesk", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.db, "db", "", "database `path` (default: $ROSTERDESK_DB, else the user's config folder)")
+	fs.Var(dbFlag{&o}, "db", "database `path` (default: $ROSTERDESK_DB, else the user's config folder)")
 	// Hidden helpers for scripts/screenshots.sh: they are not part of the product.
 	fs.BoolVar(&o.sample, "sample", false, "")
 	fs.StringVar(&o.page, "page", "", "")
@@ -66,6 +102,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if o.dbGiven && o.db == "" {
+		fs.Usage()
+		return o, errEmptyDB
 	}
 	switch ui.Page(o.page) {
 	case "", ui.PageImport, ui.PageHistory, ui.PageAccounts:

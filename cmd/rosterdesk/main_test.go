@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -31,6 +33,42 @@ func TestRunRejectsBadInput(t *testing.T) {
 				t.Errorf("run(%q) = %v (stderr %q), want an error about %q", tt.args, err, stderr.String(), tt.want)
 			}
 		})
+	}
+}
+
+// TestRunRefusesDatabase: the window opens only a Rosterdesk database, and says what is
+// wrong with anything else before any window opens.
+func TestRunRefusesDatabase(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "roster.csv")
+	if err := os.WriteFile(text, []byte("User ID,Role\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"ErrEmpty", []string{"--db", ""}, "--db needs"},
+		{"ErrFolder", []string{"--db", dir}, "is a folder"},
+		{"ErrNotRosterdesk", []string{"--db", text}, "not a Rosterdesk database"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("ROSTERDESK_DB", filepath.Join(dir, "env.db"))
+			var stderr bytes.Buffer
+			err := run(context.Background(), tt.args, &stderr)
+			msg := message(err)
+			if err == nil || !strings.Contains(msg, tt.want) || !strings.Contains(msg, "--db") {
+				t.Errorf("run(%q) = %q, want a message about %q and a hint about --db", tt.args, msg, tt.want)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "env.db")); err == nil {
+				t.Errorf("run(%q) made the default database", tt.args)
+			}
+		})
+	}
+	if b, _ := os.ReadFile(text); string(b) != "User ID,Role\r\n" {
+		t.Errorf("the CSV given as --db was changed: %q", b)
 	}
 }
 
