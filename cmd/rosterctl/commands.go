@@ -264,6 +264,64 @@ func printHistory(w io.Writer, uploads []core.Upload) {
 	tw.Flush()
 }
 
+// duplicateJSON is one record duplicates --json lists.
+type duplicateJSON struct {
+	What      string `json:"what"`
+	Value     string `json:"value"`
+	Name      string `json:"name"`
+	GUID      string `json:"guid"`
+	KeptValue string `json:"kept_value"`
+	KeptName  string `json:"kept_name"`
+	School    string `json:"school"`
+	Message   string `json:"message"`
+}
+
+// cmdDuplicates lists the records that share a User ID, username, teacher email, Class
+// ID or school name with another since the upgrade that compares text in every
+// language alike (see docs/security.md), with what to do about each.
+func cmdDuplicates(c *cli, ctx context.Context, args []string) error {
+	fl := c.flags()
+	asJSON := fl.Bool("json", false, "print the list as JSON")
+	if _, err := c.parse(fl, args, 0, 0); err != nil {
+		return err
+	}
+	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
+		dups, err := svc.KeyDuplicates(ctx)
+		if err != nil {
+			return fmt.Errorf("list duplicates: %w", err)
+		}
+		if *asJSON {
+			out := make([]duplicateJSON, 0, len(dups))
+			for _, d := range dups {
+				out = append(out, duplicateJSON{d.What, d.Value, d.Name, d.GUID, d.KeptValue, d.KeptName, d.School, d.Message})
+			}
+			return writeJSON(c.stdout, out)
+		}
+		if len(dups) == 0 {
+			fmt.Fprintln(c.stdout, "No record shares a User ID, username, teacher email, Class ID or school name with another.")
+			return nil
+		}
+		for _, d := range dups {
+			fmt.Fprintln(c.stdout, oneLine(d.Message))
+		}
+		return nil
+	})
+}
+
+// warnDuplicates says on stderr, once per command, that records need another value
+// (see cmdDuplicates); it never stops the command.
+func (c *cli) warnDuplicates(ctx context.Context, svc *engine.Service) {
+	if c.cmd.name == "duplicates" {
+		return
+	}
+	dups, err := svc.KeyDuplicates(ctx)
+	if err != nil || len(dups) == 0 {
+		return
+	}
+	fmt.Fprintf(c.stderr, "rosterctl: warning: %s the same User ID, username, teacher email, Class ID or school name as another since this database was upgraded. See what to do with: rosterctl duplicates\n",
+		map[bool]string{true: "1 record has", false: fmt.Sprintf("%d records have", len(dups))}[len(dups) == 1])
+}
+
 // fileKinds names the per-upload files for messages.
 var fileKinds = map[core.FileKind]string{
 	core.FileUploaded:  "Uploaded File",

@@ -77,6 +77,7 @@ func init() {
 		{"import", []string{"import --school NAME [--as NAME] [--teacher USERNAME] [--dry-run] [--json] FILE"}, cmdImport},
 		{"resume", []string{"resume                          re-run interrupted uploads, run queued ones"}, cmdResume},
 		{"history", []string{"history [--school NAME] [--json]"}, cmdHistory},
+		{"duplicates", []string{"duplicates [--json]                records that share a User ID, username, email, Class ID or name"}, cmdDuplicates},
 		{"download", []string{"download --upload ID --file uploaded|completed|error -o FILE"}, cmdDownload},
 		{"export", []string{"export users|classes --school NAME [--teacher USERNAME] -o FILE"}, cmdExport},
 		{"password", []string{"password reset USERNAME         prints the new temporary password"}, cmdPassword},

@@ -77,6 +77,7 @@ func (c *cli) withService(ctx context.Context, mode openMode, fn func(*engine.Se
 			return fmt.Errorf("read organization: %w", err)
 		}
 	}
+	c.warnDuplicates(ctx, svc)
 	return fn(svc)
 }
 

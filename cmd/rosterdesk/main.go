@@ -21,6 +21,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/dialog"
 
 	"github.com/rosterdesk/rosterdesk/assets"
 	"github.com/rosterdesk/rosterdesk/core"
@@ -55,6 +56,22 @@ func message(err error) string {
 		msg += " Choose another database with --db PATH (or ROSTERDESK_DB)."
 	}
 	return msg
+}
+
+// duplicatesNotice tells the person at the window that the upgrade found records that
+// share a value with another, without naming anyone: the window may be showing its
+// sign-in screen to whoever sits at a shared computer. "" when there are none.
+func duplicatesNotice(dups []engine.KeyDuplicate) string {
+	if len(dups) == 0 {
+		return ""
+	}
+	what := "1 account, class or school has"
+	if len(dups) > 1 {
+		what = fmt.Sprintf("%d accounts, classes or schools have", len(dups))
+	}
+	return what + " the same User ID, username, teacher email, Class ID or school name as another since this database was upgraded:\n" +
+		"Rosterdesk now compares names the same way in every language, and merged nothing.\n" +
+		"An Organization Administrator can see which ones and what to do with: rosterctl duplicates"
 }
 
 // errEmptyDB is the mistake of an empty --db: no file at all, not the default one.
@@ -142,6 +159,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 
+	dups, err := svc.KeyDuplicates(ctx)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+
 	a := app.NewWithID("org.rosterdesk.app")
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("Rosterdesk")
@@ -157,6 +179,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		Page:      ui.Page(o.page),
 	})
 	desk.Start()
+	if msg := duplicatesNotice(dups); msg != "" {
+		dialog.ShowInformation("Some records need another name", msg, w)
+	}
 	go func() {
 		// Ctrl+C in a terminal closes the window like the close button does.
 		<-ctx.Done()

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
 // These cases fail before any window opens, so they run without a display.
@@ -84,5 +86,22 @@ func TestParseFlags(t *testing.T) {
 	o, err := parseFlags([]string{"--db", "/tmp/r.db", "--page", "history", "--sample"}, &bytes.Buffer{})
 	if err != nil || o.db != "/tmp/r.db" || o.page != "history" || !o.sample {
 		t.Errorf("parseFlags = %+v, %v", o, err)
+	}
+}
+
+func TestDuplicatesNotice(t *testing.T) {
+	if got := duplicatesNotice(nil); got != "" {
+		t.Errorf("duplicatesNotice(none) = %q, want \"\"", got)
+	}
+	dups := []engine.KeyDuplicate{{What: "User ID", Value: "ÄB1", Name: "Ann Lee"}, {What: "school name", Value: "Öster"}}
+	got := duplicatesNotice(dups)
+	if !strings.Contains(got, "2 accounts, classes or schools") || !strings.Contains(got, "rosterctl duplicates") {
+		t.Errorf("duplicatesNotice = %q", got)
+	}
+	// The window may be at its sign-in screen: no one's name or ID is shown.
+	for _, private := range []string{"ÄB1", "Ann", "Öster"} {
+		if strings.Contains(got, private) {
+			t.Errorf("duplicatesNotice shows %q: %q", private, got)
+		}
 	}
 }

@@ -20,4 +20,6 @@ type Migration struct {
 }
 
 // Go lists the migrations written in Go.
-var Go = []Migration{}
+var Go = []Migration{
+	{Name: "003_unicode_keys.go", Run: UnicodeKeys},
+}
