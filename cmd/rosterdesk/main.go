@@ -28,7 +28,6 @@ import (
 	"github.com/rosterdesk/rosterdesk/core/engine"
 	"github.com/rosterdesk/rosterdesk/core/sqlite"
 	"github.com/rosterdesk/rosterdesk/ui"
-	"github.com/rosterdesk/rosterdesk/ui/nativedialog"
 )
 
 func main() {
@@ -79,10 +78,11 @@ var errEmptyDB = errors.New("--db needs the database file's PATH")
 
 // options are rosterdesk's command-line flags.
 type options struct {
-	db      string
-	dbGiven bool
-	sample  bool
-	page    string
+	db         string
+	dbGiven    bool
+	sample     bool
+	page       string
+	fileDialog bool
 }
 
 // dbFlag is --db: it remembers that it was given, so that an empty --db is a mistake
@@ -109,6 +109,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	// Hidden helpers for scripts/screenshots.sh: they are not part of the product.
 	fs.BoolVar(&o.sample, "sample", false, "")
 	fs.StringVar(&o.page, "page", "", "")
+	// Hidden: the window runs itself with it to show a file dialog (see dialog.go).
+	fs.BoolVar(&o.fileDialog, fileDialogFlag, false, "")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: rosterdesk [--db PATH]")
 		fs.PrintDefaults()
@@ -137,6 +139,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	o, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
+	}
+	if o.fileDialog {
+		// The file dialog helper: it must never come near the database.
+		return serveFileDialog(os.Stdin, os.Stdout)
 	}
 	path, err := engine.DBPath(o.db)
 	if err != nil {
@@ -173,7 +179,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	desk := ui.New(ctx, ui.Config{
 		Engine:    svc,
 		Window:    w,
-		Picker:    ui.FallbackPicker{Primary: &nativedialog.Picker{}, Fallback: ui.FynePicker(w)},
+		Picker:    ui.DatabaseGuard{Picker: &ui.HelperPicker{Command: fileDialogCommand}, Database: svc.DBPath()},
 		Clipboard: a.Clipboard(),
 		Prefs:     a.Preferences(),
 		Page:      ui.Page(o.page),
