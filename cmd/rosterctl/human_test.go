@@ -6,6 +6,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
 // TestHumanOutputEscapesControls: file names, --as values and school names come from
@@ -103,4 +106,23 @@ func TestCLIWording(t *testing.T) {
 			t.Errorf("login with stdin %s = %d, stderr %q; want %d and no prompt", os.DevNull, code, errOut.String(), exitRefused)
 		}
 	})
+}
+
+// TestWaitPrinter: resume and import say which process they wait for, once (not at
+// every check), and when they take its upload over.
+func TestWaitPrinter(t *testing.T) {
+	var errOut strings.Builder
+	c := &cli{stderr: &errOut}
+	p := c.waitPrinter()
+	w := engine.Wait{Owner: "old-pc/42/x", Host: "old-pc", PID: 42, TakeOverIn: time.Minute}
+	for i := 0; i < 10; i++ {
+		p(w)
+	}
+	w.TakingOver, w.Silent = true, time.Minute
+	p(w)
+	lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "Waiting for the upload that Rosterdesk on old-pc (process 42)") ||
+		!strings.Contains(lines[1], "running that upload again here") {
+		t.Errorf("stderr = %q, want one waiting line and one take-over line", lines)
+	}
 }

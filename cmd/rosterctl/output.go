@@ -208,6 +208,25 @@ func jsonTime(t time.Time) string {
 	return t.Format(time.RFC3339)
 }
 
+// waitPrinter returns the engine's OnWait for this command: it says on stderr which
+// process an upload waits for, again every quarter of a minute while it waits, and when
+// rosterctl takes the other upload over, so that resume and import never wait in
+// silence. The engine calls it from inside a claim, hence the lock.
+func (c *cli) waitPrinter() func(engine.Wait) {
+	var mu sync.Mutex
+	var owner string
+	var last time.Time
+	return func(w engine.Wait) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !w.TakingOver && w.Owner == owner && time.Since(last) < 15*time.Second {
+			return
+		}
+		owner, last = w.Owner, time.Now()
+		fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(w.Message()))
+	}
+}
+
 // formatTime shows a history date in local time, to the minute.
 func formatTime(t time.Time) string {
 	if t.IsZero() {

@@ -52,7 +52,7 @@ func (c *cli) withService(ctx context.Context, mode openMode, fn func(*engine.Se
 	if mode == readOnly {
 		open = engine.OpenReadOnly
 	}
-	svc, err := open(ctx, path, engine.Options{Now: now})
+	svc, err := open(ctx, path, engine.Options{Now: now, OnWait: c.waitPrinter()})
 	if err != nil {
 		// Whatever the engine's kind, a database that cannot be opened is the
 		// environment's problem (exit 2), not a bug.

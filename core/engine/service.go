@@ -38,7 +38,7 @@ func OpenReadOnly(ctx context.Context, path string, opts Options) (*Service, err
 }
 
 func newService(db *sqlite.DB, opts Options) *Service {
-	s := &Service{db: db, now: opts.Now, owner: opts.Owner}
+	s := &Service{db: db, now: opts.Now, owner: opts.Owner, owners: newOwnerWatch(opts)}
 	if s.now == nil {
 		s.now = time.Now
 	}
