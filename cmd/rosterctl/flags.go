@@ -13,24 +13,8 @@ import (
 func (c *cli) flags() *flag.FlagSet {
 	fs := flag.NewFlagSet(c.cmd.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // fail prints one line plus our own usage instead
-	fs.Var(dbFlag{c}, "db", "database `PATH`")
+	fs.Var(&c.db, "db", "database `PATH`")
 	return fs
-}
-
-// dbFlag is the --db flag: it remembers that it was given, so that an empty --db is a
-// mistake rather than the default database.
-type dbFlag struct{ c *cli }
-
-func (f dbFlag) String() string {
-	if f.c == nil {
-		return ""
-	}
-	return f.c.db
-}
-
-func (f dbFlag) Set(v string) error {
-	f.c.db, f.c.dbGiven = v, true
-	return nil
 }
 
 // parse parses args with fs, accepting flags before, between and after the positional

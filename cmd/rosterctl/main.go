@@ -25,6 +25,7 @@ import (
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/internal/dbflag"
 )
 
 // The exit statuses, as SPEC §7 fixes them.
@@ -53,8 +54,7 @@ func main() {
 type cli struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	db             string
-	dbGiven        bool     // --db was given, maybe empty (a mistake, not the default)
+	db             dbflag.Value
 	cmd            *command // the command being run
 }
 
@@ -101,7 +101,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
 	global := flag.NewFlagSet("rosterctl", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
-	global.Var(dbFlag{c}, "db", "database `PATH`")
+	global.Var(&c.db, "db", "database `PATH`")
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout, nil)

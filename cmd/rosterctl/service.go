@@ -31,10 +31,10 @@ const (
 
 // withService opens the database named by --db, runs fn with the service and closes it.
 func (c *cli) withService(ctx context.Context, mode openMode, fn func(*engine.Service) error) (err error) {
-	if c.dbGiven && c.db == "" {
-		return c.usageErrorf("--db needs the database file's PATH")
+	if err := c.db.Check(); err != nil {
+		return c.usageErrorf("%v", err)
 	}
-	path, err := engine.DBPath(c.db)
+	path, err := engine.DBPath(c.db.Path)
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 	"github.com/rosterdesk/rosterdesk/core/sqlite"
+	"github.com/rosterdesk/rosterdesk/internal/dbflag"
 	"github.com/rosterdesk/rosterdesk/ui"
 )
 
@@ -47,7 +48,7 @@ func main() {
 func message(err error) string {
 	msg := core.ErrorMessage(err)
 	switch {
-	case errors.Is(err, errEmptyDB):
+	case errors.Is(err, dbflag.ErrEmpty):
 		return err.Error()
 	case errors.Is(err, sqlite.ErrNotAFile), errors.Is(err, sqlite.ErrNotRosterdesk), errors.Is(err, sqlite.ErrNewerSchema):
 		msg += " Start Rosterdesk with --db PATH (or ROSTERDESK_DB) naming a Rosterdesk database, or a new file."
@@ -73,39 +74,19 @@ func duplicatesNotice(dups []engine.KeyDuplicate) string {
 		"An Organization Administrator can see which ones and what to do with: rosterctl duplicates"
 }
 
-// errEmptyDB is the mistake of an empty --db: no file at all, not the default one.
-var errEmptyDB = errors.New("--db needs the database file's PATH")
-
 // options are rosterdesk's command-line flags.
 type options struct {
-	db         string
-	dbGiven    bool
+	db         dbflag.Value
 	sample     bool
 	page       string
 	fileDialog bool
-}
-
-// dbFlag is --db: it remembers that it was given, so that an empty --db is a mistake
-// rather than the default database.
-type dbFlag struct{ o *options }
-
-func (f dbFlag) String() string {
-	if f.o == nil {
-		return ""
-	}
-	return f.o.db
-}
-
-func (f dbFlag) Set(v string) error {
-	f.o.db, f.o.dbGiven = v, true
-	return nil
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("rosterdesk", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Var(dbFlag{&o}, "db", "database `path` (default: $ROSTERDESK_DB, else the user's config folder)")
+	fs.Var(&o.db, "db", "database `path` (default: $ROSTERDESK_DB, else the user's config folder)")
 	// Hidden helpers for scripts/screenshots.sh: they are not part of the product.
 	fs.BoolVar(&o.sample, "sample", false, "")
 	fs.StringVar(&o.page, "page", "", "")
@@ -122,9 +103,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		fs.Usage()
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if o.dbGiven && o.db == "" {
+	if err := o.db.Check(); err != nil {
 		fs.Usage()
-		return o, errEmptyDB
+		return o, err
 	}
 	switch ui.Page(o.page) {
 	case "", ui.PageImport, ui.PageHistory, ui.PageAccounts:
@@ -144,7 +125,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		// The file dialog helper: it must never come near the database.
 		return serveFileDialog(os.Stdin, os.Stdout)
 	}
-	path, err := engine.DBPath(o.db)
+	path, err := engine.DBPath(o.db.Path)
 	if err != nil {
 		return err
 	}

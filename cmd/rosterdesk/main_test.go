@@ -84,7 +84,7 @@ func TestRunHelp(t *testing.T) {
 
 func TestParseFlags(t *testing.T) {
 	o, err := parseFlags([]string{"--db", "/tmp/r.db", "--page", "history", "--sample"}, &bytes.Buffer{})
-	if err != nil || o.db != "/tmp/r.db" || o.page != "history" || !o.sample {
+	if err != nil || o.db.Path != "/tmp/r.db" || o.page != "history" || !o.sample {
 		t.Errorf("parseFlags = %+v, %v", o, err)
 	}
 }

@@ -1,12 +1,11 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/internal/tmpfs"
 )
 
 // TestOpenPlainPath: the path is the file's name, whatever it holds. Spliced into a
@@ -136,24 +136,12 @@ func TestOpenRefusesForeignFiles(t *testing.T) {
 				if !errors.Is(err, ErrNotRosterdesk) || core.ErrorKind(err) != core.KindInvalid || !strings.Contains(core.ErrorMessage(err), "not a Rosterdesk database") {
 					t.Errorf("%s(%s) = %v, want ErrNotRosterdesk saying it is not a Rosterdesk database", open.name, name, err)
 				}
-				if after := snapshotDir(t, filepath.Dir(path)); !mapsEqual(after, before) {
+				if after := snapshotDir(t, filepath.Dir(path)); !maps.Equal(after, before) {
 					t.Errorf("%s(%s) changed the folder: files %q, want %q", open.name, name, keys(after), keys(before))
 				}
 			})
 		}
 	}
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func keys(m map[string]string) []string {
@@ -187,7 +175,7 @@ func TestOpenRefusesNonFiles(t *testing.T) {
 				if name == "Folder" && !strings.Contains(core.ErrorMessage(err), "is a folder") {
 					t.Errorf("open(a folder) says %q, want it to say it is a folder", core.ErrorMessage(err))
 				}
-				if after := snapshotDir(t, dir); !mapsEqual(after, before) {
+				if after := snapshotDir(t, dir); !maps.Equal(after, before) {
 					t.Errorf("open(%q) changed the folder: %q, want %q", path, keys(after), keys(before))
 				}
 			})
@@ -240,15 +228,15 @@ func TestOpenReadOnly(t *testing.T) {
 		}
 	})
 	t.Run("ReadOnlyDisk", func(t *testing.T) {
-		dir := mountTmpfs(t, "8m")
+		dir := tmpfs.Mount(t, "8m")
 		path := filepath.Join(dir, "r.db")
 		db := mustOpenPath(t, path)
 		mustAddSchool(t, db, "Lincoln Elementary")
 		if err := db.Close(); err != nil {
 			t.Fatal(err)
 		}
-		remount(t, dir, "ro")
-		defer remount(t, dir, "rw")
+		tmpfs.Remount(t, dir, "ro")
+		defer tmpfs.Remount(t, dir, "rw")
 		ro, err := OpenReadOnly(ctx, path)
 		if err != nil {
 			t.Fatalf("OpenReadOnly on a read-only disk: %v", err)
@@ -280,26 +268,4 @@ func TestOpenReadOnly(t *testing.T) {
 			t.Errorf("Schools() = %v, %v; want Lincoln Elementary only", s, err)
 		}
 	})
-}
-
-// mountTmpfs mounts a small tmpfs for the test, or skips it where that needs rights the
-// test does not have.
-func mountTmpfs(t *testing.T, size string) string {
-	t.Helper()
-	if runtime.GOOS != "linux" {
-		t.Skip("needs a Linux tmpfs")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size+",mode=0700", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs here (%v: %s); run as root on Linux", err, bytes.TrimSpace(out))
-	}
-	t.Cleanup(func() { exec.Command("umount", dir).Run() })
-	return dir
-}
-
-func remount(t *testing.T, dir, opts string) {
-	t.Helper()
-	if out, err := exec.Command("mount", "-o", "remount,"+opts, dir).CombinedOutput(); err != nil {
-		t.Fatalf("remount %s %s: %v: %s", dir, opts, err, out)
-	}
 }

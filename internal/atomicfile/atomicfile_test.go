@@ -6,11 +6,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/rosterdesk/rosterdesk/internal/tmpfs"
 )
 
 func TestWrite(t *testing.T) {
@@ -76,7 +77,7 @@ func TestWriteErrorNamesTarget(t *testing.T) {
 		assertNamesTarget(t, err, "/exports/users.csv", f.Name())
 	})
 	t.Run("DiskFull", func(t *testing.T) {
-		dir := mountTmpfs(t, "64k")
+		dir := tmpfs.Mount(t, "64k")
 		path := filepath.Join(dir, "users.csv")
 		err := Write(path, func(w io.Writer) error {
 			_, err := w.Write(bytes.Repeat([]byte("x"), 1<<20))
@@ -111,43 +112,5 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 	}
 	if strings.Join(got, "|") != strings.Join(names, "|") {
 		t.Errorf("%s holds %q, want %q", dir, got, names)
-	}
-}
-
-// mountTmpfs mounts a small tmpfs for the test, or skips it where that needs rights the
-// test does not have.
-func mountTmpfs(t *testing.T, size string) string {
-	t.Helper()
-	if runtime.GOOS != "linux" {
-		t.Skip("needs a Linux tmpfs")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size+",mode=0700", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs here (%v: %s); run as root on Linux to fill a disk", err, bytes.TrimSpace(out))
-	}
-	t.Cleanup(func() { exec.Command("umount", dir).Run() })
-	return dir
-}
-
-func TestProblem(t *testing.T) {
-	dir := t.TempDir()
-	tests := []struct {
-		name string
-		path string
-		want string
-	}{
-		{"Folder", dir, "that name is a folder"},
-		{"NoFolder", filepath.Join(dir, "missing", "x.csv"), "its folder does not exist"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := Write(tt.path, func(io.Writer) error { return nil })
-			if got := Problem(err); got != tt.want {
-				t.Errorf("Problem(%v) = %q, want %q", err, got, tt.want)
-			}
-		})
-	}
-	if got := Problem(errors.New("the engine failed")); got != "" {
-		t.Errorf("Problem(not a file error) = %q, want \"\"", got)
 	}
 }
