@@ -137,7 +137,7 @@ func (s *accountsScreen) onSchoolChanged() {
 	var classes []core.Class
 	s.a.background("list classes", func(ctx context.Context) error {
 		var err error
-		classes, err = s.a.eng.Classes(ctx, school.ID, actor)
+		classes, err = s.a.eng.Classes(ctx, actor, school.ID)
 		return err
 	}, func(err error) {
 		if err != nil {
@@ -174,7 +174,7 @@ func (s *accountsScreen) onRefresh() {
 	var got []core.Account
 	s.a.background("list accounts", func(ctx context.Context) error {
 		var err error
-		got, err = s.a.eng.Accounts(ctx, school.ID, actor, query)
+		got, err = s.a.eng.Accounts(ctx, actor, school.ID, query)
 		return err
 	}, func(err error) {
 		if seq != s.seq {
@@ -198,15 +198,16 @@ func (s *accountsScreen) onResetPassword() {
 		return
 	}
 	acc := s.accounts[s.selected]
-	msg := fmt.Sprintf("Give %s (%s) a new temporary password?\nTheir current password stops working.", fullName(acc), acc.Username)
+	msg := fmt.Sprintf("Give %s (%s) a new temporary password?\nTheir current password stops working.", acc.FullName(), acc.Username)
 	s.confirm = dialog.NewConfirm("Reset Password", msg, func(ok bool) {
 		if !ok {
 			return
 		}
 		var cred core.Credential
+		actor := s.a.actor()
 		s.a.background("reset password", func(ctx context.Context) error {
 			var err error
-			cred, err = s.a.eng.ResetPassword(ctx, acc.ID)
+			cred, err = s.a.eng.ResetPassword(ctx, actor, acc.ID)
 			return err
 		}, func(err error) {
 			if err != nil {
@@ -233,9 +234,10 @@ func (s *accountsScreen) onResetClass() {
 			return
 		}
 		var creds []core.Credential
+		actor := s.a.actor()
 		s.a.background("reset class passwords", func(ctx context.Context) error {
 			var err error
-			creds, err = s.a.eng.ResetClassPasswords(ctx, class.ID)
+			creds, err = s.a.eng.ResetClassPasswords(ctx, actor, class.ID)
 			return err
 		}, func(err error) {
 			if err != nil {

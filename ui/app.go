@@ -225,14 +225,19 @@ func (a *App) setStatus(msg string) {
 	}
 }
 
-// actor is who the operator is for the engine.
+// actor is who the operator is for the engine. Until the window has its sign-in
+// screens, it acts as the database's owner, or as the teacher picked in the Profile
+// menu.
 func (a *App) actor() engine.Actor {
-	act := engine.Actor{Name: a.profile.Name}
 	if a.profile.Role == RoleTeacher {
-		act.TeacherID = a.profile.Teacher.ID
+		return engine.Actor{Name: a.profile.Name, Role: core.OperatorTeacher, TeacherID: a.profile.Teacher.ID}
 	}
-	return act
+	return engine.Owner(a.profile.Name)
 }
+
+// owner is the actor for what the Profile menu and the school list do today whatever
+// the role: the database's owner, until the window has its sign-in screens.
+func (a *App) owner() engine.Actor { return engine.Owner(a.profile.Name) }
 
 func (a *App) mode() core.Mode { return a.actor().Mode() }
 
@@ -265,16 +270,17 @@ func (a *App) openMain() {
 	// A teacher profile is remembered by username: look the account up again.
 	teacher := a.profile.Teacher
 	restoreTeacher := a.profile.Role == RoleTeacher && teacher.ID == 0
+	owner := a.owner()
 	a.background("load schools", func(ctx context.Context) error {
 		var err error
 		if org, err = a.eng.Org(ctx); err != nil {
 			return err
 		}
-		if schools, err = a.eng.Schools(ctx); err != nil {
+		if schools, err = a.eng.Schools(ctx, owner); err != nil {
 			return err
 		}
 		if restoreTeacher {
-			if teacher, err = a.eng.UserByUsername(ctx, teacher.Username); err != nil || teacher.Role != core.RoleTeacher {
+			if teacher, err = a.eng.UserByUsername(ctx, owner, teacher.Username); err != nil || teacher.Role != core.RoleTeacher {
 				restoreTeacher = false
 			}
 		}

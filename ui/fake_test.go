@@ -107,16 +107,16 @@ func (f *fakeEngine) Init(_ context.Context, name string) (core.Org, error) {
 	return *f.org, nil
 }
 
-func (f *fakeEngine) InitSample(context.Context) (core.Org, error) {
+func (f *fakeEngine) InitSample(context.Context) (engine.SampleResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("InitSample")
 	f.org = &core.Org{Name: "Sample District"}
 	f.schools = append(f.schools, core.School{ID: 1, Name: "Sample Elementary"}, core.School{ID: 2, Name: "Sample Middle"})
-	return *f.org, nil
+	return engine.SampleResult{Org: *f.org, Admin: core.Credential{Name: "Sample Administrator", Username: "admin", Password: "Qw3rTy7uPk9mZx"}}, nil
 }
 
-func (f *fakeEngine) AddSchool(_ context.Context, name string) (core.School, error) {
+func (f *fakeEngine) AddSchool(_ context.Context, _ engine.Actor, name string) (core.School, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("AddSchool")
@@ -130,7 +130,7 @@ func (f *fakeEngine) AddSchool(_ context.Context, name string) (core.School, err
 	return s, nil
 }
 
-func (f *fakeEngine) RenameSchool(_ context.Context, id int64, name string) error {
+func (f *fakeEngine) RenameSchool(_ context.Context, _ engine.Actor, id int64, name string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("RenameSchool")
@@ -143,7 +143,7 @@ func (f *fakeEngine) RenameSchool(_ context.Context, id int64, name string) erro
 	return &core.Error{Kind: core.KindNotFound, Message: "no such school"}
 }
 
-func (f *fakeEngine) Schools(context.Context) ([]core.School, error) {
+func (f *fakeEngine) Schools(context.Context, engine.Actor) ([]core.School, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("Schools")
@@ -152,7 +152,7 @@ func (f *fakeEngine) Schools(context.Context) ([]core.School, error) {
 	return out, nil
 }
 
-func (f *fakeEngine) Teachers(_ context.Context, schoolID int64) ([]core.Account, error) {
+func (f *fakeEngine) Teachers(_ context.Context, _ engine.Actor, schoolID int64) ([]core.Account, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("Teachers")
@@ -165,7 +165,23 @@ func (f *fakeEngine) Teachers(_ context.Context, schoolID int64) ([]core.Account
 	return out, nil
 }
 
-func (f *fakeEngine) UserByUsername(_ context.Context, username string) (core.Account, error) {
+func (f *fakeEngine) TeacherSchools(_ context.Context, _ engine.Actor, teacherID int64) ([]core.School, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("TeacherSchools")
+	var out []core.School
+	for _, s := range f.schools {
+		for _, a := range f.accounts[s.ID] {
+			if a.ID == teacherID && a.Role == core.RoleTeacher {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeEngine) UserByUsername(_ context.Context, _ engine.Actor, username string) (core.Account, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("UserByUsername")
@@ -179,7 +195,7 @@ func (f *fakeEngine) UserByUsername(_ context.Context, username string) (core.Ac
 	return core.Account{}, &core.Error{Kind: core.KindNotFound, Message: "no such user"}
 }
 
-func (f *fakeEngine) Accounts(_ context.Context, schoolID int64, actor engine.Actor, query string) ([]core.Account, error) {
+func (f *fakeEngine) Accounts(_ context.Context, actor engine.Actor, schoolID int64, query string) ([]core.Account, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("Accounts")
@@ -197,7 +213,7 @@ func (f *fakeEngine) Accounts(_ context.Context, schoolID int64, actor engine.Ac
 	return out, nil
 }
 
-func (f *fakeEngine) Classes(_ context.Context, schoolID int64, actor engine.Actor) ([]core.Class, error) {
+func (f *fakeEngine) Classes(_ context.Context, actor engine.Actor, schoolID int64) ([]core.Class, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("Classes")
@@ -212,7 +228,7 @@ func (f *fakeEngine) WriteTemplate(w io.Writer, format core.Format, mode core.Mo
 	return err
 }
 
-func (f *fakeEngine) ExportUsers(_ context.Context, w io.Writer, format core.Format, schoolID int64, actor engine.Actor) error {
+func (f *fakeEngine) ExportUsers(_ context.Context, actor engine.Actor, w io.Writer, format core.Format, schoolID int64) error {
 	f.mu.Lock()
 	f.record("ExportUsers")
 	f.lastActor = actor
@@ -221,7 +237,7 @@ func (f *fakeEngine) ExportUsers(_ context.Context, w io.Writer, format core.For
 	return err
 }
 
-func (f *fakeEngine) ExportClasses(_ context.Context, w io.Writer, format core.Format, schoolID int64, actor engine.Actor) error {
+func (f *fakeEngine) ExportClasses(_ context.Context, actor engine.Actor, w io.Writer, format core.Format, schoolID int64) error {
 	f.mu.Lock()
 	f.record("ExportClasses")
 	f.lastActor = actor
@@ -307,7 +323,7 @@ func (f *fakeEngine) RunPending(ctx context.Context, progress func(core.Progress
 	}
 }
 
-func (f *fakeEngine) Upload(_ context.Context, id int64) (core.Upload, error) {
+func (f *fakeEngine) Upload(_ context.Context, _ engine.Actor, id int64) (core.Upload, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, u := range f.uploads {
@@ -318,7 +334,7 @@ func (f *fakeEngine) Upload(_ context.Context, id int64) (core.Upload, error) {
 	return core.Upload{}, &core.Error{Kind: core.KindNotFound, Message: "no such upload"}
 }
 
-func (f *fakeEngine) History(_ context.Context, hf engine.HistoryFilter) ([]core.Upload, error) {
+func (f *fakeEngine) History(_ context.Context, _ engine.Actor, hf engine.HistoryFilter) ([]core.Upload, error) {
 	f.mu.Lock()
 	f.record("History")
 	hook := f.history
@@ -344,7 +360,7 @@ func (f *fakeEngine) History(_ context.Context, hf engine.HistoryFilter) ([]core
 	return out, nil
 }
 
-func (f *fakeEngine) WriteUploadFile(_ context.Context, w io.Writer, id int64, kind core.FileKind, format core.Format) error {
+func (f *fakeEngine) WriteUploadFile(_ context.Context, _ engine.Actor, w io.Writer, id int64, kind core.FileKind, format core.Format) error {
 	f.mu.Lock()
 	f.record("WriteUploadFile")
 	f.mu.Unlock()
@@ -352,7 +368,7 @@ func (f *fakeEngine) WriteUploadFile(_ context.Context, w io.Writer, id int64, k
 	return err
 }
 
-func (f *fakeEngine) ResetPassword(_ context.Context, id int64) (core.Credential, error) {
+func (f *fakeEngine) ResetPassword(_ context.Context, _ engine.Actor, id int64) (core.Credential, error) {
 	f.mu.Lock()
 	f.record("ResetPassword")
 	hook := f.resetPwd
@@ -363,7 +379,7 @@ func (f *fakeEngine) ResetPassword(_ context.Context, id int64) (core.Credential
 	return core.Credential{UserID: "S200", Name: "Ben Ng", Username: "bng", Password: "Kp7-wQ2x-Rt9m", ExpiresAt: f.now.Add(core.TempPasswordLifetime)}, nil
 }
 
-func (f *fakeEngine) ResetClassPasswords(_ context.Context, classID int64) ([]core.Credential, error) {
+func (f *fakeEngine) ResetClassPasswords(_ context.Context, _ engine.Actor, classID int64) ([]core.Credential, error) {
 	f.mu.Lock()
 	f.record("ResetClassPasswords")
 	f.mu.Unlock()

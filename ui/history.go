@@ -242,9 +242,10 @@ func (s *historyScreen) load(f engine.HistoryFilter, appendPage bool) {
 	s.loading = true
 	s.refreshBtn.Disable()
 	var got []core.Upload
+	actor := s.a.actor()
 	s.a.background("read history", func(ctx context.Context) error {
 		var err error
-		got, err = s.a.eng.History(ctx, f)
+		got, err = s.a.eng.History(ctx, actor, f)
 		return err
 	}, func(err error) {
 		s.loading = false
@@ -343,8 +344,9 @@ func (s *historyScreen) onActions(row int, anchor fyne.CanvasObject) {
 
 func (s *historyScreen) onDownload(u core.Upload, kind core.FileKind, f core.Format) {
 	id := u.ID
+	actor := s.a.actor()
 	s.a.save("Save the file", downloadName(u, kind, f), func(ctx context.Context, w io.Writer, f core.Format) error {
-		return s.a.eng.WriteUploadFile(ctx, w, id, kind, f)
+		return s.a.eng.WriteUploadFile(ctx, actor, w, id, kind, f)
 	})
 }
 

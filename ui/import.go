@@ -158,7 +158,7 @@ func (s *importScreen) onExportUsers(f core.Format) {
 		what = "Export_Students"
 	}
 	s.a.save("Save the export", s.exportName(what, school, f), func(ctx context.Context, w io.Writer, f core.Format) error {
-		return s.a.eng.ExportUsers(ctx, w, f, school.ID, actor)
+		return s.a.eng.ExportUsers(ctx, actor, w, f, school.ID)
 	})
 }
 
@@ -169,7 +169,7 @@ func (s *importScreen) onExportClasses(f core.Format) {
 	}
 	actor := s.a.actor()
 	s.a.save("Save the classes", s.exportName("Export_Classes", school, f), func(ctx context.Context, w io.Writer, f core.Format) error {
-		return s.a.eng.ExportClasses(ctx, w, f, school.ID, actor)
+		return s.a.eng.ExportClasses(ctx, actor, w, f, school.ID)
 	})
 }
 

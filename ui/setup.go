@@ -74,11 +74,12 @@ func (s *setupScreen) onCreate() {
 		return
 	}
 	s.busy(true)
+	owner := s.a.owner()
 	s.a.background("create organization", func(ctx context.Context) error {
 		if _, err := s.a.eng.Init(ctx, org); err != nil {
 			return err
 		}
-		_, err := s.a.eng.AddSchool(ctx, school)
+		_, err := s.a.eng.AddSchool(ctx, owner, school)
 		return err
 	}, s.done)
 }

@@ -126,7 +126,7 @@ func (t *topBar) profileMenu() *fyne.Menu {
 	}
 	teacherLabel := "Teacher…"
 	if p.Role == RoleTeacher {
-		teacherLabel = "Teacher: " + fullName(p.Teacher) + "…"
+		teacherLabel = "Teacher: " + p.Teacher.FullName() + "…"
 	}
 	items = append(items,
 		role("Organization Administrator", RoleOrgAdmin, t.onRoleOrgAdmin),
@@ -225,9 +225,10 @@ func (t *topBar) onRoleTeacher() {
 		return
 	}
 	var teachers []core.Account
+	owner := a.owner()
 	a.background("list teachers", func(ctx context.Context) error {
 		var err error
-		teachers, err = a.eng.Teachers(ctx, school.ID)
+		teachers, err = a.eng.Teachers(ctx, owner, school.ID)
 		return err
 	}, func(err error) {
 		if err != nil {
@@ -272,11 +273,13 @@ func (t *topBar) showTeacherPicker(school core.School, teachers []core.Account) 
 // teacher belongs to (the Organization section of the Profile menu lists them).
 func (t *topBar) becomeTeacher(tc core.Account, schoolID int64) {
 	a := t.a
-	schools := a.schools
 	var mine []int64
+	owner := a.owner()
 	a.background("find the teacher's schools", func(ctx context.Context) error {
-		var err error
-		mine, err = teacherSchools(ctx, a.eng, schools, tc.ID)
+		schools, err := a.eng.TeacherSchools(ctx, owner, tc.ID)
+		for _, s := range schools {
+			mine = append(mine, s.ID)
+		}
 		return err
 	}, func(err error) {
 		if err != nil {
@@ -294,29 +297,8 @@ func (t *topBar) becomeTeacher(tc core.Account, schoolID int64) {
 	})
 }
 
-func teacherSchools(ctx context.Context, eng Engine, schools []core.School, teacherID int64) ([]int64, error) {
-	var ids []int64
-	for _, s := range schools {
-		ts, err := eng.Teachers(ctx, s.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, tc := range ts {
-			if tc.ID == teacherID {
-				ids = append(ids, s.ID)
-				break
-			}
-		}
-	}
-	return ids, nil
-}
-
 func teacherChoice(a core.Account) string {
-	return fullName(a) + " (" + a.Username + ")"
-}
-
-func fullName(a core.Account) string {
-	return strings.TrimSpace(a.FirstName + " " + a.LastName)
+	return a.FullName() + " (" + a.Username + ")"
 }
 
 // schoolsMenu offers adding and renaming schools (Organization Administrators).
@@ -336,9 +318,10 @@ func (t *topBar) onAddSchool() {
 	t.askSchoolName("Add School", "Add", "", func(name string) {
 		a := t.a
 		var s core.School
+		owner := a.owner()
 		a.background("add school", func(ctx context.Context) error {
 			var err error
-			s, err = a.eng.AddSchool(ctx, name)
+			s, err = a.eng.AddSchool(ctx, owner, name)
 			return err
 		}, func(err error) {
 			if err != nil {
@@ -357,8 +340,9 @@ func (t *topBar) onRenameSchool() {
 		return
 	}
 	t.askSchoolName("Rename School", "Rename", cur.Name, func(name string) {
+		owner := a.owner()
 		a.background("rename school", func(ctx context.Context) error {
-			return a.eng.RenameSchool(ctx, cur.ID, name)
+			return a.eng.RenameSchool(ctx, owner, cur.ID, name)
 		}, func(err error) {
 			if err != nil {
 				a.showError(err)
@@ -390,9 +374,10 @@ func (t *topBar) askSchoolName(title, confirm, current string, then func(string)
 func (t *topBar) reloadSchools(id int64) {
 	a := t.a
 	var schools []core.School
+	owner := a.owner()
 	a.background("list schools", func(ctx context.Context) error {
 		var err error
-		schools, err = a.eng.Schools(ctx)
+		schools, err = a.eng.Schools(ctx, owner)
 		return err
 	}, func(err error) {
 		if err != nil {

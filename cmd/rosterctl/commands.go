@@ -21,11 +21,21 @@ import (
 func cmdInit(c *cli, ctx context.Context, args []string) error {
 	fl := c.flags()
 	org := fl.String("org", "", "organization `NAME`")
+	admin := fl.String("admin", "", "also create the first Organization Administrator with this `USERNAME`")
+	name := fl.String("name", "", "the administrator's `NAME` (with --admin)")
+	email := fl.String("email", "", "the administrator's `EMAIL` (with --admin, optional)")
 	if _, err := c.parse(fl, args, 0, 0); err != nil {
 		return err
 	}
 	if err := c.require("org", *org); err != nil {
 		return err
+	}
+	if *admin != "" {
+		if err := c.require("name", *name); err != nil {
+			return err
+		}
+	} else if *name != "" || *email != "" {
+		return c.usageErrorf("--name and --email go with --admin USERNAME")
 	}
 	return c.withService(ctx, createDB, func(svc *engine.Service) error {
 		o, err := svc.Init(ctx, strings.TrimSpace(*org))
@@ -36,7 +46,10 @@ func cmdInit(c *cli, ctx context.Context, args []string) error {
 			fmt.Fprintf(c.stderr, "rosterctl: this database already belongs to %s; its name was kept.\n", printable(o.Name))
 		}
 		fmt.Fprintf(c.stdout, "Organization: %s\n", printable(o.Name))
-		return nil
+		if *admin == "" {
+			return nil
+		}
+		return c.initAdmin(ctx, svc, engine.NewOperator{Username: *admin, Name: *name, Email: *email, Role: core.OperatorOrgAdmin})
 	})
 }
 
@@ -48,7 +61,7 @@ func cmdSchool(c *cli, ctx context.Context, args []string) error {
 	switch {
 	case pos[0] == "add" && len(pos) == 2:
 		return c.withService(ctx, needOrg, func(svc *engine.Service) error {
-			s, err := svc.AddSchool(ctx, strings.TrimSpace(pos[1]))
+			s, err := svc.AddSchool(ctx, engine.Owner(osUserName()), strings.TrimSpace(pos[1]))
 			if err != nil {
 				return fmt.Errorf("add school: %w", err)
 			}
@@ -59,7 +72,7 @@ func cmdSchool(c *cli, ctx context.Context, args []string) error {
 		return c.usageErrorf("add needs the school's NAME")
 	case pos[0] == "list" && len(pos) == 1:
 		return c.withService(ctx, readOnly, func(svc *engine.Service) error {
-			schools, err := svc.Schools(ctx)
+			schools, err := svc.Schools(ctx, engine.Owner(osUserName()))
 			if err != nil {
 				return fmt.Errorf("list schools: %w", err)
 			}
@@ -115,11 +128,11 @@ func cmdImport(c *cli, ctx context.Context, args []string) error {
 		return err
 	}
 	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
-		s, err := c.school(ctx, svc, *school)
+		actor, err := c.actor(ctx, svc, *as, *teacher)
 		if err != nil {
 			return err
 		}
-		actor, err := c.actor(ctx, svc, *as, *teacher)
+		s, err := c.school(ctx, svc, actor, *school)
 		if err != nil {
 			return err
 		}
@@ -161,7 +174,7 @@ func readInput(path string) ([]byte, error) {
 		if data, err = engine.ReadFile(f); err == nil {
 			return data, nil
 		}
-		if ce := (*core.Error)(nil); errors.As(err, &ce) && ce.Code != "" {
+		if core.ErrorCode(err) != "" {
 			return nil, err
 		}
 	}
@@ -204,20 +217,25 @@ func cmdResume(c *cli, ctx context.Context, args []string) error {
 func cmdHistory(c *cli, ctx context.Context, args []string) error {
 	fl := c.flags()
 	school := fl.String("school", "", "only this school's uploads")
+	teacher := fl.String("teacher", "", "only what the teacher with this `USERNAME` sees: their own uploads")
 	asJSON := fl.Bool("json", false, "print the history as JSON")
 	if _, err := c.parse(fl, args, 0, 0); err != nil {
 		return err
 	}
 	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
+		actor, err := c.actor(ctx, svc, "", *teacher)
+		if err != nil {
+			return err
+		}
 		var filter engine.HistoryFilter
 		if *school != "" {
-			s, err := c.school(ctx, svc, *school)
+			s, err := c.school(ctx, svc, actor, *school)
 			if err != nil {
 				return err
 			}
 			filter.SchoolID = s.ID
 		}
-		uploads, err := svc.History(ctx, filter)
+		uploads, err := svc.History(ctx, actor, filter)
 		if err != nil {
 			return fmt.Errorf("read history: %w", err)
 		}
@@ -322,17 +340,11 @@ func (c *cli) warnDuplicates(ctx context.Context, svc *engine.Service) {
 		map[bool]string{true: "1 record has", false: fmt.Sprintf("%d records have", len(dups))}[len(dups) == 1])
 }
 
-// fileKinds names the per-upload files for messages.
-var fileKinds = map[core.FileKind]string{
-	core.FileUploaded:  "Uploaded File",
-	core.FileCompleted: "Completed File",
-	core.FileError:     "Error File",
-}
-
 func cmdDownload(c *cli, ctx context.Context, args []string) error {
 	fl := c.flags()
 	id := fl.Int64("upload", 0, "upload `ID` (see rosterctl history)")
 	kind := fl.String("file", "", "which file: uploaded, completed or error")
+	teacher := fl.String("teacher", "", "download as the teacher with this `USERNAME` (their own uploads only)")
 	out := fl.String("o", "", "output `FILE` (.csv or .xlsx)")
 	if _, err := c.parse(fl, args, 0, 0); err != nil {
 		return err
@@ -341,7 +353,7 @@ func cmdDownload(c *cli, ctx context.Context, args []string) error {
 		return c.usageErrorf("--upload ID is required (see rosterctl history)")
 	}
 	k := core.FileKind(strings.ToLower(*kind))
-	if _, ok := fileKinds[k]; !ok {
+	if k != core.FileUploaded && k != core.FileCompleted && k != core.FileError {
 		return c.usageErrorf("--file must be uploaded, completed or error")
 	}
 	format, err := c.outputFormat(*out)
@@ -349,17 +361,25 @@ func cmdDownload(c *cli, ctx context.Context, args []string) error {
 		return err
 	}
 	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
-		u, err := svc.Upload(ctx, *id)
+		actor, err := c.actor(ctx, svc, "", *teacher)
+		if err != nil {
+			return err
+		}
+		u, err := svc.Upload(ctx, actor, *id)
+		if core.ErrorKind(err) == core.KindNotFound {
+			return &core.Error{Kind: core.KindNotFound, Op: "find upload",
+				Message: fmt.Sprintf("There is no upload %d. See the uploads with: rosterctl history", *id), Err: err}
+		}
 		if err != nil {
 			return fmt.Errorf("find upload %d: %w", *id, err)
 		}
 		if !u.HasFile(k) {
 			return &core.Error{Kind: core.KindNotFound, Op: "download",
-				Message: fmt.Sprintf("Upload %d (%s) has no %s.", u.ID, u.Status, fileKinds[k])}
+				Message: fmt.Sprintf("Upload %d (%s) has no %s.", u.ID, u.Status, k.Title())}
 		}
 		return writeOutput(*out, func(w io.Writer) error {
-			if err := svc.WriteUploadFile(ctx, w, u.ID, k, format); err != nil {
-				return fmt.Errorf("write %s: %w", fileKinds[k], err)
+			if err := svc.WriteUploadFile(ctx, actor, w, u.ID, k, format); err != nil {
+				return fmt.Errorf("write %s: %w", k.Title(), err)
 			}
 			return nil
 		})
@@ -376,8 +396,11 @@ func cmdExport(c *cli, ctx context.Context, args []string) error {
 		return err
 	}
 	what := pos[0]
+	if what == "oneroster" {
+		return c.exportOneRoster(ctx, *school, *teacher, *out)
+	}
 	if what != "users" && what != "classes" {
-		return c.usageErrorf("export users or classes, not %q", what)
+		return c.usageErrorf("export users, classes or oneroster, not %q", what)
 	}
 	if err := c.require("school", *school); err != nil {
 		return err
@@ -387,20 +410,20 @@ func cmdExport(c *cli, ctx context.Context, args []string) error {
 		return err
 	}
 	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
-		s, err := c.school(ctx, svc, *school)
+		actor, err := c.actor(ctx, svc, "", *teacher)
 		if err != nil {
 			return err
 		}
-		actor, err := c.actor(ctx, svc, "", *teacher)
+		s, err := c.school(ctx, svc, actor, *school)
 		if err != nil {
 			return err
 		}
 		return writeOutput(*out, func(w io.Writer) error {
 			var err error
 			if what == "users" {
-				err = svc.ExportUsers(ctx, w, format, s.ID, actor)
+				err = svc.ExportUsers(ctx, actor, w, format, s.ID)
 			} else {
-				err = svc.ExportClasses(ctx, w, format, s.ID, actor)
+				err = svc.ExportClasses(ctx, actor, w, format, s.ID)
 			}
 			if err != nil {
 				return fmt.Errorf("export %s: %w", what, err)
@@ -411,7 +434,9 @@ func cmdExport(c *cli, ctx context.Context, args []string) error {
 }
 
 func cmdPassword(c *cli, ctx context.Context, args []string) error {
-	pos, err := c.parse(c.flags(), args, 1, 2)
+	fl := c.flags()
+	teacher := fl.String("teacher", "", "reset as the teacher with this `USERNAME` (students of their own classes only)")
+	pos, err := c.parse(fl, args, 1, 2)
 	if err != nil {
 		return err
 	}
@@ -422,11 +447,21 @@ func cmdPassword(c *cli, ctx context.Context, args []string) error {
 		return c.usageErrorf("reset needs a USERNAME")
 	}
 	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
-		acct, err := svc.UserByUsername(ctx, pos[1])
+		actor, err := c.actor(ctx, svc, "", *teacher)
+		if err != nil {
+			return err
+		}
+		acct, err := svc.UserByUsername(ctx, actor, pos[1])
+		if core.ErrorKind(err) == core.KindNotFound {
+			if _, aerr := svc.OperatorByUsername(ctx, engine.Owner(""), pos[1]); aerr == nil && *teacher == "" {
+				return &core.Error{Kind: core.KindInvalid, Op: "reset password",
+					Message: fmt.Sprintf("%s is an administrator account: reset it with: rosterctl admin reset %s", pos[1], pos[1])}
+			}
+		}
 		if err != nil {
 			return fmt.Errorf("find user %q: %w", pos[1], err)
 		}
-		cred, err := svc.ResetPassword(ctx, acct.ID)
+		cred, err := svc.ResetPassword(ctx, actor, acct.ID)
 		if err != nil {
 			return fmt.Errorf("reset password of %s: %w", pos[1], err)
 		}
@@ -456,7 +491,7 @@ func cmdLogin(c *cli, ctx context.Context, args []string) error {
 		case engine.AuthOK:
 			fmt.Fprintf(c.stdout, "Signed in as %s.\n", printable(username))
 			return nil
-		case engine.AuthRefused:
+		case engine.AuthRefused, engine.AuthLocked:
 			fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(orDefault(res.Reason, "The username or password is wrong.")))
 			return exitStatus(exitRefused)
 		}
@@ -470,6 +505,9 @@ func cmdLogin(c *cli, ctx context.Context, args []string) error {
 				return fmt.Errorf("change password: %w", err)
 			}
 			fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(core.ErrorMessage(err)))
+			if code := core.ErrorCode(err); code == core.SignInLocked || code == core.SignInWrong || code == core.SignInExpired {
+				return exitStatus(exitRefused) // a lock can start between the two lines
+			}
 			return exitStatus(exitChangeRequired)
 		}
 		fmt.Fprintf(c.stdout, "Password changed. Signed in as %s.\n", printable(username))

@@ -75,13 +75,23 @@ func TestRunUsage(t *testing.T) {
 		{name: "DownloadBadKind", args: []string{"download", "--upload", "1", "--file", "log", "-o", "e.csv"}, code: 2, stderr: "--file must be uploaded, completed or error", wantUsage: true},
 		{name: "DownloadBadExt", args: []string{"download", "--upload", "1", "--file", "error", "-o", "e.pdf"}, code: 2, stderr: "must end in .csv or .xlsx", wantUsage: true},
 		{name: "ExportNoWhat", args: []string{"export", "--school", "A", "-o", "u.csv"}, code: 2, stderr: "missing argument", wantUsage: true},
-		{name: "ExportBadWhat", args: []string{"export", "people", "--school", "A", "-o", "u.csv"}, code: 2, stderr: `export users or classes, not "people"`, wantUsage: true},
+		{name: "ExportBadWhat", args: []string{"export", "people", "--school", "A", "-o", "u.csv"}, code: 2, stderr: `export users, classes or oneroster, not "people"`, wantUsage: true},
 		{name: "ExportNoSchool", args: []string{"export", "users", "-o", "u.csv"}, code: 2, stderr: "--school is required", wantUsage: true},
 		{name: "ExportNoOutput", args: []string{"export", "classes", "--school", "A"}, code: 2, stderr: "-o FILE is required", wantUsage: true},
 		{name: "PasswordNoSub", args: []string{"password"}, code: 2, stderr: "missing argument", wantUsage: true},
 		{name: "PasswordBadSub", args: []string{"password", "change", "jsmith"}, code: 2, stderr: `unknown subcommand "change"`, wantUsage: true},
 		{name: "PasswordResetNoUser", args: []string{"password", "reset"}, code: 2, stderr: "reset needs a USERNAME", wantUsage: true},
 		{name: "LoginNoUser", args: []string{"login"}, code: 2, stderr: "missing argument", wantUsage: true},
+		{name: "InitNameWithoutAdmin", args: []string{"init", "--org", "X", "--name", "Pat"}, code: 2, stderr: "--name and --email go with --admin", wantUsage: true},
+		{name: "InitAdminNoName", args: []string{"init", "--org", "X", "--admin", "pat"}, code: 2, stderr: "--name is required", wantUsage: true},
+		{name: "AdminNoSub", args: []string{"admin"}, code: 2, stderr: "missing subcommand", wantUsage: true},
+		{name: "AdminUnknownSub", args: []string{"admin", "promote", "pat"}, code: 2, stderr: `unknown subcommand "promote"`, wantUsage: true},
+		{name: "AdminAddNoName", args: []string{"admin", "add", "pat", "--org-admin"}, code: 2, stderr: "--name is required", wantUsage: true},
+		{name: "AdminAddNoRole", args: []string{"admin", "add", "pat", "--name", "Pat"}, code: 2, stderr: "--school NAME, or --org-admin", wantUsage: true},
+		{name: "AdminAddBoth", args: []string{"admin", "add", "pat", "--name", "Pat", "--org-admin", "--school", "A"}, code: 2, stderr: "not both", wantUsage: true},
+		{name: "AdminRemoveNoUser", args: []string{"admin", "remove"}, code: 2, stderr: "missing argument", wantUsage: true},
+		{name: "AdminSchoolsNone", args: []string{"admin", "schools", "pat"}, code: 2, stderr: "--school NAME", wantUsage: true},
+		{name: "AdminNoDatabase", args: []string{"admin", "list", "--db", missingDB}, code: 2, stderr: "There is no Rosterdesk database"},
 		{name: "LoginNoDatabase", args: []string{"login", "jsmith", "--db", missingDB}, code: 2, stderr: "There is no Rosterdesk database"},
 	}
 	for _, tt := range tests {
@@ -288,5 +298,21 @@ func TestRunWithDatabase(t *testing.T) {
 					s.args, code, stdout, stderr, s.code, s.stdout, s.stderr)
 			}
 		})
+	}
+}
+
+func TestWithoutDomain(t *testing.T) {
+	for in, want := range map[string]string{
+		`OFFICE\jdoe`:       "jdoe",
+		`jdoe`:              "jdoe",
+		`A\B\jdoe`:          "jdoe",
+		`OFFICE\`:           `OFFICE\`, // nothing after the domain: keep what there is
+		"":                  "",
+		"maría.garcía":      "maría.garcía",
+		`DISTRICT\m.garcia`: "m.garcia",
+	} {
+		if got := withoutDomain(in); got != want {
+			t.Errorf("withoutDomain(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -97,9 +97,9 @@ func hint(err error) string {
 	return ""
 }
 
-// school finds the school named by --school.
-func (c *cli) school(ctx context.Context, svc *engine.Service, name string) (core.School, error) {
-	s, err := svc.SchoolByName(ctx, strings.TrimSpace(name))
+// school finds the school named by --school among those actor reaches.
+func (c *cli) school(ctx context.Context, svc *engine.Service, actor engine.Actor, name string) (core.School, error) {
+	s, err := svc.SchoolByName(ctx, actor, strings.TrimSpace(name))
 	if err != nil {
 		if core.ErrorKind(err) == core.KindNotFound {
 			return core.School{}, &core.Error{Kind: core.KindNotFound, Op: "find school",
@@ -110,49 +110,49 @@ func (c *cli) school(ctx context.Context, svc *engine.Service, name string) (cor
 	return s, nil
 }
 
-// actor returns who an import or export acts as: an administrator named as (default: the
-// signed-in OS user), or with a teacher username the teacher, in teacher mode.
+// actor returns who a command acts as. rosterctl is the tool of whoever owns the
+// database file, so it acts as an Organization Administrator whose uploads are labelled
+// as (default: the operating-system user); with a teacher's username it takes on
+// exactly that teacher's rights, as the window gives them, in the Teacher role.
 func (c *cli) actor(ctx context.Context, svc *engine.Service, as, teacher string) (engine.Actor, error) {
-	a := engine.Actor{Name: strings.TrimSpace(as)}
-	if teacher != "" {
-		acct, err := svc.UserByUsername(ctx, teacher)
-		if err != nil {
-			if core.ErrorKind(err) == core.KindNotFound {
-				return a, &core.Error{Kind: core.KindNotFound, Op: "find teacher",
-					Message: fmt.Sprintf("No account has the username %q.", teacher), Err: err}
-			}
-			return a, fmt.Errorf("find teacher %q: %w", teacher, err)
-		}
-		if acct.Role != core.RoleTeacher {
-			return a, &core.Error{Kind: core.KindInvalid, Op: "find teacher",
-				Message: fmt.Sprintf("%s is a %s, not a teacher: --teacher needs a teacher's username.", teacher, acct.Role)}
-		}
-		a.TeacherID = acct.ID
-		if a.Name == "" {
-			// In the Teacher role the operator is the teacher, as the Profile menu shows.
-			a.Name = strings.TrimSpace(acct.FirstName + " " + acct.LastName)
-		}
+	label := strings.TrimSpace(as)
+	if teacher == "" {
+		return engine.Owner(orDefault(label, osUserName())), nil
 	}
-	if a.Name == "" {
-		a.Name = osUserName()
+	a, err := svc.TeacherActor(ctx, engine.Owner(label), teacher, label)
+	if err != nil {
+		if core.ErrorKind(err) == core.KindNotFound {
+			return a, &core.Error{Kind: core.KindNotFound, Op: "find teacher",
+				Message: fmt.Sprintf("No account has the username %q.", teacher), Err: err}
+		}
+		if core.ErrorCode(err) == core.AdminNotTeacher {
+			return a, &core.Error{Kind: core.KindInvalid, Op: "find teacher",
+				Message: fmt.Sprintf("%s is not a teacher: --teacher needs a teacher's username.", teacher), Err: err}
+		}
+		return a, fmt.Errorf("find teacher %q: %w", teacher, err)
 	}
 	return a, nil
 }
 
-// osUserName is the default Uploaded By: the login name of whoever runs rosterctl.
+// osUserName is the default Uploaded By: the login name of whoever runs rosterctl,
+// without a Windows domain (SPEC §11).
 func osUserName() string {
 	if u, err := user.Current(); err == nil && u.Username != "" {
-		// Windows reports DOMAIN\name.
-		name := u.Username
-		if i := strings.LastIndexByte(name, '\\'); i >= 0 {
-			name = name[i+1:]
-		}
-		return name
+		return withoutDomain(u.Username)
 	}
 	for _, v := range []string{"USER", "USERNAME"} {
 		if s := os.Getenv(v); s != "" {
-			return s
+			return withoutDomain(s)
 		}
 	}
 	return "rosterctl"
+}
+
+// withoutDomain drops a Windows domain prefix: Windows reports OFFICE\jdoe, and the
+// history should say jdoe.
+func withoutDomain(name string) string {
+	if i := strings.LastIndexByte(name, '\\'); i >= 0 && i < len(name)-1 {
+		return name[i+1:]
+	}
+	return name
 }

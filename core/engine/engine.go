@@ -21,6 +21,7 @@ type Service struct {
 	now   func() time.Time
 	owner string
 	host  string
+	hash  hasher
 	// runMu makes this process run one upload at a time; Claim does the same across
 	// processes.
 	runMu sync.Mutex
