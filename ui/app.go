@@ -136,7 +136,7 @@ func New(ctx context.Context, cfg Config) *App {
 	}
 	a.picker = cfg.Picker
 	if a.picker == nil {
-		a.picker = fynePicker{win: a.win, post: a.post}
+		a.picker = noPicker{}
 	}
 	a.ctx, a.cancel = context.WithCancel(ctx)
 	a.profile = Profile{Name: cfg.Operator, Role: RoleOrgAdmin}

@@ -697,26 +697,6 @@ func TestShortcutChoosesFile(t *testing.T) {
 	}
 }
 
-type failingPicker struct{ err error }
-
-func (p failingPicker) Open(string, []FileFilter) (string, error)         { return "", p.err }
-func (p failingPicker) Save(string, string, []FileFilter) (string, error) { return "", p.err }
-
-func TestFallbackPicker(t *testing.T) {
-	fallback := &fakePicker{dir: "/x", openPath: "/x/f.csv"}
-	p := FallbackPicker{Primary: failingPicker{errors.New("gtk: no display")}, Fallback: fallback}
-	if path, err := p.Open("t", nil); err != nil || path != "/x/f.csv" {
-		t.Errorf("Open = %q, %v; want the fallback's answer", path, err)
-	}
-	if path, err := p.Save("t", "a.csv", nil); err != nil || path != "/x/a.csv" {
-		t.Errorf("Save = %q, %v; want the fallback's answer", path, err)
-	}
-	p.Primary = failingPicker{ErrCancelled}
-	if _, err := p.Open("t", nil); !errors.Is(err, ErrCancelled) {
-		t.Errorf("a cancel went to the fallback: %v", err)
-	}
-}
-
 func TestFileNames(t *testing.T) {
 	if got := fileSafe(` Lincoln: "K/8" `); got != "Lincoln-_-K-8-" {
 		t.Errorf("fileSafe = %q", got)
