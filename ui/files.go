@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/rosterdesk/rosterdesk/core"
-	"github.com/rosterdesk/rosterdesk/internal/atomicfile"
+	"github.com/rosterdesk/rosterdesk/core/atomicfile"
 )
 
 var (

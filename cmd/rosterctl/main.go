@@ -27,9 +27,9 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/rosterdesk/rosterdesk/cmd/internal/dbflag"
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
-	"github.com/rosterdesk/rosterdesk/internal/dbflag"
 )
 
 // The exit statuses, as SPEC §7 fixes them.

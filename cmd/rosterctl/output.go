@@ -14,8 +14,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/atomicfile"
 	"github.com/rosterdesk/rosterdesk/core/engine"
-	"github.com/rosterdesk/rosterdesk/internal/atomicfile"
 )
 
 // outputFormat returns the format named by -o FILE's extension.

@@ -24,10 +24,10 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"github.com/rosterdesk/rosterdesk/assets"
+	"github.com/rosterdesk/rosterdesk/cmd/internal/dbflag"
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 	"github.com/rosterdesk/rosterdesk/core/sqlite"
-	"github.com/rosterdesk/rosterdesk/internal/dbflag"
 	"github.com/rosterdesk/rosterdesk/ui"
 )
 

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/rosterdesk/rosterdesk/core"
-	"github.com/rosterdesk/rosterdesk/internal/tmpfs"
+	"github.com/rosterdesk/rosterdesk/core/internal/tmpfs"
 )
 
 // TestOpenPlainPath: the path is the file's name, whatever it holds. Spliced into a

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rosterdesk/rosterdesk/internal/tmpfs"
+	"github.com/rosterdesk/rosterdesk/core/internal/tmpfs"
 )
 
 func TestWrite(t *testing.T) {
