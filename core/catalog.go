@@ -52,6 +52,7 @@ const (
 	// Warnings.
 	WarnUnknownColumn Code = "WARN_UNKNOWN_COLUMN"
 	WarnTeacherGrade  Code = "WARN_TEACHER_GRADE"
+	WarnMergedCells   Code = "WARN_MERGED_CELLS"
 
 	// User columns.
 	UserGUIDFormat    Code = "USER_GUID_FORMAT"
@@ -118,6 +119,7 @@ var Catalog = []Entry{
 	{FileNoRowApplied, SeverityFile, "", "No row could be applied.", "Download the Error File: its Error column says what to fix on each row. Fix the rows and upload the Error File itself."},
 
 	{WarnUnknownColumn, SeverityWarning, "", "The column \"{value}\" is not part of the template and was ignored.", "Nothing to do if that is expected; otherwise check the header's spelling against the Blank Template."},
+	{WarnMergedCells, SeverityWarning, "", "Merged cells ({value}) were read as if every cell of each merged range held the value of its top-left cell.", "Check those rows. To avoid this, unmerge the cells in Excel (Home > Merge & Center) and type the value in every row."},
 	{WarnTeacherGrade, SeverityWarning, "Grade Level", "Teachers have no grade level, so \"{value}\" was ignored.", "Leave Grade Level blank on teacher rows."},
 
 	{UserGUIDFormat, SeverityRow, "User GUID", "\"{value}\" is not a valid User GUID.", "Leave User GUID blank to create a new user, or copy the GUID exactly from an Export Teachers & Students file."},

@@ -28,7 +28,7 @@ var (
 // errBinary says the bytes are not text in any encoding we read.
 var errBinary = errors.New("the file contains binary data, not text")
 
-// errRowTooBig says one CSV record spans more than MaxRowBytes.
+// errRowTooBig says one CSV record spans more than Limits.RowBytes.
 var errRowTooBig = errors.New("row too big")
 
 // peekSize is how much of the decoded text delimiter detection may look at; a header
@@ -79,7 +79,7 @@ func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 		}
 	}
 
-	guard := &rowGuard{r: text}
+	guard := &rowGuard{r: text, limit: rd.lim.RowBytes}
 	br := bufio.NewReaderSize(guard, peekSize)
 	rd.info.Delimiter = detectDelimiter(br)
 	cr := csv.NewReader(br)
@@ -105,6 +105,9 @@ func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 		end := last + strings.Count(rec[len(rec)-1], "\n")
 		line += max(start-prevEnd, 1)
 		prevEnd = end
+		for i, c := range rec {
+			rec[i] = strings.TrimSuffix(c, "\r")
+		}
 		if err := rd.row(line, rec); err != nil {
 			return err
 		}
@@ -118,7 +121,7 @@ func csvError(err error) error {
 	case errors.Is(err, errBinary):
 		return core.NewFileError(core.FileUnreadable, errBinary.Error(), err)
 	case errors.Is(err, errRowTooBig):
-		return core.NewFileError(core.FileTooBig, fmt.Sprintf("a row is longer than %d MB", MaxRowBytes>>20), err)
+		return core.NewFileError(core.FileTooBig, "a row is too long", err)
 	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
@@ -244,16 +247,17 @@ func (g *nulGuard) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// rowGuard stops the CSV decoder once it has read more than MaxRowBytes past the end of
+// rowGuard stops the CSV decoder once it has read more than limit bytes past the end of
 // the last complete record, which bounds the memory a single record can take.
 type rowGuard struct {
-	r    io.Reader
-	n    int64 // bytes read so far
-	mark int64 // offset of the end of the last record
+	r     io.Reader
+	limit int64
+	n     int64 // bytes read so far
+	mark  int64 // offset of the end of the last record
 }
 
 func (g *rowGuard) Read(p []byte) (int, error) {
-	if g.n-g.mark > MaxRowBytes+peekSize {
+	if g.n-g.mark > g.limit+peekSize {
 		return 0, errRowTooBig // sticky: bufio hands a read error out only once
 	}
 	n, err := g.r.Read(p)

@@ -10,11 +10,27 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/rosterdesk/rosterdesk/core"
 )
+
+// watchdog crashes the fuzzing process when an input takes more than 10 seconds, which
+// Go's fuzzer would otherwise only show as a rate of 0 executions a second: an endless
+// loop on a hostile file would hang an upload. Call it as defer watchdog(input)().
+func watchdog(input []byte) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			panic(fmt.Sprintf("no result after 10s for input %q", input))
+		}
+	}()
+	return func() { close(done) }
+}
 
 // fuzzRead reads data and fails on anything but success or a file-level *core.Error.
 func fuzzRead(t *testing.T, name string, data []byte, teacher bool) {
@@ -136,7 +152,7 @@ func benchFile(b *testing.B, path string) {
 	b.ResetTimer()
 	for range b.N {
 		n := 0
-		_, err := Read(context.Background(), filepath.Base(path), file, st.Size(), core.ModeAdmin, func(*core.Row) error {
+		_, err := Read(context.Background(), filepath.Base(path), file, st.Size(), core.ModeAdmin, Options{}, func(*core.Row) error {
 			n++
 			if n%20000 == 0 {
 				var m runtime.MemStats
