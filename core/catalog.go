@@ -47,6 +47,7 @@ const (
 	FileChanged       Code = "FILE_CHANGED"
 	FileTooManyCols   Code = "FILE_TOO_MANY_COLUMNS"
 	FileCellTooLong   Code = "FILE_CELL_TOO_LONG"
+	FileUnclosedQuote Code = "FILE_UNCLOSED_QUOTE"
 	FileNoRowApplied  Code = "FILE_NO_ROW_APPLIED"
 
 	// Warnings.
@@ -116,6 +117,7 @@ var Catalog = []Entry{
 	{FileChanged, SeverityFile, "", "The file changed while Rosterdesk was reading it, so what was read may be half of the old file and half of the new one.", "Wait until the program saving it has finished (close it in Excel), then choose the file again."},
 	{FileTooManyCols, SeverityFile, "", "The file has too many columns ({value}).", "Keep only the template's columns (copy them from the Blank Template) and upload it again."},
 	{FileCellTooLong, SeverityFile, "", "A cell in row {rows} is longer than 32,767 characters, which Excel cannot hold.", "Shorten or clear that cell and upload the file again."},
+	{FileUnclosedQuote, SeverityFile, "", "The quote (\") that opens a cell in row {rows} is never closed properly, so the rows after it would be read as part of that one cell.", "Open the file in a text editor such as Notepad, add the missing closing quote in that row or remove the opening one, save, and upload it again."},
 	{FileNoRowApplied, SeverityFile, "", "No row could be applied.", "Download the Error File: its Error column says what to fix on each row. Fix the rows and upload the Error File itself."},
 
 	{WarnUnknownColumn, SeverityWarning, "", "The column \"{value}\" is not part of the template and was ignored.", "Nothing to do if that is expected; otherwise check the header's spelling against the Blank Template."},

@@ -79,6 +79,7 @@ var catalogCases = []catalogCase{
 		}
 		return buf.Bytes()
 	}},
+	{code: core.FileUnclosedQuote, lines: []string{"User ID,Role,First Name,Last Name", `S5,Student,"Sam,Wu`, "S6,Student,Sue,Wu"}},
 	{code: core.FileTooManyCols, lines: []string{"User ID,Role,First Name,Last Name", "S5,Student,Sam,Wu" + strings.Repeat(",x", 1000)}},
 	{code: core.FileCellTooLong, lines: []string{"User ID,Role,First Name,Last Name", "S5,Student,Sam," + strings.Repeat("W", 32768)}},
 	{code: core.FileNoRowApplied, lines: []string{"User ID,Role,First Name,Last Name", "S5,Student,Sam,"}},

@@ -74,6 +74,15 @@ func fixtures(tb testing.TB) map[string][]byte {
 		}),
 		"encrypted.xlsx": encryptedXLSX(tb),
 
+		// Issue 13 item 2: rows ending CRLF, LF, CR, CRLF; and a "CSV (Macintosh)" file,
+		// every line ended by a lone CR.
+		"line_endings_mixed.csv": []byte("User ID,Role,First Name,Last Name,Class ID\r\n" +
+			"S1,Student,Ann,Lee,C1\nS2,Student,Bo,Ray,C1\rS3,Student,Cy,Day,C1\r\nS4,Student,Di,Fox,C1\r\n"),
+		"line_endings_macintosh.csv": []byte("User ID,Role,First Name,Last Name,Notes\r" +
+			"S1,Student,Ann,Lee,\"two\rlines\"\r\rS2,Student,Bo,Ray,\r"),
+		// Item 3: a quote opened in row 3 is never closed.
+		"unclosed_quote.csv": lines("User ID,Role,First Name,Last Name",
+			"S1,Student,Ann,Lee", `S2,Student,"Bo,Ray`, "S3,Student,Cy,Day", "S4,Student,Di,Fox", "S5,Student,Ed,Gu"),
 		// Item 4: Class ID (and Class Name) merged over a teacher's and two students' rows.
 		"merged_cells.xlsx": xlsxBook(tb, []bookSpec{{name: "Roster", rows: [][]any{
 			{"User ID", "Role", "First Name", "Last Name", "Email", "Class ID", "Class Name"},

@@ -126,7 +126,8 @@ type Info struct {
 // and its error returned as is. Problems with the file itself return a *core.Error with
 // a file-level catalogue Code (core.FileType, core.FileUnreadable, core.FileEncrypted,
 // core.FileEmpty, core.FileNoHeader, core.FileMissingHeader, core.FileDupHeader,
-// core.FileNoData, core.FileTooBig, core.FileTooManyCols, core.FileCellTooLong). fn may already have been called for earlier rows when such an
+// core.FileNoData, core.FileTooBig, core.FileTooManyCols, core.FileCellTooLong,
+// core.FileUnclosedQuote). fn may already have been called for earlier rows when such an
 // error is found late in the file; the caller must treat the whole upload as failed.
 //
 // The Info returned holds every warning; the one OnHeader sees holds those known when
