@@ -141,11 +141,7 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, mode core
 	if size <= 0 {
 		return Info{Format: format}, core.NewFileError(core.FileEmpty, "", nil)
 	}
-	rd := &reader{ctx: ctx, mode: mode, fn: fn, onHeader: opts.OnHeader, lim: opts.Limits.withDefaults()}
-	rd.info.Format = format
-	for i := range rd.info.Columns {
-		rd.info.Columns[i] = -1
-	}
+	rd := newReader(ctx, format, mode, opts, fn)
 	var err error
 	switch format {
 	case core.FormatCSV:
@@ -153,6 +149,20 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, mode core
 	case core.FormatXLSX:
 		err = rd.readXLSX(r, size)
 	}
+	return rd.finish(err)
+}
+
+func newReader(ctx context.Context, format core.Format, mode core.Mode, opts Options, fn func(*core.Row) error) *reader {
+	rd := &reader{ctx: ctx, mode: mode, fn: fn, onHeader: opts.OnHeader, lim: opts.Limits.withDefaults()}
+	rd.info.Format = format
+	for i := range rd.info.Columns {
+		rd.info.Columns[i] = -1
+	}
+	return rd
+}
+
+// finish returns the Info and the error of a read that ended with err.
+func (rd *reader) finish(err error) (Info, error) {
 	if err == nil {
 		switch {
 		case rd.info.Header == nil:
