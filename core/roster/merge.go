@@ -11,6 +11,8 @@ import (
 // merger gives every cell of a merged range the value of the range's top-left cell, as
 // Excel shows it: a Class ID merged over J2:J4 is the class of rows 2, 3 and 4, not of
 // row 2 alone. Rows come in order; a range is active from its first row to its last.
+// Only data rows take part: a range whose top-left cell is in the header row (or above
+// it) gives nothing to the rows below, since a header is a column's name, not a value.
 type merger struct {
 	ranges []mergeState // sorted by first row
 	next   int          // ranges[next:] start below the current row
@@ -35,9 +37,10 @@ func newMerger(ranges []cellRange) *merger {
 	return m
 }
 
-// capture moves to row line and keeps the values of the ranges whose top-left cell is in
-// it. It is called for every row, blank or not, header or not, before fill.
-func (m *merger) capture(line int, cells []string, kinds []cellKind) {
+// capture moves to row line and, when it is a data row, keeps the values of the ranges
+// whose top-left cell is in it. It is called for every row, blank or not, header or
+// not, before fill.
+func (m *merger) capture(line int, cells []string, kinds []cellKind, data bool) {
 	m.active = slices.DeleteFunc(m.active, func(s *mergeState) bool { return s.r2 < line })
 	for m.next < len(m.ranges) && m.ranges[m.next].r1 <= line {
 		if s := &m.ranges[m.next]; s.r2 >= line {
@@ -46,7 +49,7 @@ func (m *merger) capture(line int, cells []string, kinds []cellKind) {
 		m.next++
 	}
 	for _, s := range m.active {
-		if s.r1 == line && s.c1 < len(cells) {
+		if data && s.r1 == line && s.c1 < len(cells) {
 			s.val, s.kind, s.has = cells[s.c1], kinds[s.c1], true
 		}
 	}

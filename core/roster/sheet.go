@@ -531,7 +531,7 @@ func (x *xlsxReader) emit() error {
 			}
 		}
 		x.kinds = kinds
-		x.mg.capture(br.line, cells, kinds)
+		x.mg.capture(br.line, cells, kinds, rd.info.Header != nil)
 		if rd.info.Header != nil && !isBlank(cells) {
 			cells, kinds = x.mg.fill(br.line, cells, kinds)
 			x.dates(cells, kinds)
