@@ -1,10 +1,11 @@
 // Package roster reads uploaded roster files (CSV and XLSX) into core.Rows.
 //
-// Read streams: it never holds more than one row of the file at a time (plus the
-// buffers of the CSV decoder or of excelize), so a 100,000-row file costs no more
-// memory than a 10-row one. Every problem with the file as a whole comes back as a
-// *core.Error carrying a catalogue Code, so the engine can fail the upload with words
-// the office can act on.
+// Read streams. A CSV is read a row at a time; an XLSX worksheet's rows are held in a
+// compact buffer bounded by Limits.Lookahead until its merged ranges (stored after the
+// rows) are known. Memory is bounded whatever the number of rows, and nothing is written
+// to disk. Every problem with the file as a whole comes back as a *core.Error carrying a
+// catalogue Code, so the engine can fail the upload with words the office can act on.
+// docs/reading-files.md says, for the people who make the files, what is read and how.
 package roster
 
 import (

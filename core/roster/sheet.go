@@ -299,41 +299,53 @@ func (x *xlsxReader) fastCell(col *int) (bool, error) {
 			i++
 		}
 		rest := b[i:]
-		switch {
-		case bytes.HasPrefix(rest, []byte("</c>")):
+		if len(rest) < 4 || rest[0] != '<' {
+			return false, nil
+		}
+		switch rest[1] {
+		case '/':
+			if string(rest[:4]) != "</c>" {
+				return false, nil
+			}
 			i += len("</c>")
-		case bytes.HasPrefix(rest, []byte("<v>")):
-			k := bytes.IndexByte(rest[3:], '<')
-			if k < 0 || !bytes.HasPrefix(rest[3+k:], []byte("</v>")) {
+		case 'v':
+			switch {
+			case string(rest[:3]) == "<v>":
+				k := bytes.IndexByte(rest[3:], '<')
+				if k < 0 || !bytes.HasPrefix(rest[3+k:], []byte("</v>")) {
+					return false, nil
+				}
+				v, hasV = rest[3:3+k], true
+				i += 3 + k + 4
+			case string(rest[:4]) == "<v/>":
+				hasV = true
+				i += 4
+			default:
 				return false, nil
 			}
-			v, hasV = rest[3:3+k], true
-			i += 3 + k + 4
 			continue
-		case bytes.HasPrefix(rest, []byte("<v/>")):
-			hasV = true
-			i += 4
-			continue
-		case bytes.HasPrefix(rest, []byte("<is><t>")):
-			k := bytes.IndexByte(rest[7:], '<')
-			if k < 0 || !bytes.HasPrefix(rest[7+k:], []byte("</t></is>")) {
+		case 'i':
+			open := 0
+			switch {
+			case bytes.HasPrefix(rest, []byte("<is><t>")):
+				open = len("<is><t>")
+			case bytes.HasPrefix(rest, []byte(`<is><t xml:space="preserve">`)):
+				open = len(`<is><t xml:space="preserve">`)
+			default:
 				return false, nil
 			}
-			is, hasIS = rest[7:7+k], true
-			i += 7 + k + 9
-			continue
-		case bytes.HasPrefix(rest, []byte(`<is><t xml:space="preserve">`)):
-			const open = len(`<is><t xml:space="preserve">`)
 			k := bytes.IndexByte(rest[open:], '<')
 			if k < 0 || !bytes.HasPrefix(rest[open+k:], []byte("</t></is>")) {
 				return false, nil
 			}
 			is, hasIS = rest[open:open+k], true
-			i += open + k + 9
+			i += open + k + len("</t></is>")
 			continue
-		case bytes.HasPrefix(rest, []byte("<f>")), bytes.HasPrefix(rest, []byte("<f ")), bytes.HasPrefix(rest, []byte("<f/")):
-			// A formula: its cached value is in v. Its text holds no '<' or quotes that
-			// matter, and its attributes none.
+		case 'f':
+			// A formula: its cached value is in v. Its text holds no '<'.
+			if c := rest[2]; c != '>' && c != ' ' && c != '/' {
+				return false, nil
+			}
 			k := bytes.IndexByte(rest, '>')
 			if k < 0 {
 				return false, nil
@@ -346,7 +358,7 @@ func (x *xlsxReader) fastCell(col *int) (bool, error) {
 			if e < 0 || !bytes.HasPrefix(rest[k+e:], []byte("</f>")) {
 				return false, nil
 			}
-			i += k + e + 4
+			i += k + e + len("</f>")
 			continue
 		default:
 			return false, nil
