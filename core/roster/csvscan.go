@@ -25,12 +25,7 @@ import (
 // Fields past Limits.Columns are not kept; a non-blank one makes the row an error that
 // says how wide it is. A record longer than Limits.RowBytes is an error too.
 type csvScanner struct {
-	r     io.Reader
-	buf   []byte
-	pos   int
-	end   int
-	eof   bool
-	err   error
+	window
 	delim byte
 	stop  [256]bool // the bytes that end an unquoted field: delim, CR, LF
 	lim   Limits
@@ -60,7 +55,7 @@ func (e *rowTooBig) Error() string { return fmt.Sprintf("a row is longer than %d
 const csvBufSize = 64 << 10
 
 func newCSVScanner(r io.Reader, lim Limits) *csvScanner {
-	s := &csvScanner{r: r, buf: make([]byte, csvBufSize), lim: lim, line: 1}
+	s := &csvScanner{window: window{r: r, buf: make([]byte, csvBufSize)}, lim: lim, line: 1}
 	s.setDelim(',')
 	return s
 }
@@ -82,21 +77,7 @@ func (s *csvScanner) fill() bool {
 	if s.end == len(s.buf) {
 		s.buf = append(s.buf, make([]byte, len(s.buf))...)
 	}
-	for {
-		n, err := s.r.Read(s.buf[s.end:])
-		s.end += n
-		if err == io.EOF {
-			s.eof = true
-			return n > 0
-		}
-		if err != nil {
-			s.err = err
-			return n > 0
-		}
-		if n > 0 {
-			return true
-		}
-	}
+	return s.readMore()
 }
 
 // more makes sure at least n bytes are buffered at pos, if the input has them.

@@ -25,12 +25,7 @@ import (
 // with one bad byte must not end the sheet there silently. Damage that leaves no sensible
 // reading (a tag cut off by the end of the part, a tag longer than maxTag) is an error.
 type xmlScanner struct {
-	r   io.Reader
-	buf []byte
-	pos int // next unread byte of buf
-	end int // end of the bytes read into buf
-	eof bool
-	err error // sticky: the reader's error or damage found
+	window // its err is also set by damage found
 
 	maxTag  int // the longest tag (with its attributes) accepted
 	maxText int // text beyond this many bytes is dropped and TooLong set
@@ -71,12 +66,12 @@ const (
 )
 
 func newXMLScanner(r io.Reader, maxText int) *xmlScanner {
-	return &xmlScanner{r: r, buf: make([]byte, xmlBufSize), maxTag: defaultMaxTag, maxText: maxText}
+	return &xmlScanner{window: window{r: r, buf: make([]byte, xmlBufSize)}, maxTag: defaultMaxTag, maxText: maxText}
 }
 
 // reset points the scanner at a new reader, keeping its buffers.
 func (s *xmlScanner) reset(r io.Reader) {
-	*s = xmlScanner{r: r, buf: s.buf, maxTag: s.maxTag, maxText: s.maxText, scratch: s.scratch[:0], aval: s.aval[:0], attrs: s.attrs[:0]}
+	*s = xmlScanner{window: window{r: r, buf: s.buf}, maxTag: s.maxTag, maxText: s.maxText, scratch: s.scratch[:0], aval: s.aval[:0], attrs: s.attrs[:0]}
 }
 
 // fill reads more input, keeping buf[keep:end] at the front. It returns false at the end
@@ -99,20 +94,34 @@ func (s *xmlScanner) fill(keep int) bool {
 		copy(nb, s.buf[:s.end])
 		s.buf = nb
 	}
+	return s.readMore()
+}
+
+// window is the input buffer of both scanners: buf[pos:end] is read and not yet used.
+type window struct {
+	r   io.Reader
+	buf []byte
+	pos int
+	end int
+	eof bool  // r has no more
+	err error // sticky: r failed
+}
+
+// readMore reads into buf[end:], which must have room, and reports whether it read
+// anything. A Read may return 0 bytes and no error: it reads until it has something.
+func (w *window) readMore() bool {
 	for {
-		n, err := s.r.Read(s.buf[s.end:])
-		s.end += n
-		if err == io.EOF {
-			s.eof = true
-			return n > 0
+		n, err := w.r.Read(w.buf[w.end:])
+		w.end += n
+		switch {
+		case err == io.EOF:
+			w.eof = true
+		case err != nil:
+			w.err = err
+		case n == 0:
+			continue
 		}
-		if err != nil {
-			s.err = err
-			return n > 0
-		}
-		if n > 0 {
-			return true
-		}
+		return n > 0
 	}
 }
 
@@ -401,7 +410,7 @@ func (s *xmlScanner) readText() {
 		if i >= 0 {
 			chunk = b[:i]
 		} else if !s.eof {
-			chunk = b[:safeCut(b)]
+			chunk = b[:safeCut(b, true)]
 		}
 		s.appendText(chunk)
 		s.pos += len(chunk)
@@ -433,11 +442,11 @@ func (s *xmlScanner) appendText(chunk []byte) {
 }
 
 // safeCut returns how much of b, text that continues past the buffer, can be decoded
-// now: not a final '\r' (it may start "\r\n"), a final incomplete entity, or a final
-// incomplete UTF-8 sequence.
-func safeCut(b []byte) int {
+// now: not a final '\r' (it may start "\r\n"), a final incomplete UTF-8 sequence and,
+// when entities is set, a final incomplete entity.
+func safeCut(b []byte, entities bool) int {
 	n := len(b)
-	if amp := bytes.LastIndexByte(b, '&'); amp >= 0 && n-amp <= maxEntity && bytes.IndexByte(b[amp:], ';') < 0 {
+	if amp := bytes.LastIndexByte(b, '&'); entities && amp >= 0 && n-amp <= maxEntity && bytes.IndexByte(b[amp:], ';') < 0 {
 		n = amp
 	}
 	for k := 1; k <= utf8.UTFMax && k <= n; k++ {
@@ -472,7 +481,7 @@ func (s *xmlScanner) readCDATA() {
 		}
 		// Keep what may be the start of "]]>" and a split rune or CRLF for later.
 		n := max(len(b)-2, 0)
-		n = min(n, safeCutRaw(b[:n]))
+		n = min(n, safeCut(b[:n], false))
 		s.appendCDATA(b[:n])
 		s.pos += n
 		if !s.fill(s.pos) {
@@ -492,27 +501,6 @@ func (s *xmlScanner) appendCDATA(chunk []byte) {
 	if len(s.scratch) > s.maxText {
 		s.scratch, s.tooLong = s.scratch[:s.maxText], true
 	}
-}
-
-// safeCutRaw is safeCut without entities, for CDATA.
-func safeCutRaw(b []byte) int {
-	n := len(b)
-	for k := 1; k <= utf8.UTFMax && k <= n; k++ {
-		if c := b[n-k]; c >= 0x80 {
-			if utf8.RuneStart(c) {
-				if !utf8.FullRune(b[n-k : n]) {
-					n -= k
-				}
-				break
-			}
-		} else {
-			break
-		}
-	}
-	if n > 0 && b[n-1] == '\r' {
-		n--
-	}
-	return n
 }
 
 // skipPast moves s.pos past the next occurrence of end.
