@@ -36,9 +36,13 @@ while IFS= read -r file; do
       failed+=("$pkg $target")
       status=FAILED
     fi
-    # The last progress line holds the total: "fuzz: elapsed: 30s, execs: 123456 (4115/sec), …".
+    # The last progress line holds the totals: "fuzz: elapsed: 10m0s, execs: 123456 (4115/sec), …".
     execs="$(grep -oE 'execs: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)"
-    elapsed="$(grep -oE 'elapsed: [0-9]+s' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)"
+    elapsed="$(grep -oE 'elapsed: [0-9hms]+' "$log" | tail -1 | sed 's/elapsed: //' |
+      awk '{ s = 0; n = 0; for (i = 1; i <= length($0); i++) { c = substr($0, i, 1)
+        if (c ~ /[0-9]/) n = n * 10 + c; else { s += n * (c == "h" ? 3600 : c == "m" ? 60 : 1); n = 0 } }
+        print s }')"
+    elapsed="${elapsed:-0}"
     rate=0
     if ((elapsed > 0)); then
       rate=$((execs / elapsed))
