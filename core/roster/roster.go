@@ -52,9 +52,10 @@ type Limits struct {
 	SharedStrings int64
 
 	// Lookahead is how many bytes of an XLSX worksheet's rows (in a compact form, about
-	// 200 bytes a template row) are held before the first is handed on. Merged ranges are
+	// 350 bytes a template row) are held before the first is handed on. Merged ranges are
 	// listed at the end of a worksheet, after its rows: a sheet whose rows fit is read
-	// once, a larger one has its end read first in an extra pass. Default 32 MiB.
+	// once, a larger one is first read to its end for its merged ranges, in an extra pass
+	// that skips the rows. Default 64 MiB.
 	Lookahead int64
 }
 
