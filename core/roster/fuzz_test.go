@@ -170,8 +170,11 @@ func FuzzMergedCells(f *testing.F) {
 	f.Add(inlineRow(2, "S1", "Student", "Ann", "Lee", "MATH")+inlineRow(3, "S2", "Student", "Bo", "Ray")+inlineRow(5, "S3", "Student", "Cy", "Day"), "E2:E5 C3:D3 A9:B10")
 	f.Add(inlineRow(2, "S1", "Student", "Ann")+inlineRow(3, "", "", "", "Lee"), "C2:D3 D3:C2 B1:B2 XFD2:XFD3 A2:A2")
 	// Cases found by fuzzing:
-	// the extra pass met the damage first and reported it without the row.
+	// the extra pass met the damage first and reported it without the row;
 	f.Add("<0", "0")
+	// a row without its end tag took </sheetData> for it, and the merged ranges after
+	// were skipped: end tags of the elements read into are now checked.
+	f.Add(`<row r="3"><c r="C0"t="inlineStr"><is><t>0</></></>`, "C7:X3")
 	f.Fuzz(func(t *testing.T, rows, merges string) {
 		defer watchdog([]byte(rows + merges))()
 		var mc strings.Builder

@@ -142,7 +142,10 @@ func (x *xlsxReader) scanRows(limit int64) error {
 			if err := x.scanRow(); err != nil {
 				return err
 			}
-		case tokEnd: // </sheetData>
+		case tokEnd:
+			if !x.sc.endOf("sheetData") {
+				return partError(fmt.Sprintf("the worksheet is damaged after row %d", x.line), x.sc.mismatch())
+			}
 			x.done = true
 			return nil
 		case tokEOF:
@@ -216,7 +219,10 @@ func (x *xlsxReader) scanCells(line int) error {
 			if err := x.scanCell(col); err != nil {
 				return err
 			}
-		case tokEnd: // </row>
+		case tokEnd:
+			if !sc.endOf("row") {
+				return partError(fmt.Sprintf("the worksheet is damaged in row %d", line), sc.mismatch())
+			}
 			return nil
 		case tokEOF:
 			return x.damagedRows()
@@ -411,12 +417,12 @@ func (x *xlsxReader) scanCell(col int) error {
 			switch string(sc.name) {
 			case "v":
 				if !sc.empty {
-					x.val, cut, err = readText(sc, x.val[:0])
+					x.val, cut, err = readText(sc, x.val[:0], "v")
 				}
 				hasV = true
 			case "is":
 				if !sc.empty {
-					x.is, cut, err = readRichText(sc, x.is[:0])
+					x.is, cut, err = readRichText(sc, x.is[:0], "is")
 				}
 				hasIS = true
 			default: // f (the formula; its cached value is in v), extLst
@@ -429,7 +435,10 @@ func (x *xlsxReader) scanCell(col int) error {
 			}
 			long = long || cut
 			continue
-		case tokEnd: // </c>
+		case tokEnd:
+			if !sc.endOf("c") {
+				return partError(fmt.Sprintf("the worksheet is damaged in row %d", x.line), sc.mismatch())
+			}
 		case tokEOF:
 			return x.damagedRows()
 		}

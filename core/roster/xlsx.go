@@ -401,7 +401,7 @@ func readSharedStrings(pkg fs.FS, name string, limit int64) (*sharedStrings, err
 			item, long = item[:0], false
 			if !sc.empty {
 				var err error
-				if item, long, err = readRichText(sc, item); err != nil {
+				if item, long, err = readRichText(sc, item, "si"); err != nil {
 					return nil, partError("the workbook's shared strings are damaged", err)
 				}
 			}
@@ -431,8 +431,8 @@ func readSharedStrings(pkg fs.FS, name string, limit int64) (*sharedStrings, err
 // tag is current) and appends its text to dst: the text of its t element, or of the t
 // elements of its rich-text runs (r), but not of its phonetic runs (rPh), which hold a
 // reading guide and are not part of the value. long says the text was cut at
-// maxCellBytes.
-func readRichText(sc *xmlScanner, dst []byte) ([]byte, bool, error) {
+// maxCellBytes. name is the item's element name, which its end tag must repeat.
+func readRichText(sc *xmlScanner, dst []byte, name string) ([]byte, bool, error) {
 	long := false
 	for depth := 1; depth > 0; {
 		switch sc.next(false) {
@@ -444,7 +444,7 @@ func readRichText(sc *xmlScanner, dst []byte) ([]byte, bool, error) {
 				}
 				var err error
 				var cut bool
-				if dst, cut, err = readText(sc, dst); err != nil {
+				if dst, cut, err = readText(sc, dst, "t"); err != nil {
 					return dst, long, err
 				}
 				long = long || cut
@@ -458,7 +458,9 @@ func readRichText(sc *xmlScanner, dst []byte) ([]byte, bool, error) {
 				}
 			}
 		case tokEnd:
-			depth--
+			if depth--; depth == 0 && !sc.endOf(name) || depth > 0 && !sc.endOf("r") {
+				return dst, long, sc.mismatch()
+			}
 		case tokEOF:
 			return dst, long, eofError(sc)
 		}
@@ -469,9 +471,9 @@ func readRichText(sc *xmlScanner, dst []byte) ([]byte, bool, error) {
 	return dst, long, nil
 }
 
-// readText appends the text of the element whose start tag is current up to its end
-// tag; long says it was cut at maxCellBytes.
-func readText(sc *xmlScanner, dst []byte) ([]byte, bool, error) {
+// readText appends the text of the element whose start tag is current (named name) up to
+// its end tag; long says it was cut at maxCellBytes.
+func readText(sc *xmlScanner, dst []byte, name string) ([]byte, bool, error) {
 	long := false
 	for depth := 1; depth > 0; {
 		switch sc.next(true) {
@@ -485,7 +487,9 @@ func readText(sc *xmlScanner, dst []byte) ([]byte, bool, error) {
 				depth++
 			}
 		case tokEnd:
-			depth--
+			if depth--; depth == 0 && !sc.endOf(name) {
+				return dst, long, sc.mismatch()
+			}
 		case tokEOF:
 			return dst, long, eofError(sc)
 		}

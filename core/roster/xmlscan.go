@@ -558,6 +558,18 @@ func (s *xmlScanner) skipDecl() bool {
 	}
 }
 
+// endOf reports whether the current token is the end tag of an element called name. The
+// reader checks the end tags of the elements it reads into, so that a part whose tags do
+// not match fails rather than being read with its structure shifted.
+func (s *xmlScanner) endOf(name string) bool {
+	return s.kind == tokEnd && string(s.name) == name
+}
+
+// mismatch is the error for an end tag that does not close the element it should.
+func (s *xmlScanner) mismatch() error {
+	return damagedf("an end tag </%s> where another was expected", s.name)
+}
+
 // skipElement skips the content of the element whose start tag is the current token, up
 // to and including its end tag.
 func (s *xmlScanner) skipElement() bool {
