@@ -32,7 +32,8 @@ while IFS= read -r file; do
     fi
     echo "== $pkg $target (${secs}s)"
     status=ok
-    if ! go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "${secs}s" "${parallel[@]}" 2>&1 | tee "$log"; then
+    # go test's own 10-minute timeout would end a 600-second run at its last second.
+    if ! go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "${secs}s" -timeout "$((secs + 600))s" "${parallel[@]}" 2>&1 | tee "$log"; then
       failed+=("$pkg $target")
       status=FAILED
     fi
