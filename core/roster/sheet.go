@@ -299,7 +299,7 @@ func (x *xlsxReader) fastCell(col *int) (bool, error) {
 	// The content: v, is and f elements, then </c>. Text holds no '<', so every '<' met
 	// starts markup; a comment, CDATA or anything unexpected falls to scanCell.
 	var v, is []byte
-	var hasV, hasIS bool
+	var hasV, hasIS, preserve bool
 	for {
 		for i < len(b) && xmlClass[b[i]]&xmlSpace != 0 {
 			i++
@@ -344,7 +344,7 @@ func (x *xlsxReader) fastCell(col *int) (bool, error) {
 			if k < 0 || !bytes.HasPrefix(rest[open+k:], []byte("</t></is>")) {
 				return false, nil
 			}
-			is, hasIS = rest[open:open+k], true
+			is, hasIS, preserve = rest[open:open+k], true, open > len("<is><t>")
 			i += open + k + len("</t></is>")
 			continue
 		case 'f':
@@ -380,6 +380,9 @@ func (x *xlsxReader) fastCell(col *int) (bool, error) {
 	if needsDecode(is) {
 		x.is = appendDecoded(x.is[:0], is, true)
 		is = x.is
+	}
+	if !preserve {
+		is = trimXMLSpace(is) // as readRichText does
 	}
 	if len(v) > maxCellBytes || len(is) > maxCellBytes {
 		long = true

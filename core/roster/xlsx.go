@@ -430,7 +430,10 @@ func readSharedStrings(pkg fs.FS, name string, limit int64) (*sharedStrings, err
 // readRichText reads the content of a string item (an si or an is element, whose start
 // tag is current) and appends its text to dst: the text of its t element, or of the t
 // elements of its rich-text runs (r), but not of its phonetic runs (rPh), which hold a
-// reading guide and are not part of the value. long says the text was cut at
+// reading guide and are not part of the value. Excel does not show the spaces around
+// the text of a plain t element without xml:space="preserve", so they are dropped;
+// the t elements of runs are kept as written (a space between two runs is part of the
+// value, "Mary" and " Ann"). long says the text was cut at
 // maxCellBytes. name is the item's element name, which its end tag must repeat.
 func readRichText(sc *xmlScanner, dst []byte, name string) ([]byte, bool, error) {
 	long := false
@@ -442,10 +445,16 @@ func readRichText(sc *xmlScanner, dst []byte, name string) ([]byte, bool, error)
 				if sc.empty {
 					continue
 				}
+				space, _ := sc.attr("space")
+				trim := depth == 1 && string(space) != "preserve"
+				start := len(dst)
 				var err error
 				var cut bool
 				if dst, cut, err = readText(sc, dst, "t"); err != nil {
 					return dst, long, err
+				}
+				if trim {
+					dst = append(dst[:start], trimXMLSpace(dst[start:])...)
 				}
 				long = long || cut
 			case "r":
@@ -537,6 +546,9 @@ func decodeXString(b []byte) []byte {
 	}
 	return out
 }
+
+// trimXMLSpace removes the white space XML knows (space, tab, CR, LF) around b.
+func trimXMLSpace(b []byte) []byte { return bytes.Trim(b, " \t\r\n") }
 
 func isHex4(b []byte) bool {
 	for _, c := range b {

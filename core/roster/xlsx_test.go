@@ -205,12 +205,13 @@ func xlsxFeatureCases(tb testing.TB) []readCase {
 		}},
 		// Cell types and escapes.
 		{name: "OKXLSXCellTypes", file: "r.xlsx", data: book{sst: []string{"<t>S1</t>", `<r><t>An</t></r><r><rPr><b/></rPr><t xml:space="preserve">n </t></r><rPh sb="0" eb="1"><t>アン</t></rPh>`, "<t>a_x000D_b</t>"},
-			sheets: []bookSheet{{name: "S", rows: inlineRow(1, "User ID", "Role", "First Name", "Last Name", "Email", "Username", "Password", "Class ID", "Class Name") +
+			sheets: []bookSheet{{name: "S", rows: inlineRow(1, "User ID", "Role", "First Name", "Last Name", "Email", "Username", "Password", "Class ID", "Class Name", "Notes") +
 				row(2, c(`t="s"`, "<v>0</v>"), c(`t="str"`, `<f>"Stu"&amp;"dent"</f><v>Student</v>`), c(`t="s"`, "<v> 1 </v>"), c(`t="b"`, "<v>1</v>"), c(`t="e"`, "<v>#N/A</v>"),
-					c(`t="inlineStr"`, `<is><r><t>j</t></r><r><t>lee</t></r></is>`), c(`t="s"`, "<v>2</v>"), c(``, "<v>1.2345678901234567E+20</v>"), c(`t="inlineStr"`, `<is><t xml:space="preserve">  Math  </t></is>`))}}}.bytes(tb),
+					c(`t="inlineStr"`, `<is><r><t>j</t></r><r><t>lee</t></r></is>`), c(`t="s"`, "<v>2</v>"), c(``, "<v>1.2345678901234567E+20</v>"), c(`t="inlineStr"`, `<is><t xml:space="preserve">  Math  </t></is>`), c(`t="inlineStr"`, "<is><t> \n Trimmed\t</t></is>"))}}}.bytes(tb),
+			warn: []string{"Notes"},
 			rows: []want{{2, map[core.Column]string{core.ColUserID: "S1", core.ColRole: "Student", core.ColFirstName: "Ann", core.ColLastName: "TRUE",
 				core.ColEmail: "#N/A", core.ColUsername: "jlee", core.ColPassword: "a\rb", core.ColClassID: "1.2345678901234567E+20", core.ColClassName: "Math"}}},
-			raw: [][]string{{"S1", "Student", "Ann ", "TRUE", "#N/A", "jlee", "a\rb", "1.2345678901234567E+20", "  Math  "}}},
+			raw: [][]string{{"S1", "Student", "Ann ", "TRUE", "#N/A", "jlee", "a\rb", "1.2345678901234567E+20", "  Math  ", "Trimmed"}}},
 		{name: "OKXLSXZeroPadFromStyle", file: "r.xlsx", data: book{numFmts: `<numFmt numFmtId="164" formatCode="000000"/><numFmt numFmtId="165" formatCode="00000;-00000;0;@"/>`, xfs: []int{0, 164, 165, 1},
 			sheets: []bookSheet{{name: "S", rows: inlineRow(1, "User ID", "Role", "First Name", "Last Name", "Class ID") +
 				cls(2, "x", c(`s="1"`, "<v>123</v>")) + row(3, c(`s="2"`, "<v>42</v>"), c(`s="1"`, "<v>1234567</v>"), c(`s="1"`, "<v>12.5</v>"), c(`s="3"`, "<v>7</v>"), c(`s="1" t="inlineStr"`, is("9")))}}}.bytes(tb),
