@@ -51,11 +51,13 @@ const (
 	FileChanged       Code = "FILE_CHANGED"
 	FileTooManyCols   Code = "FILE_TOO_MANY_COLUMNS"
 	FileCellTooLong   Code = "FILE_CELL_TOO_LONG"
+	FileUnclosedQuote Code = "FILE_UNCLOSED_QUOTE"
 	FileNoRowApplied  Code = "FILE_NO_ROW_APPLIED"
 
 	// Warnings.
 	WarnUnknownColumn Code = "WARN_UNKNOWN_COLUMN"
 	WarnTeacherGrade  Code = "WARN_TEACHER_GRADE"
+	WarnMergedCells   Code = "WARN_MERGED_CELLS"
 
 	// User columns.
 	UserGUIDFormat    Code = "USER_GUID_FORMAT"
@@ -150,9 +152,11 @@ var Catalog = []Entry{
 	{FileChanged, SeverityFile, "", "The file changed while Rosterdesk was reading it, so what was read may be half of the old file and half of the new one.", "Wait until the program saving it has finished (close it in Excel), then choose the file again."},
 	{FileTooManyCols, SeverityFile, "", "The file has too many columns ({value}).", "Keep only the template's columns (copy them from the Blank Template) and upload it again."},
 	{FileCellTooLong, SeverityFile, "", "A cell in row {rows} is longer than 32,767 characters, which Excel cannot hold.", "Shorten or clear that cell and upload the file again."},
+	{FileUnclosedQuote, SeverityFile, "", "The quote (\") that opens a cell in row {rows} is never closed properly, so the rows after it would be read as part of that one cell.", "Open the file in a text editor such as Notepad, add the missing closing quote in that row or remove the opening one, save, and upload it again."},
 	{FileNoRowApplied, SeverityFile, "", "No row could be applied.", "Download the Error File: its Error column says what to fix on each row. Fix the rows and upload the Error File itself."},
 
 	{WarnUnknownColumn, SeverityWarning, "", "The column \"{value}\" is not part of the template and was ignored.", "Nothing to do if that is expected; otherwise check the header's spelling against the Blank Template."},
+	{WarnMergedCells, SeverityWarning, "", "Merged cells ({value}) were read as if every cell of each merged range held the value of its top-left cell.", "Check those rows. To avoid this, unmerge the cells in Excel (Home > Merge & Center) and type the value in every row."},
 	{WarnTeacherGrade, SeverityWarning, "Grade Level", "Teachers have no grade level, so \"{value}\" was ignored.", "Leave Grade Level blank on teacher rows."},
 
 	{UserGUIDFormat, SeverityRow, "User GUID", "\"{value}\" is not a valid User GUID.", "Leave User GUID blank to create a new user, or copy the GUID exactly from an Export Teachers & Students file."},

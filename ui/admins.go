@@ -8,8 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,10 +15,19 @@ import (
 	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
-var adminHeaders = []string{"Name", "Username", "Email", "Role", "Schools", "Teacher Account", "Password"}
-
-// adminWidths fit the grid in the 1100-point window.
-var adminWidths = []float32{150, 115, 165, 115, 175, 120, 245}
+// adminColumns are the Administrators grid's columns: the name, email and schools take
+// the width to spare.
+func adminColumns() []gridColumn {
+	return []gridColumn{
+		{title: "Name", sample: "Maria Garcia", least: 90, grow: 2},
+		{title: "Username", sample: "mgarcia.admin", least: 80},
+		{title: "Email", sample: "mgarcia@lincoln.example.org", least: 90, grow: 2},
+		{title: "Role", sample: "School Admin"},
+		{title: "Schools", sample: "Washington Middle School", least: 90, grow: 3},
+		{title: "Teacher Account", sample: "mgarcia", least: 80},
+		{title: "Password", sample: "temporary — expires in 90 days", least: 120, grow: 1},
+	}
+}
 
 // adminsScreen is the Administrators page, for Organization Administrators: the
 // administrator accounts, and adding, editing, resetting and removing them. The engine
@@ -28,13 +35,13 @@ var adminWidths = []float32{150, 115, 165, 115, 175, 120, 245}
 // Administrator); the page explains before anyone tries.
 type adminsScreen struct {
 	a         *App
-	table     *widget.Table
+	grid      *grid
 	summary   *widget.Label
 	hint      *widget.Label
-	addBtn    *widget.Button
-	editBtn   *widget.Button
-	resetBtn  *widget.Button
-	removeBtn *widget.Button
+	addBtn    *keyButton
+	editBtn   *keyButton
+	resetBtn  *keyButton
+	removeBtn *keyButton
 	content   fyne.CanvasObject
 
 	ops      []core.Operator
@@ -43,7 +50,7 @@ type adminsScreen struct {
 
 	// The open dialogs, kept for tests.
 	form    *adminForm
-	confirm *dialog.ConfirmDialog
+	confirm *modal
 	shown   *oneTimePassword
 }
 
@@ -52,13 +59,16 @@ func newAdminsScreen(a *App) *adminsScreen {
 	s.summary = widget.NewLabel("")
 	s.hint = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	s.hint.Wrapping = fyne.TextWrapWord
-	s.addBtn = widget.NewButtonWithIcon("Add Administrator…", theme.ContentAddIcon(), s.onAdd)
+	s.addBtn = a.newButton("Add Administrator…", theme.ContentAddIcon(), s.onAdd)
 	s.addBtn.Importance = widget.HighImportance
-	s.editBtn = widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), s.onEdit)
-	s.resetBtn = widget.NewButtonWithIcon("Reset Password", theme.ViewRefreshIcon(), s.onReset)
-	s.removeBtn = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), s.onRemove)
-	s.table = newLabelTable(adminHeaders, adminWidths, func() int { return len(s.ops) }, s.updateCell)
-	s.table.OnSelected = func(id widget.TableCellID) {
+	s.editBtn = a.newButton("Edit…", theme.DocumentCreateIcon(), s.onEdit)
+	s.resetBtn = a.newButton("Reset Password", theme.ViewRefreshIcon(), s.onReset)
+	s.removeBtn = a.newButton("Remove", theme.DeleteIcon(), s.onRemove)
+	cols := adminColumns()
+	s.grid = a.newGrid(cols, func() (int, int) { return len(s.ops), len(cols) }, textCell,
+		func(id widget.TableCellID, o fyne.CanvasObject) { s.updateCell(id, o.(*widget.Label)) })
+	s.grid.cellText = func(id widget.TableCellID) (string, bool) { return s.cellText(id), false }
+	s.grid.OnSelected = func(id widget.TableCellID) {
 		s.selected = id.Row
 		s.updateButtons()
 	}
@@ -72,43 +82,17 @@ func newAdminsScreen(a *App) *adminsScreen {
 		container.NewHBox(s.addBtn, widget.NewSeparator(), s.editBtn, s.resetBtn, s.removeBtn),
 		s.hint,
 	)
-	s.content = container.NewBorder(container.NewPadded(top), nil, nil, nil, s.table)
+	s.content = container.NewBorder(container.NewPadded(top), nil, nil, nil, s.grid.content)
 	s.updateButtons()
 	return s
 }
 
-// newLabelTable is a grid of text cells under bold column headers, each column as wide
-// as widths says; rows gives the number of rows and update fills a cell's label.
-func newLabelTable(headers []string, widths []float32, rows func() int, update func(widget.TableCellID, *widget.Label)) *widget.Table {
-	t := widget.NewTableWithHeaders(
-		func() (int, int) { return rows(), len(headers) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) { update(id, o.(*widget.Label)) })
-	t.ShowHeaderColumn = false
-	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < len(headers) {
-			o.(*widget.Label).SetText(headers[id.Col])
-		}
-	}
-	for c, w := range widths {
-		t.SetColumnWidth(c, w)
-	}
-	return t
-}
-
-func (s *adminsScreen) updateCell(id widget.TableCellID, l *widget.Label) {
+// cellText is what cell id shows, whole.
+func (s *adminsScreen) cellText(id widget.TableCellID) string {
 	if id.Row < 0 || id.Row >= len(s.ops) {
-		return
+		return ""
 	}
 	op := s.ops[id.Row]
-	l.Importance = widget.MediumImportance
 	var text string
 	switch id.Col {
 	case 0:
@@ -125,12 +109,18 @@ func (s *adminsScreen) updateCell(id widget.TableCellID, l *widget.Label) {
 		text = op.Teacher.Username
 	case 6:
 		text = s.passwordText(op)
-		if strings.Contains(text, "expired") || strings.Contains(text, "paused") {
-			l.Importance = widget.DangerImportance
-		}
 	}
 	if text == "" {
 		text = "—"
+	}
+	return text
+}
+
+func (s *adminsScreen) updateCell(id widget.TableCellID, l *widget.Label) {
+	text := s.cellText(id)
+	l.Importance = widget.MediumImportance
+	if id.Col == 6 && (strings.Contains(text, "expired") || strings.Contains(text, "paused")) {
+		l.Importance = widget.DangerImportance
 	}
 	l.SetText(text)
 }
@@ -212,8 +202,8 @@ func (s *adminsScreen) onRefresh() {
 		}
 		s.ops = ops
 		s.selected = -1
-		s.table.UnselectAll()
-		s.table.Refresh()
+		s.grid.UnselectAll()
+		s.grid.Refresh()
 		if len(ops) == 1 {
 			s.summary.SetText("1 administrator")
 		} else {
@@ -225,13 +215,12 @@ func (s *adminsScreen) onRefresh() {
 
 // adminForm is the Add Administrator and Edit dialogs' content.
 type adminForm struct {
-	name, username, email *widget.Entry
+	name, username, email *field
 	role                  *widget.RadioGroup
 	schools               *widget.CheckGroup
-	teacher               *widget.Entry
+	teacher               *field
 	message               *widget.Label
-	saveBtn               *widget.Button
-	dialog                dialog.Dialog
+	modal                 *modal
 }
 
 const (
@@ -239,15 +228,17 @@ const (
 	roleSchoolChoice = "School Organization Administrator — the schools ticked below"
 )
 
-// newAdminForm builds the dialog for op (the zero Operator to add one).
-func (s *adminsScreen) newAdminForm(title, save string, op core.Operator, onSave func(f *adminForm)) *adminForm {
+// newAdminForm shows the dialog for op (the zero Operator to add one). save is called
+// when it is confirmed with everything needed filled in: it returns the work to do in
+// the background, and the dialog closes once that work has succeeded (then saved runs)
+// or shows the engine's refusal and stays open.
+func (s *adminsScreen) newAdminForm(title, confirm string, op core.Operator, save func(f *adminForm) func(context.Context) error, saved func()) *adminForm {
 	a := s.a
 	f := &adminForm{}
-	f.name, f.username, f.email, f.teacher = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	f.name.SetPlaceHolder("Full name, as Uploaded By shows it")
-	f.username.SetPlaceHolder("What they sign in with, e.g. jdoe")
-	f.email.SetPlaceHolder("Optional")
-	f.teacher.SetPlaceHolder("Optional: the username of their own teacher account")
+	f.name = a.newField("Full name, as Uploaded By shows it")
+	f.username = a.newField("What they sign in with, e.g. jdoe")
+	f.email = a.newField("Optional")
+	f.teacher = a.newField("Optional: the username of their own teacher account")
 	names := make([]string, len(a.schools))
 	for i, sc := range a.schools {
 		names[i] = sc.Name
@@ -262,7 +253,7 @@ func (s *adminsScreen) newAdminForm(title, save string, op core.Operator, onSave
 	f.message.Wrapping = fyne.TextWrapWord
 	f.message.Importance = widget.DangerImportance
 	f.message.Hide()
-	for _, e := range []*widget.Entry{f.name, f.username} {
+	for _, e := range []*field{f.name, f.username} {
 		e.OnChanged = func(string) { f.update() }
 	}
 
@@ -280,19 +271,19 @@ func (s *adminsScreen) newAdminForm(title, save string, op core.Operator, onSave
 	} else {
 		f.role.SetSelected(roleOrgChoice)
 	}
-	items := []*widget.FormItem{
-		widget.NewFormItem("Name", f.name),
-		widget.NewFormItem("Username", f.username),
-		widget.NewFormItem("Email", f.email),
-	}
+	first := fyne.Focusable(f.name)
 	if op.ID != 0 {
 		// Name, username and email are the account's own; the engine has no way to
 		// change them, so the dialog shows them without offering to.
-		for _, e := range []*widget.Entry{f.name, f.username, f.email} {
+		for _, e := range []*field{f.name, f.username, f.email} {
 			e.Disable()
 		}
+		first = f.teacher
 	}
-	items = append(items,
+	form := widget.NewForm(
+		widget.NewFormItem("Name", f.name),
+		widget.NewFormItem("Username", f.username),
+		widget.NewFormItem("Email", f.email),
 		widget.NewFormItem("Role", f.role),
 		widget.NewFormItem("Schools", schoolList),
 		widget.NewFormItem("Also a teacher", f.teacher),
@@ -300,18 +291,20 @@ func (s *adminsScreen) newAdminForm(title, save string, op core.Operator, onSave
 	note := widget.NewLabelWithStyle("A person who also teaches can switch to the Teacher role after signing in, as their own teacher account.",
 		fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	note.Wrapping = fyne.TextWrapWord
-	f.saveBtn = widget.NewButton(save, func() { onSave(f) })
-	f.saveBtn.Importance = widget.HighImportance
-	cancel := widget.NewButton("Cancel", nil)
-	body := container.NewVBox(widget.NewForm(items...), note, f.message,
-		container.NewHBox(layout.NewSpacer(), cancel, f.saveBtn))
-	d := dialog.NewCustomWithoutButtons(title, body, a.win)
-	cancel.OnTapped = d.Hide
-	f.dialog = d
+	f.modal = a.showSaveModal(modalSpec{title: title, content: container.NewVBox(form, note, f.message), confirm: confirm,
+		first: first, size: fyne.NewSize(640, 0)},
+		func() func(context.Context) error {
+			if !f.ready() {
+				return nil
+			}
+			f.message.Hide()
+			return save(f)
+		}, saved, f.fail)
+	for _, e := range []*field{f.name, f.username, f.email, f.teacher} {
+		e.OnSubmitted = func(string) { f.modal.submit() }
+	}
 	f.update()
-	d.Resize(fyne.NewSize(640, 0))
 	s.form = f
-	d.Show()
 	return f
 }
 
@@ -322,26 +315,30 @@ func (f *adminForm) roleChosen() core.OperatorRole {
 	return core.OperatorOrgAdmin
 }
 
+// ready reports whether the form has what the engine needs: a name, a username, and a
+// school for a School Organization Administrator.
+func (f *adminForm) ready() bool {
+	return strings.TrimSpace(f.name.Text) != "" && strings.TrimSpace(f.username.Text) != "" &&
+		(f.roleChosen() != core.OperatorSchoolAdmin || len(f.schools.Selected) > 0)
+}
+
 func (f *adminForm) update() {
 	if f.role == nil || f.schools == nil {
 		return
 	}
-	school := f.roleChosen() == core.OperatorSchoolAdmin
-	if school {
+	if f.roleChosen() == core.OperatorSchoolAdmin {
 		f.schools.Enable()
 	} else {
 		f.schools.Disable()
 	}
-	if f.saveBtn != nil {
-		setEnabled(f.saveBtn, strings.TrimSpace(f.name.Text) != "" && strings.TrimSpace(f.username.Text) != "" &&
-			(!school || len(f.schools.Selected) > 0))
+	if f.modal != nil {
+		setEnabled(f.modal.confirmBtn, f.ready())
 	}
 }
 
 func (f *adminForm) fail(err error) {
 	f.message.SetText(core.ErrorMessage(err))
 	f.message.Show()
-	f.update()
 }
 
 // schoolIDs are the ticked schools.
@@ -371,8 +368,9 @@ func (s *adminsScreen) teacherID(ctx context.Context, actor engine.Actor, userna
 }
 
 func (s *adminsScreen) onAdd() {
-	s.newAdminForm("Add Administrator", "Add", core.Operator{}, func(f *adminForm) {
-		a := s.a
+	a := s.a
+	var cred core.Credential
+	s.newAdminForm("Add Administrator", "Add", core.Operator{}, func(f *adminForm) func(context.Context) error {
 		actor := a.actor()
 		o := engine.NewOperator{
 			Username:  strings.TrimSpace(f.username.Text),
@@ -385,24 +383,17 @@ func (s *adminsScreen) onAdd() {
 			o.SchoolIDs = nil
 		}
 		teacher := strings.TrimSpace(f.teacher.Text)
-		f.saveBtn.Disable()
-		var cred core.Credential
-		a.background("add administrator", func(ctx context.Context) error {
+		return func(ctx context.Context) error {
 			var err error
 			if o.TeacherID, err = s.teacherID(ctx, actor, teacher); err != nil {
 				return err
 			}
 			_, cred, err = a.eng.AddOperator(ctx, actor, o)
 			return err
-		}, func(err error) {
-			if err != nil {
-				f.fail(err)
-				return
-			}
-			f.dialog.Hide()
-			s.showPassword("New administrator", cred)
-			s.onRefresh()
-		})
+		}
+	}, func() {
+		s.showPassword("New administrator", cred)
+		s.onRefresh()
 	})
 }
 
@@ -411,13 +402,14 @@ func (s *adminsScreen) onEdit() {
 	if !ok {
 		return
 	}
-	s.newAdminForm("Edit "+op.Name, "Save", op, func(f *adminForm) {
-		a := s.a
+	a := s.a
+	s.newAdminForm("Edit "+op.Name, "Save", op, func(f *adminForm) func(context.Context) error {
 		actor := a.actor()
 		role, schools := f.roleChosen(), s.schoolIDs(f)
 		teacher := strings.TrimSpace(f.teacher.Text)
-		f.saveBtn.Disable()
-		a.background("edit administrator", func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			// The list shows what was saved, even when a later step is refused.
+			defer a.onMain(s.onRefresh)
 			// Schools before the role: a School Organization Administrator needs one.
 			if role == core.OperatorSchoolAdmin && !slices.Equal(schools, schoolIDsOf(op)) {
 				if err := a.eng.SetOperatorSchools(ctx, actor, op.ID, schools); err != nil {
@@ -437,18 +429,12 @@ func (s *adminsScreen) onEdit() {
 				return a.eng.SetOperatorTeacher(ctx, actor, op.ID, id)
 			}
 			return nil
-		}, func(err error) {
-			s.onRefresh()
-			if err != nil {
-				f.fail(err)
-				return
-			}
-			f.dialog.Hide()
-			if op.ID == a.profile.Session.OperatorID {
-				// Your own roles changed: the Profile menu offers what you hold now.
-				a.refreshSession()
-			}
-		})
+		}
+	}, func() {
+		if op.ID == a.profile.Session.OperatorID {
+			// Your own roles changed: the Profile menu offers what you hold now.
+			a.refreshSession()
+		}
 	})
 }
 
@@ -466,11 +452,8 @@ func (s *adminsScreen) onReset() {
 		return
 	}
 	a := s.a
-	msg := fmt.Sprintf("Give %s (%s) a new temporary password?\nTheir current password stops working, and any pause of their sign-in ends.", op.Name, op.Username)
-	s.confirm = dialog.NewConfirm("Reset Password", msg, func(ok bool) {
-		if !ok {
-			return
-		}
+	msg := fmt.Sprintf("Give %s (%s) a new temporary password? Their current password stops working, and any pause of their sign-in ends.", op.Name, op.Username)
+	s.confirm = a.showModal(modalSpec{title: "Reset Password", content: wrapped(msg), confirm: "Reset", size: messageSize(a.win, msg), onConfirm: func() bool {
 		actor := a.actor()
 		var cred core.Credential
 		a.background("reset administrator password", func(ctx context.Context) error {
@@ -485,9 +468,8 @@ func (s *adminsScreen) onReset() {
 			s.showPassword("New temporary password", cred)
 			s.onRefresh()
 		})
-	}, a.win)
-	s.confirm.SetConfirmText("Reset")
-	s.confirm.Show()
+		return true
+	}})
 }
 
 func (s *adminsScreen) onRemove() {
@@ -497,14 +479,11 @@ func (s *adminsScreen) onRemove() {
 	}
 	a := s.a
 	self := op.ID == a.profile.Session.OperatorID
-	msg := fmt.Sprintf("Remove the administrator %s (%s)?\nThey can no longer sign in; their uploads keep their name.", op.Name, op.Username)
+	msg := fmt.Sprintf("Remove the administrator %s (%s)? They can no longer sign in; their uploads keep their name.", op.Name, op.Username)
 	if self {
-		msg += "\nThis is your own account: you will be signed out."
+		msg += " This is your own account: you will be signed out."
 	}
-	s.confirm = dialog.NewConfirm("Remove Administrator", msg, func(ok bool) {
-		if !ok {
-			return
-		}
+	s.confirm = a.showModal(modalSpec{title: "Remove Administrator", content: wrapped(msg), confirm: "Remove", size: messageSize(a.win, msg), onConfirm: func() bool {
 		actor := a.actor()
 		a.background("remove administrator", func(ctx context.Context) error {
 			return a.eng.RemoveOperator(ctx, actor, op.ID)
@@ -519,17 +498,16 @@ func (s *adminsScreen) onRemove() {
 			}
 			s.onRefresh()
 		})
-	}, a.win)
-	s.confirm.SetConfirmText("Remove")
-	s.confirm.Show()
+		return true
+	}})
 }
 
 // oneTimePassword shows a new temporary password once, with Copy.
 type oneTimePassword struct {
 	cred    core.Credential
 	text    *widget.Label
-	copyBtn *widget.Button
-	dialog  dialog.Dialog
+	copyBtn *keyButton
+	modal   *modal
 }
 
 func (s *adminsScreen) showPassword(title string, cred core.Credential) {
@@ -538,21 +516,53 @@ func (s *adminsScreen) showPassword(title string, cred core.Credential) {
 	v.text = widget.NewLabelWithStyle(fmt.Sprintf("Name:                %s\nUsername:            %s\nTemporary password:  %s\nExpires:             %s",
 		cred.Name, cred.Username, cred.Password, cred.ExpiresAt.Local().Format("2006-01-02")), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	v.text.Selectable = true
-	v.copyBtn = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
-		if a.clip == nil {
-			return
-		}
+	v.copyBtn = a.newButton("Copy", theme.ContentCopyIcon(), func() {
 		a.clip.SetContent("Username: " + cred.Username + "\nTemporary password: " + cred.Password + "\n")
 		a.setStatus("Copied — give it to " + cred.Name + " in person.")
 	})
 	if a.clip == nil {
-		v.copyBtn.Hide()
+		v.copyBtn.Disable()
 	}
-	note := widget.NewLabel("Shown only now: copy it or write it down before closing. They choose their own password when they first sign in; unused, it expires after 90 days.")
-	note.Wrapping = fyne.TextWrapWord
-	body := container.NewVBox(note, v.text, container.NewHBox(v.copyBtn))
-	v.dialog = dialog.NewCustom(title, "Close", body, a.win)
-	v.dialog.Resize(fyne.NewSize(560, 0))
+	note := wrapped("Shown only now: copy it or write it down before closing. They choose their own password when they first sign in; unused, it expires after 90 days.")
+	v.modal = a.showModal(modalSpec{title: title, content: container.NewVBox(note, v.text, container.NewHBox(v.copyBtn)),
+		first: v.copyBtn, size: fyne.NewSize(560, 0)})
 	s.shown = v
-	v.dialog.Show()
+}
+
+// showSaveModal shows a modal whose confirm saves in the background. save runs when it is
+// confirmed and returns the work to do (nil: not ready, the modal stays as it is); the
+// modal stays open, its confirm button off, until the work has returned, then closes
+// and runs saved when it succeeded, or stays open and runs failed (which shows why) when
+// it did not.
+func (a *App) showSaveModal(spec modalSpec, save func() func(context.Context) error, saved func(), failed func(error)) *modal {
+	var m *modal
+	busy, done := false, false
+	spec.onConfirm = func() bool {
+		if done {
+			return true
+		}
+		work := save()
+		if busy || work == nil {
+			return false
+		}
+		busy = true
+		enabled := !m.confirmBtn.Disabled()
+		m.confirmBtn.Disable()
+		a.background(spec.title, work, func(err error) {
+			busy = false
+			setEnabled(m.confirmBtn, enabled)
+			if err != nil {
+				failed(err)
+				return
+			}
+			done = true
+			m.submit()
+			if saved != nil {
+				saved()
+			}
+		})
+		return false
+	}
+	m = a.showModal(spec)
+	return m
 }

@@ -17,7 +17,7 @@ func (h *harness) selectAdmin(name string) {
 	s := h.a.admins
 	for i, op := range s.ops {
 		if op.Name == name {
-			s.table.Select(widget.TableCellID{Row: i, Col: 0})
+			s.grid.Select(widget.TableCellID{Row: i, Col: 0})
 			return
 		}
 	}
@@ -30,7 +30,7 @@ func (h *harness) selectAdmin(name string) {
 // Administrator kept, and removing.
 func TestAdministratorsPage(t *testing.T) {
 	h := started(t)
-	if got := h.a.tabs.Items[len(h.a.tabs.Items)-1]; got != h.a.pages[PageAdmins] {
+	if got := h.a.tabs.Items[len(h.a.tabs.Items)-1]; got != h.a.adminsTab {
 		t.Fatal("an Organization Administrator has no Administrators page")
 	}
 	h.a.showPage(PageAdmins)
@@ -50,11 +50,11 @@ func TestAdministratorsPage(t *testing.T) {
 	test.Type(f.name, "Sam Ortiz")
 	test.Type(f.username, "sam")
 	f.role.SetSelected(roleSchoolChoice)
-	if !f.saveBtn.Disabled() {
+	if !f.modal.confirmBtn.Disabled() {
 		t.Error("Add is enabled for a School Organization Administrator without a school")
 	}
 	f.schools.SetSelected([]string{"Washington Middle"})
-	test.Tap(f.saveBtn)
+	f.modal.submit()
 	h.settle()
 	shown := s.shown
 	if shown == nil || !strings.Contains(shown.text.Text, "sam") || !strings.Contains(shown.text.Text, shown.cred.Password) || shown.cred.Password == "" {
@@ -73,7 +73,7 @@ func TestAdministratorsPage(t *testing.T) {
 	}
 	// Sam signs in with the temporary password: a change is required (the fake's
 	// answer is the engine's).
-	if res, _ := h.fake.SignIn(context.Background(), "sam", shown.cred.Password); res.Code != core.SignInChangeRequired {
+	if res, _ := h.eng.SignIn(context.Background(), "sam", shown.cred.Password); res.Code != core.SignInChangeRequired {
 		t.Errorf("the new administrator's first sign-in = %+v", res)
 	}
 
@@ -86,13 +86,13 @@ func TestAdministratorsPage(t *testing.T) {
 	}
 	f.schools.SetSelected([]string{"Lincoln Elementary", "Washington Middle"})
 	f.teacher.SetText("bng")
-	test.Tap(f.saveBtn)
+	f.modal.submit()
 	h.settle()
 	if want := (core.Issue{Code: core.AdminNotTeacher, Value: "bng"}).Problem(); !strings.Contains(f.message.Text, want) {
 		t.Errorf("linking a student's account says %q, want %q", f.message.Text, want)
 	}
 	f.teacher.SetText("adiaz")
-	test.Tap(f.saveBtn)
+	f.modal.submit()
 	h.settle()
 	h.selectAdmin("Sam Ortiz")
 	sam, _ = s.current()
@@ -106,18 +106,18 @@ func TestAdministratorsPage(t *testing.T) {
 	f = s.form
 	f.role.SetSelected(roleSchoolChoice)
 	f.schools.SetSelected([]string{"Lincoln Elementary"})
-	test.Tap(f.saveBtn)
+	f.modal.submit()
 	h.settle()
 	if want := (core.Issue{Code: core.AccessLastOrgAdmin, Value: "Pat Lee"}).Problem(); !strings.Contains(f.message.Text, want) {
 		t.Errorf("demoting the last Organization Administrator says %q, want %q", f.message.Text, want)
 	}
-	f.dialog.Hide()
+	f.modal.dismiss()
 
 	// Reset Sam's password: a new one, shown once.
 	h.selectAdmin("Sam Ortiz")
 	before := shown.cred.Password
 	test.Tap(s.resetBtn)
-	s.confirm.Confirm()
+	s.confirm.submit()
 	h.settle()
 	if s.shown == shown || s.shown.cred.Password == before || s.shown.cred.Username != "sam" {
 		t.Errorf("Reset Password showed %+v", s.shown.cred)
@@ -126,9 +126,9 @@ func TestAdministratorsPage(t *testing.T) {
 	// Remove Sam.
 	h.selectAdmin("Sam Ortiz")
 	test.Tap(s.removeBtn)
-	s.confirm.Confirm()
+	s.confirm.submit()
 	h.settle()
-	if len(s.ops) != 1 || h.fake.called("RemoveOperator") != 1 {
+	if len(s.ops) != 1 || h.eng.called("RemoveOperator") != 1 {
 		t.Errorf("after Remove the page lists %+v", s.ops)
 	}
 }

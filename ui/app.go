@@ -22,8 +22,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rosterdesk/rosterdesk/core"
@@ -61,8 +59,12 @@ type Config struct {
 	// Post runs a function on the UI goroutine. Nil means fyne.Do; tests pass a queue
 	// they drain themselves, so widget updates stay on the test goroutine.
 	Post func(func())
-	// Clock times the auto-lock. Nil means the real clock; tests pass one they move.
-	Clock Clock
+	// App, when given, gets Rosterdesk's theme, and tells when the window gains or loses
+	// the focus: the lists are checked for changes only while it has it. Nil keeps the
+	// app's theme and checks all the time.
+	App fyne.App
+	// Lock times the auto-lock. Nil means the real clock; tests pass one they move.
+	Lock Clock
 }
 
 // Clock is the time the auto-lock goes by.
@@ -89,7 +91,6 @@ type App struct {
 	prefs  fyne.Preferences
 	post   func(func())
 	first  Page
-	clock  Clock
 	// sample is the sample administrator to show on the sign-in screen, once.
 	sample core.Credential
 
@@ -110,22 +111,48 @@ type App struct {
 	accounts *accountsScreen
 	admins   *adminsScreen
 	tabs     *container.AppTabs
-	pages    map[Page]*container.TabItem
-	status   *widget.Label
-	main     fyne.CanvasObject
+	// adminsTab is the Administrators page's tab, in tabs only for Organization
+	// Administrators.
+	adminsTab *container.TabItem
+	status    *widget.Label
+	main      fyne.CanvasObject
+	modals    []*modal // the open dialogs, the top one last
 	// shown is the content the window shows now (inside the activity watch).
 	shown fyne.CanvasObject
-	lock  lockState
-	// lastInput is when input was last seen (Unix nanoseconds of clock); lockGen numbers
-	// the auto-lock's checks so a stale one does nothing.
+
+	// The auto-lock: lockClock times it, lastInput is when input was last seen (Unix
+	// nanoseconds of lockClock), and lockGen numbers its checks so a stale one does
+	// nothing.
+	lock      lockState
+	lockClock Clock
 	lastInput atomic.Int64
 	lockGen   int
 
+	// clock is the wall clock, for time estimates; the engine's Now may be a fixed
+	// stand-in.
+	clock func() time.Time
+
 	runnerBusy, runnerAgain bool
-	// pollEvery is how often the history rereads itself while it shows an unfinished
-	// upload.
-	pollEvery time.Duration
-	closed    atomic.Bool
+	// running is the upload the runner reports progress for, 0 between uploads;
+	// interrupted holds the uploads left In Progress when the window opened (a quit or
+	// a crash), which the runner resumes.
+	running     int64
+	interrupted map[int64]bool
+	// names holds the file names of the uploads this window has queued or listed, by id,
+	// for the status line.
+	names map[int64]string
+	// closeWindow closes the window (the quit question's Quit Anyway).
+	closeWindow func()
+
+	// The change watch: every watchEvery, while the window has the focus, ask whether
+	// the database changed and reread what is shown if so. watchEvery 0 stops the timer
+	// (tests call checkChanges themselves).
+	watcher    engine.Watcher
+	watchEvery time.Duration
+	watching   bool // a wait for the next check is under way
+	focused    bool
+
+	closed atomic.Bool
 }
 
 // New builds the window's controller. Call Start to show something.
@@ -138,21 +165,32 @@ func New(ctx context.Context, cfg Config) *App {
 		post:  cfg.Post,
 		first: cfg.Page,
 
-		pollEvery: 2 * time.Second,
+		clock:       time.Now,
+		watchEvery:  3 * time.Second,
+		focused:     true,
+		interrupted: map[int64]bool{},
+		names:       map[int64]string{},
 	}
-	a.clock, a.sample = cfg.Clock, cfg.Sample
+	a.closeWindow = a.win.Close
+	a.sample, a.lockClock = cfg.Sample, cfg.Lock
+	if a.lockClock == nil {
+		a.lockClock = realClock{}
+	}
 	if a.post == nil {
 		a.post = fyne.Do
 	}
-	if a.clock == nil {
-		a.clock = realClock{}
-	}
 	a.picker = cfg.Picker
 	if a.picker == nil {
-		a.picker = fynePicker{win: a.win, post: a.post}
+		a.picker = noPicker{}
 	}
 	a.ctx, a.cancel = context.WithCancel(ctx)
 	a.forgetObsoletePrefs()
+	if cfg.App != nil {
+		cfg.App.Settings().SetTheme(Theme())
+		lc := cfg.App.Lifecycle()
+		lc.SetOnEnteredForeground(func() { a.setFocused(true) })
+		lc.SetOnExitedForeground(func() { a.setFocused(false) })
+	}
 	return a
 }
 
@@ -160,6 +198,8 @@ func New(ctx context.Context, cfg Config) *App {
 // database, or one without an administrator) or the sign-in screen. Call it on the UI
 // goroutine (before ShowAndRun, or from a callback).
 func (a *App) Start() {
+	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { a.typedKey(ev) })
+	a.win.SetCloseIntercept(a.onCloseRequest)
 	a.show(container.NewCenter(widget.NewLabel("Opening the database…")))
 	var (
 		org   core.Org
@@ -175,7 +215,7 @@ func (a *App) Start() {
 	}, func(err error) {
 		if err != nil {
 			a.show(container.NewCenter(widget.NewLabel("Rosterdesk could not open its database.")))
-			dialog.ShowError(errors.New(core.ErrorMessage(err)), a.win)
+			a.showMessage("Something went wrong", core.ErrorMessage(err))
 			return
 		}
 		a.org = org
@@ -193,12 +233,19 @@ func (a *App) show(content fyne.CanvasObject) {
 	a.win.SetContent(newActivityWatch(content, a.touch))
 }
 
+// mainShown reports whether the main window is what the window shows: signed in and
+// not locked.
+func (a *App) mainShown() bool { return a.main != nil && a.shown == a.main }
+
 // Shutdown stops the background jobs (an upload in progress resumes on the next launch)
 // and waits until they have returned, so the database can be closed.
 func (a *App) Shutdown() {
 	a.closed.Store(true)
 	a.cancel()
 	<-a.jobs.idle()
+	if a.watcher != nil {
+		a.watcher.Close()
+	}
 }
 
 // onMain runs f on the UI goroutine. It is the package's only door back from a
@@ -277,7 +324,15 @@ func (a *App) showError(err error) {
 	case core.ErrorCode(err) == core.AccessRoleNotHeld:
 		a.refreshSession()
 	}
-	dialog.ShowError(errors.New(core.ErrorMessage(err)), a.win)
+	a.showModal(modalSpec{title: "Something went wrong", content: wrapped(core.ErrorMessage(err)), dismiss: "OK",
+		size: messageSize(a.win, core.ErrorMessage(err))})
+}
+
+// wrapped is a label that wraps text at word boundaries, never cutting it.
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 // setStatus shows a short note in the status line at the bottom of the window.
@@ -314,7 +369,7 @@ func (a *App) school() (core.School, bool) {
 func (a *App) requireSchool() (core.School, bool) {
 	s, ok := a.school()
 	if !ok {
-		dialog.ShowInformation("Select a school", "Choose a school in Select School (or in the Profile menu) first.", a.win)
+		a.showMessage("Select a school", "Choose a school in Select School (or in the Profile menu) first.")
 	}
 	return s, ok
 }
@@ -338,34 +393,23 @@ func (a *App) signedIn(sess engine.Session) {
 
 // openMain loads the organization and the role's schools and shows the main window.
 func (a *App) openMain() {
-	a.loadSchools(func(schools []core.School) {
-		a.buildMain()
-		a.show(a.main)
-		a.addShortcuts()
-		a.profile.SchoolID = a.rememberedSchool()
-		a.profile.fixSchool(schools)
-		a.applyProfile()
-		a.touch()
-		a.armLock()
-		// Uploads a crash or quit interrupted, and any still queued, run now.
-		a.kickRunner()
-	})
-}
-
-// loadSchools reads the organization and the schools of the current role, keeps them,
-// and then runs then.
-func (a *App) loadSchools(then func(schools []core.School)) {
 	var (
 		org     core.Org
 		schools []core.School
+		pending []core.Upload
 	)
 	actor := a.actor()
-	a.background("list schools", func(ctx context.Context) error {
+	a.background("load schools", func(ctx context.Context) error {
 		var err error
 		if org, err = a.eng.Org(ctx); err != nil {
 			return err
 		}
-		schools, err = a.eng.Schools(ctx, actor)
+		if schools, err = a.eng.Schools(ctx, actor); err != nil {
+			return err
+		}
+		// An upload left In Progress by a quit or a crash is resumed from the start by
+		// the runner: note which, to say so. They are among the newest uploads.
+		pending, err = a.eng.History(ctx, actor, engine.HistoryFilter{Limit: historyPage})
 		return err
 	}, func(err error) {
 		if err != nil {
@@ -373,8 +417,25 @@ func (a *App) loadSchools(then func(schools []core.School)) {
 			return
 		}
 		a.org = org
-		a.schools = schools
-		then(schools)
+		a.setSchools(schools)
+		for _, u := range pending {
+			a.names[u.ID] = u.FileName
+			if u.Status == core.StatusInProgress {
+				a.interrupted[u.ID] = true
+			}
+		}
+		a.buildMain()
+		a.show(a.main)
+		a.profile.SchoolID = a.rememberedSchool()
+		a.profile.fixSchool(a.schools)
+		a.applyProfile()
+		a.touch()
+		a.armLock()
+		// Uploads a crash or quit interrupted, and any still queued, run now. The
+		// window starts them once someone has signed in: it reads nothing, not even
+		// which uploads were interrupted, as nobody.
+		a.kickRunner()
+		a.startWatch()
 	})
 }
 
@@ -384,33 +445,33 @@ func (a *App) loadSchools(then func(schools []core.School)) {
 func (a *App) discardMain() {
 	a.main = nil
 	a.lock = lockState{}
+	a.modals = nil
 	for _, o := range a.win.Canvas().Overlays().List() {
 		a.win.Canvas().Overlays().Remove(o)
 	}
 }
 
-// switchRole makes the window act in role, one the account holds, with that role's
-// schools.
-func (a *App) switchRole(role core.OperatorRole) {
-	if !a.profile.Session.Holds(role) || role == a.profile.Role {
+// useRole makes the window act in role, one the account holds, with that role's schools
+// as the session gives them; refreshSchools then reads them again from the engine.
+func (a *App) useRole(role core.OperatorRole) {
+	g, ok := a.profile.Session.Grant(role)
+	if !ok {
 		return
 	}
 	a.rememberSchool()
 	a.profile.Role = role
+	a.setSchools(slices.Clone(g.Schools))
 	a.profile.SchoolID = a.rememberedSchool()
-	a.reloadSchools(0)
+	a.profile.fixSchool(a.schools)
+	a.applyProfile()
+	a.refreshSchools(0)
 }
 
-// reloadSchools reads the role's schools again and selects school id (0: keep the
-// selection when it is still one of them).
-func (a *App) reloadSchools(id int64) {
-	a.loadSchools(func(schools []core.School) {
-		if id != 0 {
-			a.profile.SchoolID = id
-		}
-		a.profile.fixSchool(schools)
-		a.applyProfile()
-	})
+// switchRole is the Profile menu's choice of another role the account holds.
+func (a *App) switchRole(role core.OperatorRole) {
+	if role != a.profile.Role {
+		a.useRole(role)
+	}
 }
 
 // refreshSession reads the signed-in account again (its roles and schools may have
@@ -423,15 +484,16 @@ func (a *App) refreshSession() {
 		fresh, err = a.eng.RefreshSession(ctx, sess)
 		return err
 	}, func(err error) {
-		if err != nil || !sameAccount(a.profile.Session, sess) {
+		if err != nil || !sameAccount(a.profile.Session, sess) || a.main == nil {
 			a.showError(err)
 			return
 		}
 		a.profile.Session = fresh
-		if !fresh.Holds(a.profile.Role) && len(fresh.Roles) > 0 {
-			a.profile.Role = fresh.Roles[0].Role
+		role := a.profile.Role
+		if !fresh.Holds(role) && len(fresh.Roles) > 0 {
+			role = fresh.Roles[0].Role
 		}
-		a.reloadSchools(0)
+		a.useRole(role)
 	})
 }
 
@@ -441,9 +503,18 @@ func (a *App) signOut() {
 	a.stopLockTimer()
 	a.discardMain()
 	a.profile = Profile{}
-	a.removeShortcuts()
 	a.showSignIn()
 }
+
+// setSchools keeps the schools in the order people count: School 2 before School 10.
+func (a *App) setSchools(schools []core.School) {
+	slices.SortStableFunc(schools, func(x, y core.School) int { return naturalCompare(x.Name, y.Name) })
+	a.schools = schools
+}
+
+// pages lists the main window's pages in the order of its tabs: the one place that
+// knows which tab is which page.
+var pages = []Page{PageImport, PageHistory, PageAccounts, PageAdmins}
 
 func (a *App) buildMain() {
 	if a.main != nil {
@@ -454,63 +525,35 @@ func (a *App) buildMain() {
 	a.history = newHistoryScreen(a)
 	a.accounts = newAccountsScreen(a)
 	a.admins = newAdminsScreen(a)
-	a.status = widget.NewLabel("")
-	a.status.Truncation = fyne.TextTruncateEllipsis
-	a.pages = map[Page]*container.TabItem{
-		PageImport:   container.NewTabItemWithIcon("Import Users/Rosters", nil, a.imp.content),
-		PageHistory:  container.NewTabItem("Upload History", a.history.content),
-		PageAccounts: container.NewTabItem("Accounts", a.accounts.content),
-		PageAdmins:   container.NewTabItem("Administrators", a.admins.content),
+	// The status line wraps: a message is never cut short.
+	a.status = wrapped("")
+	contents := map[Page]fyne.CanvasObject{PageImport: a.imp.content, PageHistory: a.history.content, PageAccounts: a.accounts.content,
+		PageAdmins: a.admins.content}
+	titles := map[Page]string{PageImport: "Import Users/Rosters", PageHistory: "Upload History", PageAccounts: "Accounts",
+		PageAdmins: "Administrators"}
+	a.tabs = container.NewAppTabs()
+	for _, p := range pages {
+		it := container.NewTabItem(titles[p], contents[p])
+		if p == PageAdmins {
+			a.adminsTab = it // applyProfile adds it, last, for Organization Administrators
+			continue
+		}
+		a.tabs.Append(it)
 	}
-	// The Administrators tab is added by applyProfile, for Organization Administrators.
-	a.tabs = container.NewAppTabs(a.pages[PageImport], a.pages[PageHistory], a.pages[PageAccounts])
 	a.tabs.OnSelected = func(*container.TabItem) { a.onTab() }
 	a.main = container.NewBorder(a.top.content, a.status, nil, nil, a.tabs)
+	a.addShortcuts()
 }
 
-// keyShortcuts are the window's keyboard shortcuts: Ctrl+O (Cmd+O) chooses a file and
-// Ctrl+U (Cmd+U) uploads it; F5 refreshes (handled in addShortcuts).
-func (a *App) keyShortcuts() map[string]func() {
-	key := func(k fyne.KeyName) string {
-		return (&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}).ShortcutName()
-	}
-	return map[string]func(){
-		key(fyne.KeyO): func() { a.imp.onPick() },
-		key(fyne.KeyU): func() { a.imp.onUpload() },
-	}
-}
-
-// shortcutKeys are the keys of keyShortcuts.
-var shortcutKeys = []fyne.KeyName{fyne.KeyO, fyne.KeyU}
-
-// addShortcuts registers the main window's keys; removeShortcuts takes them away again
-// while nobody is signed in or the window is locked.
-func (a *App) addShortcuts() {
-	c := a.win.Canvas()
-	keys := a.keyShortcuts()
-	for _, k := range shortcutKeys {
-		sc := &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
-		run := keys[sc.ShortcutName()]
-		c.AddShortcut(sc, func(fyne.Shortcut) { a.touch(); run() })
-	}
-	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
-		a.touch()
-		if e.Name == fyne.KeyF5 {
-			a.onRefresh()
-		}
-	})
-}
-
-func (a *App) removeShortcuts() {
-	c := a.win.Canvas()
-	for _, k := range shortcutKeys {
-		c.RemoveShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault})
-	}
-	c.SetOnTypedKey(nil)
-}
-
-// onRefresh reloads whatever page is showing.
+// onRefresh reads every list again: the schools, and the page shown (the others are
+// read when they are shown).
 func (a *App) onRefresh() {
+	a.refreshSchools(0)
+	a.refreshPage()
+}
+
+// refreshPage reads the page shown again.
+func (a *App) refreshPage() {
 	switch a.currentPage() {
 	case PageHistory:
 		a.history.onRefresh()
@@ -522,24 +565,22 @@ func (a *App) onRefresh() {
 }
 
 func (a *App) currentPage() Page {
-	sel := a.tabs.Selected()
-	for p, it := range a.pages {
-		if it == sel {
-			return p
-		}
+	if i := a.tabs.SelectedIndex(); i >= 0 && i < len(pages) && i < len(a.tabs.Items) {
+		return pages[i]
 	}
 	return PageImport
 }
 
-func (a *App) onTab() { a.onRefresh() }
+// onTab reads a page when it is shown, so it is never older than the last change.
+func (a *App) onTab() { a.refreshPage() }
 
 // showPage switches to page p, or to Import when p is not one the role has.
 func (a *App) showPage(p Page) {
-	it := a.pages[p]
-	if !slices.Contains(a.tabs.Items, it) {
-		it = a.pages[PageImport]
+	if i := slices.Index(pages, p); i >= 0 && i < len(a.tabs.Items) {
+		a.tabs.SelectIndex(i)
+	} else {
+		a.tabs.SelectIndex(0)
 	}
-	a.tabs.Select(it)
 }
 
 // applyProfile brings every screen in line with the profile (role, school, name).
@@ -549,19 +590,19 @@ func (a *App) applyProfile() {
 	if a.mode() == core.ModeTeacher {
 		title = "Import Students/Rosters"
 	}
-	a.pages[PageImport].Text = title
+	a.tabs.Items[slices.Index(pages, PageImport)].Text = title
 	// Only an Organization Administrator manages administrators: the engine refuses
-	// anyone else, so the page is not offered to them.
-	admins := a.pages[PageAdmins]
-	has := slices.Contains(a.tabs.Items, admins)
+	// anyone else, so the page is not offered to them. Its tab is the last, so the
+	// others keep the order of pages.
+	has := slices.Contains(a.tabs.Items, a.adminsTab)
 	switch orgAdmin := a.profile.Role == core.OperatorOrgAdmin; {
 	case orgAdmin && !has:
-		a.tabs.Append(admins)
+		a.tabs.Append(a.adminsTab)
 	case !orgAdmin && has:
-		if a.tabs.Selected() == admins {
-			a.tabs.Select(a.pages[PageImport])
+		if a.tabs.Selected() == a.adminsTab {
+			a.showPage(PageImport)
 		}
-		a.tabs.Remove(admins)
+		a.tabs.Remove(a.adminsTab)
 	}
 	if a.first != "" {
 		a.showPage(a.first)
@@ -572,9 +613,6 @@ func (a *App) applyProfile() {
 	a.imp.update()
 	a.history.onRefresh()
 	a.accounts.onSchoolChanged()
-	if a.currentPage() == PageAdmins {
-		a.admins.onRefresh()
-	}
 }
 
 // selectSchool makes school id the selected one.
@@ -595,9 +633,7 @@ func (a *App) kickRunner() {
 		return
 	}
 	a.runnerBusy = true
-	// The history screen is looked up when progress arrives: a sign-in of another
-	// account at a locked window replaces it while the upload runs.
-	progress := a.progressSink(func(p core.Progress) { a.history.onProgress(p) })
+	progress := a.progressSink(a.onRunProgress) // looks a.history up when progress arrives
 	var results []engine.Result
 	a.background("run uploads", func(ctx context.Context) error {
 		var err error
@@ -605,17 +641,53 @@ func (a *App) kickRunner() {
 		return err
 	}, func(err error) {
 		a.runnerBusy = false
+		a.running = 0
 		a.showError(err)
 		if n := len(results); n > 0 {
-			a.setStatus(finishedNote(results[n-1]))
+			r := results[n-1]
+			note := finishedNote(r)
+			if a.interrupted[r.Upload] {
+				note = "Resumed after Rosterdesk was closed — " + note
+			}
+			a.setStatus(note)
+			for _, r := range results {
+				delete(a.interrupted, r.Upload)
+			}
 		}
-		a.history.onRefresh()
-		a.accounts.onRefresh()
+		// Every list may have changed: new accounts, classes, schools' uploads.
+		if a.mainShown() {
+			a.onRefresh()
+		}
 		if a.runnerAgain {
 			a.runnerAgain = false
 			a.kickRunner()
 		}
 	})
+}
+
+// onRunProgress follows the upload the runner is running: its row in the history and
+// the status line, which says which file it is and how far it has come.
+func (a *App) onRunProgress(p core.Progress) {
+	a.history.onProgress(p)
+	if p.Phase == core.PhaseDone {
+		a.running = 0
+		return
+	}
+	a.running = p.Upload
+	line, _ := a.history.liveLine(p.Upload)
+	name := a.uploadName(p.Upload)
+	if a.interrupted[p.Upload] {
+		name += " (resumed: Rosterdesk was closed while it ran, so it starts again from the beginning)"
+	}
+	a.setStatus(name + ": " + line)
+}
+
+// uploadName returns the file name of upload id, as the history shows it.
+func (a *App) uploadName(id int64) string {
+	if n, ok := a.names[id]; ok {
+		return n
+	}
+	return "Upload " + strconv.FormatInt(id, 10)
 }
 
 // finishedNote is the status line once an upload has run: which file, how it ended,
@@ -627,13 +699,9 @@ func finishedNote(r engine.Result) string {
 	}
 	switch r.Status {
 	case core.StatusCompleted:
-		rows := " rows"
-		if r.Applied == 1 {
-			rows = " row"
-		}
-		return name + ": Completed, " + core.Thousands(r.Applied) + rows + " applied."
+		return name + ": Completed, " + count(r.Applied, "row") + " applied."
 	case core.StatusCompletedWithError:
-		return name + ": Completed with Errors, " + core.Thousands(r.Applied) + " of " + core.Thousands(r.Rows) + " rows applied and " +
+		return name + ": Completed with Errors, " + core.Thousands(r.Applied) + " of " + count(r.Rows, "row") + " applied and " +
 			core.Thousands(r.Failed) + " failed. Its Error File (Actions) says what to fix on each."
 	case core.StatusFailed:
 		if r.Message != "" {

@@ -36,7 +36,7 @@ type Engine interface {
 	RenameSchool(ctx context.Context, actor engine.Actor, id int64, name string) error
 	Schools(ctx context.Context, actor engine.Actor) ([]core.School, error)
 	UserByUsername(ctx context.Context, actor engine.Actor, username string) (core.Account, error)
-	Accounts(ctx context.Context, actor engine.Actor, schoolID int64, query string) ([]core.Account, error)
+	AccountsPage(ctx context.Context, actor engine.Actor, schoolID int64, query string, offset, limit int) (engine.AccountPage, error)
 	Classes(ctx context.Context, actor engine.Actor, schoolID int64) ([]core.Class, error)
 	WriteTemplate(w io.Writer, f core.Format, mode core.Mode) error
 	ExportUsers(ctx context.Context, actor engine.Actor, w io.Writer, f core.Format, schoolID int64) error
@@ -49,6 +49,7 @@ type Engine interface {
 	WriteUploadFile(ctx context.Context, actor engine.Actor, w io.Writer, id int64, kind core.FileKind, f core.Format) error
 	ResetPassword(ctx context.Context, actor engine.Actor, userID int64) (core.Credential, error)
 	ResetClassPasswords(ctx context.Context, actor engine.Actor, classID int64) ([]core.Credential, error)
+	Watch(ctx context.Context) (engine.Watcher, error)
 }
 
 var _ Engine = (*engine.Service)(nil)

@@ -61,7 +61,7 @@ func realEngine(t *testing.T) *engine.Service {
 }
 
 func realHarness(t *testing.T, svc *engine.Service) *harness {
-	h := newHarnessFor(t, svc, realNow, Config{})
+	h := newHarnessFor(t, svc, realNow)
 	h.a.Start()
 	h.settle()
 	return h

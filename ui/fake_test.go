@@ -38,11 +38,57 @@ type fakeEngine struct {
 
 	// runGate, when set, is called by RunPending for each upload once it is In Progress
 	// (after a first progress report); a test blocks uploads with it.
-	runGate  func(ctx context.Context, u core.Upload) error
+	runGate func(ctx context.Context, u core.Upload) error
+	// resume makes RunPending take uploads left In Progress too, as the engine does with
+	// those a quit or a crash interrupted (without it they belong to a live process).
+	resume bool
+	// finished, when set, is called (under the lock) as RunPending finishes an upload.
+	finished func(u *core.Upload)
 	enqueue  func(req engine.UploadRequest) error
 	checkFn  func(req engine.UploadRequest) (engine.Result, error)
 	history  func(f engine.HistoryFilter) // called before History answers
 	resetPwd func(id int64) (core.Credential, error)
+	// accountsPage, when set, is called by AccountsPage with its context and query (it
+	// may block).
+	accountsPage func(ctx context.Context, query string) error
+	// classCreds, when set, is what ResetClassPasswords answers.
+	classCreds []core.Credential
+
+	// version counts changes to the data, as the database's data_version does: tests
+	// that change the fake's data behind the window's back call touch.
+	version int
+}
+
+// touch records that the data changed (another process wrote).
+func (f *fakeEngine) touch() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.version++
+}
+
+// fakeWatcher reports the fake's version changes, as engine.Watcher reports commits.
+type fakeWatcher struct {
+	f    *fakeEngine
+	seen int
+	init bool
+}
+
+func (w *fakeWatcher) Changed(context.Context) (bool, error) {
+	w.f.mu.Lock()
+	defer w.f.mu.Unlock()
+	w.f.record("Changed")
+	changed := w.init && w.f.version != w.seen
+	w.seen, w.init = w.f.version, true
+	return changed, nil
+}
+
+func (w *fakeWatcher) Close() error { return nil }
+
+func (f *fakeEngine) Watch(context.Context) (engine.Watcher, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Watch")
+	return &fakeWatcher{f: f}, nil
 }
 
 // fakePassword is an account's password as the fake keeps it: in the clear, with its
@@ -192,22 +238,35 @@ func (f *fakeEngine) UserByUsername(_ context.Context, _ engine.Actor, username 
 	return core.Account{}, &core.Error{Kind: core.KindNotFound, Message: "no such user"}
 }
 
-func (f *fakeEngine) Accounts(_ context.Context, actor engine.Actor, schoolID int64, query string) ([]core.Account, error) {
+func (f *fakeEngine) AccountsPage(ctx context.Context, actor engine.Actor, schoolID int64, query string, offset, limit int) (engine.AccountPage, error) {
+	f.mu.Lock()
+	f.record("AccountsPage")
+	f.lastActor = actor
+	hook := f.accountsPage
+	f.mu.Unlock()
+	if hook != nil {
+		if err := hook(ctx, query); err != nil {
+			return engine.AccountPage{}, err
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.record("Accounts")
-	f.lastActor = actor
 	var out []core.Account
+	q := core.SearchKey(strings.TrimSpace(query))
 	for _, a := range f.accounts[schoolID] {
 		if actor.TeacherID != 0 && a.Role != core.RoleStudent {
 			continue
 		}
-		if query != "" && !strings.Contains(strings.ToLower(a.FirstName+" "+a.LastName+" "+a.Username+" "+a.UserID), strings.ToLower(query)) {
+		if q != "" && !strings.Contains(core.SearchKey(a.FirstName+" "+a.LastName+" "+a.Username+" "+a.UserID), q) {
 			continue
 		}
 		out = append(out, a)
 	}
-	return out, nil
+	p := engine.AccountPage{Total: len(out)}
+	if offset < len(out) {
+		p.Accounts = slices.Clone(out[offset:min(offset+limit, len(out))])
+	}
+	return p, nil
 }
 
 func (f *fakeEngine) Classes(_ context.Context, actor engine.Actor, schoolID int64) ([]core.Class, error) {
@@ -291,7 +350,9 @@ func (f *fakeEngine) RunPending(ctx context.Context, progress func(core.Progress
 	var results []engine.Result
 	for {
 		f.mu.Lock()
-		i := slices.IndexFunc(f.uploads, func(u core.Upload) bool { return u.Status == core.StatusQueued })
+		i := slices.IndexFunc(f.uploads, func(u core.Upload) bool {
+			return u.Status == core.StatusQueued || f.resume && u.Status == core.StatusInProgress
+		})
 		if i < 0 {
 			f.mu.Unlock()
 			return results, nil
@@ -314,6 +375,10 @@ func (f *fakeEngine) RunPending(ctx context.Context, progress func(core.Progress
 		up.Status = core.StatusCompletedWithError
 		up.Counts = core.Counts{Rows: 3, Applied: 2, Failed: 1}
 		up.Files = []core.FileKind{core.FileUploaded, core.FileCompleted, core.FileError}
+		if f.finished != nil {
+			f.finished(up)
+		}
+		f.version++
 		f.mu.Unlock()
 		progress(core.Progress{Upload: u.ID, Phase: core.PhaseDone, Done: 10, Total: 10})
 		results = append(results, engine.Result{Upload: u.ID, FileName: u.FileName, Status: core.StatusCompletedWithError, Counts: up.Counts})
@@ -386,7 +451,11 @@ func (f *fakeEngine) ResetPassword(_ context.Context, _ engine.Actor, id int64) 
 func (f *fakeEngine) ResetClassPasswords(_ context.Context, _ engine.Actor, classID int64) ([]core.Credential, error) {
 	f.mu.Lock()
 	f.record("ResetClassPasswords")
+	creds := f.classCreds
 	f.mu.Unlock()
+	if creds != nil {
+		return creds, nil
+	}
 	return []core.Credential{
 		{UserID: "S200", Name: "Ben Ng", Username: "bng", Password: "Tz4-hY8p-Lm3q"},
 		{UserID: "S201", Name: "Cleo Park", Username: "cpark", Password: "Vb6-nN2r-Qs5w"},
@@ -847,30 +916,30 @@ func (f *fakeEngine) RemoveOperator(_ context.Context, actor engine.Actor, id in
 	return nil
 }
 
-// fakeClock is the auto-lock's clock in tests: it moves only when told, and then calls
+// timerClock is the auto-lock's clock in tests: it moves only when told, and then calls
 // the functions whose time has come.
-type fakeClock struct {
+type timerClock struct {
 	mu     sync.Mutex
 	now    time.Time
-	timers []*fakeTimer
+	timers []*pendingTimer
 }
 
-type fakeTimer struct {
+type pendingTimer struct {
 	at      time.Time
 	f       func()
 	stopped bool
 }
 
-func (c *fakeClock) Now() time.Time {
+func (c *timerClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
-func (c *fakeClock) AfterFunc(d time.Duration, f func()) func() bool {
+func (c *timerClock) AfterFunc(d time.Duration, f func()) func() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	t := &fakeTimer{at: c.now.Add(d), f: f}
+	t := &pendingTimer{at: c.now.Add(d), f: f}
 	c.timers = append(c.timers, t)
 	return func() bool {
 		c.mu.Lock()
@@ -882,10 +951,10 @@ func (c *fakeClock) AfterFunc(d time.Duration, f func()) func() bool {
 }
 
 // Advance moves the clock on by d and fires the timers that came due.
-func (c *fakeClock) Advance(d time.Duration) {
+func (c *timerClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.now = c.now.Add(d)
-	var due []*fakeTimer
+	var due []*pendingTimer
 	keep := c.timers[:0]
 	for _, t := range c.timers {
 		switch {
@@ -905,7 +974,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 }
 
 // pending is how many timers wait.
-func (c *fakeClock) pending() int {
+func (c *timerClock) pending() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.timers)

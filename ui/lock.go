@@ -18,9 +18,10 @@ import (
 // account signing in again finds them as they were. Another account signing in at the
 // locked window starts fresh (signedIn): what the first person had open is theirs.
 //
-// Input is what the window sees: the pointer moving over it (activityWatch), and keys
-// and shortcuts no text field has taken (typing into a field is not seen: Fyne gives the
-// keys to the field alone). Working in another program counts as no input, so a
+// Input is what the window sees: the pointer moving over it (activityWatch), and the
+// keys and shortcuts that reach App.typedKey and App.typedShortcut (the window's widgets
+// pass theirs on; plain typing into a field is not seen, Fyne gives it to the field
+// alone). Working in another program counts as no input, so a
 // window left open while someone spends a quarter of an hour in Excel locks too; the
 // person signs in again and finds everything as they left it.
 
@@ -31,15 +32,16 @@ type lockState struct {
 	// What the lock hid, given back to the same account: the dialogs and menus over the
 	// page, the field that had the keyboard, and errors that arrived while locked.
 	overlays []fyne.CanvasObject
+	modals   []*modal
 	focused  fyne.Focusable
 	errors   []error
 }
 
 // touch notes input now. Any goroutine may call it.
-func (a *App) touch() { a.lastInput.Store(a.clock.Now().UnixNano()) }
+func (a *App) touch() { a.lastInput.Store(a.lockClock.Now().UnixNano()) }
 
 func (a *App) idleFor() time.Duration {
-	return a.clock.Now().Sub(time.Unix(0, a.lastInput.Load()))
+	return a.lockClock.Now().Sub(time.Unix(0, a.lastInput.Load()))
 }
 
 // armLock checks how long the window has been without input: it locks the window when
@@ -57,7 +59,7 @@ func (a *App) armLock() {
 	}
 	a.lockGen++
 	gen := a.lockGen
-	a.lock.stop = a.clock.AfterFunc(left, func() {
+	a.lock.stop = a.lockClock.AfterFunc(left, func() {
 		a.onMain(func() {
 			// A check rearmed or stopped since is stale.
 			if gen == a.lockGen {
@@ -89,7 +91,7 @@ func (a *App) lockNow() {
 	for _, o := range a.lock.overlays {
 		c.Overlays().Remove(o)
 	}
-	a.removeShortcuts()
+	a.lock.modals, a.modals = a.modals, nil
 	a.showSignIn()
 }
 
@@ -104,11 +106,11 @@ func (a *App) unlock(sess engine.Session) {
 		a.profile.Role = sess.Roles[0].Role
 	}
 	a.show(a.main)
-	a.addShortcuts()
 	c := a.win.Canvas()
 	for _, o := range kept.overlays {
 		c.Overlays().Add(o)
 	}
+	a.modals = append(kept.modals, a.modals...) // any asked while locked (Quit?) stay on top
 	if kept.focused != nil {
 		c.Focus(kept.focused)
 	}
@@ -117,7 +119,7 @@ func (a *App) unlock(sess engine.Session) {
 	// Roles and schools may have changed while the window was locked; when they have
 	// not, the page stays exactly as it was.
 	if !sameGrants(old, sess) {
-		a.reloadSchools(0)
+		a.useRole(a.profile.Role)
 	}
 	for _, err := range kept.errors {
 		a.showError(err)

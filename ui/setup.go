@@ -55,6 +55,11 @@ func (a *App) showSetup(state engine.SetupState) {
 	for _, e := range []*widget.Entry{s.orgEntry, s.schoolEntry, s.nameEntry, s.usernameEntry, s.emailEntry} {
 		e.OnChanged = func(string) { s.password.update(); s.updateButtons() }
 	}
+	// Enter moves on to the next field, and in the last one creates everything.
+	next := []fyne.Focusable{s.orgEntry, s.schoolEntry, s.nameEntry, s.usernameEntry, s.emailEntry, s.password.newPw, s.password.confirm}
+	for i, e := range []*widget.Entry{s.orgEntry, s.schoolEntry, s.nameEntry, s.usernameEntry, s.emailEntry, s.password.newPw} {
+		e.OnSubmitted = func(string) { a.win.Canvas().Focus(next[i+1]) }
+	}
 	s.password.confirm.OnSubmitted = func(string) { s.onCreate() }
 	s.createBtn = widget.NewButtonWithIcon("Create and Sign In", theme.ConfirmIcon(), s.onCreate)
 	s.createBtn.Importance = widget.HighImportance

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -82,8 +81,8 @@ func TestFirstRunThenSignOutAndSignIn(t *testing.T) {
 	if h.a.main == nil || h.a.shown != h.a.main {
 		t.Fatal("the main window is not shown after the first run")
 	}
-	if h.fake.called("Setup") != 1 {
-		t.Errorf("Setup called %d times", h.fake.called("Setup"))
+	if h.eng.called("Setup") != 1 {
+		t.Errorf("Setup called %d times", h.eng.called("Setup"))
 	}
 	if got := h.a.top.orgLabel.Text; got != "Riverside USD" {
 		t.Errorf("organization = %q", got)
@@ -97,7 +96,7 @@ func TestFirstRunThenSignOutAndSignIn(t *testing.T) {
 	if a := h.a.actor(); a.Role != core.OperatorOrgAdmin || a.OperatorID == 0 || a.Name != "Pat Lee" {
 		t.Errorf("the window acts as %+v, want the new administrator", a)
 	}
-	if h.fake.called("RunPending") != 1 {
+	if h.eng.called("RunPending") != 1 {
 		t.Error("interrupted uploads were not resumed on opening")
 	}
 
@@ -248,7 +247,7 @@ func TestTeacherFirstSignInForcesChange(t *testing.T) {
 	if a := h.a.actor(); a.Role != core.OperatorTeacher || a.TeacherID != 10 || a.OperatorID != 0 || a.Name != "Ana Diaz" {
 		t.Errorf("the teacher acts as %+v", a)
 	}
-	if got := h.a.pages[PageImport].Text; got != "Import Students/Rosters" {
+	if got := h.a.tabs.Items[0].Text; got != "Import Students/Rosters" {
 		t.Errorf("page title = %q", got)
 	}
 	// The old temporary password no longer signs in; the new one does.
@@ -287,7 +286,7 @@ func TestFiveWrongPasswordsPause(t *testing.T) {
 	h.a.Start()
 	h.settle()
 	wrong := (core.Issue{Code: core.SignInWrong}).Text()
-	until := h.fake.now.Add(5 * time.Minute).Local().Format("15:04")
+	until := h.eng.now.Add(5 * time.Minute).Local().Format("15:04")
 	for _, user := range []string{"pat", "nobody"} {
 		for i := 1; i <= 5; i++ {
 			h.submitSignIn(user, "Wrong12345")
@@ -305,9 +304,9 @@ func TestFiveWrongPasswordsPause(t *testing.T) {
 	if got := h.a.signIn.message.Text; !strings.Contains(got, "paused until "+until) || h.a.main != nil {
 		t.Errorf("the right password during the pause: %q", got)
 	}
-	h.fake.mu.Lock()
-	h.fake.now = h.fake.now.Add(5 * time.Minute)
-	h.fake.mu.Unlock()
+	h.eng.mu.Lock()
+	h.eng.now = h.eng.now.Add(5 * time.Minute)
+	h.eng.mu.Unlock()
 	h.signInAs("pat", patPassword)
 }
 
@@ -317,7 +316,7 @@ func TestFiveWrongPasswordsPause(t *testing.T) {
 func TestAutoLockReturnsToSamePage(t *testing.T) {
 	eng := seeded()
 	running, release := eng.blockRuns()
-	h := startedWith(t, eng)
+	h := startedOn(t, eng, "")
 	h.a.imp.file = &chosenFile{name: "big.csv", data: []byte("x")}
 	h.a.imp.updateButtons()
 	test.Tap(h.a.imp.uploadBtn)
@@ -325,19 +324,19 @@ func TestAutoLockReturnsToSamePage(t *testing.T) {
 	h.a.imp.file = &chosenFile{name: "next.csv", data: []byte("y")}
 	h.a.showPage(PageAccounts)
 	h.runUntil("the accounts are read", func() bool { return len(h.a.accounts.accounts) == 3 })
-	h.a.accounts.table.Select(widget.TableCellID{Row: 1})
+	h.a.accounts.grid.Select(widget.TableCellID{Row: 1})
 	test.Tap(h.a.accounts.resetBtn) // a confirmation dialog is open when the lock comes
 
 	// Input at 14 minutes puts the lock off; 15 minutes without any locks.
-	h.clock.Advance(14 * time.Minute)
+	h.lock.Advance(14 * time.Minute)
 	h.runUntil("the check ran", func() bool { return len(h.queue) == 0 })
 	newActivityWatch(nil, h.a.touch).Cursor() // the pointer moves over the window
-	h.clock.Advance(2 * time.Minute)
+	h.lock.Advance(2 * time.Minute)
 	h.runUntil("the check ran", func() bool { return len(h.queue) == 0 })
 	if h.a.lock.locked {
 		t.Fatal("the window locked 2 minutes after input")
 	}
-	h.clock.Advance(13 * time.Minute)
+	h.lock.Advance(13 * time.Minute)
 	h.runUntil("the window locks", func() bool { return h.a.lock.locked })
 	s := h.a.signIn
 	if h.a.shown != s.content || s.title.Text != "Rosterdesk is locked" || s.username.Text != "pat" || h.focused() != s.password {
@@ -346,16 +345,23 @@ func TestAutoLockReturnsToSamePage(t *testing.T) {
 	if n := len(h.win.Canvas().Overlays().List()); n != 0 {
 		t.Errorf("%d dialogs stay over the locked window", n)
 	}
-	if h.win.Canvas().OnTypedKey() != nil {
+	// Neither F5 nor Ctrl+U does anything behind the lock: each would start a
+	// background job at once.
+	jobs := h.a.jobs.running()
+	h.press(fyne.KeyF5)
+	h.choose("locked.csv")
+	h.typeShortcut(fyne.KeyU)
+	if h.a.jobs.running() != jobs || h.a.imp.busy {
 		t.Error("the main window's keys still work on the locked window")
 	}
+	h.a.imp.file = &chosenFile{name: "next.csv", data: []byte("y")}
 
 	// The upload goes on while the window is locked.
 	close(release)
 	h.runUntil("the upload finishes", func() bool {
-		h.fake.mu.Lock()
-		defer h.fake.mu.Unlock()
-		return h.fake.uploads[0].Status == core.StatusCompletedWithError
+		h.eng.mu.Lock()
+		defer h.eng.mu.Unlock()
+		return h.eng.uploads[0].Status == core.StatusCompletedWithError
 	})
 
 	h.signInAs("pat", patPassword)
@@ -411,16 +417,16 @@ func TestLockSetting(t *testing.T) {
 	}
 	h.profileItem("Lock After").Action()
 	h.a.top.lockSelect.SetSelected("5 minutes")
-	h.a.top.dialog.(*dialog.FormDialog).Submit()
+	h.a.top.dialog.submit()
 	if got := h.app.Preferences().Int(prefLockMinutes); got != 5 {
 		t.Fatalf("preference %s = %d, want 5", prefLockMinutes, got)
 	}
-	h.clock.Advance(4 * time.Minute)
+	h.lock.Advance(4 * time.Minute)
 	h.runUntil("the check ran", func() bool { return len(h.queue) == 0 })
 	if h.a.lock.locked {
 		t.Fatal("locked after 4 minutes of a 5-minute setting")
 	}
-	h.clock.Advance(time.Minute)
+	h.lock.Advance(time.Minute)
 	h.runUntil("the window locks after 5 minutes", func() bool { return h.a.lock.locked })
 }
 
@@ -457,7 +463,7 @@ func TestSchoolAdminSchools(t *testing.T) {
 	if got := top.schoolSelect.Options; !slices.Equal(got, []string{"Adams High", "Washington Middle"}) {
 		t.Errorf("school choices = %q, want only Sam's schools", got)
 	}
-	if top.schoolSelect.Visible() || !top.schoolLabel.Visible() || top.schoolsBtn.Visible() {
+	if top.schoolPick.Visible() || !top.schoolLabel.Visible() || top.schoolsBtn.Visible() {
 		t.Error("a School Organization Administrator sees Select School or the Add School button")
 	}
 	menu := labels(top.profileMenu())
@@ -474,10 +480,10 @@ func TestSchoolAdminSchools(t *testing.T) {
 	if s, _ := h.a.school(); s.Name != "Washington Middle" || top.schoolLabel.Text != "Washington Middle" {
 		t.Errorf("school after choosing it in the Profile menu = %q", s.Name)
 	}
-	if slices.Contains(h.a.tabs.Items, h.a.pages[PageAdmins]) {
+	if slices.Contains(h.a.tabs.Items, h.a.adminsTab) {
 		t.Error("a School Organization Administrator has the Administrators page")
 	}
-	if a := h.fake.actor(); a.Role != core.OperatorSchoolAdmin || a.OperatorID != 2 {
+	if a := h.eng.actor(); a.Role != core.OperatorSchoolAdmin || a.OperatorID != 2 {
 		t.Errorf("the engine was asked as %+v", a)
 	}
 }
@@ -516,7 +522,7 @@ func TestRolesFromAccount(t *testing.T) {
 	if a := h.a.actor(); a.Role != core.OperatorTeacher || a.TeacherID != 10 || a.OperatorID != 2 {
 		t.Errorf("Teacher role acts as %+v, want Ana's teacher account", a)
 	}
-	if got := h.a.pages[PageImport].Text; got != "Import Students/Rosters" {
+	if got := h.a.tabs.Items[0].Text; got != "Import Students/Rosters" {
 		t.Errorf("page title = %q", got)
 	}
 	// The teacher's schools are where she teaches: both.
@@ -533,7 +539,7 @@ func TestRolesFromAccount(t *testing.T) {
 	}
 	h.profileItem("School Organization Administrator").Action()
 	h.settle()
-	if got := h.a.pages[PageImport].Text; got != "Import Users/Rosters" || h.a.actor().TeacherID != 0 {
+	if got := h.a.tabs.Items[0].Text; got != "Import Users/Rosters" || h.a.actor().TeacherID != 0 {
 		t.Errorf("back as administrator: title %q, actor %+v", got, h.a.actor())
 	}
 }
@@ -542,9 +548,9 @@ func TestRolesFromAccount(t *testing.T) {
 // the engine at the next click, and the window signs out with the engine's words.
 func TestSignedOutWhenAccountRemoved(t *testing.T) {
 	h := started(t)
-	h.fake.mu.Lock()
-	h.fake.operators = nil
-	h.fake.mu.Unlock()
+	h.eng.mu.Lock()
+	h.eng.operators = nil
+	h.eng.mu.Unlock()
 	test.Tap(h.a.history.refreshBtn)
 	h.settle()
 	s := h.a.signIn
@@ -560,11 +566,11 @@ func TestSignedOutWhenAccountRemoved(t *testing.T) {
 // window shows the engine's words.
 func TestRefusalInEngineWords(t *testing.T) {
 	h := started(t)
-	h.fake.mu.Lock()
-	h.fake.enqueue = func(engine.UploadRequest) error {
+	h.eng.mu.Lock()
+	h.eng.enqueue = func(engine.UploadRequest) error {
 		return core.Refusal(core.KindDenied, core.AccessSchool, "Lincoln Elementary", "")
 	}
-	h.fake.mu.Unlock()
+	h.eng.mu.Unlock()
 	h.a.imp.file = &chosenFile{name: "x.csv", data: []byte("x")}
 	h.a.imp.updateButtons()
 	test.Tap(h.a.imp.uploadBtn)
@@ -579,19 +585,19 @@ func TestChangeMyPassword(t *testing.T) {
 	h := started(t)
 	h.profileItem("Change My Password").Action()
 	v := h.a.top.own
-	if h.focused() != v.current || !v.changeBtn.Disabled() {
+	if h.focused() != v.current || !v.modal.confirmBtn.Disabled() {
 		t.Fatal("the dialog does not start in Current password, or Change is enabled")
 	}
 	test.Type(v.current, "Wrong12345")
 	v.form.newPw.SetText("Riverside2027")
 	v.form.confirm.SetText("Riverside2027")
-	test.Tap(v.changeBtn)
+	v.modal.submit()
 	h.settle()
 	if got := v.message.Text; got != (core.Issue{Code: core.SignInWrong}).Text() {
 		t.Errorf("a wrong current password says %q", got)
 	}
 	v.current.SetText(patPassword)
-	test.Tap(v.changeBtn)
+	v.modal.submit()
 	h.settle()
 	if !strings.Contains(h.a.status.Text, "Your password is changed") {
 		t.Errorf("status = %q", h.a.status.Text)
@@ -637,4 +643,11 @@ func TestTopBarFitsNarrowWindow(t *testing.T) {
 			t.Errorf("at %.0f points the organization shows as %q", tc.width, shown)
 		}
 	}
+}
+
+// running is how many background jobs are running.
+func (j *jobTracker) running() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.n
 }

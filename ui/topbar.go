@@ -8,8 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,8 +18,10 @@ import (
 type topBar struct {
 	a            *App
 	orgLabel     *widget.Label
+	schoolPrompt *widget.Label // "Select School:", or "School:" where the Profile menu chooses it
 	schoolSelect *widget.Select
-	schoolLabel  *widget.Label // the school, when the Profile menu chooses it
+	schoolPick   *fyne.Container // the drop-down at its width
+	schoolLabel  *widget.Label   // the school, when the Profile menu chooses it
 	schoolsBtn   *widget.Button
 	profileBtn   *widget.Button
 	// bar holds orgBox, schoolBox and profileBtn in a barLayout.
@@ -31,10 +31,10 @@ type topBar struct {
 
 	// The open menu and dialog, kept for tests.
 	menu   *fyne.Menu
-	dialog dialog.Dialog
+	dialog *modal
 	// form fields of the open dialog
-	nameEntry  *widget.Entry
-	lockSelect *widget.Select
+	nameEntry  *field
+	lockSelect *keySelect
 	own        *changeOwnPassword
 }
 
@@ -43,11 +43,12 @@ func newTopBar(a *App) *topBar {
 	t.orgLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.schoolSelect = widget.NewSelect(nil, t.onSchoolSelected)
 	t.schoolSelect.PlaceHolder = "Select School"
-	t.schoolLabel = widget.NewLabel("")
+	t.schoolPrompt = widget.NewLabel("Select School:")
+	t.schoolPick = container.NewGridWrap(fyne.NewSize(260, t.schoolSelect.MinSize().Height), t.schoolSelect)
+	t.schoolLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.schoolsBtn = widget.NewButtonWithIcon("", theme.SettingsIcon(), t.onSchoolsMenu)
 	t.profileBtn = widget.NewButtonWithIcon("Profile", theme.AccountIcon(), t.onProfileMenu)
-	t.schoolBox = container.NewHBox(widget.NewLabel("Select School:"), container.NewGridWrap(fyne.NewSize(260, t.schoolSelect.MinSize().Height), t.schoolSelect), t.schoolLabel, t.schoolsBtn)
-	t.orgLabel.Truncation = fyne.TextTruncateEllipsis
+	t.schoolBox = container.NewHBox(t.schoolPrompt, t.schoolPick, t.schoolLabel, t.schoolsBtn)
 	home := widget.NewIcon(theme.HomeIcon())
 	t.orgBox = container.NewBorder(nil, nil, home, nil, t.orgLabel)
 	// The name's whole width, measured on a label that never truncates; a label given
@@ -57,17 +58,19 @@ func newTopBar(a *App) *topBar {
 		whole.SetText(t.orgLabel.Text)
 		return home.MinSize().Width + 2*theme.Padding() + whole.MinSize().Width
 	}
-	t.bar = container.New(barLayout{leftWidth: orgWidth}, t.orgBox, t.schoolBox, t.profileBtn)
+	t.bar = container.New(barLayout{leftWidth: orgWidth, name: t.orgLabel}, t.orgBox, t.schoolBox, t.profileBtn)
 	t.content = container.NewVBox(t.bar, widget.NewSeparator())
 	return t
 }
 
 // barLayout lays the top bar out: the organization on the left, the Profile button on
 // the right, and the school picker in the middle of the window when there is room, else
-// just after the organization, whose name then gives up width (it is truncated) before
-// the picker or the Profile button does.
+// just after the organization, whose name then gives up width (it is cut short, the
+// one label outside a grid that ever is: only when a long name meets a narrow window)
+// before the picker or the Profile button does.
 type barLayout struct {
 	leftWidth func() float32 // the organization's whole width
+	name      *widget.Label  // the organization's name, cut when it must be
 }
 
 // Layout places the left, middle and right objects.
@@ -81,7 +84,16 @@ func (l barLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	}
 	rw, mw := right.MinSize().Width, middle.MinSize().Width
 	place(right, size.Width-rw, rw)
-	lw := max(0, min(l.leftWidth(), size.Width-rw-mw-2*pad))
+	whole := l.leftWidth()
+	lw := max(0, min(whole, size.Width-rw-mw-2*pad))
+	cut := fyne.TextTruncateOff
+	if lw < whole {
+		cut = fyne.TextTruncateEllipsis
+	}
+	if l.name.Truncation != cut {
+		l.name.Truncation = cut
+		l.name.Refresh()
+	}
 	place(left, 0, lw)
 	x := max((size.Width-mw)/2, lw+pad)
 	place(middle, min(x, size.Width-rw-pad-mw), mw)
@@ -126,16 +138,18 @@ func (t *topBar) update() {
 	// Organization Administrators pick the school in the drop-down; the other roles pick
 	// it in the Profile menu, as in the articles.
 	if a.profile.Role == core.OperatorOrgAdmin {
-		t.schoolSelect.Show()
+		t.schoolPrompt.SetText("Select School:")
+		t.schoolPick.Show()
 		t.schoolLabel.Hide()
 		t.schoolsBtn.Show()
 	} else {
-		t.schoolSelect.Hide()
+		// A static name, beside its label: no empty drop-down's width between them.
+		t.schoolPrompt.SetText("School:")
+		t.schoolPick.Hide()
 		if selected == "" {
-			selected = "no school"
+			selected = "none — choose one in the Profile menu"
 		}
 		t.schoolLabel.SetText(selected)
-		t.schoolLabel.TextStyle = fyne.TextStyle{Bold: true}
 		t.schoolLabel.Show()
 		t.schoolsBtn.Hide()
 	}
@@ -197,6 +211,30 @@ func (t *topBar) showMenuBelow(m *fyne.Menu, under fyne.CanvasObject) {
 	widget.ShowPopUpMenuAtRelativePosition(m, t.a.win.Canvas(), fyne.NewPos(0, under.Size().Height), under)
 }
 
+// askText asks for one line of text in a dialog whose field has the focus; Enter saves
+// it, Escape cancels, and an empty answer keeps the dialog open.
+func (t *topBar) askText(title, label, confirm, current, placeholder string, then func(string)) {
+	t.nameEntry = t.a.newField(placeholder)
+	t.nameEntry.SetText(current)
+	hint := widget.NewLabel("")
+	hint.Importance = widget.DangerImportance
+	hint.Hide()
+	form := widget.NewForm(widget.NewFormItem(label, t.nameEntry))
+	t.dialog = t.a.showModal(modalSpec{title: title, content: container.NewVBox(form, hint), confirm: confirm,
+		first: t.nameEntry, size: fyne.NewSize(440, 0), onConfirm: func() bool {
+			text := strings.TrimSpace(t.nameEntry.Text)
+			if text == "" {
+				hint.SetText("Type the " + strings.ToLower(label) + " first.")
+				hint.Show()
+				return false
+			}
+			then(text)
+			return true
+		}})
+	m := t.dialog
+	t.nameEntry.OnSubmitted = func(string) { m.submit() }
+}
+
 // minutes says a duration of whole minutes in words.
 func minutes(d time.Duration) string {
 	switch m := int(d / time.Minute); {
@@ -216,24 +254,22 @@ func (t *topBar) onLockSetting() {
 	for i, m := range lockChoices {
 		names[i] = strings.ToLower(minutes(time.Duration(m) * time.Minute))
 	}
-	t.lockSelect = widget.NewSelect(names, nil)
+	t.lockSelect = a.newSelect(names, nil)
 	t.lockSelect.SetSelected(strings.ToLower(minutes(a.lockAfter())))
-	note := widget.NewLabel("On a shared computer, the window locks itself when nobody has used it for this long. Signing in again returns to the same page; running uploads go on meanwhile.")
-	note.Wrapping = fyne.TextWrapWord
-	d := dialog.NewForm("Lock the window", "Save", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("After", t.lockSelect),
-		widget.NewFormItem("", note),
-	}, func(ok bool) {
-		if i := t.lockSelect.SelectedIndex(); ok && i >= 0 {
-			a.setLockAfter(lockChoices[i])
-		}
-	}, a.win)
-	d.Resize(fyne.NewSize(480, 260))
-	t.dialog = d
-	d.Show()
+	note := wrapped("On a shared computer, the window locks itself when nobody has used it for this long. Signing in again returns to the same page; running uploads go on meanwhile.")
+	form := widget.NewForm(widget.NewFormItem("Lock after", t.lockSelect))
+	t.dialog = a.showModal(modalSpec{title: "Lock the window", content: container.NewVBox(form, note), confirm: "Save",
+		first: t.lockSelect, size: fyne.NewSize(480, 0), onConfirm: func() bool {
+			if i := t.lockSelect.SelectedIndex(); i >= 0 {
+				a.setLockAfter(lockChoices[i])
+			}
+			return true
+		}})
 }
 
-// onChangePassword lets the signed-in person replace their own password.
+// onChangePassword lets the signed-in person replace their own password. The dialog
+// stays open until the engine has answered: a refusal is shown in it, in the engine's
+// words.
 func (t *topBar) onChangePassword() {
 	a := t.a
 	username := a.profile.Session.Username
@@ -241,63 +277,50 @@ func (t *topBar) onChangePassword() {
 	v.current = widget.NewPasswordEntry()
 	v.form = newPasswordForm(func() (string, string) { return username, "" }, v.updateButtons)
 	v.current.OnChanged = func(string) { v.updateButtons() }
+	v.current.OnSubmitted = func(string) { a.win.Canvas().Focus(v.form.newPw) }
 	v.message = widget.NewLabel("")
 	v.message.Wrapping = fyne.TextWrapWord
 	v.message.Importance = widget.DangerImportance
 	v.message.Hide()
-	v.changeBtn = widget.NewButton("Change", nil)
-	v.changeBtn.Importance = widget.HighImportance
-	cancel := widget.NewButton("Cancel", nil)
 	form := widget.NewForm(widget.NewFormItem("Current password", v.current))
 	for _, it := range v.form.items() {
 		form.AppendItem(it)
 	}
-	body := container.NewVBox(form, v.form.rules.content, v.message,
-		container.NewHBox(layout.NewSpacer(), cancel, v.changeBtn),
-	)
-	d := dialog.NewCustomWithoutButtons("Change My Password", body, a.win)
-	cancel.OnTapped = d.Hide
-	v.changeBtn.OnTapped = func() {
-		if !v.ready() {
-			return
-		}
-		current, newPw := v.current.Text, v.form.newPw.Text
-		v.changeBtn.Disable()
-		a.background("change password", func(ctx context.Context) error {
-			return a.eng.ChangePassword(ctx, username, current, newPw)
-		}, func(err error) {
-			v.updateButtons()
-			if err != nil {
-				// The engine's words: a wrong current password, or a new one it refuses.
-				v.message.SetText(core.ErrorMessage(err))
-				v.message.Show()
-				return
+	v.modal = a.showSaveModal(modalSpec{title: "Change My Password", content: container.NewVBox(form, v.form.rules.content, v.message),
+		confirm: "Change", first: v.current, size: fyne.NewSize(560, 0)},
+		func() func(context.Context) error {
+			if !v.ready() {
+				return nil
 			}
-			d.Hide()
-			a.setStatus("Your password is changed. Use the new one from now on.")
+			v.message.Hide()
+			current, newPw := v.current.Text, v.form.newPw.Text
+			return func(ctx context.Context) error { return a.eng.ChangePassword(ctx, username, current, newPw) }
+		},
+		func() { a.setStatus("Your password is changed. Use the new one from now on.") },
+		func(err error) {
+			// The engine's words: a wrong current password, or a new one it refuses.
+			v.message.SetText(core.ErrorMessage(err))
+			v.message.Show()
 		})
-	}
+	v.form.confirm.OnSubmitted = func(string) { v.modal.submit() }
 	v.updateButtons()
-	d.Resize(fyne.NewSize(560, 0))
 	t.own = v
-	t.dialog = d
-	d.Show()
-	a.win.Canvas().Focus(v.current)
+	t.dialog = v.modal
 }
 
 // changeOwnPassword is the Change My Password dialog.
 type changeOwnPassword struct {
-	current   *widget.Entry
-	form      *passwordForm
-	message   *widget.Label
-	changeBtn *widget.Button
+	current *widget.Entry
+	form    *passwordForm
+	message *widget.Label
+	modal   *modal
 }
 
 func (v *changeOwnPassword) ready() bool { return v.current.Text != "" && v.form.ok() }
 
 func (v *changeOwnPassword) updateButtons() {
-	if v.changeBtn != nil {
-		setEnabled(v.changeBtn, v.ready())
+	if v.modal != nil {
+		setEnabled(v.modal.confirmBtn, v.ready())
 	}
 }
 
@@ -328,7 +351,7 @@ func (t *topBar) onAddSchool() {
 				a.showError(err)
 				return
 			}
-			a.reloadSchools(s.ID)
+			a.refreshSchools(s.ID)
 		})
 	})
 }
@@ -348,24 +371,11 @@ func (t *topBar) onRenameSchool() {
 				a.showError(err)
 				return
 			}
-			a.reloadSchools(cur.ID)
+			a.refreshSchools(cur.ID)
 		})
 	})
 }
 
 func (t *topBar) askSchoolName(title, confirm, current string, then func(string)) {
-	t.nameEntry = widget.NewEntry()
-	t.nameEntry.SetText(current)
-	t.nameEntry.SetPlaceHolder("School name")
-	d := dialog.NewForm(title, confirm, "Cancel", []*widget.FormItem{
-		widget.NewFormItem("School name", t.nameEntry),
-	}, func(ok bool) {
-		name := strings.TrimSpace(t.nameEntry.Text)
-		if ok && name != "" {
-			then(name)
-		}
-	}, t.a.win)
-	d.Resize(fyne.NewSize(440, 160))
-	t.dialog = d
-	d.Show()
+	t.askText(title, "School name", confirm, current, "e.g. Lincoln Elementary", then)
 }

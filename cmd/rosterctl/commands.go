@@ -15,6 +15,7 @@ import (
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/core/report"
 )
 
 func cmdInit(c *cli, ctx context.Context, args []string) error {
@@ -42,9 +43,9 @@ func cmdInit(c *cli, ctx context.Context, args []string) error {
 			return fmt.Errorf("init: %w", err)
 		}
 		if !strings.EqualFold(o.Name, strings.TrimSpace(*org)) {
-			fmt.Fprintf(c.stderr, "rosterctl: this database already belongs to %s; its name was kept.\n", o.Name)
+			fmt.Fprintf(c.stderr, "rosterctl: this database already belongs to %s; its name was kept.\n", printable(o.Name))
 		}
-		fmt.Fprintf(c.stdout, "Organization: %s\n", o.Name)
+		fmt.Fprintf(c.stdout, "Organization: %s\n", printable(o.Name))
 		if *admin == "" {
 			return nil
 		}
@@ -64,19 +65,19 @@ func cmdSchool(c *cli, ctx context.Context, args []string) error {
 			if err != nil {
 				return fmt.Errorf("add school: %w", err)
 			}
-			fmt.Fprintf(c.stdout, "Added school %s.\n", s.Name)
+			fmt.Fprintf(c.stdout, "Added school %s.\n", printable(s.Name))
 			return nil
 		})
 	case pos[0] == "add":
 		return c.usageErrorf("add needs the school's NAME")
 	case pos[0] == "list" && len(pos) == 1:
-		return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+		return c.withService(ctx, readOnly, func(svc *engine.Service) error {
 			schools, err := svc.Schools(ctx, engine.Owner(osUserName()))
 			if err != nil {
 				return fmt.Errorf("list schools: %w", err)
 			}
 			for _, s := range schools {
-				fmt.Fprintln(c.stdout, s.Name)
+				fmt.Fprintln(c.stdout, printable(s.Name))
 			}
 			return nil
 		})
@@ -99,13 +100,12 @@ func cmdTemplate(c *cli, ctx context.Context, args []string) error {
 	if *teacher {
 		mode = core.ModeTeacher
 	}
-	return c.withService(ctx, anyDB, func(svc *engine.Service) error {
-		return writeOutput(*out, 0o644, func(w io.Writer) error {
-			if err := svc.WriteTemplate(w, format, mode); err != nil {
-				return fmt.Errorf("write template: %w", err)
-			}
-			return nil
-		})
+	// The Blank Template is the same for every database: none is opened.
+	return writeOutput(*out, func(w io.Writer) error {
+		if err := report.Template(w, format, mode); err != nil {
+			return fmt.Errorf("write template: %w", err)
+		}
+		return nil
 	})
 }
 
@@ -222,7 +222,7 @@ func cmdHistory(c *cli, ctx context.Context, args []string) error {
 	if _, err := c.parse(fl, args, 0, 0); err != nil {
 		return err
 	}
-	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
 		actor, err := c.actor(ctx, svc, "", *teacher)
 		if err != nil {
 			return err
@@ -256,6 +256,9 @@ func historyRecords(uploads []core.Upload) []historyJSON {
 			School:     u.SchoolName,
 			UploadedBy: u.UploadedBy,
 			UploadedAt: u.UploadedAt.Format(time.RFC3339),
+			StartedAt:  jsonTime(u.StartedAt),
+			FinishedAt: jsonTime(u.FinishedAt),
+			Message:    strings.Join(strings.Fields(u.Message), " "),
 		})
 	}
 	return out
@@ -273,10 +276,68 @@ func printHistory(w io.Writer, uploads []core.Upload) {
 		if u.Status == core.StatusInProgress && u.Total > 0 {
 			status = fmt.Sprintf("%s %d%%", u.Status, u.Done*100/u.Total)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d/%d/%d\n", u.ID, u.FileName, u.SchoolName, u.UploadedBy,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d/%d/%d\n", u.ID, printable(u.FileName), printable(u.SchoolName), printable(u.UploadedBy),
 			formatTime(u.UploadedAt), status, u.Rows, u.Applied, u.Failed)
 	}
 	tw.Flush()
+}
+
+// duplicateJSON is one record duplicates --json lists.
+type duplicateJSON struct {
+	What      string `json:"what"`
+	Value     string `json:"value"`
+	Name      string `json:"name"`
+	GUID      string `json:"guid"`
+	KeptValue string `json:"kept_value"`
+	KeptName  string `json:"kept_name"`
+	School    string `json:"school"`
+	Message   string `json:"message"`
+}
+
+// cmdDuplicates lists the records that share a User ID, username, teacher email, Class
+// ID or school name with another since the upgrade that compares text in every
+// language alike (see docs/security.md), with what to do about each.
+func cmdDuplicates(c *cli, ctx context.Context, args []string) error {
+	fl := c.flags()
+	asJSON := fl.Bool("json", false, "print the list as JSON")
+	if _, err := c.parse(fl, args, 0, 0); err != nil {
+		return err
+	}
+	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
+		dups, err := svc.KeyDuplicates(ctx)
+		if err != nil {
+			return fmt.Errorf("list duplicates: %w", err)
+		}
+		if *asJSON {
+			out := make([]duplicateJSON, 0, len(dups))
+			for _, d := range dups {
+				out = append(out, duplicateJSON{d.What, d.Value, d.Name, d.GUID, d.KeptValue, d.KeptName, d.School, d.Message})
+			}
+			return writeJSON(c.stdout, out)
+		}
+		if len(dups) == 0 {
+			fmt.Fprintln(c.stdout, "No record shares a User ID, username, teacher email, Class ID or school name with another.")
+			return nil
+		}
+		for _, d := range dups {
+			fmt.Fprintln(c.stdout, oneLine(d.Message))
+		}
+		return nil
+	})
+}
+
+// warnDuplicates says on stderr, once per command, that records need another value
+// (see cmdDuplicates); it never stops the command.
+func (c *cli) warnDuplicates(ctx context.Context, svc *engine.Service) {
+	if c.cmd.name == "duplicates" {
+		return
+	}
+	dups, err := svc.KeyDuplicates(ctx)
+	if err != nil || len(dups) == 0 {
+		return
+	}
+	fmt.Fprintf(c.stderr, "rosterctl: warning: %s the same User ID, username, teacher email, Class ID or school name as another since this database was upgraded. See what to do with: rosterctl duplicates\n",
+		map[bool]string{true: "1 record has", false: fmt.Sprintf("%d records have", len(dups))}[len(dups) == 1])
 }
 
 func cmdDownload(c *cli, ctx context.Context, args []string) error {
@@ -299,7 +360,7 @@ func cmdDownload(c *cli, ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
 		actor, err := c.actor(ctx, svc, "", *teacher)
 		if err != nil {
 			return err
@@ -316,11 +377,7 @@ func cmdDownload(c *cli, ctx context.Context, args []string) error {
 			return &core.Error{Kind: core.KindNotFound, Op: "download",
 				Message: fmt.Sprintf("Upload %d (%s) has no %s.", u.ID, u.Status, k.Title())}
 		}
-		perm := os.FileMode(0o644)
-		if k == core.FileCompleted {
-			perm = 0o600 // it hands out temporary passwords
-		}
-		return writeOutput(*out, perm, func(w io.Writer) error {
+		return writeOutput(*out, func(w io.Writer) error {
 			if err := svc.WriteUploadFile(ctx, actor, w, u.ID, k, format); err != nil {
 				return fmt.Errorf("write %s: %w", k.Title(), err)
 			}
@@ -352,7 +409,7 @@ func cmdExport(c *cli, ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
 		actor, err := c.actor(ctx, svc, "", *teacher)
 		if err != nil {
 			return err
@@ -361,7 +418,7 @@ func cmdExport(c *cli, ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		return writeOutput(*out, 0o644, func(w io.Writer) error {
+		return writeOutput(*out, func(w io.Writer) error {
 			var err error
 			if what == "users" {
 				err = svc.ExportUsers(ctx, actor, w, format, s.ID)
@@ -411,7 +468,7 @@ func cmdPassword(c *cli, ctx context.Context, args []string) error {
 		// Only the password goes to stdout, so scripts can capture it.
 		fmt.Fprintln(c.stdout, cred.Password)
 		if !cred.ExpiresAt.IsZero() {
-			fmt.Fprintf(c.stderr, "Temporary password for %s; it expires on %s unless used.\n", cred.Username, cred.ExpiresAt.Format("2006-01-02"))
+			fmt.Fprintf(c.stderr, "Temporary password for %s; it expires on %s unless used.\n", printable(cred.Username), cred.ExpiresAt.Format("2006-01-02"))
 		}
 		return nil
 	})
@@ -432,7 +489,7 @@ func cmdLogin(c *cli, ctx context.Context, args []string) error {
 		}
 		switch res.Status {
 		case engine.AuthOK:
-			fmt.Fprintf(c.stdout, "Signed in as %s.\n", username)
+			fmt.Fprintf(c.stdout, "Signed in as %s.\n", printable(username))
 			return nil
 		case engine.AuthRefused, engine.AuthLocked:
 			fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(orDefault(res.Reason, "The username or password is wrong.")))
@@ -453,14 +510,14 @@ func cmdLogin(c *cli, ctx context.Context, args []string) error {
 			}
 			return exitStatus(exitChangeRequired)
 		}
-		fmt.Fprintf(c.stdout, "Password changed. Signed in as %s.\n", username)
+		fmt.Fprintf(c.stdout, "Password changed. Signed in as %s.\n", printable(username))
 		return nil
 	})
 }
 
 // readSecret reads one line of stdin, prompting on stderr when a person is typing.
 func (c *cli) readSecret(in *bufio.Scanner, prompt string) (string, bool) {
-	if f, ok := c.stdin.(*os.File); ok && isTerminal(f) {
+	if isTerminal(c.stdin) {
 		fmt.Fprint(c.stderr, prompt)
 	}
 	if !in.Scan() {

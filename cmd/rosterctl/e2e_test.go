@@ -251,6 +251,9 @@ type historyEntry struct {
 	School     string `json:"school"`
 	UploadedBy string `json:"uploaded_by"`
 	UploadedAt string `json:"uploaded_at"`
+	StartedAt  string `json:"started_at"`
+	FinishedAt string `json:"finished_at"`
+	Message    string `json:"message"`
 }
 
 // decodeJSON decodes out into v, also checking that its keys are exactly keys (for an
@@ -295,7 +298,7 @@ const (
 var (
 	importKeys  = []string{"upload", "status", "rows", "applied", "failed", "warnings", "users_created", "users_updated", "classes_created", "enrollments_added"}
 	dryRunKeys  = append(slices.Clone(importKeys), "dry_run")
-	historyKeys = append(slices.Clone(importKeys), "file", "school", "uploaded_by", "uploaded_at")
+	historyKeys = append(slices.Clone(importKeys), "file", "school", "uploaded_by", "uploaded_at", "started_at", "finished_at", "message")
 )
 
 // TestEndToEnd drives the built rosterctl through a school office's year: set-up,
@@ -812,8 +815,13 @@ func TestEndToEnd(t *testing.T) {
 			if h.File != w.file || h.Status != w.status || h.UploadedBy != w.by || h.School != lincoln {
 				t.Errorf("history[%d] = %s %s by %s in %s, want %s %s by %s in %s", i, h.File, h.Status, h.UploadedBy, h.School, w.file, w.status, w.by, lincoln)
 			}
-			if _, err := time.Parse(time.RFC3339, h.UploadedAt); err != nil {
-				t.Errorf("history[%d].uploaded_at = %q, want RFC 3339", i, h.UploadedAt)
+			for key, v := range map[string]string{"uploaded_at": h.UploadedAt, "started_at": h.StartedAt, "finished_at": h.FinishedAt} {
+				if _, err := time.Parse(time.RFC3339, v); err != nil {
+					t.Errorf("history[%d].%s = %q, want RFC 3339", i, key, v)
+				}
+			}
+			if (h.Message != "") != (w.status == "Failed") || strings.Contains(h.Message, "\n") {
+				t.Errorf("history[%d].message = %q, want one line saying why for a Failed upload only", i, h.Message)
 			}
 			if i > 0 && h.Upload >= hist[i-1].Upload {
 				t.Errorf("history is not newest first: %d after %d", h.Upload, hist[i-1].Upload)

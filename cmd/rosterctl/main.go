@@ -27,6 +27,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/rosterdesk/rosterdesk/cmd/internal/dbflag"
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 )
@@ -57,7 +58,7 @@ func main() {
 type cli struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	db             string
+	db             dbflag.Value
 	cmd            *command // the command being run
 }
 
@@ -80,6 +81,7 @@ func init() {
 		{"import", []string{"import --school NAME [--as NAME] [--teacher USERNAME] [--dry-run] [--json] FILE"}, cmdImport},
 		{"resume", []string{"resume                          re-run interrupted uploads, run queued ones"}, cmdResume},
 		{"history", []string{"history [--school NAME] [--teacher USERNAME] [--json]"}, cmdHistory},
+		{"duplicates", []string{"duplicates [--json]             records that share a User ID, username, email, Class ID or name"}, cmdDuplicates},
 		{"download", []string{"download --upload ID --file uploaded|completed|error [--teacher USERNAME] -o FILE"}, cmdDownload},
 		{"export", []string{"export users|classes --school NAME [--teacher USERNAME] -o FILE",
 			"export oneroster [--school NAME] [--teacher USERNAME] -o FILE.zip"}, cmdExport},
@@ -110,7 +112,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
 	global := flag.NewFlagSet("rosterctl", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
-	global.StringVar(&c.db, "db", "", "database `PATH`")
+	global.Var(&c.db, "db", "database `PATH`")
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout, nil)
@@ -170,15 +172,21 @@ func (c *cli) fail(err error) int {
 		fmt.Fprintln(c.stderr, "rosterctl: interrupted. An unfinished upload is run again from the start by \"rosterctl resume\".")
 		return exitInterrupted
 	}
-	fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(core.ErrorMessage(err)))
+	msg := core.ErrorMessage(err)
+	if h := hint(err); h != "" {
+		msg += " " + h
+	}
+	fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(msg))
 	if core.ErrorKind(err) == core.KindInternal {
 		return exitInternal
 	}
 	return exitUsage
 }
 
+// oneLine shows a message on one line: runs of white space (line breaks too) become one
+// space, and what is left unprintable is escaped.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return printable(strings.Join(strings.Fields(s), " "))
 }
 
 // printUsage prints the usage of cmd, or of every command when cmd is nil.

@@ -22,7 +22,7 @@ func (c *cli) exportOneRoster(ctx context.Context, school, teacher, out string) 
 	if teacher != "" && strings.TrimSpace(school) == "" {
 		return c.usageErrorf("--teacher needs --school: a teacher exports the classes of one school")
 	}
-	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
 		actor, err := c.actor(ctx, svc, "", teacher)
 		if err != nil {
 			return err
@@ -35,7 +35,7 @@ func (c *cli) exportOneRoster(ctx context.Context, school, teacher, out string) 
 			}
 			schoolID = s.ID
 		}
-		return writeOutput(out, 0o600, func(w io.Writer) error {
+		return writeOutput(out, func(w io.Writer) error {
 			if err := svc.ExportOneRoster(ctx, actor, w, schoolID); err != nil {
 				return fmt.Errorf("export oneroster: %w", err)
 			}

@@ -25,7 +25,7 @@ func TestExportOneRosterUsage(t *testing.T) {
 		stderr string
 		usage  bool
 	}{
-		{"NoOutput", []string{"export", "oneroster", "--school", "A"}, "-o is required", true},
+		{"NoOutput", []string{"export", "oneroster", "--school", "A"}, "-o FILE is required", true},
 		{"NotZip", []string{"export", "oneroster", "-o", "roster.csv"}, "-o roster.csv: a OneRoster package is a .zip file", true},
 		{"TeacherWithoutSchool", []string{"export", "oneroster", "--teacher", "mgarcia", "-o", "r.zip"}, "--teacher needs --school", true},
 		{"NoDatabase", []string{"export", "oneroster", "-o", filepath.Join(t.TempDir(), "r.zip"), "--db", missingDB}, "There is no Rosterdesk database", false},

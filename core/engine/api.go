@@ -218,4 +218,12 @@ type Options struct {
 	Now func() time.Time
 	// Owner names this process in upload claims. Empty means host and pid.
 	Owner string
+	// StaleAfter is how long the heartbeat of another process's upload may stay
+	// unchanged before this process takes the upload over (see owner.go). Zero means
+	// DefaultStaleAfter.
+	StaleAfter time.Duration
+	// OnWait, when not nil, hears why an upload this process wants to run waits for
+	// another process's, and when it takes one over. It is called from inside the
+	// claim, often: it must return at once and must not call the Service.
+	OnWait func(Wait)
 }

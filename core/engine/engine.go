@@ -25,6 +25,8 @@ type Service struct {
 	// runMu makes this process run one upload at a time; Claim does the same across
 	// processes.
 	runMu sync.Mutex
+	// owners watches the heartbeats of the other processes' uploads (owner.go).
+	owners *ownerWatch
 }
 
 // EnvDB names the environment variable that overrides the default database path.

@@ -158,20 +158,6 @@ func (s *Service) step(ctx context.Context, progress func(core.Progress)) (res R
 	return res, true, false, err
 }
 
-// staleAfter is how long a claim of another machine's process stays valid without a
-// heartbeat (a database on a shared folder). On this machine, the process is asked.
-const staleAfter = 10 * time.Minute
-
-// alive reports whether the owner of a claim still runs.
-func (s *Service) alive(owner string, heartbeat time.Time) bool {
-	parts := strings.Split(owner, "/")
-	if len(parts) == 3 && parts[0] == s.host {
-		pid, err := strconv.Atoi(parts[1])
-		return err == nil && processAlive(pid)
-	}
-	return time.Since(heartbeat) < staleAfter
-}
-
 // runClaimed runs an upload this process has claimed and records its outcome.
 func (s *Service) runClaimed(ctx context.Context, rec sqlite.UploadRecord, progress func(core.Progress)) (Result, error) {
 	data, err := s.db.File(ctx, rec.ID, "original")

@@ -14,13 +14,31 @@ import (
 )
 
 // Open opens (creating if needed) the database at path, applies migrations and returns
-// the service. Close it when done.
+// the service. Close it when done. It refuses a path that is not a file, a file that is
+// not a Rosterdesk database and a database made by a newer Rosterdesk, without changing
+// them (see sqlite.Open).
 func Open(ctx context.Context, path string, opts Options) (*Service, error) {
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{db: db, now: opts.Now, owner: opts.Owner, hash: accountHasher{}}
+	return newService(db, opts), nil
+}
+
+// OpenReadOnly opens the database at path for reading only, for the commands that only
+// show what is there (history, downloads, exports): nothing in the file changes, and a
+// database the user may only read, or one on a read-only disk, opens too. Methods that
+// write fail with an error of kind KindStorage. There must be a database at path.
+func OpenReadOnly(ctx context.Context, path string, opts Options) (*Service, error) {
+	db, err := sqlite.OpenReadOnly(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return newService(db, opts), nil
+}
+
+func newService(db *sqlite.DB, opts Options) *Service {
+	s := &Service{db: db, now: opts.Now, owner: opts.Owner, hash: accountHasher{}, owners: newOwnerWatch(opts)}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -28,7 +46,7 @@ func Open(ctx context.Context, path string, opts Options) (*Service, error) {
 	if s.owner == "" {
 		s.owner = fmt.Sprintf("%s/%d/%s", s.host, os.Getpid(), newGUID()[:8])
 	}
-	return s, nil
+	return s
 }
 
 // Close closes the database.
@@ -54,6 +72,9 @@ func (s *Service) Init(ctx context.Context, orgName string) (core.Org, error) {
 func (s *Service) Org(ctx context.Context) (core.Org, error) { return s.db.Org(ctx) }
 
 func cleanName(what, name string) (string, error) {
+	if strings.ContainsFunc(name, core.Unprintable) {
+		return "", core.Errorf(core.KindInvalid, "A %s name cannot contain control characters (line breaks, tabs or escape codes). Type it on one line.", what)
+	}
 	name = strings.Join(strings.Fields(name), " ")
 	if name == "" || len([]rune(name)) > 100 {
 		return "", core.Errorf(core.KindInvalid, "Type a %s name of 1 to 100 characters.", what)

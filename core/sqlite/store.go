@@ -187,6 +187,8 @@ type AccountFilter struct {
 	// TeacherID keeps only the students of the classes that teacher teaches (in the
 	// school, when SchoolID is set).
 	TeacherID int64
+	// ids, when not nil, keeps only these accounts (a page's, to look their classes up).
+	ids []int64
 }
 
 // Accounts lists the accounts of a school (or class) with their Class IDs, teachers
@@ -206,38 +208,9 @@ func findAccounts(ctx context.Context, tx *sql.Tx, f AccountFilter) ([]core.Acco
 		COALESCE((SELECT group_concat(c.class_id, ', ') FROM enrollments e JOIN classes c ON c.id = e.class_id
 			WHERE e.user_id = u.id AND c.school_id = ?), '')
 		FROM users u`
-	args := []any{f.SchoolID}
-	var where []string
-	if f.ClassID != 0 {
-		where = append(where, `u.id IN (SELECT user_id FROM enrollments WHERE class_id = ?)`)
-		args = append(args, f.ClassID)
-	}
-	if f.SchoolID != 0 {
-		where = append(where, `u.id IN (SELECT user_id FROM school_users WHERE school_id = ?)`)
-		args = append(args, f.SchoolID)
-	}
-	if f.TeacherID != 0 {
-		where = append(where, `u.role = 'Student' AND u.id IN (SELECT e.user_id FROM enrollments e
-			JOIN enrollments t ON t.class_id = e.class_id AND t.user_id = ? AND t.role = 'Teacher'
-			JOIN classes c ON c.id = e.class_id
-			WHERE e.role = 'Student' AND (? = 0 OR c.school_id = ?))`)
-		args = append(args, f.TeacherID, f.SchoolID, f.SchoolID)
-	}
-	if f.StudentsOnly {
-		where = append(where, `u.role = 'Student'`)
-	}
-	if f.TeachersOnly {
-		where = append(where, `u.role = 'Teacher'`)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q)) + "%"
-		where = append(where, `(lower(u.first_name || ' ' || u.last_name) LIKE ? ESCAPE '\' OR u.user_id_key LIKE ? ESCAPE '\' OR u.username_key LIKE ? ESCAPE '\' OR u.email_key LIKE ? ESCAPE '\')`)
-		args = append(args, like, like, like, like)
-	}
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	q += ` ORDER BY u.role = 'Student', lower(u.last_name), lower(u.first_name), u.id`
+	where, args := accountWhere(f)
+	q += where + ` ORDER BY ` + accountOrder
+	args = append([]any{f.SchoolID}, args...)
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
