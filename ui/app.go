@@ -516,5 +516,5 @@ func osUser() string {
 	if name, _, _ := strings.Cut(u.Name, ","); strings.TrimSpace(name) != "" {
 		return strings.TrimSpace(name)
 	}
-	return u.Username
+	return core.OperatorName(u.Username)
 }

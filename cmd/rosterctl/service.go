@@ -132,13 +132,8 @@ func (c *cli) actor(ctx context.Context, svc *engine.Service, as, teacher string
 
 // osUserName is the default Uploaded By: the login name of whoever runs rosterctl.
 func osUserName() string {
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		// Windows reports DOMAIN\name.
-		name := u.Username
-		if i := strings.LastIndexByte(name, '\\'); i >= 0 {
-			name = name[i+1:]
-		}
-		return name
+	if u, err := user.Current(); err == nil && core.OperatorName(u.Username) != "" {
+		return core.OperatorName(u.Username)
 	}
 	for _, v := range []string{"USER", "USERNAME"} {
 		if s := os.Getenv(v); s != "" {
