@@ -80,6 +80,7 @@ func init() {
 		{"export", []string{"export users|classes --school NAME [--teacher USERNAME] -o FILE"}, cmdExport},
 		{"password", []string{"password reset USERNAME         prints the new temporary password"}, cmdPassword},
 		{"login", []string{"login USERNAME                  stdin: password, then a new password if one is required"}, cmdLogin},
+		{"backup", []string{"backup -o FILE                  copy the database safely, even while it is in use"}, cmdBackup},
 		{"help", []string{"help [COMMAND]                  show this help"}, cmdHelp},
 	}
 }
@@ -100,6 +101,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	global := flag.NewFlagSet("rosterctl", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	global.StringVar(&c.db, "db", "", "database `PATH`")
+	version := global.Bool("version", false, "print the version")
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout, nil)
@@ -108,6 +110,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return c.fail(usageErrorf(nil, "%s", flagMessage(err)))
 	}
 	rest := global.Args()
+	if *version {
+		fmt.Fprintln(stdout, versionLine())
+		return exitOK
+	}
 	if len(rest) == 0 {
 		return c.fail(usageErrorf(nil, "no command given"))
 	}
