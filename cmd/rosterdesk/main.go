@@ -89,6 +89,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := checkGraphics(); err != nil {
+		return err
+	}
 	svc, err := engine.Open(ctx, path, engine.Options{Now: now})
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
