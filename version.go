@@ -22,6 +22,7 @@ type Meta struct {
 	ID          string // reverse-DNS identifier: the macOS bundle id, the Linux desktop file
 	Version     string // MAJOR.MINOR.PATCH
 	Build       int    // the package's build number within Version
+	Icon        string // the application icon, relative to the repository root
 	Website     string
 	Description string
 	Publisher   string
@@ -62,6 +63,7 @@ func ParseMeta(text string) (Meta, error) {
 		ID:          f.Details.ID,
 		Version:     f.Details.Version,
 		Build:       f.Details.Build,
+		Icon:        f.Details.Icon,
 		Website:     f.Website,
 		Description: f.Description,
 		Publisher:   f.Release["Publisher"],
