@@ -5,6 +5,7 @@
 //	go run ./packaging/meta version              the version, e.g. 0.1.0
 //	go run ./packaging/meta syso -exe rosterctl.exe -desc "…" -o FILE.syso
 //	                                             Windows resources: icon, version, manifest
+//	go run ./packaging/meta ico -o FILE.ico      the icon, for the installer
 //	go run ./packaging/meta nsis -o FILE.nsh     the installer's !defines
 //	go run ./packaging/meta plist -exe NAME      the macOS Info.plist
 //	go run ./packaging/meta desktop -exe NAME    the Linux desktop entry
@@ -38,7 +39,7 @@ func main() {
 
 func run(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: meta version|syso|nsis|plist|desktop|notices [flags]")
+		return errors.New("usage: meta version|syso|ico|nsis|plist|desktop|notices [flags]")
 	}
 	root, err := repoRoot()
 	if err != nil {
@@ -61,6 +62,8 @@ func run(args []string, stdout io.Writer) error {
 			return errors.New("syso needs -exe, -desc and -o")
 		}
 		return writeSyso(root, v, *out)
+	case "ico":
+		b, err = iconICO(filepath.Join(root, filepath.FromSlash(v.Icon)))
 	case "nsis":
 		b = nsisDefines(v)
 	case "plist":

@@ -55,8 +55,11 @@ func writeSyso(root string, v vals, out string) error {
 		return fmt.Errorf("version %s: %w", v.Version4, err)
 	}
 	vi := &goversioninfo.VersionInfo{IconPath: icoPath, ManifestPath: manifestPath}
+	// The product is MAJOR.MINOR.PATCH, as people read it; the file adds the build.
+	pv := fv
+	pv.Build = 0
 	vi.FixedFileInfo = goversioninfo.FixedFileInfo{
-		FileVersion: fv, ProductVersion: fv,
+		FileVersion: fv, ProductVersion: pv,
 		FileFlagsMask: "3f", FileOS: "040004", FileType: "01",
 	}
 	vi.StringFileInfo = goversioninfo.StringFileInfo{
