@@ -20,7 +20,7 @@ ManifestDPIAware true
 ManifestSupportedOS all
 RequestExecutionLevel user
 
-!include "${STAGE}/defines.nsh"
+!include /CHARSET=UTF8 "${STAGE}/defines.nsh"
 !include "MUI2.nsh"
 !include "FileFunc.nsh"
 !include "LogicLib.nsh"
