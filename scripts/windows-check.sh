@@ -39,6 +39,21 @@ version=$(build/meta version)
 setup=$root/dist/Rosterdesk-Setup-$version.exe
 [ -f "$root/dist/Rosterdesk-$version-windows-amd64.zip" ] || fail "no portable zip"
 
+step "checking the executables: subsystem, version information, manifest"
+exe=build/windows
+x86_64-w64-mingw32-objdump -p "$exe/Rosterdesk.exe" | grep -q 'Subsystem.*Windows GUI' || fail "Rosterdesk.exe is not a GUI program (-H=windowsgui)"
+x86_64-w64-mingw32-objdump -p "$exe/rosterctl.exe" | grep -q 'Subsystem.*Windows CUI' || fail "rosterctl.exe is not a console program"
+# utf16 turns ASCII text into a pattern for its UTF-16LE form (how resources store it).
+utf16() { printf '%s' "$1" | sed 's/./&\\x00/g'; }
+for f in "$exe/Rosterdesk.exe" "$exe/rosterctl.exe"; do
+	for s in 'level="asInvoker"' PerMonitorV2; do
+		grep -q "$s" "$f" || fail "$f has no manifest with $s"
+	done
+	for s in CompanyName ProductName LegalCopyright "$version"; do
+		grep -qaP "$(utf16 "$s")" "$f" || fail "$f has no version information $s"
+	done
+done
+
 # Wine writes into $HOME (its prefix, desktop links): give it a throw-away one. Go keeps
 # its caches where they are.
 GOCACHE=$(go env GOCACHE) GOMODCACHE=$(go env GOMODCACHE) GOPATH=$(go env GOPATH)
@@ -141,7 +156,10 @@ sleep 2 # let the history's first refresh land
 mkdir -p docs/screenshots
 DISPLAY=$display import -window "$win" docs/screenshots/windows.png
 echo "windows-check: saved docs/screenshots/windows.png ($colours colours)" >&2
-DISPLAY=$display xdotool windowclose "$win" 2>/dev/null || DISPLAY=$display xdotool key --window "$win" alt+F4
+# Close it as Windows would (WM_CLOSE): it must quit, not hang.
+DISPLAY=$display wine taskkill /IM Rosterdesk.exe >/dev/null 2>&1 || true
+for _ in $(seq 1 60); do kill -0 "$gui" 2>/dev/null || break; sleep 1; done
+! kill -0 "$gui" 2>/dev/null || fail "Rosterdesk.exe did not quit when its window was closed"
 wait "$gui" || true
 [ -f "$appdata/Rosterdesk/rosterdesk.db" ] || fail "no database in %APPDATA%\\Rosterdesk"
 

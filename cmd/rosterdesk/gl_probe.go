@@ -3,8 +3,12 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"log"
 	"runtime"
+	"strings"
 
 	"github.com/go-gl/gl/v2.1/gl"
 	"github.com/go-gl/glfw/v3.4/glfw"
@@ -17,6 +21,16 @@ import (
 func probeGL() (err error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	// go-gl/glfw logs GLFW's platform errors ("WGL: Failed to find a suitable pixel
+	// format") with the log package and returns no error; catch them as the cause.
+	var logged bytes.Buffer
+	out, flags := log.Writer(), log.Flags()
+	log.SetOutput(&logged)
+	log.SetFlags(0)
+	defer func() {
+		log.SetOutput(out)
+		log.SetFlags(flags)
+	}()
 	// go-gl/glfw panics on errors of calls that return none.
 	defer func() {
 		if r := recover(); r != nil {
@@ -31,6 +45,13 @@ func probeGL() (err error) {
 	glfw.WindowHint(glfw.ContextVersionMajor, 2)
 	glfw.WindowHint(glfw.ContextVersionMinor, 1)
 	win, err := glfw.CreateWindow(64, 64, "Rosterdesk", nil, nil)
+	if err == nil && win == nil {
+		// What Fyne's driver meets too: no error, no window.
+		err = errors.New(strings.TrimSpace(logged.String()))
+		if logged.Len() == 0 {
+			err = errors.New("glfw made no window and gave no reason")
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("create an OpenGL 2.1 window: %w", err)
 	}
