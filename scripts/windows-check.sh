@@ -41,8 +41,9 @@ setup=$root/dist/Rosterdesk-Setup-$version.exe
 
 step "checking the executables: subsystem, version information, manifest"
 exe=build/windows
-x86_64-w64-mingw32-objdump -p "$exe/Rosterdesk.exe" | grep -q 'Subsystem.*Windows GUI' || fail "Rosterdesk.exe is not a GUI program (-H=windowsgui)"
-x86_64-w64-mingw32-objdump -p "$exe/rosterctl.exe" | grep -q 'Subsystem.*Windows CUI' || fail "rosterctl.exe is not a console program"
+# (Not objdump | grep -q: grep's early exit would fail the pipe under pipefail.)
+[[ $(x86_64-w64-mingw32-objdump -p "$exe/Rosterdesk.exe") == *"(Windows GUI)"* ]] || fail "Rosterdesk.exe is not a GUI program (-H=windowsgui)"
+[[ $(x86_64-w64-mingw32-objdump -p "$exe/rosterctl.exe") == *"(Windows CUI)"* ]] || fail "rosterctl.exe is not a console program"
 # utf16 turns ASCII text into a pattern for its UTF-16LE form (how resources store it).
 utf16() { printf '%s' "$1" | sed 's/./&\\x00/g'; }
 for f in "$exe/Rosterdesk.exe" "$exe/rosterctl.exe"; do
