@@ -81,7 +81,7 @@ linux: deps
 # package itself is made on a Mac by scripts/package-macos.sh.
 macos-check:
 	@command -v shellcheck >/dev/null || scripts/deps.sh --shellcheck
-	shellcheck scripts/*.sh
+	shellcheck scripts/package*.sh scripts/windows-check.sh scripts/deps.sh
 	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 $(GO) build -o /dev/null ./cmd/rosterctl
 	CGO_ENABLED=0 GOOS=darwin GOARCH=amd64 $(GO) build -o /dev/null ./cmd/rosterctl
 	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 $(GO) vet ./core/... ./cmd/rosterctl
