@@ -7,7 +7,7 @@ DB        ?=
 CORE_PKGS := ./core/...
 RACE_PKGS := ./core/... ./ui/... ./cmd/rosterctl/...
 
-.PHONY: all deps build run test test-core vet fmt-check bench fuzz crash screenshots package \
+.PHONY: all deps build run test test-core vet fmt-check bench fuzz crash screenshots dialog-locks package \
 	windows windows-check linux macos-check clean
 
 all: build
@@ -45,11 +45,19 @@ bench: deps
 	@scripts/deps.sh --extra
 	scripts/bench.sh $(ROWS)
 
+# fuzz runs every fuzz target FUZZTIME seconds (default 60; issue 13 asks 600 before a
+# release) and prints each one's executions per second. FUZZ=regexp picks targets.
 fuzz:
-	scripts/fuzz.sh $(or $(FUZZTIME),60)
+	scripts/fuzz.sh $(or $(FUZZTIME),60) $(or $(FUZZ),.)
 
 crash:
 	scripts/crash.sh $(ROWS)
+
+# dialog-locks proves under Xvfb that a file dialog on the database's folder leaves the
+# window's SQLite locks alone (GTK timing and clicks: not part of make test).
+dialog-locks: deps
+	@scripts/deps.sh --extra
+	scripts/dialog-locks.sh
 
 screenshots: deps
 	@scripts/deps.sh --extra

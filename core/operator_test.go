@@ -9,7 +9,9 @@ func TestOperatorName(t *testing.T) {
 		{`jdoe`, "jdoe"},
 		{`Pat Lee`, "Pat Lee"},
 		{`A\B\c`, "c"},
-		{`OFFICE\`, ""},
+		{`OFFICE\`, `OFFICE\`}, // nothing after the domain: keep what there is
+		{`DISTRICT\m.garcia`, "m.garcia"},
+		{"maría.garcía", "maría.garcía"},
 		{` jdoe `, "jdoe"},
 		{"", ""},
 	}

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -103,8 +102,5 @@ func (t *topBar) onAbout() {
 
 func (t *topBar) showAbout(path, schema string) {
 	box := newAboutBox(path, schema, t.a.clip)
-	d := dialog.NewCustom("About Rosterdesk", "Close", box.content, t.a.win)
-	d.Resize(fyne.NewSize(760, 600))
-	t.dialog = d
-	d.Show()
+	t.dialog = t.a.showModal(modalSpec{title: "About Rosterdesk", content: box.content, dismiss: "Close", size: fyne.NewSize(760, 600)})
 }

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"os/user"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,8 +19,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rosterdesk/rosterdesk/core"
@@ -53,6 +52,10 @@ type Config struct {
 	// Post runs a function on the UI goroutine. Nil means fyne.Do; tests pass a queue
 	// they drain themselves, so widget updates stay on the test goroutine.
 	Post func(func())
+	// App, when given, gets Rosterdesk's theme, and tells when the window gains or loses
+	// the focus: the lists are checked for changes only while it has it. Nil keeps the
+	// app's theme and checks all the time.
+	App fyne.App
 }
 
 // App is the window's controller: it owns the screens, the profile and the background
@@ -82,12 +85,33 @@ type App struct {
 	tabs     *container.AppTabs
 	status   *widget.Label
 	main     fyne.CanvasObject
+	modals   []*modal // the open dialogs, the top one last
+
+	// clock is the wall clock, for time estimates; the engine's Now may be a fixed
+	// stand-in.
+	clock func() time.Time
 
 	runnerBusy, runnerAgain bool
-	// pollEvery is how often the history rereads itself while it shows an unfinished
-	// upload.
-	pollEvery time.Duration
-	closed    atomic.Bool
+	// running is the upload the runner reports progress for, 0 between uploads;
+	// interrupted holds the uploads left In Progress when the window opened (a quit or
+	// a crash), which the runner resumes.
+	running     int64
+	interrupted map[int64]bool
+	// names holds the file names of the uploads this window has queued or listed, by id,
+	// for the status line.
+	names map[int64]string
+	// closeWindow closes the window (the quit question's Quit Anyway).
+	closeWindow func()
+
+	// The change watch: every watchEvery, while the window has the focus, ask whether
+	// the database changed and reread what is shown if so. watchEvery 0 stops the timer
+	// (tests call checkChanges themselves).
+	watcher    engine.Watcher
+	watchEvery time.Duration
+	watching   bool // a wait for the next check is under way
+	focused    bool
+
+	closed atomic.Bool
 }
 
 // New builds the window's controller. Call Start to show something.
@@ -100,14 +124,19 @@ func New(ctx context.Context, cfg Config) *App {
 		post:  cfg.Post,
 		first: cfg.Page,
 
-		pollEvery: 2 * time.Second,
+		clock:       time.Now,
+		watchEvery:  3 * time.Second,
+		focused:     true,
+		interrupted: map[int64]bool{},
+		names:       map[int64]string{},
 	}
+	a.closeWindow = a.win.Close
 	if a.post == nil {
 		a.post = fyne.Do
 	}
 	a.picker = cfg.Picker
 	if a.picker == nil {
-		a.picker = fynePicker{win: a.win, post: a.post}
+		a.picker = noPicker{}
 	}
 	a.ctx, a.cancel = context.WithCancel(ctx)
 	a.profile = Profile{Name: cfg.Operator, Role: RoleOrgAdmin}
@@ -115,12 +144,20 @@ func New(ctx context.Context, cfg Config) *App {
 		a.profile.Name = osUser()
 	}
 	a.loadProfile()
+	if cfg.App != nil {
+		cfg.App.Settings().SetTheme(Theme())
+		lc := cfg.App.Lifecycle()
+		lc.SetOnEnteredForeground(func() { a.setFocused(true) })
+		lc.SetOnExitedForeground(func() { a.setFocused(false) })
+	}
 	return a
 }
 
 // Start checks the database and shows the first-run setup or the main window. Call it on
 // the UI goroutine (before ShowAndRun, or from a callback).
 func (a *App) Start() {
+	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { a.typedKey(ev) })
+	a.win.SetCloseIntercept(a.onCloseRequest)
 	a.win.SetContent(container.NewCenter(widget.NewLabel("Opening the database…")))
 	var (
 		org   core.Org
@@ -153,6 +190,9 @@ func (a *App) Shutdown() {
 	a.closed.Store(true)
 	a.cancel()
 	<-a.jobs.idle()
+	if a.watcher != nil {
+		a.watcher.Close()
+	}
 }
 
 // onMain runs f on the UI goroutine. It is the package's only door back from a
@@ -215,7 +255,15 @@ func (a *App) showError(err error) {
 	if err == nil || errors.Is(err, ErrCancelled) || errors.Is(err, context.Canceled) {
 		return
 	}
-	dialog.ShowError(errors.New(core.ErrorMessage(err)), a.win)
+	a.showModal(modalSpec{title: "Something went wrong", content: wrapped(core.ErrorMessage(err)), dismiss: "OK",
+		size: messageSize(a.win, core.ErrorMessage(err))})
+}
+
+// wrapped is a label that wraps text at word boundaries, never cutting it.
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 // setStatus shows a short note in the status line at the bottom of the window.
@@ -225,14 +273,19 @@ func (a *App) setStatus(msg string) {
 	}
 }
 
-// actor is who the operator is for the engine.
+// actor is who the operator is for the engine. Until the window has its sign-in
+// screens, it acts as the database's owner, or as the teacher picked in the Profile
+// menu.
 func (a *App) actor() engine.Actor {
-	act := engine.Actor{Name: a.profile.Name}
 	if a.profile.Role == RoleTeacher {
-		act.TeacherID = a.profile.Teacher.ID
+		return engine.Actor{Name: a.profile.Name, Role: core.OperatorTeacher, TeacherID: a.profile.Teacher.ID}
 	}
-	return act
+	return engine.Owner(a.profile.Name)
 }
+
+// owner is the actor for what the Profile menu and the school list do today whatever
+// the role: the database's owner, until the window has its sign-in screens.
+func (a *App) owner() engine.Actor { return engine.Owner(a.profile.Name) }
 
 func (a *App) mode() core.Mode { return a.actor().Mode() }
 
@@ -251,7 +304,7 @@ func (a *App) school() (core.School, bool) {
 func (a *App) requireSchool() (core.School, bool) {
 	s, ok := a.school()
 	if !ok {
-		dialog.ShowInformation("Select a school", "Choose a school in Select School (or in the Profile menu) first.", a.win)
+		a.showMessage("Select a school", "Choose a school in Select School (or in the Profile menu) first.")
 	}
 	return s, ok
 }
@@ -261,20 +314,27 @@ func (a *App) openMain() {
 	var (
 		org     core.Org
 		schools []core.School
+		pending []core.Upload
 	)
 	// A teacher profile is remembered by username: look the account up again.
 	teacher := a.profile.Teacher
 	restoreTeacher := a.profile.Role == RoleTeacher && teacher.ID == 0
+	owner := a.owner()
 	a.background("load schools", func(ctx context.Context) error {
 		var err error
 		if org, err = a.eng.Org(ctx); err != nil {
 			return err
 		}
-		if schools, err = a.eng.Schools(ctx); err != nil {
+		if schools, err = a.eng.Schools(ctx, owner); err != nil {
+			return err
+		}
+		// An upload left In Progress by a quit or a crash is resumed from the start by
+		// the runner: note which, to say so. They are among the newest uploads.
+		if pending, err = a.eng.History(ctx, owner, engine.HistoryFilter{Limit: historyPage}); err != nil {
 			return err
 		}
 		if restoreTeacher {
-			if teacher, err = a.eng.UserByUsername(ctx, teacher.Username); err != nil || teacher.Role != core.RoleTeacher {
+			if teacher, err = a.eng.UserByUsername(ctx, owner, teacher.Username); err != nil || teacher.Role != core.RoleTeacher {
 				restoreTeacher = false
 			}
 		}
@@ -285,7 +345,13 @@ func (a *App) openMain() {
 			return
 		}
 		a.org = org
-		a.schools = schools
+		a.setSchools(schools)
+		for _, u := range pending {
+			a.names[u.ID] = u.FileName
+			if u.Status == core.StatusInProgress {
+				a.interrupted[u.ID] = true
+			}
+		}
 		if a.profile.Role == RoleTeacher {
 			if restoreTeacher {
 				a.profile.Teacher = teacher
@@ -295,12 +361,23 @@ func (a *App) openMain() {
 		}
 		a.buildMain()
 		a.win.SetContent(a.main)
-		a.profile.fixSchool(schools)
+		a.profile.fixSchool(a.schools)
 		a.applyProfile()
 		// Uploads a crash or quit interrupted, and any still queued, run now.
 		a.kickRunner()
+		a.startWatch()
 	})
 }
+
+// setSchools keeps the schools in the order people count: School 2 before School 10.
+func (a *App) setSchools(schools []core.School) {
+	slices.SortStableFunc(schools, func(x, y core.School) int { return naturalCompare(x.Name, y.Name) })
+	a.schools = schools
+}
+
+// pages lists the main window's pages in the order of its tabs: the one place that
+// knows which tab is which page.
+var pages = []Page{PageImport, PageHistory, PageAccounts}
 
 func (a *App) buildMain() {
 	if a.main != nil {
@@ -310,53 +387,29 @@ func (a *App) buildMain() {
 	a.imp = newImportScreen(a)
 	a.history = newHistoryScreen(a)
 	a.accounts = newAccountsScreen(a)
-	a.status = widget.NewLabel("")
-	a.status.Truncation = fyne.TextTruncateEllipsis
-	a.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Import Users/Rosters", nil, a.imp.content),
-		container.NewTabItem("Upload History", a.history.content),
-		container.NewTabItem("Accounts", a.accounts.content),
-	)
-	a.tabs.OnSelected = func(*container.TabItem) { a.onTab() }
-	switch a.first {
-	case PageHistory:
-		a.tabs.SelectIndex(1)
-	case PageAccounts:
-		a.tabs.SelectIndex(2)
+	// The status line wraps: a message is never cut short.
+	a.status = wrapped("")
+	contents := map[Page]fyne.CanvasObject{PageImport: a.imp.content, PageHistory: a.history.content, PageAccounts: a.accounts.content}
+	titles := map[Page]string{PageImport: "Import Users/Rosters", PageHistory: "Upload History", PageAccounts: "Accounts"}
+	a.tabs = container.NewAppTabs()
+	for _, p := range pages {
+		a.tabs.Append(container.NewTabItem(titles[p], contents[p]))
 	}
+	a.tabs.OnSelected = func(*container.TabItem) { a.onTab() }
+	a.showPage(a.first)
 	a.main = container.NewBorder(a.top.content, a.status, nil, nil, a.tabs)
 	a.addShortcuts()
 }
 
-// keyShortcuts are the window's keyboard shortcuts: Ctrl+O (Cmd+O) chooses a file and
-// Ctrl+U (Cmd+U) uploads it; F5 refreshes (handled in addShortcuts).
-func (a *App) keyShortcuts() map[string]func() {
-	key := func(k fyne.KeyName) string {
-		return (&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}).ShortcutName()
-	}
-	return map[string]func(){
-		key(fyne.KeyO): func() { a.imp.onPick() },
-		key(fyne.KeyU): func() { a.imp.onUpload() },
-	}
-}
-
-func (a *App) addShortcuts() {
-	c := a.win.Canvas()
-	keys := a.keyShortcuts()
-	for _, k := range []fyne.KeyName{fyne.KeyO, fyne.KeyU} {
-		sc := &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
-		run := keys[sc.ShortcutName()]
-		c.AddShortcut(sc, func(fyne.Shortcut) { run() })
-	}
-	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
-		if e.Name == fyne.KeyF5 {
-			a.onRefresh()
-		}
-	})
-}
-
-// onRefresh reloads whatever page is showing.
+// onRefresh reads every list again: the schools, and the page shown (the others are
+// read when they are shown).
 func (a *App) onRefresh() {
+	a.refreshSchools(0)
+	a.refreshPage()
+}
+
+// refreshPage reads the page shown again.
+func (a *App) refreshPage() {
 	switch a.currentPage() {
 	case PageHistory:
 		a.history.onRefresh()
@@ -366,25 +419,20 @@ func (a *App) onRefresh() {
 }
 
 func (a *App) currentPage() Page {
-	switch a.tabs.SelectedIndex() {
-	case 1:
-		return PageHistory
-	case 2:
-		return PageAccounts
+	if i := a.tabs.SelectedIndex(); i >= 0 && i < len(pages) {
+		return pages[i]
 	}
 	return PageImport
 }
 
-func (a *App) onTab() { a.onRefresh() }
+// onTab reads a page when it is shown, so it is never older than the last change.
+func (a *App) onTab() { a.refreshPage() }
 
 // showPage switches to page p.
 func (a *App) showPage(p Page) {
-	switch p {
-	case PageHistory:
-		a.tabs.SelectIndex(1)
-	case PageAccounts:
-		a.tabs.SelectIndex(2)
-	default:
+	if i := slices.Index(pages, p); i >= 0 {
+		a.tabs.SelectIndex(i)
+	} else {
 		a.tabs.SelectIndex(0)
 	}
 }
@@ -396,7 +444,7 @@ func (a *App) applyProfile() {
 	if a.mode() == core.ModeTeacher {
 		title = "Import Students/Rosters"
 	}
-	a.tabs.Items[0].Text = title
+	a.tabs.Items[slices.Index(pages, PageImport)].Text = title
 	a.tabs.Refresh()
 	a.top.update()
 	a.imp.update()
@@ -422,7 +470,7 @@ func (a *App) kickRunner() {
 		return
 	}
 	a.runnerBusy = true
-	progress := a.progressSink(a.history.onProgress)
+	progress := a.progressSink(a.onRunProgress)
 	var results []engine.Result
 	a.background("run uploads", func(ctx context.Context) error {
 		var err error
@@ -430,17 +478,51 @@ func (a *App) kickRunner() {
 		return err
 	}, func(err error) {
 		a.runnerBusy = false
+		a.running = 0
 		a.showError(err)
 		if n := len(results); n > 0 {
-			a.setStatus(finishedNote(results[n-1]))
+			r := results[n-1]
+			note := finishedNote(r)
+			if a.interrupted[r.Upload] {
+				note = "Resumed after Rosterdesk was closed — " + note
+			}
+			a.setStatus(note)
+			for _, r := range results {
+				delete(a.interrupted, r.Upload)
+			}
 		}
-		a.history.onRefresh()
-		a.accounts.onRefresh()
+		// Every list may have changed: new accounts, classes, schools' uploads.
+		a.onRefresh()
 		if a.runnerAgain {
 			a.runnerAgain = false
 			a.kickRunner()
 		}
 	})
+}
+
+// onRunProgress follows the upload the runner is running: its row in the history and
+// the status line, which says which file it is and how far it has come.
+func (a *App) onRunProgress(p core.Progress) {
+	a.history.onProgress(p)
+	if p.Phase == core.PhaseDone {
+		a.running = 0
+		return
+	}
+	a.running = p.Upload
+	line, _ := a.history.liveLine(p.Upload)
+	name := a.uploadName(p.Upload)
+	if a.interrupted[p.Upload] {
+		name += " (resumed: Rosterdesk was closed while it ran, so it starts again from the beginning)"
+	}
+	a.setStatus(name + ": " + line)
+}
+
+// uploadName returns the file name of upload id, as the history shows it.
+func (a *App) uploadName(id int64) string {
+	if n, ok := a.names[id]; ok {
+		return n
+	}
+	return "Upload " + strconv.FormatInt(id, 10)
 }
 
 // finishedNote is the status line once an upload has run: which file, how it ended,
@@ -452,13 +534,9 @@ func finishedNote(r engine.Result) string {
 	}
 	switch r.Status {
 	case core.StatusCompleted:
-		rows := " rows"
-		if r.Applied == 1 {
-			rows = " row"
-		}
-		return name + ": Completed, " + core.Thousands(r.Applied) + rows + " applied."
+		return name + ": Completed, " + count(r.Applied, "row") + " applied."
 	case core.StatusCompletedWithError:
-		return name + ": Completed with Errors, " + core.Thousands(r.Applied) + " of " + core.Thousands(r.Rows) + " rows applied and " +
+		return name + ": Completed with Errors, " + core.Thousands(r.Applied) + " of " + count(r.Rows, "row") + " applied and " +
 			core.Thousands(r.Failed) + " failed. Its Error File (Actions) says what to fix on each."
 	case core.StatusFailed:
 		if r.Message != "" {

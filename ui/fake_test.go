@@ -29,11 +29,57 @@ type fakeEngine struct {
 
 	// runGate, when set, is called by RunPending for each upload once it is In Progress
 	// (after a first progress report); a test blocks uploads with it.
-	runGate  func(ctx context.Context, u core.Upload) error
+	runGate func(ctx context.Context, u core.Upload) error
+	// resume makes RunPending take uploads left In Progress too, as the engine does with
+	// those a quit or a crash interrupted (without it they belong to a live process).
+	resume bool
+	// finished, when set, is called (under the lock) as RunPending finishes an upload.
+	finished func(u *core.Upload)
 	enqueue  func(req engine.UploadRequest) error
 	check    func(req engine.UploadRequest) (engine.Result, error)
 	history  func(f engine.HistoryFilter) // called before History answers
 	resetPwd func(id int64) (core.Credential, error)
+	// accountsPage, when set, is called by AccountsPage with its context and query (it
+	// may block).
+	accountsPage func(ctx context.Context, query string) error
+	// classCreds, when set, is what ResetClassPasswords answers.
+	classCreds []core.Credential
+
+	// version counts changes to the data, as the database's data_version does: tests
+	// that change the fake's data behind the window's back call touch.
+	version int
+}
+
+// touch records that the data changed (another process wrote).
+func (f *fakeEngine) touch() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.version++
+}
+
+// fakeWatcher reports the fake's version changes, as engine.Watcher reports commits.
+type fakeWatcher struct {
+	f    *fakeEngine
+	seen int
+	init bool
+}
+
+func (w *fakeWatcher) Changed(context.Context) (bool, error) {
+	w.f.mu.Lock()
+	defer w.f.mu.Unlock()
+	w.f.record("Changed")
+	changed := w.init && w.f.version != w.seen
+	w.seen, w.init = w.f.version, true
+	return changed, nil
+}
+
+func (w *fakeWatcher) Close() error { return nil }
+
+func (f *fakeEngine) Watch(context.Context) (engine.Watcher, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Watch")
+	return &fakeWatcher{f: f}, nil
 }
 
 func newFakeEngine() *fakeEngine {
@@ -107,16 +153,16 @@ func (f *fakeEngine) Init(_ context.Context, name string) (core.Org, error) {
 	return *f.org, nil
 }
 
-func (f *fakeEngine) InitSample(context.Context) (core.Org, error) {
+func (f *fakeEngine) InitSample(context.Context) (engine.SampleResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("InitSample")
 	f.org = &core.Org{Name: "Sample District"}
 	f.schools = append(f.schools, core.School{ID: 1, Name: "Sample Elementary"}, core.School{ID: 2, Name: "Sample Middle"})
-	return *f.org, nil
+	return engine.SampleResult{Org: *f.org, Admin: core.Credential{Name: "Sample Administrator", Username: "admin", Password: "Qw3rTy7uPk9mZx"}}, nil
 }
 
-func (f *fakeEngine) AddSchool(_ context.Context, name string) (core.School, error) {
+func (f *fakeEngine) AddSchool(_ context.Context, _ engine.Actor, name string) (core.School, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("AddSchool")
@@ -130,7 +176,7 @@ func (f *fakeEngine) AddSchool(_ context.Context, name string) (core.School, err
 	return s, nil
 }
 
-func (f *fakeEngine) RenameSchool(_ context.Context, id int64, name string) error {
+func (f *fakeEngine) RenameSchool(_ context.Context, _ engine.Actor, id int64, name string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("RenameSchool")
@@ -143,7 +189,7 @@ func (f *fakeEngine) RenameSchool(_ context.Context, id int64, name string) erro
 	return &core.Error{Kind: core.KindNotFound, Message: "no such school"}
 }
 
-func (f *fakeEngine) Schools(context.Context) ([]core.School, error) {
+func (f *fakeEngine) Schools(context.Context, engine.Actor) ([]core.School, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("Schools")
@@ -152,7 +198,7 @@ func (f *fakeEngine) Schools(context.Context) ([]core.School, error) {
 	return out, nil
 }
 
-func (f *fakeEngine) Teachers(_ context.Context, schoolID int64) ([]core.Account, error) {
+func (f *fakeEngine) Teachers(_ context.Context, _ engine.Actor, schoolID int64) ([]core.Account, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("Teachers")
@@ -165,7 +211,23 @@ func (f *fakeEngine) Teachers(_ context.Context, schoolID int64) ([]core.Account
 	return out, nil
 }
 
-func (f *fakeEngine) UserByUsername(_ context.Context, username string) (core.Account, error) {
+func (f *fakeEngine) TeacherSchools(_ context.Context, _ engine.Actor, teacherID int64) ([]core.School, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("TeacherSchools")
+	var out []core.School
+	for _, s := range f.schools {
+		for _, a := range f.accounts[s.ID] {
+			if a.ID == teacherID && a.Role == core.RoleTeacher {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeEngine) UserByUsername(_ context.Context, _ engine.Actor, username string) (core.Account, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("UserByUsername")
@@ -179,25 +241,38 @@ func (f *fakeEngine) UserByUsername(_ context.Context, username string) (core.Ac
 	return core.Account{}, &core.Error{Kind: core.KindNotFound, Message: "no such user"}
 }
 
-func (f *fakeEngine) Accounts(_ context.Context, schoolID int64, actor engine.Actor, query string) ([]core.Account, error) {
+func (f *fakeEngine) AccountsPage(ctx context.Context, actor engine.Actor, schoolID int64, query string, offset, limit int) (engine.AccountPage, error) {
+	f.mu.Lock()
+	f.record("AccountsPage")
+	f.lastActor = actor
+	hook := f.accountsPage
+	f.mu.Unlock()
+	if hook != nil {
+		if err := hook(ctx, query); err != nil {
+			return engine.AccountPage{}, err
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.record("Accounts")
-	f.lastActor = actor
 	var out []core.Account
+	q := core.SearchKey(strings.TrimSpace(query))
 	for _, a := range f.accounts[schoolID] {
 		if actor.TeacherID != 0 && a.Role != core.RoleStudent {
 			continue
 		}
-		if query != "" && !strings.Contains(strings.ToLower(a.FirstName+" "+a.LastName+" "+a.Username+" "+a.UserID), strings.ToLower(query)) {
+		if q != "" && !strings.Contains(core.SearchKey(a.FirstName+" "+a.LastName+" "+a.Username+" "+a.UserID), q) {
 			continue
 		}
 		out = append(out, a)
 	}
-	return out, nil
+	p := engine.AccountPage{Total: len(out)}
+	if offset < len(out) {
+		p.Accounts = slices.Clone(out[offset:min(offset+limit, len(out))])
+	}
+	return p, nil
 }
 
-func (f *fakeEngine) Classes(_ context.Context, schoolID int64, actor engine.Actor) ([]core.Class, error) {
+func (f *fakeEngine) Classes(_ context.Context, actor engine.Actor, schoolID int64) ([]core.Class, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("Classes")
@@ -212,7 +287,7 @@ func (f *fakeEngine) WriteTemplate(w io.Writer, format core.Format, mode core.Mo
 	return err
 }
 
-func (f *fakeEngine) ExportUsers(_ context.Context, w io.Writer, format core.Format, schoolID int64, actor engine.Actor) error {
+func (f *fakeEngine) ExportUsers(_ context.Context, actor engine.Actor, w io.Writer, format core.Format, schoolID int64) error {
 	f.mu.Lock()
 	f.record("ExportUsers")
 	f.lastActor = actor
@@ -221,7 +296,7 @@ func (f *fakeEngine) ExportUsers(_ context.Context, w io.Writer, format core.For
 	return err
 }
 
-func (f *fakeEngine) ExportClasses(_ context.Context, w io.Writer, format core.Format, schoolID int64, actor engine.Actor) error {
+func (f *fakeEngine) ExportClasses(_ context.Context, actor engine.Actor, w io.Writer, format core.Format, schoolID int64) error {
 	f.mu.Lock()
 	f.record("ExportClasses")
 	f.lastActor = actor
@@ -278,7 +353,9 @@ func (f *fakeEngine) RunPending(ctx context.Context, progress func(core.Progress
 	var results []engine.Result
 	for {
 		f.mu.Lock()
-		i := slices.IndexFunc(f.uploads, func(u core.Upload) bool { return u.Status == core.StatusQueued })
+		i := slices.IndexFunc(f.uploads, func(u core.Upload) bool {
+			return u.Status == core.StatusQueued || f.resume && u.Status == core.StatusInProgress
+		})
 		if i < 0 {
 			f.mu.Unlock()
 			return results, nil
@@ -301,13 +378,17 @@ func (f *fakeEngine) RunPending(ctx context.Context, progress func(core.Progress
 		up.Status = core.StatusCompletedWithError
 		up.Counts = core.Counts{Rows: 3, Applied: 2, Failed: 1}
 		up.Files = []core.FileKind{core.FileUploaded, core.FileCompleted, core.FileError}
+		if f.finished != nil {
+			f.finished(up)
+		}
+		f.version++
 		f.mu.Unlock()
 		progress(core.Progress{Upload: u.ID, Phase: core.PhaseDone, Done: 10, Total: 10})
 		results = append(results, engine.Result{Upload: u.ID, FileName: u.FileName, Status: core.StatusCompletedWithError, Counts: up.Counts})
 	}
 }
 
-func (f *fakeEngine) Upload(_ context.Context, id int64) (core.Upload, error) {
+func (f *fakeEngine) Upload(_ context.Context, _ engine.Actor, id int64) (core.Upload, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, u := range f.uploads {
@@ -318,7 +399,7 @@ func (f *fakeEngine) Upload(_ context.Context, id int64) (core.Upload, error) {
 	return core.Upload{}, &core.Error{Kind: core.KindNotFound, Message: "no such upload"}
 }
 
-func (f *fakeEngine) History(_ context.Context, hf engine.HistoryFilter) ([]core.Upload, error) {
+func (f *fakeEngine) History(_ context.Context, _ engine.Actor, hf engine.HistoryFilter) ([]core.Upload, error) {
 	f.mu.Lock()
 	f.record("History")
 	hook := f.history
@@ -344,7 +425,7 @@ func (f *fakeEngine) History(_ context.Context, hf engine.HistoryFilter) ([]core
 	return out, nil
 }
 
-func (f *fakeEngine) WriteUploadFile(_ context.Context, w io.Writer, id int64, kind core.FileKind, format core.Format) error {
+func (f *fakeEngine) WriteUploadFile(_ context.Context, _ engine.Actor, w io.Writer, id int64, kind core.FileKind, format core.Format) error {
 	f.mu.Lock()
 	f.record("WriteUploadFile")
 	f.mu.Unlock()
@@ -352,7 +433,7 @@ func (f *fakeEngine) WriteUploadFile(_ context.Context, w io.Writer, id int64, k
 	return err
 }
 
-func (f *fakeEngine) ResetPassword(_ context.Context, id int64) (core.Credential, error) {
+func (f *fakeEngine) ResetPassword(_ context.Context, _ engine.Actor, id int64) (core.Credential, error) {
 	f.mu.Lock()
 	f.record("ResetPassword")
 	hook := f.resetPwd
@@ -363,10 +444,14 @@ func (f *fakeEngine) ResetPassword(_ context.Context, id int64) (core.Credential
 	return core.Credential{UserID: "S200", Name: "Ben Ng", Username: "bng", Password: "Kp7-wQ2x-Rt9m", ExpiresAt: f.now.Add(core.TempPasswordLifetime)}, nil
 }
 
-func (f *fakeEngine) ResetClassPasswords(_ context.Context, classID int64) ([]core.Credential, error) {
+func (f *fakeEngine) ResetClassPasswords(_ context.Context, _ engine.Actor, classID int64) ([]core.Credential, error) {
 	f.mu.Lock()
 	f.record("ResetClassPasswords")
+	creds := f.classCreds
 	f.mu.Unlock()
+	if creds != nil {
+		return creds, nil
+	}
 	return []core.Credential{
 		{UserID: "S200", Name: "Ben Ng", Username: "bng", Password: "Tz4-hY8p-Lm3q"},
 		{UserID: "S201", Name: "Cleo Park", Username: "cpark", Password: "Vb6-nN2r-Qs5w"},

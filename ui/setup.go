@@ -15,8 +15,8 @@ import (
 // sample data to try the app with.
 type setupScreen struct {
 	a           *App
-	orgEntry    *widget.Entry
-	schoolEntry *widget.Entry
+	orgEntry    *field
+	schoolEntry *field
 	createBtn   *widget.Button
 	sampleBtn   *widget.Button
 	content     fyne.CanvasObject
@@ -24,10 +24,11 @@ type setupScreen struct {
 
 func (a *App) showSetup() {
 	s := &setupScreen{a: a}
-	s.orgEntry = widget.NewEntry()
-	s.orgEntry.SetPlaceHolder("e.g. Riverside Unified School District")
-	s.schoolEntry = widget.NewEntry()
-	s.schoolEntry.SetPlaceHolder("e.g. Lincoln Elementary")
+	s.orgEntry = a.newField("e.g. Riverside Unified School District")
+	s.schoolEntry = a.newField("e.g. Lincoln Elementary")
+	// Enter moves on to the school, and there creates both.
+	s.orgEntry.OnSubmitted = func(string) { a.win.Canvas().Focus(s.schoolEntry) }
+	s.schoolEntry.OnSubmitted = func(string) { s.onCreate() }
 	s.createBtn = widget.NewButtonWithIcon("Create", theme.ConfirmIcon(), s.onCreate)
 	s.createBtn.Importance = widget.HighImportance
 	s.sampleBtn = widget.NewButton("Try with Sample Data", s.onSample)
@@ -70,15 +71,16 @@ func (s *setupScreen) busy(on bool) {
 func (s *setupScreen) onCreate() {
 	org := strings.TrimSpace(s.orgEntry.Text)
 	school := strings.TrimSpace(s.schoolEntry.Text)
-	if org == "" || school == "" {
-		return
+	if org == "" || school == "" || s.createBtn.Disabled() {
+		return // not both names yet, or already creating (Enter pressed twice)
 	}
 	s.busy(true)
+	owner := s.a.owner()
 	s.a.background("create organization", func(ctx context.Context) error {
 		if _, err := s.a.eng.Init(ctx, org); err != nil {
 			return err
 		}
-		_, err := s.a.eng.AddSchool(ctx, school)
+		_, err := s.a.eng.AddSchool(ctx, owner, school)
 		return err
 	}, s.done)
 }

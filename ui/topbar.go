@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -18,19 +17,22 @@ import (
 type topBar struct {
 	a            *App
 	orgLabel     *widget.Label
+	schoolPrompt *widget.Label // "Select School:", or "School:" where the Profile menu chooses it
 	schoolSelect *widget.Select
-	schoolLabel  *widget.Label // the school, when the Profile menu chooses it
+	schoolPick   *fyne.Container // the drop-down at its width
+	schoolLabel  *widget.Label   // the school, when the Profile menu chooses it
 	schoolsBtn   *widget.Button
 	profileBtn   *widget.Button
 	content      fyne.CanvasObject
 
 	// The open menu and dialog, kept for tests.
 	menu   *fyne.Menu
-	dialog dialog.Dialog
+	dialog *modal
 	// form fields of the open dialog
-	nameEntry    *widget.Entry
-	schoolChecks *widget.CheckGroup
-	teacherPick  *widget.Select
+	nameEntry    *field
+	schoolChecks []*keyCheck
+	schoolHint   *widget.Label
+	teacherPick  *keySelect
 	teachers     []core.Account
 }
 
@@ -39,10 +41,12 @@ func newTopBar(a *App) *topBar {
 	t.orgLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.schoolSelect = widget.NewSelect(nil, t.onSchoolSelected)
 	t.schoolSelect.PlaceHolder = "Select School"
-	t.schoolLabel = widget.NewLabel("")
+	t.schoolPrompt = widget.NewLabel("Select School:")
+	t.schoolPick = container.NewGridWrap(fyne.NewSize(260, t.schoolSelect.MinSize().Height), t.schoolSelect)
+	t.schoolLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.schoolsBtn = widget.NewButtonWithIcon("", theme.SettingsIcon(), t.onSchoolsMenu)
 	t.profileBtn = widget.NewButtonWithIcon("Profile", theme.AccountIcon(), t.onProfileMenu)
-	schoolBox := container.NewHBox(widget.NewLabel("Select School:"), container.NewGridWrap(fyne.NewSize(260, t.schoolSelect.MinSize().Height), t.schoolSelect), t.schoolLabel, t.schoolsBtn)
+	schoolBox := container.NewHBox(t.schoolPrompt, t.schoolPick, t.schoolLabel, t.schoolsBtn)
 	t.content = container.NewVBox(
 		container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.HomeIcon()), t.orgLabel), t.profileBtn, container.NewCenter(schoolBox)),
 		widget.NewSeparator(),
@@ -74,13 +78,18 @@ func (t *topBar) update() {
 	// Organization Administrators pick the school in the drop-down; the other roles pick
 	// it in the Profile menu, as in the articles.
 	if a.profile.Role == RoleOrgAdmin {
-		t.schoolSelect.Show()
+		t.schoolPrompt.SetText("Select School:")
+		t.schoolPick.Show()
 		t.schoolLabel.Hide()
 		t.schoolsBtn.Show()
 	} else {
-		t.schoolSelect.Hide()
+		// A static name, beside its label: no empty drop-down's width between them.
+		t.schoolPrompt.SetText("School:")
+		t.schoolPick.Hide()
+		if selected == "" {
+			selected = "none — choose one in the Profile menu"
+		}
 		t.schoolLabel.SetText(selected)
-		t.schoolLabel.TextStyle = fyne.TextStyle{Bold: true}
 		t.schoolLabel.Show()
 		t.schoolsBtn.Hide()
 	}
@@ -126,7 +135,7 @@ func (t *topBar) profileMenu() *fyne.Menu {
 	}
 	teacherLabel := "Teacher…"
 	if p.Role == RoleTeacher {
-		teacherLabel = "Teacher: " + fullName(p.Teacher) + "…"
+		teacherLabel = "Teacher: " + p.Teacher.FullName() + "…"
 	}
 	items = append(items,
 		role("Organization Administrator", RoleOrgAdmin, t.onRoleOrgAdmin),
@@ -158,21 +167,34 @@ func (t *topBar) showMenuBelow(m *fyne.Menu, under fyne.CanvasObject) {
 }
 
 func (t *topBar) onEditName() {
-	t.nameEntry = widget.NewEntry()
-	t.nameEntry.SetText(t.a.profile.Name)
-	d := dialog.NewForm("Your name", "Save", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("Name", t.nameEntry),
-	}, func(ok bool) {
-		name := strings.TrimSpace(t.nameEntry.Text)
-		if !ok || name == "" {
-			return
-		}
+	t.askText("Your name", "Name (Uploaded By)", "Save", t.a.profile.Name, "Your name", func(name string) {
 		t.a.profile.Name = name
 		t.a.applyProfile()
-	}, t.a.win)
-	d.Resize(fyne.NewSize(420, 160))
-	t.dialog = d
-	d.Show()
+	})
+}
+
+// askText asks for one line of text in a dialog whose field has the focus; Enter saves
+// it, Escape cancels, and an empty answer keeps the dialog open.
+func (t *topBar) askText(title, label, confirm, current, placeholder string, then func(string)) {
+	t.nameEntry = t.a.newField(placeholder)
+	t.nameEntry.SetText(current)
+	hint := widget.NewLabel("")
+	hint.Importance = widget.DangerImportance
+	hint.Hide()
+	form := widget.NewForm(widget.NewFormItem(label, t.nameEntry))
+	t.dialog = t.a.showModal(modalSpec{title: title, content: container.NewVBox(form, hint), confirm: confirm,
+		first: t.nameEntry, size: fyne.NewSize(440, 0), onConfirm: func() bool {
+			text := strings.TrimSpace(t.nameEntry.Text)
+			if text == "" {
+				hint.SetText("Type the " + strings.ToLower(label) + " first.")
+				hint.Show()
+				return false
+			}
+			then(text)
+			return true
+		}})
+	m := t.dialog
+	t.nameEntry.OnSubmitted = func(string) { m.submit() }
 }
 
 func (t *topBar) onRoleOrgAdmin() {
@@ -182,39 +204,48 @@ func (t *topBar) onRoleOrgAdmin() {
 
 func (t *topBar) onRoleSchoolAdmin() {
 	a := t.a
-	names := make([]string, len(a.schools))
-	var checked []string
-	for i, s := range a.schools {
-		names[i] = s.Name
-		if slices.Contains(a.profile.Managed, s.ID) {
-			checked = append(checked, s.Name)
+	t.schoolChecks = nil
+	boxes := container.NewVBox()
+	t.schoolHint = widget.NewLabel("Tick at least one school that you manage.")
+	ticked := func() (ids []int64) {
+		for i, c := range t.schoolChecks {
+			if c.Checked {
+				ids = append(ids, a.schools[i].ID)
+			}
 		}
+		return ids
 	}
-	t.schoolChecks = widget.NewCheckGroup(names, nil)
-	t.schoolChecks.SetSelected(checked)
-	d := dialog.NewCustomConfirm("Schools you manage", "Use this role", "Cancel",
-		container.NewVScroll(t.schoolChecks), func(ok bool) {
-			if !ok {
-				return
+	for _, s := range a.schools {
+		c := a.newCheck(s.Name, func(bool) {
+			if len(ticked()) > 0 {
+				t.schoolHint.Importance = widget.MediumImportance
 			}
-			var ids []int64
-			for _, s := range a.schools {
-				if slices.Contains(t.schoolChecks.Selected, s.Name) {
-					ids = append(ids, s.ID)
-				}
-			}
+			t.schoolHint.Refresh()
+		})
+		c.Checked = slices.Contains(a.profile.Managed, s.ID)
+		t.schoolChecks = append(t.schoolChecks, c)
+		boxes.Add(c)
+	}
+	var first fyne.Focusable
+	if len(t.schoolChecks) > 0 {
+		first = t.schoolChecks[0]
+	}
+	t.dialog = a.showModal(modalSpec{title: "Schools you manage", confirm: "Use this role", first: first,
+		content: container.NewBorder(t.schoolHint, nil, nil, nil, container.NewVScroll(boxes)), size: fyne.NewSize(420, 360),
+		onConfirm: func() bool {
+			ids := ticked()
 			if len(ids) == 0 {
-				dialog.ShowInformation("No school chosen", "Tick at least one school that you manage.", a.win)
-				return
+				// Say what is missing and keep the choice made so far.
+				t.schoolHint.Importance = widget.DangerImportance
+				t.schoolHint.Refresh()
+				return false
 			}
 			a.profile.Role = RoleSchoolAdmin
 			a.profile.Managed = ids
 			a.profile.fixSchool(a.schools)
 			a.applyProfile()
-		}, a.win)
-	d.Resize(fyne.NewSize(420, 360))
-	t.dialog = d
-	d.Show()
+			return true
+		}})
 }
 
 // onRoleTeacher asks which teacher account the operator is, among the teachers of the
@@ -226,9 +257,10 @@ func (t *topBar) onRoleTeacher() {
 		return
 	}
 	var teachers []core.Account
+	owner := a.owner()
 	a.background("list teachers", func(ctx context.Context) error {
 		var err error
-		teachers, err = a.eng.Teachers(ctx, school.ID)
+		teachers, err = a.eng.Teachers(ctx, owner, school.ID)
 		return err
 	}, func(err error) {
 		if err != nil {
@@ -236,7 +268,7 @@ func (t *topBar) onRoleTeacher() {
 			return
 		}
 		if len(teachers) == 0 {
-			dialog.ShowInformation("No teachers", school.Name+" has no teacher accounts yet. Import teachers first, as an administrator.", a.win)
+			a.showMessage("No teachers", school.Name+" has no teacher accounts yet. Import teachers first, as an administrator.")
 			return
 		}
 		t.showTeacherPicker(school, teachers)
@@ -250,34 +282,39 @@ func (t *topBar) showTeacherPicker(school core.School, teachers []core.Account) 
 	for i, tc := range teachers {
 		names[i] = teacherChoice(tc)
 	}
-	t.teacherPick = widget.NewSelect(names, nil)
+	t.teacherPick = a.newSelect(names, nil)
 	if a.profile.Role == RoleTeacher {
 		t.teacherPick.SetSelected(teacherChoice(a.profile.Teacher))
 	}
-	d := dialog.NewForm("Which teacher are you?", "Use this role", "Cancel", []*widget.FormItem{
+	hint := widget.NewLabel("")
+	hint.Importance = widget.DangerImportance
+	form := widget.NewForm(
 		widget.NewFormItem("School", widget.NewLabel(school.Name)),
 		widget.NewFormItem("Teacher", t.teacherPick),
-	}, func(ok bool) {
-		i := t.teacherPick.SelectedIndex()
-		if !ok || i < 0 {
-			return
-		}
-		t.becomeTeacher(t.teachers[i], school.ID)
-	}, a.win)
-	d.Resize(fyne.NewSize(460, 200))
-	t.dialog = d
-	d.Show()
+	)
+	t.dialog = a.showModal(modalSpec{title: "Which teacher are you?", confirm: "Use this role", first: t.teacherPick,
+		content: container.NewVBox(form, hint), size: fyne.NewSize(460, 0), onConfirm: func() bool {
+			i := t.teacherPick.SelectedIndex()
+			if i < 0 {
+				hint.SetText("Choose your name in the list first.")
+				return false
+			}
+			t.becomeTeacher(t.teachers[i], school.ID)
+			return true
+		}})
 }
 
 // becomeTeacher switches to the Teacher role as account tc, after finding the schools the
 // teacher belongs to (the Organization section of the Profile menu lists them).
 func (t *topBar) becomeTeacher(tc core.Account, schoolID int64) {
 	a := t.a
-	schools := a.schools
 	var mine []int64
+	owner := a.owner()
 	a.background("find the teacher's schools", func(ctx context.Context) error {
-		var err error
-		mine, err = teacherSchools(ctx, a.eng, schools, tc.ID)
+		schools, err := a.eng.TeacherSchools(ctx, owner, tc.ID)
+		for _, s := range schools {
+			mine = append(mine, s.ID)
+		}
 		return err
 	}, func(err error) {
 		if err != nil {
@@ -295,29 +332,8 @@ func (t *topBar) becomeTeacher(tc core.Account, schoolID int64) {
 	})
 }
 
-func teacherSchools(ctx context.Context, eng Engine, schools []core.School, teacherID int64) ([]int64, error) {
-	var ids []int64
-	for _, s := range schools {
-		ts, err := eng.Teachers(ctx, s.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, tc := range ts {
-			if tc.ID == teacherID {
-				ids = append(ids, s.ID)
-				break
-			}
-		}
-	}
-	return ids, nil
-}
-
 func teacherChoice(a core.Account) string {
-	return fullName(a) + " (" + a.Username + ")"
-}
-
-func fullName(a core.Account) string {
-	return strings.TrimSpace(a.FirstName + " " + a.LastName)
+	return a.FullName() + " (" + a.Username + ")"
 }
 
 // schoolsMenu offers adding and renaming schools (Organization Administrators).
@@ -337,16 +353,17 @@ func (t *topBar) onAddSchool() {
 	t.askSchoolName("Add School", "Add", "", func(name string) {
 		a := t.a
 		var s core.School
+		owner := a.owner()
 		a.background("add school", func(ctx context.Context) error {
 			var err error
-			s, err = a.eng.AddSchool(ctx, name)
+			s, err = a.eng.AddSchool(ctx, owner, name)
 			return err
 		}, func(err error) {
 			if err != nil {
 				a.showError(err)
 				return
 			}
-			t.reloadSchools(s.ID)
+			a.refreshSchools(s.ID)
 		})
 	})
 }
@@ -358,53 +375,19 @@ func (t *topBar) onRenameSchool() {
 		return
 	}
 	t.askSchoolName("Rename School", "Rename", cur.Name, func(name string) {
+		owner := a.owner()
 		a.background("rename school", func(ctx context.Context) error {
-			return a.eng.RenameSchool(ctx, cur.ID, name)
+			return a.eng.RenameSchool(ctx, owner, cur.ID, name)
 		}, func(err error) {
 			if err != nil {
 				a.showError(err)
 				return
 			}
-			t.reloadSchools(cur.ID)
+			a.refreshSchools(cur.ID)
 		})
 	})
 }
 
 func (t *topBar) askSchoolName(title, confirm, current string, then func(string)) {
-	t.nameEntry = widget.NewEntry()
-	t.nameEntry.SetText(current)
-	t.nameEntry.SetPlaceHolder("School name")
-	d := dialog.NewForm(title, confirm, "Cancel", []*widget.FormItem{
-		widget.NewFormItem("School name", t.nameEntry),
-	}, func(ok bool) {
-		name := strings.TrimSpace(t.nameEntry.Text)
-		if ok && name != "" {
-			then(name)
-		}
-	}, t.a.win)
-	d.Resize(fyne.NewSize(440, 160))
-	t.dialog = d
-	d.Show()
-}
-
-// reloadSchools reads the school list again and selects school id.
-func (t *topBar) reloadSchools(id int64) {
-	a := t.a
-	var schools []core.School
-	a.background("list schools", func(ctx context.Context) error {
-		var err error
-		schools, err = a.eng.Schools(ctx)
-		return err
-	}, func(err error) {
-		if err != nil {
-			a.showError(err)
-			return
-		}
-		a.schools = schools
-		if id != 0 {
-			a.profile.SchoolID = id
-		}
-		a.profile.fixSchool(schools)
-		a.applyProfile()
-	})
+	t.askText(title, "School name", confirm, current, "e.g. Lincoln Elementary", then)
 }

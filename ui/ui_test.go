@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -48,8 +47,9 @@ func newHarness(t *testing.T, eng *fakeEngine) *harness {
 		Operator:  "Pat Lee",
 		Post:      func(f func()) { h.queue <- f },
 	})
-	// Keep the history's timed refresh short so settle does not wait long for it.
-	h.a.pollEvery = time.Millisecond
+	// No timed change checks: a test that wants one calls checkChanges, so settle never
+	// waits on a timer.
+	h.a.watchEvery = 0
 	t.Cleanup(func() {
 		h.a.cancel()
 		h.settle()
@@ -57,9 +57,9 @@ func newHarness(t *testing.T, eng *fakeEngine) *harness {
 	return h
 }
 
-// watchdog bounds a wait so a broken test fails instead of hanging; it is never how a
-// test synchronises.
-const watchdog = 10 * time.Second
+// watchdog bounds a wait so a broken test fails instead of hanging (generously: -race on
+// a busy machine is slow); it is never how a test synchronises.
+const watchdog = 30 * time.Second
 
 // settle runs posted UI work until no background job is left and nothing is queued.
 func (h *harness) settle() {
@@ -110,6 +110,19 @@ func (h *harness) runUntilClosed(what string, ch <-chan struct{}) {
 	}
 }
 
+// startedOn returns a harness showing page of the main window over eng.
+func startedOn(t *testing.T, eng *fakeEngine, page Page) *harness {
+	t.Helper()
+	h := newHarness(t, eng)
+	h.a.first = page
+	h.a.Start()
+	h.settle()
+	if h.a.main == nil {
+		t.Fatal("main window not shown")
+	}
+	return h
+}
+
 // started returns a harness showing the main window of a seeded engine.
 func started(t *testing.T) *harness {
 	h := newHarness(t, seeded())
@@ -121,14 +134,40 @@ func started(t *testing.T) *harness {
 	return h
 }
 
-// typeShortcut runs the handler of Ctrl+key (the test canvas cannot type shortcuts).
+// typeShortcut types Ctrl+key (Cmd+key) as the driver does: to the focused widget if it
+// takes shortcuts, else to the window's shortcuts.
 func (h *harness) typeShortcut(key fyne.KeyName) {
 	h.t.Helper()
-	run, ok := h.a.keyShortcuts()[(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}).ShortcutName()]
-	if !ok {
-		h.t.Fatalf("no shortcut for %s", key)
+	h.typeShortcutMod(key, fyne.KeyModifierShortcutDefault)
+}
+
+func (h *harness) typeShortcutMod(key fyne.KeyName, mod fyne.KeyModifier) {
+	h.t.Helper()
+	sc := &desktop.CustomShortcut{KeyName: key, Modifier: mod}
+	if f, ok := h.win.Canvas().Focused().(fyne.Shortcutable); ok {
+		f.TypedShortcut(sc)
+		return
 	}
-	run()
+	// What the window's canvas does with a shortcut registered by addShortcuts (the
+	// test canvas cannot be typed shortcuts).
+	h.a.typedShortcut(sc)
+}
+
+// press types a key as the driver does: to the focused widget, else to the window.
+func (h *harness) press(key fyne.KeyName) {
+	h.t.Helper()
+	ev := &fyne.KeyEvent{Name: key}
+	if f := h.win.Canvas().Focused(); f != nil {
+		f.TypedKey(ev)
+		return
+	}
+	h.win.Canvas().OnTypedKey()(ev)
+}
+
+// choose makes name the chosen file, as Choose File would.
+func (h *harness) choose(name string) {
+	h.a.imp.file = &chosenFile{name: name, data: []byte("x")}
+	h.a.imp.updateButtons()
 }
 
 func (h *harness) selectSchool(name string) {
@@ -224,7 +263,7 @@ func TestAddAndRenameSchool(t *testing.T) {
 	h.a.top.onSchoolsMenu()
 	menuItem(t, h.a.top.menu, "Add School").Action()
 	test.Type(h.a.top.nameEntry, "Jefferson High")
-	h.a.top.dialog.(*dialog.FormDialog).Submit()
+	h.a.top.dialog.submit()
 	h.settle()
 	if got := h.a.top.schoolSelect.Selected; got != "Jefferson High" {
 		t.Fatalf("after Add School the selection is %q", got)
@@ -232,7 +271,7 @@ func TestAddAndRenameSchool(t *testing.T) {
 	h.a.top.onSchoolsMenu()
 	menuItem(t, h.a.top.menu, "Rename").Action()
 	h.a.top.nameEntry.SetText("Jefferson High School")
-	h.a.top.dialog.(*dialog.FormDialog).Submit()
+	h.a.top.dialog.submit()
 	h.settle()
 	if got := h.a.top.schoolSelect.Selected; got != "Jefferson High School" {
 		t.Fatalf("after Rename the selection is %q", got)
@@ -430,16 +469,15 @@ func TestStaysResponsiveWhileUploadRuns(t *testing.T) {
 	h := newHarness(t, eng)
 	h.a.Start()
 	h.settle()
-	h.a.imp.file = &chosenFile{name: "big.csv", data: []byte("x")}
-	h.a.imp.updateButtons()
+	h.choose("big.csv")
 	h.typeShortcut(fyne.KeyU)
 
 	h.runUntilClosed("the upload runs", running) // it is now blocked inside RunPending
 	hist := h.a.history
 	h.runUntil("the row shows its progress", func() bool {
-		return len(hist.uploads) == 1 && hist.uploads[0].Status == core.StatusInProgress && hist.live[1].Done == 5
+		return len(hist.uploads) == 1 && hist.uploads[0].Status == core.StatusInProgress && hist.live[1].p.Done == 5
 	})
-	if got := progressText(hist.live[1])(); got != "Saving 5 / 10" {
+	if got := hist.live[1].line; got != "Saving 5 / 10" {
 		t.Errorf("progress reads %q", got)
 	}
 
@@ -450,7 +488,7 @@ func TestStaysResponsiveWhileUploadRuns(t *testing.T) {
 	h.eng.mu.Unlock()
 	test.Tap(hist.refreshBtn)
 	h.runUntil("Refresh shows the new upload", func() bool { return len(hist.uploads) == 2 && !hist.loading })
-	if hist.live[1].Done != 5 {
+	if hist.live[1].p.Done != 5 {
 		t.Error("rereading the history lost the live progress")
 	}
 
@@ -476,7 +514,7 @@ func TestTeacherRole(t *testing.T) {
 	menuItem(t, top.menu, "Teacher").Action()
 	h.settle()
 	top.teacherPick.SetSelected("Ana Diaz (adiaz)")
-	top.dialog.(*dialog.FormDialog).Submit()
+	top.dialog.submit()
 	h.settle()
 
 	if h.a.profile.Role != RoleTeacher || h.a.actor().TeacherID != 10 {
@@ -491,7 +529,7 @@ func TestTeacherRole(t *testing.T) {
 	if got := h.a.imp.usersItem.Text; got != "Export Students" {
 		t.Errorf("export label = %q", got)
 	}
-	if top.schoolSelect.Visible() {
+	if top.schoolPick.Visible() {
 		t.Error("a teacher still sees Select School; the Profile menu chooses the school")
 	}
 	// The teacher's schools appear in the Organization section of the Profile menu.
@@ -538,13 +576,13 @@ func TestSchoolAdminRole(t *testing.T) {
 	top := h.a.top
 	top.onProfileMenu()
 	menuItem(t, top.menu, "School Organization Administrator").Action()
-	top.schoolChecks.SetSelected([]string{"Washington Middle"})
-	top.dialog.(*dialog.ConfirmDialog).Confirm()
+	tick(t, top.schoolChecks, "Washington Middle")
+	top.dialog.submit()
 	h.settle()
 	if s, _ := h.a.school(); s.Name != "Washington Middle" || h.a.profile.Role != RoleSchoolAdmin {
 		t.Fatalf("school admin: school %q role %v", s.Name, h.a.profile.Role)
 	}
-	if top.schoolSelect.Visible() {
+	if top.schoolPick.Visible() {
 		t.Error("Select School shown to a School Organization Administrator")
 	}
 }
@@ -555,7 +593,7 @@ func TestOperatorName(t *testing.T) {
 	top.onProfileMenu()
 	menuItem(t, top.menu, "Name").Action()
 	top.nameEntry.SetText("Maria Gomez")
-	top.dialog.(*dialog.FormDialog).Submit()
+	top.dialog.submit()
 	h.settle()
 	if h.a.actor().Name != "Maria Gomez" || !strings.HasPrefix(top.profileBtn.Text, "Maria Gomez") {
 		t.Errorf("name = %q, profile button %q", h.a.actor().Name, top.profileBtn.Text)
@@ -578,21 +616,21 @@ func TestPasswordReset(t *testing.T) {
 	if !s.resetBtn.Disabled() {
 		t.Error("Reset Password enabled with nobody selected")
 	}
-	s.table.Select(widget.TableCellID{Row: 1, Col: 0})
+	s.grid.Select(widget.TableCellID{Row: 1, Col: 0})
 	test.Tap(s.resetBtn)
-	s.confirm.Confirm()
+	s.confirm.submit()
 	h.settle()
 	if h.eng.called("ResetPassword") != 1 || s.creds == nil {
 		t.Fatal("no new password shown")
 	}
-	if got := s.creds.text.Text; !strings.Contains(got, "bng") || !strings.Contains(got, "Kp7-wQ2x-Rt9m") {
+	if got := gridText(s.creds.grid); !strings.Contains(got, "bng") || !strings.Contains(got, "Kp7-wQ2x-Rt9m") {
 		t.Errorf("credentials shown = %q", got)
 	}
 	test.Tap(s.creds.copyBtn)
 	if got := h.app.Clipboard().Content(); !strings.Contains(got, "bng\tKp7-wQ2x-Rt9m") {
 		t.Errorf("clipboard = %q", got)
 	}
-	test.Tap(s.creds.saveBtn)
+	test.Tap(s.creds.csvBtn)
 	h.settle()
 	name, path := h.picker.lastSave()
 	if name != "Temporary_Passwords_Lincoln_Elementary_2026-09-01.csv" {
@@ -605,9 +643,9 @@ func TestPasswordReset(t *testing.T) {
 	// A whole class.
 	s.classSelect.SetSelectedIndex(0)
 	test.Tap(s.resetClassBtn)
-	s.confirm.Confirm()
+	s.confirm.submit()
 	h.settle()
-	if got := s.creds.text.Text; !strings.Contains(got, "cpark") || !strings.Contains(got, "Tz4-hY8p-Lm3q") {
+	if got := gridText(s.creds.grid); !strings.Contains(got, "cpark") || !strings.Contains(got, "Tz4-hY8p-Lm3q") {
 		t.Errorf("class credentials = %q", got)
 	}
 }
@@ -620,8 +658,7 @@ func TestErrorsInPlainWords(t *testing.T) {
 	h := newHarness(t, eng)
 	h.a.Start()
 	h.settle()
-	h.a.imp.file = &chosenFile{name: "x.csv", data: []byte("x")}
-	h.a.imp.updateButtons()
+	h.choose("x.csv")
 	test.Tap(h.a.imp.uploadBtn)
 	h.settle()
 	got := overlayText(h.win)
@@ -660,26 +697,6 @@ func TestShortcutChoosesFile(t *testing.T) {
 	}
 }
 
-type failingPicker struct{ err error }
-
-func (p failingPicker) Open(string, []FileFilter) (string, error)         { return "", p.err }
-func (p failingPicker) Save(string, string, []FileFilter) (string, error) { return "", p.err }
-
-func TestFallbackPicker(t *testing.T) {
-	fallback := &fakePicker{dir: "/x", openPath: "/x/f.csv"}
-	p := FallbackPicker{Primary: failingPicker{errors.New("gtk: no display")}, Fallback: fallback}
-	if path, err := p.Open("t", nil); err != nil || path != "/x/f.csv" {
-		t.Errorf("Open = %q, %v; want the fallback's answer", path, err)
-	}
-	if path, err := p.Save("t", "a.csv", nil); err != nil || path != "/x/a.csv" {
-		t.Errorf("Save = %q, %v; want the fallback's answer", path, err)
-	}
-	p.Primary = failingPicker{ErrCancelled}
-	if _, err := p.Open("t", nil); !errors.Is(err, ErrCancelled) {
-		t.Errorf("a cancel went to the fallback: %v", err)
-	}
-}
-
 func TestFileNames(t *testing.T) {
 	if got := fileSafe(` Lincoln: "K/8" `); got != "Lincoln-_-K-8-" {
 		t.Errorf("fileSafe = %q", got)
@@ -691,24 +708,23 @@ func TestFileNames(t *testing.T) {
 }
 
 // TestHistoryFollowsOtherProcesses: an upload run by rosterctl sends this window no
-// progress, so the page rereads itself until the upload has finished.
+// progress; the change watch sees the database move and the page rereads itself.
 func TestHistoryFollowsOtherProcesses(t *testing.T) {
 	eng := seeded()
 	eng.uploads = []core.Upload{{ID: 1, FileName: "cli.csv", SchoolID: 1, Status: core.StatusInProgress, Done: 1, Total: 4}}
-	h := newHarness(t, eng)
-	h.a.Start()
-	hist := func() []core.Upload {
-		if h.a.history == nil {
-			return nil
-		}
-		return h.a.history.uploads
+	h := startedOn(t, eng, PageHistory)
+	if got := h.a.history.uploads; len(got) != 1 || got[0].Status != core.StatusInProgress {
+		t.Fatalf("history = %+v, want the running upload", got)
 	}
-	h.runUntil("the running upload shows", func() bool { return len(hist()) == 1 })
 	eng.mu.Lock()
 	eng.uploads[0].Status = core.StatusCompleted
 	eng.mu.Unlock()
-	h.runUntil("the page sees it finished, untouched", func() bool { return hist()[0].Status == core.StatusCompleted })
+	eng.touch()
+	h.a.checkChanges()
 	h.settle()
+	if got := h.a.history.uploads[0].Status; got != core.StatusCompleted {
+		t.Errorf("after the change the page shows %q, want Completed", got)
+	}
 }
 
 // TestHugeFileRefused: a file too big to upload is refused by its size when it is
@@ -749,4 +765,41 @@ func TestFinishedNote(t *testing.T) {
 			t.Errorf("finishedNote(%+v) = %q, want %q", tc.r, got, tc.want)
 		}
 	}
+}
+
+// tick ticks the check box labelled label.
+func tick(t *testing.T, checks []*keyCheck, label string) {
+	t.Helper()
+	for _, c := range checks {
+		if c.Text == label {
+			c.SetChecked(true)
+			return
+		}
+	}
+	t.Fatalf("no check box %q", label)
+}
+
+// gridText returns every cell of a grid, a row a line, cells separated by tabs.
+func gridText(g *grid) string {
+	var b strings.Builder
+	rows, cols := g.Length()
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			o := g.CreateCell()
+			g.UpdateCell(widget.TableCellID{Row: r, Col: c}, o)
+			switch v := o.(type) {
+			case *widget.Label:
+				b.WriteString(v.Text)
+			case *historyCell:
+				if v.text.Visible() {
+					b.WriteString(v.text.Text)
+				} else {
+					b.WriteString("[" + v.actions.Text + "]")
+				}
+			}
+			b.WriteString("\t")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/atomicfile"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
@@ -46,8 +48,8 @@ func backupTo(ctx context.Context, svc *engine.Service, path string) (engine.Bac
 	}
 	name := tmp.Name()
 	defer os.Remove(name) // after a successful rename this is a no-op
-	// CreateTemp makes the file 0600 on Unix; say so for every system.
-	if err := tmp.Chmod(0o600); err != nil && !os.IsPermission(err) {
+	// CreateTemp makes the file 0600 on Unix; say so whatever the umask.
+	if err := tmp.Chmod(atomicfile.Perm); err != nil && !os.IsPermission(err) {
 		tmp.Close()
 		return engine.BackupInfo{}, outputError(path, err)
 	}
@@ -69,6 +71,14 @@ func same(a, b string) bool {
 	sa, errA := os.Stat(a)
 	sb, errB := os.Stat(b)
 	return errA == nil && errB == nil && os.SameFile(sa, sb)
+}
+
+// outputError says why the backup file could not be written, in the words writeOutput
+// uses for every other file.
+func outputError(path string, err error) error {
+	problem := atomicfile.Problem(&fs.PathError{Op: "write", Path: path, Err: err})
+	return &core.Error{Kind: core.KindStorage, Op: "write file",
+		Message: fmt.Sprintf("%s was not written: %s.", path, problem), Err: err}
 }
 
 func count(n int, one, many string) string {

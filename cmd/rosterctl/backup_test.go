@@ -63,10 +63,10 @@ func TestBackupCommand(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"ErrNoOutput", []string{"backup", "--db", db}, "-o is required"},
+		{"ErrNoOutput", []string{"backup", "--db", db}, "-o FILE is required"},
 		{"ErrItself", []string{"backup", "-o", db, "--db", db}, "is the database itself"},
 		{"ErrNoDatabase", []string{"backup", "-o", out, "--db", filepath.Join(dir, "missing.db")}, "There is no Rosterdesk database"},
-		{"ErrFolder", []string{"backup", "-o", filepath.Join(dir, "no", "such", "b.db"), "--db", db}, "cannot be written"},
+		{"ErrFolder", []string{"backup", "-o", filepath.Join(dir, "no", "such", "b.db"), "--db", db}, "its folder does not exist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -93,11 +93,11 @@ func TestBackupDuringUpload(t *testing.T) {
 		t.Fatalf("Open(backup): %v", err)
 	}
 	defer svc.Close()
-	got, err := svc.Accounts(e.ctx, e.schoolA.ID, admin, "")
+	got, err := svc.Accounts(e.ctx, admin, e.schoolA.ID, "")
 	if err != nil || len(got) != info.Users {
 		t.Errorf("Accounts(backup) = %d, %v; want %d", len(got), err, info.Users)
 	}
-	hist, err := svc.History(e.ctx, engine.HistoryFilter{})
+	hist, err := svc.History(e.ctx, admin, engine.HistoryFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

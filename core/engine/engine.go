@@ -21,9 +21,12 @@ type Service struct {
 	now   func() time.Time
 	owner string
 	host  string
+	hash  hasher
 	// runMu makes this process run one upload at a time; Claim does the same across
 	// processes.
 	runMu sync.Mutex
+	// owners watches the heartbeats of the other processes' uploads (owner.go).
+	owners *ownerWatch
 }
 
 // EnvDB names the environment variable that overrides the default database path.

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -63,9 +62,8 @@ func (j *job) run(ctx context.Context) (Result, error) {
 	}
 	rows, up, info, err := j.read(ctx, p)
 	if err != nil {
-		var ce *core.Error
-		if errors.As(err, &ce) && ce.Code != "" {
-			return j.fail(ctx, ce.Message, core.Counts{})
+		if core.ErrorCode(err) != "" {
+			return j.fail(ctx, core.ErrorMessage(err), core.Counts{})
 		}
 		return Result{}, err
 	}

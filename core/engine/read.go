@@ -34,7 +34,7 @@ var errStopped = errors.New("reading stopped")
 func (j *job) read(ctx context.Context, p *plan) (rows []*row, up *table, info roster.Info, err error) {
 	var pwIdx int
 	header := make(chan struct{}) // closed once up and pwIdx are set
-	opts := roster.ReadOptions{OnHeader: func(info roster.Info) error {
+	opts := roster.Options{OnHeader: func(info roster.Info) error {
 		defer close(header)
 		pwIdx = info.Columns[core.ColPassword]
 		if j.dry {
@@ -62,7 +62,7 @@ func (j *job) read(ctx context.Context, p *plan) (rows []*row, up *table, info r
 			}
 		}
 		var err error
-		info, err = roster.ReadWith(ctx, j.name, bytes.NewReader(j.data), int64(len(j.data)), j.actor.Mode(), opts, func(r *core.Row) error {
+		info, err = roster.Read(ctx, j.name, bytes.NewReader(j.data), int64(len(j.data)), j.actor.Mode(), opts, func(r *core.Row) error {
 			batch = append(batch, r)
 			if len(batch) == readBatch {
 				return send()
@@ -108,6 +108,11 @@ func (j *job) read(ctx context.Context, p *plan) (rows []*row, up *table, info r
 		return nil
 	}
 	err = consume()
+	if err == nil {
+		// The parser may have read the last row before a cancel came, and the reader
+		// checks the context only every few hundred rows: the cancel still stops here.
+		err = ctx.Err()
+	}
 	if err != nil {
 		close(stop)
 		for range batches { // let the parser end

@@ -21,7 +21,7 @@ const MaxFileBytes = 256 << 20
 // Enqueue records an upload as Queued and keeps its file until it has run. RunPending
 // (or Import) runs it.
 func (s *Service) Enqueue(ctx context.Context, req UploadRequest) (core.Upload, error) {
-	f, err := s.checkRequest(ctx, req)
+	f, err := s.checkRequest(ctx, &req)
 	if err != nil {
 		return core.Upload{}, err
 	}
@@ -32,7 +32,8 @@ func (s *Service) Enqueue(ctx context.Context, req UploadRequest) (core.Upload, 
 	if err != nil {
 		return core.Upload{}, err
 	}
-	return s.Upload(ctx, id)
+	rec, err := s.db.Upload(ctx, id)
+	return rec.Upload, err
 }
 
 func uploadedBy(a Actor) string {
@@ -44,12 +45,14 @@ func uploadedBy(a Actor) string {
 
 // checkRequest checks what can be checked before an upload is queued: the school, the
 // teacher, the file's type and size. Problems with the file's content are the upload's
-// own outcome (Failed), not an error here.
-func (s *Service) checkRequest(ctx context.Context, req UploadRequest) (core.Format, error) {
+// own outcome (Failed), not an error here. req.Actor becomes the actor as checked
+// against the database.
+func (s *Service) checkRequest(ctx context.Context, req *UploadRequest) (core.Format, error) {
 	if _, err := s.db.School(ctx, req.SchoolID); err != nil {
 		return "", core.Errorf(core.KindInvalid, "Select a school before uploading.")
 	}
-	if err := s.checkActor(ctx, req.SchoolID, req.Actor); err != nil {
+	var err error
+	if req.Actor, err = s.checkActor(ctx, req.SchoolID, req.Actor); err != nil {
 		return "", err
 	}
 	f, ok := core.FormatOf(req.FileName)
@@ -65,9 +68,9 @@ func (s *Service) checkRequest(ctx context.Context, req UploadRequest) (core.For
 // Check runs every check of an import and counts what it would do, without changing the
 // database (a dry run).
 func (s *Service) Check(ctx context.Context, req UploadRequest, progress func(core.Progress)) (Result, error) {
-	if _, err := s.checkRequest(ctx, req); err != nil {
-		if e := (*core.Error)(nil); errors.As(err, &e) && e.Code != "" {
-			return Result{FileName: filepath.Base(req.FileName), Status: core.StatusFailed, Message: e.Message}, nil
+	if _, err := s.checkRequest(ctx, &req); err != nil {
+		if e, ok := core.Lookup(core.ErrorCode(err)); ok && e.Severity == core.SeverityFile {
+			return Result{FileName: filepath.Base(req.FileName), Status: core.StatusFailed, Message: core.ErrorMessage(err)}, nil
 		}
 		return Result{}, err
 	}
@@ -82,10 +85,11 @@ func (s *Service) Import(ctx context.Context, req UploadRequest, progress func(c
 		return Result{}, err
 	}
 	for {
-		u, err := s.Upload(ctx, up.ID)
+		rec, err := s.db.Upload(ctx, up.ID)
 		if err != nil {
 			return Result{}, err
 		}
+		u := rec.Upload
 		if u.Status.Finished() {
 			return resultOf(u), nil
 		}
@@ -152,20 +156,6 @@ func (s *Service) step(ctx context.Context, progress func(core.Progress)) (res R
 	}
 	res, err = s.runClaimed(ctx, rec, progress)
 	return res, true, false, err
-}
-
-// staleAfter is how long a claim of another machine's process stays valid without a
-// heartbeat (a database on a shared folder). On this machine, the process is asked.
-const staleAfter = 10 * time.Minute
-
-// alive reports whether the owner of a claim still runs.
-func (s *Service) alive(owner string, heartbeat time.Time) bool {
-	parts := strings.Split(owner, "/")
-	if len(parts) == 3 && parts[0] == s.host {
-		pid, err := strconv.Atoi(parts[1])
-		return err == nil && processAlive(pid)
-	}
-	return time.Since(heartbeat) < staleAfter
 }
 
 // runClaimed runs an upload this process has claimed and records its outcome.

@@ -237,6 +237,12 @@ func (t *ImportTx) Users(column string, keys []string) (map[string]ExistingUser,
 	if len(keys) == 0 {
 		return out, nil
 	}
+	if column == "username_key" {
+		// A username is unique across users and administrators.
+		if err := t.operatorUsers(keys, out); err != nil {
+			return nil, err
+		}
+	}
 	where := column
 	extra := ""
 	if column == "teacher_email" {
@@ -329,6 +335,10 @@ func (t *ImportTx) UsernamesFrom(bases []string) (map[string]struct{}, error) {
 	out := make(map[string]struct{})
 	if len(bases) == 0 {
 		return out, nil
+	}
+	// A made username must not be an administrator's either.
+	if err := t.operatorUsernames(out); err != nil {
+		return nil, err
 	}
 	if t.fewUsers(len(bases)) {
 		// Every stored username: more than asked for, which only means more names the

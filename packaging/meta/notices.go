@@ -47,6 +47,18 @@ func notices(root string) ([]byte, error) {
 		return nil, fmt.Errorf("the Go licence: %w", err)
 	}
 	writeNotice(&b, "Go (standard library and runtime)", "LICENSE", goLicence)
+	// Third-party files Rosterdesk embeds itself (the login cards' fonts) carry theirs.
+	own, err := noticeFiles(filepath.Join(root, "assets"))
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range own {
+		text, err := os.ReadFile(filepath.Join(root, "assets", f))
+		if err != nil {
+			return nil, err
+		}
+		writeNotice(&b, "Files embedded by Rosterdesk", "assets/"+filepath.ToSlash(f), text)
+	}
 	for _, m := range mods {
 		files, err := noticeFiles(m.Dir)
 		if err != nil {
