@@ -17,9 +17,9 @@ import (
 // Fyne's window needs OpenGL 2.1. When GLFW cannot create such a context (Remote Desktop,
 // virtual machines without 3D acceleration, old or missing graphics drivers), Fyne 2.8's
 // driver only logs "window creation error" and runs its event loop with no window: the
-// program sits in the background and the person sees nothing. So before the database
-// is opened and the window built, rosterdesk makes the same context itself (probeGL, in
-// gl_probe.go) and, when that fails, says so in a native message box.
+// program sits in the background and the person sees nothing. So once the database is
+// open and before the window is built, rosterdesk makes the same context itself
+// (probeGL, in gl_probe.go) and, when that fails, says so in a native message box.
 
 // noGLTitle is the message box's title.
 const noGLTitle = "Rosterdesk cannot open its window"
@@ -42,15 +42,19 @@ func noGLMessage(logPath string) string {
 	return msg
 }
 
-// checkGraphics makes sure the window can open. When it cannot, the person is told in a
-// native message box, the details are logged in the config folder, and the returned error
-// (whose message is the box's text, for stderr) ends the program before anything else.
-func checkGraphics() error {
-	if err := probeGL(); err != nil {
-		dir, _ := os.UserConfigDir()
-		return reportNoGL(err, dir, showError)
+// checkGraphics makes sure the window can open; it runs once the database has been
+// opened, so a wrong --db is reported first. When the window cannot open, release closes
+// the database (a native message box must never run in the process that holds it), the
+// person is told in a native message box, the details are logged in the config folder,
+// and the returned error (whose message is the box's text, for stderr) ends the program.
+func checkGraphics(release func() error) error {
+	err := probeGL()
+	if err == nil {
+		return nil
 	}
-	return nil
+	_ = release()
+	dir, _ := os.UserConfigDir()
+	return reportNoGL(err, dir, showError)
 }
 
 // reportNoGL logs cause under configDir and shows the message through show.

@@ -133,12 +133,12 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := checkGraphics(); err != nil {
-		return err
-	}
 	svc, err := engine.Open(ctx, path, engine.Options{Now: now})
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := checkGraphics(svc.Close); err != nil {
+		return err
 	}
 	defer svc.Close()
 	if o.sample {
