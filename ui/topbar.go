@@ -153,6 +153,7 @@ func (t *topBar) profileMenu() *fyne.Menu {
 			items = append(items, it)
 		}
 	}
+	items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem("About Rosterdesk…", t.onAbout))
 	return fyne.NewMenu("Profile", items...)
 }
 
