@@ -756,8 +756,9 @@ func osUser() string {
 		return "Office"
 	}
 	// On Linux the full name is the first GECOS field ("Pat Lee,Room 4,,").
-	if name, _, _ := strings.Cut(u.Name, ","); strings.TrimSpace(name) != "" {
-		return strings.TrimSpace(name)
+	// Windows gives DOMAIN\name as the full name of an account that has none.
+	if name, _, _ := strings.Cut(u.Name, ","); core.OperatorName(name) != "" {
+		return core.OperatorName(name)
 	}
-	return u.Username
+	return core.OperatorName(u.Username)
 }

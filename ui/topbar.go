@@ -197,6 +197,9 @@ func (t *topBar) profileMenu() *fyne.Menu {
 		fyne.NewMenuItem("Change My Password…", t.onChangePassword),
 		fyne.NewMenuItem("Lock After "+minutes(a.lockAfter())+" Without Input…", t.onLockSetting),
 		fyne.NewMenuItem("Lock Now", a.lockNow),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("About Rosterdesk…", t.onAbout),
+		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Sign Out", a.signOut),
 	)
 	return fyne.NewMenu("Profile", items...)

@@ -93,6 +93,7 @@ func init() {
 			"admin reset USERNAME            prints a new temporary password",
 			"admin remove USERNAME           never the last Organization Administrator"}, cmdAdmin},
 		{"login", []string{"login USERNAME                  stdin: password, then a new password if one is required"}, cmdLogin},
+		{"backup", []string{"backup -o FILE                  copy the database safely, even while it is in use"}, cmdBackup},
 		{"help", []string{"help [COMMAND]                  show this help"}, cmdHelp},
 	}
 }
@@ -113,6 +114,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	global := flag.NewFlagSet("rosterctl", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	global.Var(&c.db, "db", "database `PATH`")
+	version := global.Bool("version", false, "print the version")
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout, nil)
@@ -121,6 +123,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return c.fail(usageErrorf(nil, "%s", flagMessage(err)))
 	}
 	rest := global.Args()
+	if *version {
+		fmt.Fprintln(stdout, versionLine())
+		return exitOK
+	}
 	if len(rest) == 0 {
 		return c.fail(usageErrorf(nil, "no command given"))
 	}

@@ -300,19 +300,3 @@ func TestRunWithDatabase(t *testing.T) {
 		})
 	}
 }
-
-func TestWithoutDomain(t *testing.T) {
-	for in, want := range map[string]string{
-		`OFFICE\jdoe`:       "jdoe",
-		`jdoe`:              "jdoe",
-		`A\B\jdoe`:          "jdoe",
-		`OFFICE\`:           `OFFICE\`, // nothing after the domain: keep what there is
-		"":                  "",
-		"maría.garcía":      "maría.garcía",
-		`DISTRICT\m.garcia`: "m.garcia",
-	} {
-		if got := withoutDomain(in); got != want {
-			t.Errorf("withoutDomain(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

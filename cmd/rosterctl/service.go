@@ -138,21 +138,12 @@ func (c *cli) actor(ctx context.Context, svc *engine.Service, as, teacher string
 // without a Windows domain (SPEC §11).
 func osUserName() string {
 	if u, err := user.Current(); err == nil && u.Username != "" {
-		return withoutDomain(u.Username)
+		return core.OperatorName(u.Username)
 	}
 	for _, v := range []string{"USER", "USERNAME"} {
 		if s := os.Getenv(v); s != "" {
-			return withoutDomain(s)
+			return core.OperatorName(s)
 		}
 	}
 	return "rosterctl"
-}
-
-// withoutDomain drops a Windows domain prefix: Windows reports OFFICE\jdoe, and the
-// history should say jdoe.
-func withoutDomain(name string) string {
-	if i := strings.LastIndexByte(name, '\\'); i >= 0 && i < len(name)-1 {
-		return name[i+1:]
-	}
-	return name
 }

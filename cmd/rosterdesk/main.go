@@ -137,6 +137,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
+	if err := checkGraphics(svc.Close); err != nil {
+		return err
+	}
 	defer svc.Close()
 	// The sample administrator's temporary password is shown on the sign-in screen.
 	var sample engine.SampleResult
