@@ -1,9 +1,12 @@
 #!/bin/sh
 # screenshots.sh takes the screenshots in docs/screenshots/ with the real engine and the
 # real window under Xvfb: it builds rosterdesk and rosterctl, makes a sample database in a
-# temporary folder (rosterdesk --sample, then uploads through rosterctl so the history
-# shows every status), and photographs:
+# temporary folder (rosterdesk --sample, then uploads and administrators through rosterctl
+# so the history shows every status), signs in by typing as a person would, and
+# photographs:
 #
+#   signin.png, signin-800x600.png           the sign-in screen at 1280×800 and 800×600;
+#   admins.png, admins-800x600.png           the Administrators page at 1280×800 and 800×600;
 #   import.png, history.png, accounts.png    the README's pictures (light theme, 1100×720),
 #                                            the history with an open Actions menu and an
 #                                            upload resumed after a quit, in progress;
@@ -12,7 +15,7 @@
 #   accounts-800x600.png, accounts-1920x1080.png
 #                                            the grids at a small and a large screen;
 #   passwords.png                            the new passwords after a class reset;
-#   schooladmin.png                          the top bar in the School Administrator role.
+#   schooladmin.png                          the top bar of a School Organization Administrator.
 #
 # Needs: Xvfb, xdotool, ImageMagick (import), and the Fyne build packages (gcc, libgl, X11
 # headers). Usage: scripts/screenshots.sh [OUTDIR]. BIN=DIR uses the rosterdesk and
@@ -29,11 +32,10 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # A fixed clock makes dates and password expiries the same in every run; a private config
-# folder keeps the window's remembered profile out of the user's own.
+# folder keeps the window's preferences out of the user's own.
 export ROSTERDESK_NOW=2026-09-01T08:00:00Z
 export ROSTERDESK_DB="$tmp/rosterdesk.db"
 export XDG_CONFIG_HOME="$tmp/config"
-prefs="$XDG_CONFIG_HOME/fyne/org.rosterdesk.app/preferences.json"
 
 if [ -n "${BIN:-}" ]; then
 	cp "$BIN/rosterdesk" "$BIN/rosterctl" "$tmp/"
@@ -66,6 +68,14 @@ start() {
 	xdotool search --sync --onlyvisible --pid "$app_pid" --name '^Rosterdesk$' >/dev/null
 	win=$(xdotool search --onlyvisible --pid "$app_pid" --name '^Rosterdesk$' | head -n 1)
 	resize "$width" "$height"
+	xdotool windowfocus --sync "$win"
+	sleep 1
+}
+# signin USER PASSWORD: signs in at the sign-in screen, whose username field has the
+# focus, by typing (Enter moves on to the password, and there signs in); then waits.
+signin() {
+	xdotool type --delay 20 "$1"; xdotool key Return; sleep 0.5
+	xdotool type --delay 20 "$2"; xdotool key Return
 	sleep "${SETTLE:-3}"
 }
 # resize WIDTH HEIGHT: sizes the window, again until it takes (the window applies its
@@ -90,12 +100,29 @@ shot() {
 # click X Y: a left click at X,Y of the window (which sits at 0,0).
 click() { xdotool mousemove "$1" "$2" click 1; sleep 1; }
 
-# 1. Import page, on a fresh sample database.
+# The sample administrator's own password, chosen at its first sign-in below.
+user=admin pass=Sample2026pw
+
+# 1. Import page, on a fresh sample database: the sign-in screen shows the sample
+# administrator's temporary password, already typed in; Enter asks for a password of
+# one's own (typed twice), and then shows the page.
 start import 1100 720 light --sample
+xdotool key Return; sleep 1
+xdotool type --delay 20 "$pass"; xdotool key Return; sleep 0.5
+xdotool type --delay 20 "$pass"; xdotool key Return
+sleep "${SETTLE:-3}"
 shot import
 stop
 start import 1100 720 dark
+signin "$user" "$pass"
 shot import-dark
+stop
+
+# The sign-in screen, as everyone meets it.
+start import 1280 800 light
+shot signin
+resize 800 600
+shot signin-800x600
 stop
 
 # 2. Uploads that end Completed with Errors and Failed.
@@ -115,15 +142,19 @@ printf 'Student Number,Given Name\n1,Ann\n' >"$tmp/Old_Export.csv"
 
 # 3. Accounts page, at three sizes and in both themes.
 start accounts 1100 720 light
+signin "$user" "$pass"
 shot accounts
 stop
 start accounts 800 600 light
+signin "$user" "$pass"
 shot accounts-800x600
 stop
 start accounts 1920 1080 light
+signin "$user" "$pass"
 shot accounts-1920x1080
 stop
 start accounts 1100 720 dark
+signin "$user" "$pass"
 shot accounts-dark
 stop
 
@@ -131,6 +162,7 @@ stop
 # focus: Right for the next class (MATH3A), Tab to Reset Class Passwords, Enter, and
 # Enter again to confirm (the confirm button has the focus).
 start accounts 1100 720 light
+signin "$user" "$pass"
 click ${CLASS_X:-470} ${CLASS_Y:-155}
 click ${CLASS_X:-470} $((${CLASS_Y:-155} + 45))
 xdotool key Right; sleep 0.5
@@ -140,13 +172,25 @@ xdotool key Return; sleep 2
 shot passwords
 stop
 
-# 5. The top bar of a School Organization Administrator of two schools.
-mkdir -p "$(dirname "$prefs")"
-printf '{"profile.name":"Pat Lee","profile.role":1,"profile.managed":"1,2","profile.school":1}\n' >"$prefs"
+# 5. The top bar of a School Organization Administrator of two schools, whose first
+# sign-in (rosterctl login) replaced the temporary password rosterctl admin add printed;
+# and the Administrators page, with an Organization Administrator who also teaches.
+second=$("$tmp/rosterctl" school list | sed -n 2p)
+temp=$("$tmp/rosterctl" admin add sortiz --name "Sam Ortiz" --email sortiz@washington.example.org \
+	--school "$school" --school "$second" 2>/dev/null)
+printf '%s\n%s\n' "$temp" Principal2026x | "$tmp/rosterctl" login sortiz >/dev/null
+"$tmp/rosterctl" admin add mgarcia.admin --name "Maria Garcia" --email mgarcia@lincoln.example.org --org-admin \
+	--teacher-account mgarcia >/dev/null 2>&1
 start import 1100 720 light
+signin sortiz Principal2026x
 shot schooladmin
 stop
-rm -f "$prefs"
+start admins 1280 800 light
+signin "$user" "$pass"
+shot admins
+resize 800 600
+shot admins-800x600
+stop
 
 # 6. A big upload with typed passwords (slow to secure on purpose), interrupted: rosterctl
 # starts it and is killed, so every window started after it resumes it from the start and
@@ -176,6 +220,7 @@ bg_pid=
 # the upload from the beginning.
 SETTLE=20
 start history 800 600 light
+signin "$user" "$pass"
 shot history-800x600
 resize 1100 720
 # Open the Actions menu of the third row (the Completed with Errors upload).
@@ -188,5 +233,6 @@ for size in 1280x800 1920x1080; do
 done
 stop
 start history 1100 720 dark
+signin "$user" "$pass"
 shot history-dark
 stop

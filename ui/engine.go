@@ -14,13 +14,27 @@ import (
 type Engine interface {
 	Now() time.Time
 	Org(ctx context.Context) (core.Org, error)
-	Init(ctx context.Context, orgName string) (core.Org, error)
 	InitSample(ctx context.Context) (engine.SampleResult, error)
+
+	// Sign-in (the window acts only as the account signed in).
+	SetupState(ctx context.Context) (engine.SetupState, error)
+	Setup(ctx context.Context, req engine.SetupRequest) (engine.Session, error)
+	SignIn(ctx context.Context, username, password string) (engine.AuthResult, error)
+	ChangePassword(ctx context.Context, username, current, newPassword string) error
+	RefreshSession(ctx context.Context, sess engine.Session) (engine.Session, error)
+
+	// Administrators (Organization Administrators only).
+	Operators(ctx context.Context, actor engine.Actor) ([]core.Operator, error)
+	AddOperator(ctx context.Context, actor engine.Actor, o engine.NewOperator) (core.Operator, core.Credential, error)
+	SetOperatorSchools(ctx context.Context, actor engine.Actor, id int64, schoolIDs []int64) error
+	SetOperatorRole(ctx context.Context, actor engine.Actor, id int64, role core.OperatorRole) error
+	SetOperatorTeacher(ctx context.Context, actor engine.Actor, id, teacherID int64) error
+	ResetOperatorPassword(ctx context.Context, actor engine.Actor, id int64) (core.Credential, error)
+	RemoveOperator(ctx context.Context, actor engine.Actor, id int64) error
+
 	AddSchool(ctx context.Context, actor engine.Actor, name string) (core.School, error)
 	RenameSchool(ctx context.Context, actor engine.Actor, id int64, name string) error
 	Schools(ctx context.Context, actor engine.Actor) ([]core.School, error)
-	Teachers(ctx context.Context, actor engine.Actor, schoolID int64) ([]core.Account, error)
-	TeacherSchools(ctx context.Context, actor engine.Actor, teacherID int64) ([]core.School, error)
 	UserByUsername(ctx context.Context, actor engine.Actor, username string) (core.Account, error)
 	AccountsPage(ctx context.Context, actor engine.Actor, schoolID int64, query string, offset, limit int) (engine.AccountPage, error)
 	Classes(ctx context.Context, actor engine.Actor, schoolID int64) ([]core.Class, error)

@@ -61,8 +61,7 @@ func historyWithUploads(t *testing.T, size fyne.Size) *harness {
 	h.app.Settings().SetTheme(Theme())
 	h.win.Resize(size)
 	h.a.first = PageHistory
-	h.a.Start()
-	h.settle()
+	h.start()
 	h.win.Resize(size) // lays the page out at size
 	return h
 }

@@ -128,7 +128,7 @@ func (s *historyScreen) gridColumns() []gridColumn {
 
 // everySchool reports whether the page lists every school's uploads.
 func (s *historyScreen) everySchool() bool {
-	return s.a.profile.Role == RoleOrgAdmin && s.allSchools.Checked
+	return s.a.profile.Role == core.OperatorOrgAdmin && s.allSchools.Checked
 }
 
 func (s *historyScreen) length() (int, int) { return len(s.uploads), len(s.cols) }
@@ -345,7 +345,7 @@ func (s *historyScreen) onRefresh() {
 		s.again = true
 		return
 	}
-	if s.a.profile.Role == RoleOrgAdmin {
+	if s.a.profile.Role == core.OperatorOrgAdmin {
 		s.allSchools.Show()
 	} else {
 		s.allSchools.Hide()

@@ -21,16 +21,25 @@ import (
 // Ctrl+U (Cmd+U) uploads it, Ctrl+Tab or Ctrl+Page Down shows the next page and
 // Ctrl+Shift+Tab or Ctrl+Page Up the previous one (Control on every system, as in
 // browsers). F5 refreshes (in typedKey: it takes no modifier, so it is no shortcut).
-var windowShortcuts = []struct {
+var windowShortcuts []windowShortcut
+
+type windowShortcut struct {
 	key    desktop.CustomShortcut
 	action func(a *App)
-}{
-	{desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, func(a *App) { a.imp.onPick() }},
-	{desktop.CustomShortcut{KeyName: fyne.KeyU, Modifier: fyne.KeyModifierShortcutDefault}, func(a *App) { a.imp.onUpload() }},
-	{desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl}, func(a *App) { a.stepPage(1) }},
-	{desktop.CustomShortcut{KeyName: fyne.KeyPageDown, Modifier: fyne.KeyModifierControl}, func(a *App) { a.stepPage(1) }},
-	{desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift}, func(a *App) { a.stepPage(-1) }},
-	{desktop.CustomShortcut{KeyName: fyne.KeyPageUp, Modifier: fyne.KeyModifierControl}, func(a *App) { a.stepPage(-1) }},
+}
+
+// The shortcuts are set in init, not in their declaration: their actions reach, through
+// the sign-in and sign-out that errors can lead to, the code that registers them, which
+// Go calls an initialization cycle in a declaration.
+func init() {
+	windowShortcuts = []windowShortcut{
+		{desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, func(a *App) { a.imp.onPick() }},
+		{desktop.CustomShortcut{KeyName: fyne.KeyU, Modifier: fyne.KeyModifierShortcutDefault}, func(a *App) { a.imp.onUpload() }},
+		{desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl}, func(a *App) { a.stepPage(1) }},
+		{desktop.CustomShortcut{KeyName: fyne.KeyPageDown, Modifier: fyne.KeyModifierControl}, func(a *App) { a.stepPage(1) }},
+		{desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift}, func(a *App) { a.stepPage(-1) }},
+		{desktop.CustomShortcut{KeyName: fyne.KeyPageUp, Modifier: fyne.KeyModifierControl}, func(a *App) { a.stepPage(-1) }},
+	}
 }
 
 // addShortcuts makes the main window's shortcuts work wherever the focus is.
@@ -44,7 +53,8 @@ func (a *App) addShortcuts() {
 // typedShortcut runs the window shortcut s, if it is one and no dialog is open; it
 // reports whether it did.
 func (a *App) typedShortcut(s fyne.Shortcut) bool {
-	if a.main == nil || a.topModal() != nil {
+	a.touch()
+	if !a.mainShown() || a.topModal() != nil {
 		return false
 	}
 	for _, sc := range windowShortcuts {
@@ -60,6 +70,7 @@ func (a *App) typedShortcut(s fyne.Shortcut) bool {
 // open dialog, Enter confirms it when no field or button has the focus, F5 refreshes.
 // It reports whether it used the key.
 func (a *App) typedKey(ev *fyne.KeyEvent) bool {
+	a.touch()
 	m := a.topModal()
 	switch ev.Name {
 	case fyne.KeyEscape:
@@ -73,7 +84,7 @@ func (a *App) typedKey(ev *fyne.KeyEvent) bool {
 			return true
 		}
 	case fyne.KeyF5:
-		if m == nil && a.main != nil {
+		if m == nil && a.mainShown() {
 			a.onRefresh()
 			return true
 		}
@@ -81,10 +92,12 @@ func (a *App) typedKey(ev *fyne.KeyEvent) bool {
 	return false
 }
 
-// stepPage shows the page after (by 1) or before (by -1) the current one, round.
+// stepPage shows the page after (by 1) or before (by -1) the current one, round, among
+// the pages the role has (the first tabs of pages).
 func (a *App) stepPage(by int) {
+	n := len(a.tabs.Items)
 	i := slices.Index(pages, a.currentPage())
-	a.showPage(pages[(i+by+len(pages))%len(pages)])
+	a.showPage(pages[(i+by+n)%n])
 }
 
 // field is an entry that passes the window's keys on: Escape closes its dialog, F5 and

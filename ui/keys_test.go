@@ -24,9 +24,10 @@ func TestPageShortcuts(t *testing.T) {
 	}{
 		{fyne.KeyTab, fyne.KeyModifierControl, PageHistory},
 		{fyne.KeyPageDown, fyne.KeyModifierControl, PageAccounts},
+		{fyne.KeyTab, fyne.KeyModifierControl, PageAdmins}, // an Organization Administrator's
 		{fyne.KeyTab, fyne.KeyModifierControl, PageImport}, // round
-		{fyne.KeyTab, fyne.KeyModifierControl | fyne.KeyModifierShift, PageAccounts},
-		{fyne.KeyPageUp, fyne.KeyModifierControl, PageHistory},
+		{fyne.KeyTab, fyne.KeyModifierControl | fyne.KeyModifierShift, PageAdmins},
+		{fyne.KeyPageUp, fyne.KeyModifierControl, PageAccounts},
 	}
 	for _, st := range steps {
 		h.typeShortcutMod(st.key, st.mod)
@@ -39,12 +40,12 @@ func TestPageShortcuts(t *testing.T) {
 	h.settle()
 	h.win.Canvas().Focus(h.a.accounts.search)
 	h.typeShortcutMod(fyne.KeyTab, fyne.KeyModifierControl)
-	if got := h.a.currentPage(); got != PageImport {
-		t.Errorf("Ctrl+Tab in the search field: page %s, want import", got)
+	if got := h.a.currentPage(); got != PageAdmins {
+		t.Errorf("Ctrl+Tab in the search field: page %s, want admins", got)
 	}
 	h.a.showMessage("Note", "A dialog is open.")
 	h.typeShortcutMod(fyne.KeyTab, fyne.KeyModifierControl)
-	if got := h.a.currentPage(); got != PageImport {
+	if got := h.a.currentPage(); got != PageAdmins {
 		t.Errorf("Ctrl+Tab with a dialog open switched to %s", got)
 	}
 }
@@ -119,7 +120,7 @@ func TestEscapeClosesEveryDialog(t *testing.T) {
 }
 
 // TestEnterSubmitsForms: Enter in Add School adds the school typed; in the first-run
-// setup it moves from the organization to the school, then creates both (item 13).
+// setup it moves from field to field, then creates everything (item 13).
 func TestEnterSubmitsForms(t *testing.T) {
 	h := started(t)
 	h.a.top.onSchoolsMenu()
@@ -138,17 +139,31 @@ func TestEnterSubmitsForms(t *testing.T) {
 	if h.win.Canvas().Focused() != s.orgEntry {
 		t.Error("setup opens without the organization field focused")
 	}
-	test.Type(s.orgEntry, "Riverside USD")
-	h.press(fyne.KeyReturn)
-	if h.win.Canvas().Focused() != s.schoolEntry {
-		t.Fatal("Enter in the organization field did not move to the school")
+	s.nameEntry.SetText("")
+	for _, step := range []struct {
+		entry *widget.Entry
+		text  string
+		next  fyne.Focusable
+	}{
+		{s.orgEntry, "Riverside USD", s.schoolEntry},
+		{s.schoolEntry, "Lincoln Elementary", s.nameEntry},
+		{s.nameEntry, "Pat Lee", s.usernameEntry},
+		{s.usernameEntry, "plee", s.emailEntry},
+		{s.emailEntry, "", s.password.newPw},
+		{s.password.newPw, "Riverside2026", s.password.confirm},
+	} {
+		test.Type(step.entry, step.text)
+		h.press(fyne.KeyReturn)
+		if h.win.Canvas().Focused() != step.next {
+			t.Fatalf("Enter after %q did not move to the next field", step.text)
+		}
 	}
-	test.Type(s.schoolEntry, "Lincoln Elementary")
+	test.Type(s.password.confirm, "Riverside2026")
 	h.press(fyne.KeyReturn)
 	h.press(fyne.KeyReturn) // a second Enter while creating does nothing more
 	h.settle()
-	if h.eng.called("Init") != 1 || h.eng.called("AddSchool") != 1 || h.a.main == nil {
-		t.Errorf("Enter in setup: Init %d, AddSchool %d, main shown %v", h.eng.called("Init"), h.eng.called("AddSchool"), h.a.main != nil)
+	if h.eng.called("Setup") != 1 || !h.a.mainShown() {
+		t.Errorf("Enter in setup: Setup %d, main shown %v", h.eng.called("Setup"), h.a.mainShown())
 	}
 }
 
@@ -182,41 +197,18 @@ func TestSchoolInProfileRoles(t *testing.T) {
 	if top.schoolPrompt.Text != "Select School:" || !top.schoolPick.Visible() {
 		t.Fatalf("administrator: prompt %q, drop-down shown %v", top.schoolPrompt.Text, top.schoolPick.Visible())
 	}
-	top.onProfileMenu()
-	menuItem(t, top.menu, "School Organization Administrator").Action()
-	tick(t, top.schoolChecks, "Washington Middle")
-	top.dialog.submit()
+	eng := seeded()
+	eng.operators = append(eng.operators, core.Operator{ID: 2, Username: "sam", Name: "Sam Ortiz", Role: core.OperatorSchoolAdmin,
+		Schools: []core.School{{ID: 2, Name: "Washington Middle"}}})
+	eng.passwords["sam"] = fakePassword{password: "Principal2026"}
+	h = newHarness(t, eng)
+	h.a.Start()
 	h.settle()
+	h.signInAs("sam", "Principal2026")
+	h.settle()
+	top = h.a.top
 	if top.schoolPrompt.Text != "School:" || top.schoolPick.Visible() || top.schoolLabel.Text != "Washington Middle" {
 		t.Errorf("school administrator: prompt %q, drop-down shown %v, school %q", top.schoolPrompt.Text, top.schoolPick.Visible(), top.schoolLabel.Text)
-	}
-}
-
-// TestSchoolAdminNeedsASchool: confirming the School Organization Administrator role
-// with no school ticked keeps the dialog open, with the choice made so far, and says
-// what is missing (item 15).
-func TestSchoolAdminNeedsASchool(t *testing.T) {
-	h := started(t)
-	top := h.a.top
-	top.onProfileMenu()
-	menuItem(t, top.menu, "School Organization Administrator").Action()
-	m := top.dialog
-	if h.win.Canvas().Focused() != top.schoolChecks[0] {
-		t.Error("the dialog opens without its first school focused")
-	}
-	m.submit()
-	h.settle()
-	if m.closed || h.a.profile.Role != RoleOrgAdmin {
-		t.Fatalf("with no school ticked the dialog closed (%v) or the role changed (%v)", m.closed, h.a.profile.Role)
-	}
-	if top.schoolHint.Importance != widget.DangerImportance || !strings.Contains(top.schoolHint.Text, "Tick at least one school") {
-		t.Errorf("the hint says %q (importance %v)", top.schoolHint.Text, top.schoolHint.Importance)
-	}
-	tick(t, top.schoolChecks, "Lincoln Elementary")
-	m.submit()
-	h.settle()
-	if !m.closed || h.a.profile.Role != RoleSchoolAdmin {
-		t.Errorf("after ticking a school: closed %v, role %v", m.closed, h.a.profile.Role)
 	}
 }
 
@@ -234,8 +226,7 @@ func TestQuitDuringUpload(t *testing.T) {
 	h := newHarness(t, eng)
 	closed := false
 	h.a.closeWindow = func() { closed = true }
-	h.a.Start()
-	h.settle()
+	h.start()
 	h.choose("district.csv")
 	h.typeShortcut(fyne.KeyU)
 	h.runUntilClosed("the upload runs", running)
@@ -289,6 +280,8 @@ func TestResumedUploadIsNamed(t *testing.T) {
 	}
 	h := newHarness(t, eng)
 	h.a.Start()
+	h.settle()
+	h.submitSignIn("pat", patPassword)
 	h.runUntilClosed("the interrupted upload runs", running)
 	h.runUntil("the status line follows it", func() bool { return h.a.status != nil && strings.Contains(h.a.status.Text, "Saving") })
 	if got := h.a.status.Text; !strings.HasPrefix(got, "district.csv (resumed") || !strings.Contains(got, "starts again from the beginning") {

@@ -131,8 +131,7 @@ func TestSchoolsSortNaturally(t *testing.T) {
 		eng.schools = append(eng.schools, core.School{ID: int64(n), Name: fmt.Sprintf("School %d", n)})
 	}
 	h := newHarness(t, eng)
-	h.a.Start()
-	h.settle()
+	h.start()
 	want := []string{"School 1", "School 2", "School 3", "School 10", "School 11"}
 	if got := h.a.top.schoolSelect.Options; !slices.Equal(got, want) {
 		t.Errorf("Select School lists %q, want %q", got, want)
@@ -257,8 +256,7 @@ func TestNewPasswordsTable(t *testing.T) {
 	h := newHarness(t, eng)
 	h.app.Settings().SetTheme(Theme())
 	h.a.first = PageAccounts
-	h.a.Start()
-	h.settle()
+	h.start()
 	s := h.a.accounts
 	s.classSelect.SetSelectedIndex(0)
 	test.Tap(s.resetClassBtn)
@@ -317,13 +315,12 @@ func TestNewPasswordsTable(t *testing.T) {
 // every page (item 16).
 func TestNumbersReadAlike(t *testing.T) {
 	eng := seeded()
-	eng.check = func(engine.UploadRequest) (engine.Result, error) {
+	eng.checkFn = func(engine.UploadRequest) (engine.Result, error) {
 		return engine.Result{Status: core.StatusCompletedWithError, Counts: core.Counts{Rows: 20000, Applied: 19999, Failed: 1, Warnings: 1, UsersCreated: 1}}, nil
 	}
 	eng.uploads = []core.Upload{{ID: 1, FileName: "big.csv", SchoolID: 1, Status: core.StatusCompleted, Counts: core.Counts{Rows: 20000, Applied: 20000}}}
 	h := newHarness(t, eng)
-	h.a.Start()
-	h.settle()
+	h.start()
 	h.choose("big.csv")
 	test.Tap(h.a.imp.checkBtn)
 	h.settle()
@@ -387,6 +384,8 @@ func TestProgressShowsTimeLeft(t *testing.T) {
 	h.a.first = PageHistory
 	eng.runGate = func(ctx context.Context, u core.Upload) error { <-ctx.Done(); return ctx.Err() }
 	h.a.Start()
+	h.settle()
+	h.submitSignIn("pat", patPassword)
 	h.runUntil("the upload runs", func() bool { return h.a.running == 7 && len(h.a.history.uploads) == 1 })
 	for _, st := range []struct {
 		after time.Duration

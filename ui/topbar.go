@@ -2,8 +2,9 @@ package ui
 
 import (
 	"context"
-	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -23,17 +24,18 @@ type topBar struct {
 	schoolLabel  *widget.Label   // the school, when the Profile menu chooses it
 	schoolsBtn   *widget.Button
 	profileBtn   *widget.Button
-	content      fyne.CanvasObject
+	// bar holds orgBox, schoolBox and profileBtn in a barLayout.
+	bar               *fyne.Container
+	orgBox, schoolBox fyne.CanvasObject
+	content           fyne.CanvasObject
 
 	// The open menu and dialog, kept for tests.
 	menu   *fyne.Menu
 	dialog *modal
 	// form fields of the open dialog
-	nameEntry    *field
-	schoolChecks []*keyCheck
-	schoolHint   *widget.Label
-	teacherPick  *keySelect
-	teachers     []core.Account
+	nameEntry  *field
+	lockSelect *keySelect
+	own        *changeOwnPassword
 }
 
 func newTopBar(a *App) *topBar {
@@ -46,22 +48,80 @@ func newTopBar(a *App) *topBar {
 	t.schoolLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.schoolsBtn = widget.NewButtonWithIcon("", theme.SettingsIcon(), t.onSchoolsMenu)
 	t.profileBtn = widget.NewButtonWithIcon("Profile", theme.AccountIcon(), t.onProfileMenu)
-	schoolBox := container.NewHBox(t.schoolPrompt, t.schoolPick, t.schoolLabel, t.schoolsBtn)
-	t.content = container.NewVBox(
-		container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.HomeIcon()), t.orgLabel), t.profileBtn, container.NewCenter(schoolBox)),
-		widget.NewSeparator(),
-	)
+	t.schoolBox = container.NewHBox(t.schoolPrompt, t.schoolPick, t.schoolLabel, t.schoolsBtn)
+	home := widget.NewIcon(theme.HomeIcon())
+	t.orgBox = container.NewBorder(nil, nil, home, nil, t.orgLabel)
+	// The name's whole width, measured on a label that never truncates; a label given
+	// exactly its text's width may still truncate it (float rounding), hence the padding.
+	whole := widget.NewLabelWithStyle("", fyne.TextAlignLeading, t.orgLabel.TextStyle)
+	orgWidth := func() float32 {
+		whole.SetText(t.orgLabel.Text)
+		return home.MinSize().Width + 2*theme.Padding() + whole.MinSize().Width
+	}
+	t.bar = container.New(barLayout{leftWidth: orgWidth, name: t.orgLabel}, t.orgBox, t.schoolBox, t.profileBtn)
+	t.content = container.NewVBox(t.bar, widget.NewSeparator())
 	return t
 }
 
-// update shows the profile's role, school and name.
+// barLayout lays the top bar out: the organization on the left, the Profile button on
+// the right, and the school picker in the middle of the window when there is room, else
+// just after the organization, whose name then gives up width (it is cut short, the
+// one label outside a grid that ever is: only when a long name meets a narrow window)
+// before the picker or the Profile button does.
+type barLayout struct {
+	leftWidth func() float32 // the organization's whole width
+	name      *widget.Label  // the organization's name, cut when it must be
+}
+
+// Layout places the left, middle and right objects.
+func (l barLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	left, middle, right := objects[0], objects[1], objects[2]
+	pad := theme.Padding()
+	place := func(o fyne.CanvasObject, x, w float32) {
+		h := o.MinSize().Height
+		o.Resize(fyne.NewSize(w, h))
+		o.Move(fyne.NewPos(x, (size.Height-h)/2))
+	}
+	rw, mw := right.MinSize().Width, middle.MinSize().Width
+	place(right, size.Width-rw, rw)
+	whole := l.leftWidth()
+	lw := max(0, min(whole, size.Width-rw-mw-2*pad))
+	cut := fyne.TextTruncateOff
+	if lw < whole {
+		cut = fyne.TextTruncateEllipsis
+	}
+	if l.name.Truncation != cut {
+		l.name.Truncation = cut
+		l.name.Refresh()
+	}
+	place(left, 0, lw)
+	x := max((size.Width-mw)/2, lw+pad)
+	place(middle, min(x, size.Width-rw-pad-mw), mw)
+}
+
+// MinSize is the picker and the Profile button whole, and the organization's icon.
+func (l barLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for i, o := range objects {
+		m := o.MinSize()
+		s.Height = max(s.Height, m.Height)
+		if i > 0 {
+			s.Width += m.Width + theme.Padding()
+		}
+	}
+	s.Width += theme.IconInlineSize() + 2*theme.Padding()
+	return s
+}
+
+// update shows the profile's role, school and name. The schools offered are the role's,
+// as the engine lists them.
 func (t *topBar) update() {
 	a := t.a
 	t.orgLabel.SetText(a.org.Name)
-	choices := a.profile.schoolChoices(a.schools)
-	names := make([]string, len(choices))
+	defer t.bar.Refresh() // the name's width, and the picker's, decide the bar's layout
+	names := make([]string, len(a.schools))
 	selected := ""
-	for i, s := range choices {
+	for i, s := range a.schools {
 		names[i] = s.Name
 		if s.ID == a.profile.SchoolID {
 			selected = s.Name
@@ -77,7 +137,7 @@ func (t *topBar) update() {
 	}
 	// Organization Administrators pick the school in the drop-down; the other roles pick
 	// it in the Profile menu, as in the articles.
-	if a.profile.Role == RoleOrgAdmin {
+	if a.profile.Role == core.OperatorOrgAdmin {
 		t.schoolPrompt.SetText("Select School:")
 		t.schoolPick.Show()
 		t.schoolLabel.Hide()
@@ -93,21 +153,7 @@ func (t *topBar) update() {
 		t.schoolLabel.Show()
 		t.schoolsBtn.Hide()
 	}
-	label := a.profile.Name
-	if label == "" {
-		label = "Profile"
-	}
-	t.profileBtn.SetText(label + " · " + shortRole(a.profile.Role))
-}
-
-func shortRole(r Role) string {
-	switch r {
-	case RoleSchoolAdmin:
-		return "School Admin"
-	case RoleTeacher:
-		return "Teacher"
-	}
-	return "Org Admin"
+	t.profileBtn.SetText(a.profile.Session.Name + " · " + shortRole(a.profile.Role))
 }
 
 func (t *topBar) onSchoolSelected(name string) {
@@ -119,41 +165,43 @@ func (t *topBar) onSchoolSelected(name string) {
 	}
 }
 
-// profileMenu is the Profile menu: the name, the roles, and the Organization section
-// from which School Organization Administrators and teachers pick their school.
+// profileMenu is the Profile menu: who is signed in, the roles their account holds, the
+// Organization section from which School Organization Administrators and teachers pick
+// their school, and the account's own settings.
 func (t *topBar) profileMenu() *fyne.Menu {
 	a := t.a
 	p := a.profile
-	items := []*fyne.MenuItem{
-		fyne.NewMenuItem("Name (Uploaded By): "+p.Name+"…", t.onEditName),
-		fyne.NewMenuItemSeparator(),
+	who := fyne.NewMenuItem(p.Session.Name+" ("+p.Session.Username+")", nil)
+	who.Disabled = true
+	items := []*fyne.MenuItem{who, fyne.NewMenuItemSeparator()}
+	// Only the roles the account holds; with one role there is nothing to switch to.
+	for _, g := range p.Session.Roles {
+		it := fyne.NewMenuItem(string(g.Role), func() { a.switchRole(g.Role) })
+		it.Checked = g.Role == p.Role
+		it.Disabled = len(p.Session.Roles) == 1
+		items = append(items, it)
 	}
-	role := func(label string, r Role, action func()) *fyne.MenuItem {
-		it := fyne.NewMenuItem(label, action)
-		it.Checked = p.Role == r
-		return it
-	}
-	teacherLabel := "Teacher…"
-	if p.Role == RoleTeacher {
-		teacherLabel = "Teacher: " + p.Teacher.FullName() + "…"
-	}
-	items = append(items,
-		role("Organization Administrator", RoleOrgAdmin, t.onRoleOrgAdmin),
-		role("School Organization Administrator…", RoleSchoolAdmin, t.onRoleSchoolAdmin),
-		role(teacherLabel, RoleTeacher, t.onRoleTeacher),
-	)
-	if p.Role != RoleOrgAdmin {
+	if p.Role != core.OperatorOrgAdmin {
 		items = append(items, fyne.NewMenuItemSeparator())
 		head := fyne.NewMenuItem("Organization: "+a.org.Name, nil)
 		head.Disabled = true
 		items = append(items, head)
-		for _, s := range p.schoolChoices(a.schools) {
+		for _, s := range a.schools {
 			it := fyne.NewMenuItem("    "+s.Name, func() { a.selectSchool(s.ID) })
 			it.Checked = s.ID == p.SchoolID
 			items = append(items, it)
 		}
 	}
-	items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem("About Rosterdesk…", t.onAbout))
+	items = append(items,
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Change My Password…", t.onChangePassword),
+		fyne.NewMenuItem("Lock After "+minutes(a.lockAfter())+" Without Input…", t.onLockSetting),
+		fyne.NewMenuItem("Lock Now", a.lockNow),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("About Rosterdesk…", t.onAbout),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Sign Out", a.signOut),
+	)
 	return fyne.NewMenu("Profile", items...)
 }
 
@@ -164,13 +212,6 @@ func (t *topBar) onProfileMenu() {
 
 func (t *topBar) showMenuBelow(m *fyne.Menu, under fyne.CanvasObject) {
 	widget.ShowPopUpMenuAtRelativePosition(m, t.a.win.Canvas(), fyne.NewPos(0, under.Size().Height), under)
-}
-
-func (t *topBar) onEditName() {
-	t.askText("Your name", "Name (Uploaded By)", "Save", t.a.profile.Name, "Your name", func(name string) {
-		t.a.profile.Name = name
-		t.a.applyProfile()
-	})
 }
 
 // askText asks for one line of text in a dialog whose field has the focus; Enter saves
@@ -197,143 +238,93 @@ func (t *topBar) askText(title, label, confirm, current, placeholder string, the
 	t.nameEntry.OnSubmitted = func(string) { m.submit() }
 }
 
-func (t *topBar) onRoleOrgAdmin() {
-	t.a.profile.Role = RoleOrgAdmin
-	t.a.applyProfile()
+// minutes says a duration of whole minutes in words.
+func minutes(d time.Duration) string {
+	switch m := int(d / time.Minute); {
+	case m == 1:
+		return "1 Minute"
+	case m == 60:
+		return "1 Hour"
+	default:
+		return strconv.Itoa(m) + " Minutes"
+	}
 }
 
-func (t *topBar) onRoleSchoolAdmin() {
+// onLockSetting asks how long the window waits without input before locking itself.
+func (t *topBar) onLockSetting() {
 	a := t.a
-	t.schoolChecks = nil
-	boxes := container.NewVBox()
-	t.schoolHint = widget.NewLabel("Tick at least one school that you manage.")
-	ticked := func() (ids []int64) {
-		for i, c := range t.schoolChecks {
-			if c.Checked {
-				ids = append(ids, a.schools[i].ID)
-			}
-		}
-		return ids
+	names := make([]string, len(lockChoices))
+	for i, m := range lockChoices {
+		names[i] = strings.ToLower(minutes(time.Duration(m) * time.Minute))
 	}
-	for _, s := range a.schools {
-		c := a.newCheck(s.Name, func(bool) {
-			if len(ticked()) > 0 {
-				t.schoolHint.Importance = widget.MediumImportance
+	t.lockSelect = a.newSelect(names, nil)
+	t.lockSelect.SetSelected(strings.ToLower(minutes(a.lockAfter())))
+	note := wrapped("On a shared computer, the window locks itself when nobody has used it for this long. Signing in again returns to the same page; running uploads go on meanwhile.")
+	form := widget.NewForm(widget.NewFormItem("Lock after", t.lockSelect))
+	t.dialog = a.showModal(modalSpec{title: "Lock the window", content: container.NewVBox(form, note), confirm: "Save",
+		first: t.lockSelect, size: fyne.NewSize(480, 0), onConfirm: func() bool {
+			if i := t.lockSelect.SelectedIndex(); i >= 0 {
+				a.setLockAfter(lockChoices[i])
 			}
-			t.schoolHint.Refresh()
+			return true
+		}})
+}
+
+// onChangePassword lets the signed-in person replace their own password. The dialog
+// stays open until the engine has answered: a refusal is shown in it, in the engine's
+// words.
+func (t *topBar) onChangePassword() {
+	a := t.a
+	username := a.profile.Session.Username
+	v := &changeOwnPassword{}
+	v.current = widget.NewPasswordEntry()
+	v.form = newPasswordForm(func() (string, string) { return username, "" }, v.updateButtons)
+	v.current.OnChanged = func(string) { v.updateButtons() }
+	v.current.OnSubmitted = func(string) { a.win.Canvas().Focus(v.form.newPw) }
+	v.message = widget.NewLabel("")
+	v.message.Wrapping = fyne.TextWrapWord
+	v.message.Importance = widget.DangerImportance
+	v.message.Hide()
+	form := widget.NewForm(widget.NewFormItem("Current password", v.current))
+	for _, it := range v.form.items() {
+		form.AppendItem(it)
+	}
+	v.modal = a.showSaveModal(modalSpec{title: "Change My Password", content: container.NewVBox(form, v.form.rules.content, v.message),
+		confirm: "Change", first: v.current, size: fyne.NewSize(560, 0)},
+		func() func(context.Context) error {
+			if !v.ready() {
+				return nil
+			}
+			v.message.Hide()
+			current, newPw := v.current.Text, v.form.newPw.Text
+			return func(ctx context.Context) error { return a.eng.ChangePassword(ctx, username, current, newPw) }
+		},
+		func() { a.setStatus("Your password is changed. Use the new one from now on.") },
+		func(err error) {
+			// The engine's words: a wrong current password, or a new one it refuses.
+			v.message.SetText(core.ErrorMessage(err))
+			v.message.Show()
 		})
-		c.Checked = slices.Contains(a.profile.Managed, s.ID)
-		t.schoolChecks = append(t.schoolChecks, c)
-		boxes.Add(c)
-	}
-	var first fyne.Focusable
-	if len(t.schoolChecks) > 0 {
-		first = t.schoolChecks[0]
-	}
-	t.dialog = a.showModal(modalSpec{title: "Schools you manage", confirm: "Use this role", first: first,
-		content: container.NewBorder(t.schoolHint, nil, nil, nil, container.NewVScroll(boxes)), size: fyne.NewSize(420, 360),
-		onConfirm: func() bool {
-			ids := ticked()
-			if len(ids) == 0 {
-				// Say what is missing and keep the choice made so far.
-				t.schoolHint.Importance = widget.DangerImportance
-				t.schoolHint.Refresh()
-				return false
-			}
-			a.profile.Role = RoleSchoolAdmin
-			a.profile.Managed = ids
-			a.profile.fixSchool(a.schools)
-			a.applyProfile()
-			return true
-		}})
+	v.form.confirm.OnSubmitted = func(string) { v.modal.submit() }
+	v.updateButtons()
+	t.own = v
+	t.dialog = v.modal
 }
 
-// onRoleTeacher asks which teacher account the operator is, among the teachers of the
-// selected school, and finds that teacher's schools.
-func (t *topBar) onRoleTeacher() {
-	a := t.a
-	school, ok := a.requireSchool()
-	if !ok {
-		return
-	}
-	var teachers []core.Account
-	owner := a.owner()
-	a.background("list teachers", func(ctx context.Context) error {
-		var err error
-		teachers, err = a.eng.Teachers(ctx, owner, school.ID)
-		return err
-	}, func(err error) {
-		if err != nil {
-			a.showError(err)
-			return
-		}
-		if len(teachers) == 0 {
-			a.showMessage("No teachers", school.Name+" has no teacher accounts yet. Import teachers first, as an administrator.")
-			return
-		}
-		t.showTeacherPicker(school, teachers)
-	})
+// changeOwnPassword is the Change My Password dialog.
+type changeOwnPassword struct {
+	current *widget.Entry
+	form    *passwordForm
+	message *widget.Label
+	modal   *modal
 }
 
-func (t *topBar) showTeacherPicker(school core.School, teachers []core.Account) {
-	a := t.a
-	t.teachers = teachers
-	names := make([]string, len(teachers))
-	for i, tc := range teachers {
-		names[i] = teacherChoice(tc)
-	}
-	t.teacherPick = a.newSelect(names, nil)
-	if a.profile.Role == RoleTeacher {
-		t.teacherPick.SetSelected(teacherChoice(a.profile.Teacher))
-	}
-	hint := widget.NewLabel("")
-	hint.Importance = widget.DangerImportance
-	form := widget.NewForm(
-		widget.NewFormItem("School", widget.NewLabel(school.Name)),
-		widget.NewFormItem("Teacher", t.teacherPick),
-	)
-	t.dialog = a.showModal(modalSpec{title: "Which teacher are you?", confirm: "Use this role", first: t.teacherPick,
-		content: container.NewVBox(form, hint), size: fyne.NewSize(460, 0), onConfirm: func() bool {
-			i := t.teacherPick.SelectedIndex()
-			if i < 0 {
-				hint.SetText("Choose your name in the list first.")
-				return false
-			}
-			t.becomeTeacher(t.teachers[i], school.ID)
-			return true
-		}})
-}
+func (v *changeOwnPassword) ready() bool { return v.current.Text != "" && v.form.ok() }
 
-// becomeTeacher switches to the Teacher role as account tc, after finding the schools the
-// teacher belongs to (the Organization section of the Profile menu lists them).
-func (t *topBar) becomeTeacher(tc core.Account, schoolID int64) {
-	a := t.a
-	var mine []int64
-	owner := a.owner()
-	a.background("find the teacher's schools", func(ctx context.Context) error {
-		schools, err := a.eng.TeacherSchools(ctx, owner, tc.ID)
-		for _, s := range schools {
-			mine = append(mine, s.ID)
-		}
-		return err
-	}, func(err error) {
-		if err != nil {
-			a.showError(err)
-			return
-		}
-		if !slices.Contains(mine, schoolID) {
-			mine = append(mine, schoolID)
-		}
-		a.profile.Role = RoleTeacher
-		a.profile.Teacher = tc
-		a.profile.TeacherSchools = mine
-		a.profile.SchoolID = schoolID
-		a.applyProfile()
-	})
-}
-
-func teacherChoice(a core.Account) string {
-	return a.FullName() + " (" + a.Username + ")"
+func (v *changeOwnPassword) updateButtons() {
+	if v.modal != nil {
+		setEnabled(v.modal.confirmBtn, v.ready())
+	}
 }
 
 // schoolsMenu offers adding and renaming schools (Organization Administrators).
@@ -353,10 +344,10 @@ func (t *topBar) onAddSchool() {
 	t.askSchoolName("Add School", "Add", "", func(name string) {
 		a := t.a
 		var s core.School
-		owner := a.owner()
+		actor := a.actor()
 		a.background("add school", func(ctx context.Context) error {
 			var err error
-			s, err = a.eng.AddSchool(ctx, owner, name)
+			s, err = a.eng.AddSchool(ctx, actor, name)
 			return err
 		}, func(err error) {
 			if err != nil {
@@ -375,9 +366,9 @@ func (t *topBar) onRenameSchool() {
 		return
 	}
 	t.askSchoolName("Rename School", "Rename", cur.Name, func(name string) {
-		owner := a.owner()
+		actor := a.actor()
 		a.background("rename school", func(ctx context.Context) error {
-			return a.eng.RenameSchool(ctx, owner, cur.ID, name)
+			return a.eng.RenameSchool(ctx, actor, cur.ID, name)
 		}, func(err error) {
 			if err != nil {
 				a.showError(err)

@@ -26,26 +26,36 @@ type harness struct {
 	t      *testing.T
 	app    fyne.App
 	win    fyne.Window
-	eng    *fakeEngine
+	eng    *fakeEngine // the engine, when it is the fake (nil over a real engine)
 	picker *fakePicker
+	lock   *timerClock // the auto-lock's clock
 	queue  chan func()
 	a      *App
 }
 
 func newHarness(t *testing.T, eng *fakeEngine) *harness {
+	return newHarnessFor(t, eng, eng.now)
+}
+
+// newHarnessFor runs the window over any engine: the fake, or a real one on a temporary
+// database. now starts the auto-lock's clock.
+func newHarnessFor(t *testing.T, eng Engine, now time.Time) *harness {
 	t.Helper()
-	h := &harness{t: t, eng: eng, queue: make(chan func(), 4096)}
+	h := &harness{t: t, queue: make(chan func(), 4096)}
+	h.eng, _ = eng.(*fakeEngine)
 	h.app = test.NewTempApp(t)
 	h.win = test.NewTempWindow(t, widget.NewLabel(""))
 	h.win.Resize(fyne.NewSize(1100, 720))
 	h.picker = &fakePicker{dir: t.TempDir()}
+	h.lock = &timerClock{now: now}
 	h.a = New(context.Background(), Config{
 		Engine:    eng,
 		Window:    h.win,
 		Picker:    h.picker,
 		Clipboard: h.app.Clipboard(),
-		Operator:  "Pat Lee",
+		Prefs:     h.app.Preferences(),
 		Post:      func(f func()) { h.queue <- f },
+		Lock:      h.lock,
 	})
 	// No timed change checks: a test that wants one calls checkChanges, so settle never
 	// waits on a timer.
@@ -110,28 +120,53 @@ func (h *harness) runUntilClosed(what string, ch <-chan struct{}) {
 	}
 }
 
-// startedOn returns a harness showing page of the main window over eng.
+// startedOn returns a harness showing page of the main window over eng, signed in as
+// Pat Lee, its Organization Administrator.
 func startedOn(t *testing.T, eng *fakeEngine, page Page) *harness {
 	t.Helper()
 	h := newHarness(t, eng)
 	h.a.first = page
-	h.a.Start()
-	h.settle()
-	if h.a.main == nil {
-		t.Fatal("main window not shown")
-	}
+	h.start()
 	return h
 }
 
-// started returns a harness showing the main window of a seeded engine.
-func started(t *testing.T) *harness {
-	h := newHarness(t, seeded())
+// started returns a harness showing the main window of a seeded engine, signed in as
+// its Organization Administrator, Pat Lee.
+func started(t *testing.T) *harness { return startedOn(t, seeded(), "") }
+
+// start opens the window, signs in as Pat Lee and waits until every background job is
+// done.
+func (h *harness) start() {
+	h.t.Helper()
 	h.a.Start()
 	h.settle()
-	if h.a.main == nil {
-		t.Fatal("main window not shown")
+	h.signInAs("pat", patPassword)
+	h.settle()
+}
+
+// signInAs signs in at the sign-in screen and requires the main window to show.
+func (h *harness) signInAs(username, password string) {
+	h.t.Helper()
+	h.submitSignIn(username, password)
+	h.runUntil("the main window shows or sign-in says why not", func() bool {
+		return h.a.mainShown() || h.a.shown == h.a.signIn.content && h.a.signIn.message.Visible()
+	})
+	if !h.a.mainShown() {
+		h.t.Fatalf("signing in as %s did not show the main window (sign-in says %q)", username, h.a.signIn.message.Text)
 	}
-	return h
+}
+
+// submitSignIn types a username and password on the sign-in screen and presses Enter.
+func (h *harness) submitSignIn(username, password string) {
+	h.t.Helper()
+	s := h.a.signIn
+	if s == nil || h.a.shown != s.content {
+		h.t.Fatal("the sign-in screen is not shown")
+	}
+	s.username.SetText(username)
+	s.password.SetText(password)
+	s.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.runUntil("the engine answers the sign-in", func() bool { return !s.busy })
 }
 
 // typeShortcut types Ctrl+key (Cmd+key) as the driver does: to the focused widget if it
@@ -212,50 +247,6 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-func TestFirstRunCreatesOrganizationAndSchool(t *testing.T) {
-	h := newHarness(t, newFakeEngine())
-	h.a.Start()
-	h.settle()
-	s := h.a.setup
-	if s == nil {
-		t.Fatal("an empty database did not show the setup")
-	}
-	if !s.createBtn.Disabled() {
-		t.Error("Create is enabled before the names are typed")
-	}
-	test.Type(s.orgEntry, "Riverside USD")
-	test.Type(s.schoolEntry, "Lincoln Elementary")
-	test.Tap(s.createBtn)
-	h.settle()
-
-	if h.a.main == nil || h.win.Content() != h.a.main {
-		t.Fatal("main window not shown after setup")
-	}
-	if got := h.a.top.orgLabel.Text; got != "Riverside USD" {
-		t.Errorf("organization = %q", got)
-	}
-	if got := h.a.top.schoolSelect.Selected; got != "Lincoln Elementary" {
-		t.Errorf("selected school = %q, want the first school", got)
-	}
-	if h.eng.called("RunPending") != 1 {
-		t.Error("interrupted uploads were not resumed on opening")
-	}
-}
-
-func TestFirstRunSampleData(t *testing.T) {
-	h := newHarness(t, newFakeEngine())
-	h.a.Start()
-	h.settle()
-	test.Tap(h.a.setup.sampleBtn)
-	h.settle()
-	if h.eng.called("InitSample") != 1 {
-		t.Fatal("InitSample not called")
-	}
-	if got := h.a.top.orgLabel.Text; got != "Sample District" {
-		t.Errorf("organization = %q", got)
-	}
 }
 
 func TestAddAndRenameSchool(t *testing.T) {
@@ -435,8 +426,7 @@ func TestHistoryPages(t *testing.T) {
 		eng.uploads = append(eng.uploads, core.Upload{ID: int64(i), FileName: "f.csv", SchoolID: 1, Status: core.StatusCompleted})
 	}
 	h := newHarness(t, eng)
-	h.a.Start()
-	h.settle()
+	h.start()
 	s := h.a.history
 	if len(s.uploads) != historyPage || s.moreBtn.Hidden {
 		t.Fatalf("first page: %d uploads, more hidden = %v", len(s.uploads), s.moreBtn.Hidden)
@@ -467,8 +457,7 @@ func TestStaysResponsiveWhileUploadRuns(t *testing.T) {
 		}
 	}
 	h := newHarness(t, eng)
-	h.a.Start()
-	h.settle()
+	h.start()
 	h.choose("big.csv")
 	h.typeShortcut(fyne.KeyU)
 
@@ -506,98 +495,11 @@ func TestStaysResponsiveWhileUploadRuns(t *testing.T) {
 	}
 }
 
-func TestTeacherRole(t *testing.T) {
-	h := started(t)
-	h.selectSchool("Lincoln Elementary")
-	top := h.a.top
-	top.onProfileMenu()
-	menuItem(t, top.menu, "Teacher").Action()
-	h.settle()
-	top.teacherPick.SetSelected("Ana Diaz (adiaz)")
-	top.dialog.submit()
-	h.settle()
-
-	if h.a.profile.Role != RoleTeacher || h.a.actor().TeacherID != 10 {
-		t.Fatalf("profile = %+v", h.a.profile)
-	}
-	if got := h.a.tabs.Items[0].Text; got != "Import Students/Rosters" {
-		t.Errorf("page title = %q", got)
-	}
-	if got := h.a.imp.title.Text; got != "Import Students/Rosters" {
-		t.Errorf("heading = %q", got)
-	}
-	if got := h.a.imp.usersItem.Text; got != "Export Students" {
-		t.Errorf("export label = %q", got)
-	}
-	if top.schoolPick.Visible() {
-		t.Error("a teacher still sees Select School; the Profile menu chooses the school")
-	}
-	// The teacher's schools appear in the Organization section of the Profile menu.
-	top.onProfileMenu()
-	menuItem(t, top.menu, "    Washington Middle").Action()
-	h.settle()
-	if s, _ := h.a.school(); s.Name != "Washington Middle" {
-		t.Errorf("school after choosing in the profile = %q", s.Name)
-	}
-	h.selectSchoolViaProfile(t, "Lincoln Elementary")
-
-	test.Tap(h.a.imp.templateXLSX)
-	h.settle()
-	if name, path := h.picker.lastSave(); name != "Import_Students_Rosters_Template.xlsx" || readFile(t, path) != "template xlsx mode=1" {
-		t.Errorf("teacher template %q = %q", name, readFile(t, path))
-	}
-	test.Tap(h.a.imp.exportUsersCSV)
-	h.settle()
-	if name, _ := h.picker.lastSave(); name != "Export_Students_Lincoln_Elementary_2026-09-01.csv" {
-		t.Errorf("teacher export name = %q", name)
-	}
-	if a := h.eng.actor(); a.TeacherID != 10 || a.Name != "Pat Lee" {
-		t.Errorf("export actor = %+v", a)
-	}
-
-	// Back to administrator.
-	top.onProfileMenu()
-	menuItem(t, top.menu, "Organization Administrator").Action()
-	h.settle()
-	if got := h.a.tabs.Items[0].Text; got != "Import Users/Rosters" {
-		t.Errorf("page title after switching back = %q", got)
-	}
-}
-
 func (h *harness) selectSchoolViaProfile(t *testing.T, name string) {
 	t.Helper()
 	h.a.top.onProfileMenu()
 	menuItem(t, h.a.top.menu, "    "+name).Action()
 	h.settle()
-}
-
-func TestSchoolAdminRole(t *testing.T) {
-	h := started(t)
-	top := h.a.top
-	top.onProfileMenu()
-	menuItem(t, top.menu, "School Organization Administrator").Action()
-	tick(t, top.schoolChecks, "Washington Middle")
-	top.dialog.submit()
-	h.settle()
-	if s, _ := h.a.school(); s.Name != "Washington Middle" || h.a.profile.Role != RoleSchoolAdmin {
-		t.Fatalf("school admin: school %q role %v", s.Name, h.a.profile.Role)
-	}
-	if top.schoolPick.Visible() {
-		t.Error("Select School shown to a School Organization Administrator")
-	}
-}
-
-func TestOperatorName(t *testing.T) {
-	h := started(t)
-	top := h.a.top
-	top.onProfileMenu()
-	menuItem(t, top.menu, "Name").Action()
-	top.nameEntry.SetText("Maria Gomez")
-	top.dialog.submit()
-	h.settle()
-	if h.a.actor().Name != "Maria Gomez" || !strings.HasPrefix(top.profileBtn.Text, "Maria Gomez") {
-		t.Errorf("name = %q, profile button %q", h.a.actor().Name, top.profileBtn.Text)
-	}
 }
 
 func TestPasswordReset(t *testing.T) {
@@ -656,8 +558,7 @@ func TestErrorsInPlainWords(t *testing.T) {
 		return &core.Error{Kind: core.KindStorage, Op: "enqueue", Message: "The disk is full. Free some space and upload again.", Err: errors.New("sqlite: SQLITE_FULL")}
 	}
 	h := newHarness(t, eng)
-	h.a.Start()
-	h.settle()
+	h.start()
 	h.choose("x.csv")
 	test.Tap(h.a.imp.uploadBtn)
 	h.settle()

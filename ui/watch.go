@@ -112,10 +112,10 @@ func (a *App) setFocused(on bool) {
 // selectID, when not 0, is the school to select (one just added).
 func (a *App) refreshSchools(selectID int64) {
 	var schools []core.School
-	owner := a.owner()
+	actor := a.actor()
 	a.background("list schools", func(ctx context.Context) error {
 		var err error
-		schools, err = a.eng.Schools(ctx, owner)
+		schools, err = a.eng.Schools(ctx, actor)
 		return err
 	}, func(err error) {
 		if err != nil {

@@ -108,9 +108,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, err
 	}
 	switch ui.Page(o.page) {
-	case "", ui.PageImport, ui.PageHistory, ui.PageAccounts:
+	case "", ui.PageImport, ui.PageHistory, ui.PageAccounts, ui.PageAdmins:
 	default:
-		return o, fmt.Errorf("--page must be import, history or accounts")
+		return o, fmt.Errorf("--page must be import, history, accounts or admins")
 	}
 	return o, nil
 }
@@ -141,9 +141,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer svc.Close()
+	// The sample administrator's temporary password is shown on the sign-in screen.
+	var sample engine.SampleResult
 	if o.sample {
 		if _, err := svc.Org(ctx); core.ErrorKind(err) == core.KindNotInitialized {
-			if _, err := svc.InitSample(ctx); err != nil {
+			if sample, err = svc.InitSample(ctx); err != nil {
 				return err
 			}
 		}
@@ -168,6 +170,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		Prefs:     a.Preferences(),
 		Page:      ui.Page(o.page),
 		App:       a,
+		Sample:    sample.Admin,
 	})
 	desk.Start()
 	if msg := duplicatesNotice(dups); msg != "" {
