@@ -20,6 +20,10 @@ const (
 	SeverityRow
 	// SeverityWarning is reported but changes nothing.
 	SeverityWarning
+	// SeverityRequest refuses a request that is not an upload (a sign-in, a command, a
+	// change of accounts): nothing changes. These entries are the ACCESS_, SIGNIN_ and
+	// ADMIN_ codes; they never appear in an Error File.
+	SeverityRequest
 )
 
 // Entry is one catalogue entry: what is wrong and how to fix it, in plain words. Problem
@@ -48,11 +52,13 @@ const (
 	FileChanged       Code = "FILE_CHANGED"
 	FileTooManyCols   Code = "FILE_TOO_MANY_COLUMNS"
 	FileCellTooLong   Code = "FILE_CELL_TOO_LONG"
+	FileUnclosedQuote Code = "FILE_UNCLOSED_QUOTE"
 	FileNoRowApplied  Code = "FILE_NO_ROW_APPLIED"
 
 	// Warnings.
 	WarnUnknownColumn  Code = "WARN_UNKNOWN_COLUMN"
 	WarnTeacherGrade   Code = "WARN_TEACHER_GRADE"
+	WarnMergedCells    Code = "WARN_MERGED_CELLS"
 	WarnPasswordColumn Code = "WARN_PASSWORD_COLUMN"
 	WarnSpreadsheet    Code = "WARN_SPREADSHEET"
 	WarnPasswordKept   Code = "WARN_PASSWORD_KEPT"
@@ -108,6 +114,37 @@ const (
 	ClassNotYours     Code = "CLASS_NOT_YOURS"
 	ClassIDScientific Code = "CLASS_ID_SCIENTIFIC"
 	ClassNameBreak    Code = "CLASS_NAME_LINE_BREAK"
+
+	// Access: a request refused because of who makes it (SPEC §8).
+	AccessSignedOut    Code = "ACCESS_SIGNED_OUT"
+	AccessRoleNotHeld  Code = "ACCESS_ROLE_NOT_HELD"
+	AccessOrgAdmin     Code = "ACCESS_ORG_ADMIN"
+	AccessAdmin        Code = "ACCESS_ADMIN"
+	AccessSchool       Code = "ACCESS_SCHOOL"
+	AccessUpload       Code = "ACCESS_UPLOAD"
+	AccessAccount      Code = "ACCESS_ACCOUNT"
+	AccessClass        Code = "ACCESS_CLASS"
+	AccessLastOrgAdmin Code = "ACCESS_LAST_ORG_ADMIN"
+	AccessSetupDone    Code = "ACCESS_SETUP_DONE"
+
+	// Sign-in.
+	SignInWrong          Code = "SIGNIN_WRONG"
+	SignInLocked         Code = "SIGNIN_LOCKED"
+	SignInExpired        Code = "SIGNIN_EXPIRED"
+	SignInStudent        Code = "SIGNIN_STUDENT"
+	SignInChangeRequired Code = "SIGNIN_CHANGE_REQUIRED"
+	SignInPasswordPolicy Code = "SIGNIN_PASSWORD_POLICY"
+
+	// Managing administrator accounts.
+	AdminUsernameFormat Code = "ADMIN_USERNAME_FORMAT"
+	AdminUsernameTaken  Code = "ADMIN_USERNAME_TAKEN"
+	AdminName           Code = "ADMIN_NAME"
+	AdminEmail          Code = "ADMIN_EMAIL"
+	AdminRole           Code = "ADMIN_ROLE"
+	AdminNoSchool       Code = "ADMIN_NO_SCHOOL"
+	AdminNotTeacher     Code = "ADMIN_NOT_TEACHER"
+	AdminTeacherLinked  Code = "ADMIN_TEACHER_LINKED"
+	AdminNotFound       Code = "ADMIN_NOT_FOUND"
 )
 
 // Catalog lists every error and warning an upload can report. The Errors and Resolution
@@ -125,9 +162,11 @@ var Catalog = []Entry{
 	{FileChanged, SeverityFile, "", "The file changed while Rosterdesk was reading it, so what was read may be half of the old file and half of the new one.", "Wait until the program saving it has finished (close it in Excel), then choose the file again."},
 	{FileTooManyCols, SeverityFile, "", "The file has too many columns ({value}).", "Keep only the template's columns (copy them from the Blank Template) and upload it again."},
 	{FileCellTooLong, SeverityFile, "", "A cell in row {rows} is longer than 32,767 characters, which Excel cannot hold.", "Shorten or clear that cell and upload the file again."},
+	{FileUnclosedQuote, SeverityFile, "", "The quote (\") that opens a cell in row {rows} is never closed properly, so the rows after it would be read as part of that one cell.", "Open the file in a text editor such as Notepad, add the missing closing quote in that row or remove the opening one, save, and upload it again."},
 	{FileNoRowApplied, SeverityFile, "", "No row could be applied.", "Download the Error File: its Error column says what to fix on each row. Fix the rows and upload the Error File itself."},
 
 	{WarnUnknownColumn, SeverityWarning, "", "The column \"{value}\" is not part of the template and was ignored.", "Nothing to do if that is expected; otherwise check the header's spelling against the Blank Template."},
+	{WarnMergedCells, SeverityWarning, "", "Merged cells ({value}) were read as if every cell of each merged range held the value of its top-left cell.", "Check those rows. To avoid this, unmerge the cells in Excel (Home > Merge & Center) and type the value in every row."},
 	{WarnTeacherGrade, SeverityWarning, "Grade Level", "Teachers have no grade level, so \"{value}\" was ignored.", "Leave Grade Level blank on teacher rows."},
 	{WarnPasswordColumn, SeverityWarning, "", "The column \"{value}\" looks like it holds passwords, so it was ignored and emptied in the stored copy of the file.", "Type passwords only in the Password column, or leave them out to have temporary passwords made."},
 	{WarnSpreadsheet, SeverityWarning, "", "This file was changed by a spreadsheet program: {items}.", "Nothing was lost this time. Before saving, format the ID and date columns as Text, or upload the Excel file (.xlsx) instead of a CSV."},
@@ -182,6 +221,34 @@ var Catalog = []Entry{
 	{ClassNoTeacher, SeverityRow, "Class ID", "Class \"{value}\" is new, and no teacher row for it could be applied.", "Fix the class's teacher row if it has an error, or add one: copy the teacher's row and fill in this Class ID and the class columns."},
 	{ClassNotYours, SeverityRow, "Class GUID", "You are not a teacher of the class {value}.", "Roster students only into your own classes, or ask an administrator."},
 	{ClassIDScientific, SeverityRow, "Class ID", "Class ID \"{value}\" is a number a spreadsheet program rewrote in scientific notation, so the real ID is lost.", "Format the Class ID column as Text (or use the Excel file), type the full Class IDs again, and upload the file."},
+
+	{AccessSignedOut, SeverityRequest, "", "No one is signed in, or the account that was signed in no longer exists.", "Sign in again."},
+	{AccessRoleNotHeld, SeverityRequest, "", "This account does not hold the {value} role.", "Use one of the roles the account holds, or ask an Organization Administrator to give it this one."},
+	{AccessOrgAdmin, SeverityRequest, "", "Only an Organization Administrator can {value}.", "Ask an Organization Administrator to do it."},
+	{AccessAdmin, SeverityRequest, "", "Only an administrator can {value}.", "Ask an administrator of your school to do it."},
+	{AccessSchool, SeverityRequest, "", "You do not have access to the school {value}.", "Choose one of your own schools, or ask an Organization Administrator to give you this one."},
+	{AccessUpload, SeverityRequest, "", "Upload {value} is not one you may open: it was made by someone else or for a school that is not yours.", "Open one of the uploads your own Upload History lists."},
+	{AccessAccount, SeverityRequest, "", "You may not see or change the account {value}.", "Teachers manage only the students of their own classes, and School Organization Administrators the accounts of their own schools. Ask an administrator."},
+	{AccessClass, SeverityRequest, "", "You do not teach the class {value}.", "Choose one of your own classes, or ask an administrator."},
+	{AccessLastOrgAdmin, SeverityRequest, "", "{value} is the last Organization Administrator, so the account must stay one.", "Make another person an Organization Administrator first."},
+	{AccessSetupDone, SeverityRequest, "", "This database already has an administrator, so first-run setup cannot run again.", "Sign in as an administrator; an Organization Administrator adds more administrators."},
+
+	{SignInWrong, SeverityRequest, "", "The username or password is wrong.", "Check the username and type the password again. After five wrong passwords in a row, sign-in waits five minutes."},
+	{SignInLocked, SeverityRequest, "", "There were five wrong passwords in a row for this username, so its sign-in is paused until {value}.", "Wait until then and try again, or ask an administrator to reset the password."},
+	{SignInExpired, SeverityRequest, "", "This temporary password was not used within 90 days and has expired.", "Ask an administrator to reset it."},
+	{SignInStudent, SeverityRequest, "", "Student accounts cannot sign in to Rosterdesk, which is for school staff.", "Sign in where your teacher told you to, with the same username and password."},
+	{SignInChangeRequired, SeverityRequest, "", "This is a temporary password, which must be replaced before signing in.", "Choose your own password now."},
+	{SignInPasswordPolicy, SeverityRequest, "", "The new password is not accepted: {value}.", "Use 9 to 20 characters with an upper-case letter, a lower-case letter and a digit, no spaces, no character five times in a row, and not the username, the email or the current password."},
+
+	{AdminUsernameFormat, SeverityRequest, "", "Username \"{value}\" is not valid: use 3 to 50 letters, digits, periods, underscores, hyphens or @, with no spaces.", "Choose another username."},
+	{AdminUsernameTaken, SeverityRequest, "", "Username \"{value}\" is already taken.", "Choose another username: each username belongs to one account, whether administrator, teacher or student."},
+	{AdminName, SeverityRequest, "", "The administrator's name is missing or longer than 100 characters.", "Type their full name, as their uploads should show it under Uploaded By."},
+	{AdminEmail, SeverityRequest, "", "Email \"{value}\" is not a valid email address.", "Type it as name@example.org, or leave it blank."},
+	{AdminRole, SeverityRequest, "", "\"{value}\" is not an administrator role.", "Choose Organization Administrator or School Organization Administrator."},
+	{AdminNoSchool, SeverityRequest, "", "A School Organization Administrator needs at least one school.", "Choose the schools they manage."},
+	{AdminNotTeacher, SeverityRequest, "", "{value} is not a teacher account.", "Give the username of the teacher account the administrator also uses, or none."},
+	{AdminTeacherLinked, SeverityRequest, "", "The teacher account {value} already belongs to another administrator.", "Give the username of this administrator's own teacher account."},
+	{AdminNotFound, SeverityRequest, "", "There is no administrator with the username {value}.", "Check the username against the list of administrators."},
 }
 
 var catalogIndex = func() map[Code]*Entry {

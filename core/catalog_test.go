@@ -108,6 +108,11 @@ func TestCatalogEntries(t *testing.T) {
 				if e.Severity != core.SeverityWarning {
 					t.Errorf("Severity = %v, want SeverityWarning", e.Severity)
 				}
+			case strings.HasPrefix(string(e.Code), "ACCESS_"), strings.HasPrefix(string(e.Code), "SIGNIN_"),
+				strings.HasPrefix(string(e.Code), "ADMIN_"):
+				if e.Severity != core.SeverityRequest || e.Column != "" {
+					t.Errorf("Severity, Column = %v, %q; want SeverityRequest and no column", e.Severity, e.Column)
+				}
 			default:
 				if e.Severity != core.SeverityRow {
 					t.Errorf("Severity = %v, want SeverityRow", e.Severity)

@@ -194,6 +194,20 @@ const (
 	FileError     FileKind = "error"
 )
 
+// Title returns the file's name as the history's Actions menu and messages show it:
+// "Uploaded File", "Completed File", "Error File".
+func (k FileKind) Title() string {
+	switch k {
+	case FileUploaded:
+		return "Uploaded File"
+	case FileCompleted:
+		return "Completed File"
+	case FileError:
+		return "Error File"
+	}
+	return string(k)
+}
+
 // Org is the organization (district) a database belongs to.
 type Org struct {
 	Name      string
@@ -315,17 +329,24 @@ type Account struct {
 	IssuedAt time.Time
 }
 
+// FullName returns the account's first and last names: "Maria Garcia".
+func (a Account) FullName() string { return strings.TrimSpace(a.FirstName + " " + a.LastName) }
+
 // TempExpiresAt returns when the account's temporary password expires.
 func (a *Account) TempExpiresAt() time.Time { return a.IssuedAt.Add(TempPasswordLifetime) }
 
 // PasswordLabel describes the password state in plain words at time now:
 // "temporary — expires in 12 days", "temporary — expired" or "permanent".
 func (a *Account) PasswordLabel(now time.Time) string {
-	switch a.Password {
+	return passwordLabel(a.Password, a.IssuedAt, now)
+}
+
+func passwordLabel(state PasswordState, issued, now time.Time) string {
+	switch state {
 	case PasswordPermanent:
 		return "permanent"
 	case PasswordTemporary:
-		left := a.TempExpiresAt().Sub(now)
+		left := issued.Add(TempPasswordLifetime).Sub(now)
 		if left <= 0 {
 			return "temporary — expired"
 		}
@@ -336,6 +357,52 @@ func (a *Account) PasswordLabel(now time.Time) string {
 		return "temporary — expires in " + strconv.Itoa(days) + " days"
 	}
 	return "none"
+}
+
+// OperatorRole is a role an account holds in the window; it decides what the person may
+// see and do (SPEC §8).
+type OperatorRole string
+
+// The roles, as the Profile menu names them.
+const (
+	// OperatorOrgAdmin manages every school of the organization and the administrators.
+	OperatorOrgAdmin OperatorRole = "Organization Administrator"
+	// OperatorSchoolAdmin manages the schools assigned to them.
+	OperatorSchoolAdmin OperatorRole = "School Organization Administrator"
+	// OperatorTeacher uses Import Students/Rosters for the schools they teach in, and sees
+	// only their own uploads and the students of their own classes.
+	OperatorTeacher OperatorRole = "Teacher"
+)
+
+// IsAdmin reports whether the role is one of the two administrator roles.
+func (r OperatorRole) IsAdmin() bool { return r == OperatorOrgAdmin || r == OperatorSchoolAdmin }
+
+// Operator is an administrator account: an Organization Administrator or a School
+// Organization Administrator, who signs in to the window with its own username.
+type Operator struct {
+	ID       int64
+	Username string
+	Name     string // shown as "Uploaded By" for the administrator's uploads
+	Email    string
+	Role     OperatorRole // OperatorOrgAdmin or OperatorSchoolAdmin
+	// Schools are a School Organization Administrator's schools, by name.
+	Schools []School
+	// Teacher is the teacher account this administrator also is (the Teacher role is
+	// then theirs too); its ID is 0 when there is none.
+	Teacher  Account
+	Password PasswordState
+	// IssuedAt is when a temporary password was issued.
+	IssuedAt time.Time
+	// LockedUntil is when the pause after five wrong passwords in a row ends; zero when
+	// sign-in is not paused.
+	LockedUntil time.Time
+	CreatedAt   time.Time
+}
+
+// PasswordLabel describes the password state in plain words at time now, as
+// Account.PasswordLabel does.
+func (o *Operator) PasswordLabel(now time.Time) string {
+	return passwordLabel(o.Password, o.IssuedAt, now)
 }
 
 // Class is a class of a school.

@@ -223,3 +223,50 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorCode(t *testing.T) {
+	refused := core.Refusal(core.KindDenied, core.AccessSchool, "Lincoln", "")
+	for _, tt := range []struct {
+		name string
+		err  error
+		want core.Code
+	}{
+		{"Nil", nil, ""},
+		{"Plain", errors.New("disk on fire"), ""},
+		{"NoCode", core.Errorf(core.KindInvalid, "bad"), ""},
+		{"Code", refused, core.AccessSchool},
+		{"Wrapped", fmt.Errorf("list accounts: %w", refused), core.AccessSchool},
+		{"CodeUnderPlainError", &core.Error{Kind: core.KindInvalid, Op: "read", Err: fmt.Errorf("x: %w", core.NewFileError(core.FileEmpty, "", nil))}, core.FileEmpty},
+		{"OuterWins", &core.Error{Code: core.SignInLocked, Err: refused}, core.SignInLocked},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := core.ErrorCode(tt.err); got != tt.want {
+				t.Errorf("ErrorCode(%v) = %q, want %q", tt.err, got, tt.want)
+			}
+		})
+	}
+	if got, want := core.ErrorMessage(refused), (core.Issue{Code: core.AccessSchool, Value: "Lincoln"}).Text(); got != want {
+		t.Errorf("ErrorMessage(Refusal) = %q, want the catalogue's words %q", got, want)
+	}
+	if core.ErrorKind(refused) != core.KindDenied {
+		t.Errorf("ErrorKind(Refusal) = %v, want KindDenied", core.ErrorKind(refused))
+	}
+}
+
+func TestFileKindTitle(t *testing.T) {
+	for k, want := range map[core.FileKind]string{core.FileUploaded: "Uploaded File", core.FileCompleted: "Completed File", core.FileError: "Error File", "other": "other"} {
+		if got := k.Title(); got != want {
+			t.Errorf("FileKind(%q).Title() = %q, want %q", k, got, want)
+		}
+	}
+}
+
+func TestFullName(t *testing.T) {
+	for _, tt := range []struct{ first, last, want string }{
+		{"Maria", "Garcia", "Maria Garcia"}, {"Maria", "", "Maria"}, {"", "Garcia", "Garcia"}, {"", "", ""},
+	} {
+		if got := (core.Account{FirstName: tt.first, LastName: tt.last}).FullName(); got != tt.want {
+			t.Errorf("FullName(%q, %q) = %q, want %q", tt.first, tt.last, got, tt.want)
+		}
+	}
+}

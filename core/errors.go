@@ -18,6 +18,7 @@ const (
 	KindNotInitialized             // the database has no organization yet
 	KindBusy                       // another process holds what is needed
 	KindStorage                    // the disk is full, read-only or the database damaged
+	KindDenied                     // the acting person may not do this (their role or schools)
 )
 
 // Error is Rosterdesk's error: a kind, the operation, an optional catalogue code and a
@@ -61,6 +62,29 @@ func Errorf(k Kind, format string, args ...any) *Error {
 // entry's {value}.
 func NewFileError(code Code, value string, cause error) *Error {
 	return &Error{Kind: KindInvalid, Op: "read file", Code: code, Message: Issue{Code: code, Value: value}.Text(), Err: cause}
+}
+
+// Refusal returns the error for a request refused under catalogue entry code (an
+// ACCESS_, SIGNIN_ or ADMIN_ entry), of kind k, with value and other filling the entry's
+// {value} and {other}. Its message is the entry's problem and fix.
+func Refusal(k Kind, code Code, value, other string) *Error {
+	return &Error{Kind: k, Code: code, Message: Issue{Code: code, Value: value, Other: other}.Text()}
+}
+
+// ErrorCode returns the catalogue code of the first *Error in err's chain that has one,
+// or "" when none has.
+func ErrorCode(err error) Code {
+	for err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			return ""
+		}
+		if e.Code != "" {
+			return e.Code
+		}
+		err = e.Err
+	}
+	return ""
 }
 
 // ErrorKind returns the Kind of the first *Error in err's chain, or KindInternal.

@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Rosterdesk needs to build the window (cgo headers
-# for OpenGL, X11, Wayland and GTK), to run it headless (Xvfb) and to benchmark it
-# (sqlite3, GNU time). Only missing packages are installed, so a second run costs nothing.
+# for OpenGL, X11, Wayland and GTK), to run it headless (Xvfb), to read login-card PDFs
+# back in the tests (poppler-utils), to benchmark it (sqlite3, GNU time, with --extra) and
+# to package it (--windows, --linux). Only missing packages are installed, so a second
+# run costs nothing.
 set -euo pipefail
 
 pkgs=(gcc make pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev libgtk-3-dev
-	xvfb xauth)
-if [ "${1:-}" = "--extra" ]; then
-	pkgs+=(sqlite3 time imagemagick xdotool)
-fi
+	xvfb xauth poppler-utils)
+case "${1:-}" in
+--extra) pkgs+=(sqlite3 time imagemagick xdotool) ;;
+# Cross-building for Windows (scripts/package-windows.sh) and running the result under
+# Wine (scripts/windows-check.sh).
+--windows) pkgs+=(gcc-mingw-w64-x86-64 nsis zip wine wine64 imagemagick xdotool) ;;
+--linux) pkgs+=(xz-utils) ;;
+--shellcheck) pkgs+=(shellcheck) ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do

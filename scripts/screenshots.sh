@@ -1,18 +1,29 @@
 #!/bin/sh
-# screenshots.sh takes the screenshots in docs/screenshots/ with the real engine: it builds
-# rosterdesk and rosterctl, makes a sample database in a temporary folder (rosterdesk
-# --sample, then a few uploads through rosterctl so the history shows every status), runs
-# the window under Xvfb and photographs the Import page, the Upload History with an open
-# Actions menu, and the Accounts page.
+# screenshots.sh takes the screenshots in docs/screenshots/ with the real engine and the
+# real window under Xvfb: it builds rosterdesk and rosterctl, makes a sample database in a
+# temporary folder (rosterdesk --sample, then uploads and administrators through rosterctl
+# so the history shows every status), signs in by typing as a person would, and
+# photographs:
+#
+#   signin.png, signin-800x600.png           the sign-in screen at 1280×800 and 800×600;
+#   admins.png, admins-800x600.png           the Administrators page at 1280×800 and 800×600;
+#   import.png, history.png, accounts.png    the README's pictures (light theme, 1100×720),
+#                                            the history with an open Actions menu and an
+#                                            upload resumed after a quit, in progress;
+#   *-dark.png                               the same pages in the dark theme;
+#   history-800x600.png, history-1280x800.png, history-1920x1080.png,
+#   accounts-800x600.png, accounts-1920x1080.png
+#                                            the grids at a small and a large screen;
+#   passwords.png                            the new passwords after a class reset;
+#   schooladmin.png                          the top bar of a School Organization Administrator.
 #
 # Needs: Xvfb, xdotool, ImageMagick (import), and the Fyne build packages (gcc, libgl, X11
-# headers). Usage: scripts/screenshots.sh [OUTDIR]
+# headers). Usage: scripts/screenshots.sh [OUTDIR]. BIN=DIR uses the rosterdesk and
+# rosterctl already built in DIR (to photograph another version the same way).
 set -eu
 cd "$(dirname "$0")/.."
-out=${1:-docs/screenshots}
-mkdir -p "$out"
+out=$(mkdir -p "${1:-docs/screenshots}" && cd "${1:-docs/screenshots}" && pwd)
 tmp=$(mktemp -d)
-display=:${SCREENSHOT_DISPLAY:-97}
 app_pid= xvfb_pid= bg_pid=
 cleanup() {
 	for p in $app_pid $bg_pid $xvfb_pid; do kill "$p" 2>/dev/null || true; done
@@ -20,45 +31,101 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# A fixed clock makes dates and password expiries the same in every run.
+# A fixed clock makes dates and password expiries the same in every run; a private config
+# folder keeps the window's preferences out of the user's own.
 export ROSTERDESK_NOW=2026-09-01T08:00:00Z
 export ROSTERDESK_DB="$tmp/rosterdesk.db"
-export FYNE_THEME=light
-export DISPLAY=$display
+export XDG_CONFIG_HOME="$tmp/config"
 
-echo "building…"
-go build -o "$tmp/rosterdesk" ./cmd/rosterdesk
-go build -o "$tmp/rosterctl" ./cmd/rosterctl
+if [ -n "${BIN:-}" ]; then
+	cp "$BIN/rosterdesk" "$BIN/rosterctl" "$tmp/"
+else
+	echo "building…"
+	go build -o "$tmp/rosterdesk" ./cmd/rosterdesk
+	go build -o "$tmp/rosterctl" ./cmd/rosterctl
+fi
 
-Xvfb "$display" -screen 0 1100x720x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+# Xvfb picks a free display itself (-displayfd), so a second run, or another script's
+# X server, cannot collide with this one; -noreset keeps it up between two windows.
+Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp -noreset 3>"$tmp/display" >"$tmp/xvfb.log" 2>&1 &
 xvfb_pid=$!
-# Wait for the X server to answer rather than for a fixed time.
 i=0
-until xdotool getdisplaygeometry >/dev/null 2>&1; do
+until [ -s "$tmp/display" ] && DISPLAY=:$(cat "$tmp/display") xdotool getdisplaygeometry >/dev/null 2>&1; do
 	i=$((i + 1)); [ $i -lt 100 ] || { echo "Xvfb did not start" >&2; exit 1; }
 	sleep 0.1
 done
+DISPLAY=:$(cat "$tmp/display")
+export DISPLAY
 
-# start PAGE [FLAGS]: runs the window on PAGE and waits until it is mapped and drawn.
+# start PAGE WIDTH HEIGHT THEME [FLAGS]: runs the window on PAGE at WIDTH×HEIGHT in THEME
+# (light or dark) and waits until it is mapped and drawn. SETTLE seconds (3) let the
+# first frames, the background reads and a few progress reports land.
+width=1100 height=720
 start() {
-	page=$1; shift
+	page=$1 width=$2 height=$3; FYNE_THEME=$4; export FYNE_THEME; shift 4
 	"$tmp/rosterdesk" --page "$page" "$@" >>"$tmp/app.log" 2>&1 &
 	app_pid=$!
-	xdotool search --sync --onlyvisible --name '^Rosterdesk$' >/dev/null
-	win=$(xdotool search --onlyvisible --name '^Rosterdesk$' | head -n 1)
-	xdotool windowmove "$win" 0 0 windowsize "$win" 1100 720
-	sleep 2 # let the first frames and the background reads land
+	xdotool search --sync --onlyvisible --pid "$app_pid" --name '^Rosterdesk$' >/dev/null
+	win=$(xdotool search --onlyvisible --pid "$app_pid" --name '^Rosterdesk$' | head -n 1)
+	resize "$width" "$height"
+	xdotool windowfocus --sync "$win"
+	sleep 1
 }
-stop() { kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; app_pid=; }
-shot() { import -window root "$out/$1.png"; echo "wrote $out/$1.png"; }
+# signin USER PASSWORD: signs in at the sign-in screen, whose username field has the
+# focus, by typing (Enter moves on to the password, and there signs in); then waits.
+signin() {
+	xdotool type --delay 20 "$1"; xdotool key Return; sleep 0.5
+	xdotool type --delay 20 "$2"; xdotool key Return
+	sleep "${SETTLE:-3}"
+}
+# resize WIDTH HEIGHT: sizes the window, again until it takes (the window applies its
+# own first size some moments after it is mapped).
+resize() {
+	width=$1 height=$2
+	i=0
+	until xdotool getwindowgeometry "$win" | grep -q "Geometry: ${width}x${height}\$"; do
+		i=$((i + 1)); [ $i -lt 20 ] || { echo "the window did not take ${width}x${height}" >&2; exit 1; }
+		xdotool windowmove "$win" 0 0 windowsize "$win" "$width" "$height"
+		sleep 0.5
+	done
+	sleep 1
+}
+# stop ends the window the way a crash or a kill would: an upload it was running is left
+# In Progress, and the next start resumes it.
+stop() { kill -9 "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; app_pid=; }
+shot() {
+	import -window root -crop "${width}x${height}+0+0" +repage "$out/$1.png"
+	echo "wrote $out/$1.png"
+}
+# click X Y: a left click at X,Y of the window (which sits at 0,0).
+click() { xdotool mousemove "$1" "$2" click 1; sleep 1; }
 
-# 1. Import page, on a fresh sample database.
-start import --sample
+# The sample administrator's own password, chosen at its first sign-in below.
+user=admin pass=Sample2026pw
+
+# 1. Import page, on a fresh sample database: the sign-in screen shows the sample
+# administrator's temporary password, already typed in; Enter asks for a password of
+# one's own (typed twice), and then shows the page.
+start import 1100 720 light --sample
+xdotool key Return; sleep 1
+xdotool type --delay 20 "$pass"; xdotool key Return; sleep 0.5
+xdotool type --delay 20 "$pass"; xdotool key Return
+sleep "${SETTLE:-3}"
 shot import
 stop
+start import 1100 720 dark
+signin "$user" "$pass"
+shot import-dark
+stop
 
-# 2. Uploads in every status: Completed with Errors, Failed, and one big one still
-# running (In Progress) when the history is photographed.
+# The sign-in screen, as everyone meets it.
+start import 1280 800 light
+shot signin
+resize 800 600
+shot signin-800x600
+stop
+
+# 2. Uploads that end Completed with Errors and Failed.
 school=$("$tmp/rosterctl" school list | head -n 1)
 cat >"$tmp/Spring_Roster.csv" <<'CSV'
 User ID,Role,First Name,Last Name,Grade Level,Email,Username,Password,Class ID,Class Name
@@ -67,39 +134,105 @@ S3001,Student,Alan,Turing,4,,,,SCI4,
 S3002,Student,Ada,Lovelace,4,,,,SCI4,
 S3003,Student,,Babbage,4,,,,SCI4,
 S3004,Student,Katherine,Johnson,13,,,,SCI4,
+S3005,Student,Zoë,Nguyễn,4,,,,SCI4,
 CSV
 printf 'Student Number,Given Name\n1,Ann\n' >"$tmp/Old_Export.csv"
 "$tmp/rosterctl" import --school "$school" --as "Maria Garcia" "$tmp/Spring_Roster.csv" >/dev/null || true
 "$tmp/rosterctl" import --school "$school" --as "Maria Garcia" "$tmp/Old_Export.csv" >/dev/null || true
-# Accounts page, before the big upload adds 600,000 students to the list.
-start accounts
+
+# 3. Accounts page, at three sizes and in both themes.
+start accounts 1100 720 light
+signin "$user" "$pass"
 shot accounts
 stop
+start accounts 800 600 light
+signin "$user" "$pass"
+shot accounts-800x600
+stop
+start accounts 1920 1080 light
+signin "$user" "$pass"
+shot accounts-1920x1080
+stop
+start accounts 1100 720 dark
+signin "$user" "$pass"
+shot accounts-dark
+stop
 
+# 4. The new passwords after resetting a class, by keyboard once the drop-down has the
+# focus: Right for the next class (MATH3A), Tab to Reset Class Passwords, Enter, and
+# Enter again to confirm (the confirm button has the focus).
+start accounts 1100 720 light
+signin "$user" "$pass"
+click ${CLASS_X:-470} ${CLASS_Y:-155}
+click ${CLASS_X:-470} $((${CLASS_Y:-155} + 45))
+xdotool key Right; sleep 0.5
+xdotool key Tab; sleep 0.5
+xdotool key Return; sleep 1
+xdotool key Return; sleep 2
+shot passwords
+stop
+
+# 5. The top bar of a School Organization Administrator of two schools, whose first
+# sign-in (rosterctl login) replaced the temporary password rosterctl admin add printed;
+# and the Administrators page, with an Organization Administrator who also teaches.
+second=$("$tmp/rosterctl" school list | sed -n 2p)
+temp=$("$tmp/rosterctl" admin add sortiz --name "Sam Ortiz" --email sortiz@washington.example.org \
+	--school "$school" --school "$second" 2>/dev/null)
+printf '%s\n%s\n' "$temp" Principal2026x | "$tmp/rosterctl" login sortiz >/dev/null
+"$tmp/rosterctl" admin add mgarcia.admin --name "Maria Garcia" --email mgarcia@lincoln.example.org --org-admin \
+	--teacher-account mgarcia >/dev/null 2>&1
+start import 1100 720 light
+signin sortiz Principal2026x
+shot schooladmin
+stop
+start admins 1280 800 light
+signin "$user" "$pass"
+shot admins
+resize 800 600
+shot admins-800x600
+stop
+
+# 6. A big upload with typed passwords (slow to secure on purpose), interrupted: rosterctl
+# starts it and is killed, so every window started after it resumes it from the start and
+# shows it In Progress, with its time estimate.
 awk 'BEGIN {
 	split("abcdefghijklmnopqrstuvwxyz", L, "")
-	print "User ID,Role,First Name,Last Name,Grade Level"
-	for (i = 1; i <= 600000; i++) {
+	print "User ID,Role,First Name,Last Name,Grade Level,Password"
+	for (i = 1; i <= 20000; i++) {
 		n = i; s = ""
-		for (k = 0; k < 5; k++) { s = s L[n % 26 + 1]; n = int(n / 26) }
-		printf "D%07d,Student,Sam,Lee%s,5\n", i, s
+		for (k = 0; k < 4; k++) { s = s L[n % 26 + 1]; n = int(n / 26) }
+		printf "D%06d,Student,Sam,Lee%s,5,Secret%06dX\n", i, s, i
 	}
 }' >"$tmp/District_Transfer.csv"
 "$tmp/rosterctl" import --school "$school" --as "IT Office" "$tmp/District_Transfer.csv" >/dev/null 2>&1 &
 bg_pid=$!
-# Wait until rosterctl has queued the big upload.
 i=0
-until "$tmp/rosterctl" history | grep -q District_Transfer; do
-	i=$((i + 1)); [ $i -lt 300 ] || { echo "the big upload was not queued" >&2; exit 1; }
+until "$tmp/rosterctl" history | grep District_Transfer | grep -q 'In Progress'; do
+	i=$((i + 1)); [ $i -lt 600 ] || { echo "the big upload did not start" >&2; exit 1; }
 	sleep 0.1
 done
-
-start history
-# Open the Actions menu of the third row (the Completed with Errors upload).
-xdotool mousemove 1040 292 click 1
-sleep 1
-shot history
-stop
+kill -9 "$bg_pid" 2>/dev/null || true
 wait "$bg_pid" 2>/dev/null || true
 bg_pid=
 
+# One window for every size, so the upload keeps going and the estimate appears (the
+# first passwords take a few seconds to secure): a window started again would resume
+# the upload from the beginning.
+SETTLE=20
+start history 800 600 light
+signin "$user" "$pass"
+shot history-800x600
+resize 1100 720
+# Open the Actions menu of the third row (the Completed with Errors upload).
+click $((width - ${ACTIONS_FROM_RIGHT:-50})) ${ACTIONS_Y:-275}
+shot history
+xdotool key Escape; sleep 1
+for size in 1280x800 1920x1080; do
+	resize "${size%x*}" "${size#*x}"
+	shot "history-$size"
+done
+stop
+start history 1100 720 dark
+signin "$user" "$pass"
+shot history-dark
+stop

@@ -2,134 +2,176 @@ package ui
 
 import (
 	"context"
-	"encoding/csv"
-	"fmt"
-	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
-var accountHeaders = []string{"User ID", "Name", "Role", "Grade", "Username", "Classes", "Password"}
-var accountWidths = []float32{110, 200, 80, 70, 150, 170, 260}
+// accountsPage is how many accounts the Accounts page shows at a time: a school of
+// 600,000 accounts is read a page at a time, its count first.
+const accountsPage = 200
 
-// accountsScreen is the Accounts page: the selected school's teachers and students, with
-// password resets.
+// accountColumns are the Accounts grid's columns; the name takes most of the width to
+// spare.
+func accountColumns() []gridColumn {
+	return []gridColumn{
+		{title: "User ID", sample: "S0012345", least: 70},
+		{title: "Name", sample: "Nguyễn, Zoë Anne", least: 110, grow: 4},
+		{title: "Role", sample: "Teacher"},
+		{title: "Grade", sample: "PK"},
+		{title: "Username", sample: "znguyen2", least: 90, grow: 2},
+		{title: "Classes", sample: "MATH3, SCI4", least: 80, grow: 2},
+		{title: "Password", sample: "temporary — expires in 88 days", least: 130, grow: 1},
+	}
+}
+
+// accountsScreen is the Accounts page: the selected school's teachers and students, a
+// page at a time, with password resets.
 type accountsScreen struct {
 	a             *App
-	search        *widget.Entry
-	table         *widget.Table
+	search        *field
+	grid          *grid
 	summary       *widget.Label
-	resetBtn      *widget.Button
-	classSelect   *widget.Select
-	resetClassBtn *widget.Button
+	empty         *widget.Label // says why the grid is empty
+	pageLabel     *widget.Label
+	pager         *fyne.Container
+	prevBtn       *keyButton
+	nextBtn       *keyButton
+	resetBtn      *keyButton
+	classSelect   *keySelect
+	resetClassBtn *keyButton
 	content       fyne.CanvasObject
 
-	accounts []core.Account
+	accounts []core.Account // the page shown
+	total    int            // accounts matching the search, on every page
+	offset   int            // of the page shown
 	classes  []core.Class
-	selected int // row of the selected account, -1 for none
-	seq      int // number of the newest Accounts query, so stale answers are dropped
+	selected int64 // id of the selected account, 0 for none
+	seq      int   // number of the newest Accounts query, so stale answers are dropped
+	cancel   context.CancelFunc
+	// The search and school of the list shown.
+	shownQuery  string
+	shownSchool int64
 
 	// The open dialogs, kept for tests.
-	confirm *dialog.ConfirmDialog
+	confirm *modal
 	creds   *credentialsView
 }
 
 func newAccountsScreen(a *App) *accountsScreen {
-	s := &accountsScreen{a: a, selected: -1}
-	s.search = widget.NewEntry()
-	s.search.SetPlaceHolder("Search by name, User ID, username or email")
-	s.search.OnChanged = func(string) { s.onRefresh() }
+	s := &accountsScreen{a: a}
+	s.search = a.newField("Search by name, User ID, username or email")
+	s.search.OnChanged = func(string) { s.offset = 0; s.onRefresh() }
 	s.summary = widget.NewLabel("")
-	s.resetBtn = widget.NewButtonWithIcon("Reset Password", theme.ViewRefreshIcon(), s.onResetPassword)
+	s.empty = widget.NewLabel("")
+	s.empty.Alignment = fyne.TextAlignCenter
+	s.empty.Wrapping = fyne.TextWrapWord
+	s.empty.Hide()
+	s.pageLabel = widget.NewLabel("")
+	s.prevBtn = a.newButton("", theme.NavigateBackIcon(), func() { s.turnPage(-1) })
+	s.nextBtn = a.newButton("", theme.NavigateNextIcon(), func() { s.turnPage(1) })
+	s.resetBtn = a.newButton("Reset Password", theme.ViewRefreshIcon(), s.onResetPassword)
 	s.resetBtn.Disable()
-	s.classSelect = widget.NewSelect(nil, func(string) { s.updateButtons() })
+	s.classSelect = a.newSelect(nil, func(string) { s.updateButtons() })
 	s.classSelect.PlaceHolder = "Choose a class"
-	s.resetClassBtn = widget.NewButton("Reset Class Passwords", s.onResetClass)
+	s.resetClassBtn = a.newButton("Reset Class Passwords", nil, s.onResetClass)
 	s.resetClassBtn.Disable()
-	s.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(s.accounts), len(accountHeaders) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		s.updateCell)
-	s.table.ShowHeaderColumn = false
-	s.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	s.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(accountHeaders[id.Col])
+	cols := accountColumns()
+	s.grid = a.newGrid(cols, func() (int, int) { return len(s.accounts), len(cols) }, textCell, s.updateCell)
+	s.grid.cellText = func(id widget.TableCellID) (string, bool) { return s.cellText(id), false }
+	s.grid.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(s.accounts) {
+			s.selected = s.accounts[id.Row].ID
 		}
-	}
-	for c, w := range accountWidths {
-		s.table.SetColumnWidth(c, w)
-	}
-	s.table.OnSelected = func(id widget.TableCellID) {
-		s.selected = id.Row
 		s.updateButtons()
 	}
 	title := widget.NewLabelWithStyle("Accounts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
+	s.pager = container.NewHBox(s.prevBtn, s.pageLabel, s.nextBtn)
+	s.pager.Hide()
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, title, s.summary, s.search),
-		container.NewHBox(s.resetBtn, widget.NewSeparator(), widget.NewLabel("Whole class:"),
-			container.NewGridWrap(fyne.NewSize(260, s.classSelect.MinSize().Height), s.classSelect), s.resetClassBtn),
+		container.NewBorder(nil, nil, container.NewHBox(s.resetBtn, widget.NewSeparator(), widget.NewLabel("Whole class:")),
+			container.NewHBox(s.resetClassBtn, s.pager), s.classSelect),
 	)
-	s.content = container.NewBorder(container.NewPadded(top), nil, nil, nil, s.table)
+	s.content = container.NewBorder(container.NewPadded(top), nil, nil, nil,
+		container.NewStack(s.grid.content, container.NewCenter(s.empty)))
 	return s
+}
+
+// cellText is what cell id shows, whole.
+func (s *accountsScreen) cellText(id widget.TableCellID) string {
+	if id.Row < 0 || id.Row >= len(s.accounts) {
+		return ""
+	}
+	acc := s.accounts[id.Row]
+	switch id.Col {
+	case 0:
+		return acc.UserID
+	case 1:
+		return acc.LastName + ", " + acc.FirstName
+	case 2:
+		return string(acc.Role)
+	case 3:
+		return acc.Grade
+	case 4:
+		return acc.Username
+	case 5:
+		return strings.Join(acc.Classes, ", ")
+	case 6:
+		return acc.PasswordLabel(s.a.eng.Now())
+	}
+	return ""
 }
 
 func (s *accountsScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	l := o.(*widget.Label)
-	if id.Row < 0 || id.Row >= len(s.accounts) {
-		return
-	}
-	acc := s.accounts[id.Row]
+	text := s.cellText(id)
 	l.Importance = widget.MediumImportance
-	var text string
-	switch id.Col {
-	case 0:
-		text = acc.UserID
-	case 1:
-		text = acc.LastName + ", " + acc.FirstName
-	case 2:
-		text = string(acc.Role)
-	case 3:
-		text = acc.Grade
-	case 4:
-		text = acc.Username
-	case 5:
-		text = strings.Join(acc.Classes, ", ")
-	case 6:
-		text = acc.PasswordLabel(s.a.eng.Now())
-		if strings.HasSuffix(text, "expired") {
-			l.Importance = widget.DangerImportance
-		}
+	if id.Col == 6 && strings.HasSuffix(text, "expired") {
+		l.Importance = widget.DangerImportance
 	}
 	l.SetText(text)
 }
 
-func (s *accountsScreen) updateButtons() {
-	setEnabled(s.resetBtn, s.selected >= 0 && s.selected < len(s.accounts))
-	setEnabled(s.resetClassBtn, s.classSelect.SelectedIndex() >= 0)
+// selectedAccount returns the selected account, if it is on the page shown.
+func (s *accountsScreen) selectedAccount() (core.Account, bool) {
+	for _, acc := range s.accounts {
+		if acc.ID == s.selected && s.selected != 0 {
+			return acc, true
+		}
+	}
+	return core.Account{}, false
 }
 
-// onSchoolChanged reloads the accounts and the class list for the new school or role.
+func (s *accountsScreen) updateButtons() {
+	_, ok := s.selectedAccount()
+	setEnabled(&s.resetBtn.Button, ok)
+	setEnabled(&s.resetClassBtn.Button, s.classSelect.SelectedIndex() >= 0)
+	setEnabled(&s.prevBtn.Button, s.offset > 0)
+	setEnabled(&s.nextBtn.Button, s.offset+len(s.accounts) < s.total)
+}
+
+// onSchoolChanged shows the first page of the new school or role, and its classes.
 func (s *accountsScreen) onSchoolChanged() {
+	s.offset = 0
+	s.selected = 0
 	s.onRefresh()
-	school, ok := s.a.school()
 	s.classes = nil
 	s.classSelect.ClearSelected()
 	s.classSelect.SetOptions(nil)
+	s.loadClasses()
+}
+
+// loadClasses reads the school's classes for "Whole class", keeping the class chosen.
+func (s *accountsScreen) loadClasses() {
+	school, ok := s.a.school()
 	if !ok {
 		return
 	}
@@ -137,7 +179,7 @@ func (s *accountsScreen) onSchoolChanged() {
 	var classes []core.Class
 	s.a.background("list classes", func(ctx context.Context) error {
 		var err error
-		classes, err = s.a.eng.Classes(ctx, school.ID, actor)
+		classes, err = s.a.eng.Classes(ctx, actor, school.ID)
 		return err
 	}, func(err error) {
 		if err != nil {
@@ -147,78 +189,182 @@ func (s *accountsScreen) onSchoolChanged() {
 		if cur, ok := s.a.school(); !ok || cur.ID != school.ID {
 			return
 		}
+		var chosen int64
+		if i := s.classSelect.SelectedIndex(); i >= 0 && i < len(s.classes) {
+			chosen = s.classes[i].ID
+		}
 		s.classes = classes
 		names := make([]string, len(classes))
 		for i, c := range classes {
 			names[i] = c.ClassID + " — " + c.Name
 		}
 		s.classSelect.SetOptions(names)
+		s.classSelect.ClearSelected()
+		for i, c := range classes {
+			if c.ID == chosen {
+				s.classSelect.SetSelectedIndex(i)
+			}
+		}
 		s.updateButtons()
 	})
 }
 
-// onRefresh runs the search again. Answers arrive in any order; only the newest query's
-// is shown.
+// onRefresh reads the page shown again, and the classes. Answers arrive in any order;
+// only the newest query's is shown, and a new query stops the one before.
 func (s *accountsScreen) onRefresh() {
+	s.load()
+	s.loadClasses()
+}
+
+// load reads the page at s.offset for the search typed.
+func (s *accountsScreen) load() {
 	school, ok := s.a.school()
+	if s.cancel != nil {
+		s.cancel()
+		s.cancel = nil
+	}
 	if !ok {
-		s.accounts = nil
-		s.table.Refresh()
+		s.accounts, s.total = nil, 0
+		s.showPage("")
 		return
 	}
 	s.seq++
 	seq := s.seq
-	s.summary.SetText("Loading…")
 	actor := s.a.actor()
 	query := strings.TrimSpace(s.search.Text)
-	var got []core.Account
-	s.a.background("list accounts", func(ctx context.Context) error {
+	offset := s.offset
+	if query != s.shownQuery || school.ID != s.shownSchool {
+		// A new list: its count is not known yet (a big school's first page takes a
+		// moment); a reread of the same list keeps showing the old until the new.
+		s.summary.SetText("Loading…")
+	}
+	ctx, cancel := context.WithCancel(s.a.ctx)
+	s.cancel = cancel
+	var page engine.AccountPage
+	s.a.background("list accounts", func(context.Context) error {
 		var err error
-		got, err = s.a.eng.Accounts(ctx, school.ID, actor, query)
+		page, err = s.a.eng.AccountsPage(ctx, actor, school.ID, query, offset, accountsPage)
 		return err
 	}, func(err error) {
 		if seq != s.seq {
 			return
 		}
+		s.cancel = nil
+		cancel()
 		if err != nil {
 			s.a.showError(err)
 			return
 		}
-		s.accounts = got
-		s.selected = -1
-		s.table.UnselectAll()
-		s.table.Refresh()
-		s.summary.SetText(fmt.Sprintf("%d accounts", len(got)))
-		s.updateButtons()
+		if offset >= page.Total && offset > 0 {
+			// The page shown no longer exists (accounts left the search): show the last.
+			s.offset = (page.Total - 1) / accountsPage * accountsPage
+			s.load()
+			return
+		}
+		s.accounts, s.total = page.Accounts, page.Total
+		s.shownQuery, s.shownSchool = query, school.ID
+		s.showPage(query)
 	})
 }
 
-func (s *accountsScreen) onResetPassword() {
-	if s.selected < 0 || s.selected >= len(s.accounts) {
+// showPage shows the accounts read, keeping the selected account selected when it is
+// still there.
+func (s *accountsScreen) showPage(query string) {
+	s.grid.hideTip()
+	s.grid.UnselectAll()
+	for i, acc := range s.accounts {
+		if acc.ID == s.selected {
+			s.grid.Select(widget.TableCellID{Row: i, Col: 0})
+		}
+	}
+	s.grid.Refresh()
+	switch {
+	case s.total == 0 && query != "":
+		s.summary.SetText("No matches")
+		s.empty.SetText("No account matches “" + query + "”. Search by name, User ID, username or email; accents and capitals do not matter.")
+		s.empty.Show()
+	case s.total == 0:
+		s.summary.SetText(count(0, "account"))
+		s.empty.SetText("This school has no accounts yet. Upload a file on the Import page to create them.")
+		if _, ok := s.a.school(); !ok {
+			s.empty.SetText("Select a school to see its accounts.")
+		}
+		s.empty.Show()
+	case query != "":
+		s.summary.SetText(count(s.total, "account") + " match “" + query + "”")
+		if s.total == 1 {
+			s.summary.SetText("1 account matches “" + query + "”")
+		}
+		s.empty.Hide()
+	default:
+		s.summary.SetText(count(s.total, "account"))
+		s.empty.Hide()
+	}
+	// The pager shows only when there is more than one page.
+	if s.total > accountsPage {
+		s.pageLabel.SetText(core.Thousands(s.offset+1) + "–" + core.Thousands(s.offset+len(s.accounts)) + " of " + core.Thousands(s.total))
+		s.pager.Show()
+	} else {
+		s.pager.Hide()
+	}
+	s.updateButtons()
+}
+
+// turnPage shows the next (by 1) or the previous (by -1) page.
+func (s *accountsScreen) turnPage(by int) {
+	next := s.offset + by*accountsPage
+	if next < 0 || next >= s.total {
 		return
 	}
-	acc := s.accounts[s.selected]
-	msg := fmt.Sprintf("Give %s (%s) a new temporary password?\nTheir current password stops working.", fullName(acc), acc.Username)
-	s.confirm = dialog.NewConfirm("Reset Password", msg, func(ok bool) {
-		if !ok {
-			return
-		}
-		var cred core.Credential
-		s.a.background("reset password", func(ctx context.Context) error {
+	s.offset = next
+	s.load()
+}
+
+func (s *accountsScreen) onResetPassword() {
+	acc, ok := s.selectedAccount()
+	if !ok {
+		return
+	}
+	question := "Give " + acc.FullName() + " (" + acc.Username + ") a new temporary password?\nTheir current password stops working."
+	actor := s.a.actor()
+	s.reset("Reset Password", question, "Reset", "New temporary password — "+acc.FullName(), func(ctx context.Context) ([]core.Credential, error) {
+		cred, err := s.a.eng.ResetPassword(ctx, actor, acc.ID)
+		return []core.Credential{cred}, err
+	})
+}
+
+// reset asks question and, when confirmed, runs do in the background and shows the new
+// passwords it returns under credsTitle.
+func (s *accountsScreen) reset(title, question, confirm, credsTitle string, do func(ctx context.Context) ([]core.Credential, error)) {
+	msg := widget.NewLabel(question)
+	msg.Wrapping = fyne.TextWrapWord
+	s.confirm = s.a.showModal(modalSpec{title: title, content: msg, confirm: confirm, size: fyne.NewSize(480, 0), onConfirm: func() bool {
+		var creds []core.Credential
+		s.a.background(strings.ToLower(title), func(ctx context.Context) error {
 			var err error
-			cred, err = s.a.eng.ResetPassword(ctx, acc.ID)
+			creds, err = do(ctx)
 			return err
 		}, func(err error) {
 			if err != nil {
 				s.a.showError(err)
 				return
 			}
-			s.showCredentials("New temporary password", []core.Credential{cred})
-			s.onRefresh()
+			s.showCredentials(credsTitle, creds)
+			s.load()
 		})
-	}, s.a.win)
-	s.confirm.SetConfirmText("Reset")
-	s.confirm.Show()
+		return true
+	}})
+}
+
+// resetClassQuestion asks before resetting a class, saying how many students it touches.
+func resetClassQuestion(c core.Class) string {
+	name := c.Name
+	if name == "" {
+		name = c.ClassID
+	} else if c.ClassID != "" && !strings.EqualFold(c.ClassID, c.Name) {
+		name += " (" + c.ClassID + ")"
+	}
+	return "Reset the passwords of " + count(c.Students, "student") + " in " + name + "? Their current passwords stop working."
 }
 
 func (s *accountsScreen) onResetClass() {
@@ -227,110 +373,13 @@ func (s *accountsScreen) onResetClass() {
 		return
 	}
 	class := s.classes[i]
-	msg := fmt.Sprintf("Give every student of %s (%s) a new temporary password?\nTheir current passwords stop working.", class.Name, class.ClassID)
-	s.confirm = dialog.NewConfirm("Reset Class Passwords", msg, func(ok bool) {
-		if !ok {
-			return
-		}
-		var creds []core.Credential
-		s.a.background("reset class passwords", func(ctx context.Context) error {
-			var err error
-			creds, err = s.a.eng.ResetClassPasswords(ctx, class.ID)
-			return err
-		}, func(err error) {
-			if err != nil {
-				s.a.showError(err)
-				return
-			}
-			s.showCredentials("New temporary passwords — "+class.Name, creds)
-			s.onRefresh()
-		})
-	}, s.a.win)
-	s.confirm.SetConfirmText("Reset All")
-	s.confirm.Show()
-}
-
-// credentialsView shows new temporary passwords once, with Copy and Save.
-type credentialsView struct {
-	creds   []core.Credential
-	text    *widget.Label
-	copyBtn *widget.Button
-	saveBtn *widget.Button
-	dialog  *dialog.CustomDialog
-}
-
-func (s *accountsScreen) showCredentials(title string, creds []core.Credential) {
-	v := &credentialsView{creds: creds}
-	var b strings.Builder
-	for i, c := range creds {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		fmt.Fprintf(&b, "%s  ·  %s  ·  %s", c.Name, c.Username, c.Password)
-	}
-	if len(creds) == 0 {
-		b.WriteString("The class has no students.")
-	}
-	v.text = widget.NewLabelWithStyle(b.String(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	v.text.Selectable = true
-	v.copyBtn = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { s.onCopyCredentials(v) })
-	v.saveBtn = widget.NewButtonWithIcon("Save as CSV…", theme.DocumentSaveIcon(), func() { s.onSaveCredentials(v) })
-	note := widget.NewLabel("Shown only now: copy or save them before closing. Each expires when first used, or after 90 days.")
-	note.Wrapping = fyne.TextWrapWord
-	body := container.NewBorder(note, container.NewHBox(v.copyBtn, v.saveBtn), nil, nil, container.NewScroll(v.text))
-	v.dialog = dialog.NewCustom(title, "Close", body, s.a.win)
-	v.dialog.Resize(fyne.NewSize(620, 380))
-	s.creds = v
-	v.dialog.Show()
-}
-
-func credentialRows(creds []core.Credential) [][]string {
-	rows := make([][]string, len(creds))
-	for i, c := range creds {
-		rows[i] = []string{c.UserID, c.Name, c.Username, c.Password, c.ExpiresAt.Format("2006-01-02")}
-	}
-	return rows
-}
-
-var credentialHeader = []string{"User ID", "Name", "Username", "Temporary Password", "Expires"}
-
-func (s *accountsScreen) onCopyCredentials(v *credentialsView) {
-	if s.a.clip == nil {
+	if class.Students == 0 {
+		s.a.showMessage("Reset Class Passwords", class.Name+" has no students, so there is no password to reset.")
 		return
 	}
-	var b strings.Builder
-	b.WriteString(strings.Join(credentialHeader, "\t") + "\n")
-	for _, r := range credentialRows(v.creds) {
-		b.WriteString(strings.Join(r, "\t") + "\n")
-	}
-	s.a.clip.SetContent(b.String())
-	s.a.setStatus("Copied — paste into Excel or a document.")
-}
-
-func (s *accountsScreen) onSaveCredentials(v *credentialsView) {
-	name := "Temporary_Passwords_" + s.a.eng.Now().Format("2006-01-02") + ".csv"
-	if school, ok := s.a.school(); ok {
-		name = "Temporary_Passwords_" + fileSafe(school.Name) + "_" + s.a.eng.Now().Format("2006-01-02") + ".csv"
-	}
-	rows := credentialRows(v.creds)
-	s.a.save("Save the temporary passwords", name, func(_ context.Context, w io.Writer, f core.Format) error {
-		return writeCSV(w, credentialHeader, rows)
-	})
-}
-
-// writeCSV writes a CSV the way every Rosterdesk download is written: UTF-8 with a byte
-// order mark (so Excel on Windows reads the names right) and CRLF line ends.
-func writeCSV(w io.Writer, header []string, rows [][]string) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	if err := cw.WriteAll(rows); err != nil {
-		return fmt.Errorf("write passwords: %w", err)
-	}
-	return nil
+	actor := s.a.actor()
+	s.reset("Reset Class Passwords", resetClassQuestion(class), "Reset "+count(class.Students, "Password"), "New temporary passwords — "+class.Name,
+		func(ctx context.Context) ([]core.Credential, error) {
+			return s.a.eng.ResetClassPasswords(ctx, actor, class.ID)
+		})
 }

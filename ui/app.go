@@ -1,15 +1,19 @@
-// Package ui is Rosterdesk's window: the first-run setup, the top bar with the Select
-// School drop-down and the Profile menu, and the Import, Upload History and Accounts pages.
+// Package ui is Rosterdesk's window: the first-run setup, the sign-in screen, the top bar
+// with the Select School drop-down and the Profile menu, and the Import, Upload History,
+// Accounts and Administrators pages. The window acts only as the account signed in, in
+// one of the roles that account holds (SPEC §8).
 //
 // Threading: every Fyne callback runs on the UI goroutine. Anything slow (engine calls,
 // file dialogs, file I/O) goes through App.background, and its result comes back through
-// App.onMain; nothing else in this package starts goroutines or calls fyne.Do.
+// App.onMain; nothing else in this package starts goroutines or calls fyne.Do (the
+// auto-lock's timer, Clock.AfterFunc, only posts its check through App.onMain).
 package ui
 
 import (
 	"context"
 	"errors"
 	"os/user"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,8 +22,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rosterdesk/rosterdesk/core"
@@ -34,6 +36,8 @@ const (
 	PageImport   Page = "import"
 	PageHistory  Page = "history"
 	PageAccounts Page = "accounts"
+	// PageAdmins is the Administrators page, shown to Organization Administrators only.
+	PageAdmins Page = "admins"
 )
 
 // Config is what New needs.
@@ -44,15 +48,37 @@ type Config struct {
 	Picker FilePicker
 	// Clipboard receives copied passwords. Nil disables copying.
 	Clipboard fyne.Clipboard
-	// Prefs remembers the profile between runs. Nil remembers nothing.
+	// Prefs remembers settings between runs (the auto-lock's delay, each account's last
+	// school). Nil remembers nothing.
 	Prefs fyne.Preferences
-	// Operator is the default "Uploaded By" name. Empty means the OS user.
-	Operator string
-	// Page is the page shown first (default: Import).
+	// Page is the page shown first after signing in (default: Import).
 	Page Page
+	// Sample is the sample administrator rosterdesk --sample has just made; the sign-in
+	// screen shows its username and temporary password.
+	Sample core.Credential
 	// Post runs a function on the UI goroutine. Nil means fyne.Do; tests pass a queue
 	// they drain themselves, so widget updates stay on the test goroutine.
 	Post func(func())
+	// App, when given, gets Rosterdesk's theme, and tells when the window gains or loses
+	// the focus: the lists are checked for changes only while it has it. Nil keeps the
+	// app's theme and checks all the time.
+	App fyne.App
+	// Lock times the auto-lock. Nil means the real clock; tests pass one they move.
+	Lock Clock
+}
+
+// Clock is the time the auto-lock goes by.
+type Clock interface {
+	Now() time.Time
+	// AfterFunc calls f, on a goroutine of its own, once d has passed; stop cancels it.
+	AfterFunc(d time.Duration, f func()) (stop func() bool)
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+func (realClock) AfterFunc(d time.Duration, f func()) func() bool {
+	return time.AfterFunc(d, f).Stop
 }
 
 // App is the window's controller: it owns the screens, the profile and the background
@@ -65,6 +91,8 @@ type App struct {
 	prefs  fyne.Preferences
 	post   func(func())
 	first  Page
+	// sample is the sample administrator to show on the sign-in screen, once.
+	sample core.Credential
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -75,19 +103,56 @@ type App struct {
 	profile Profile
 
 	setup    *setupScreen
+	signIn   *signInScreen
+	change   *changeScreen
 	top      *topBar
 	imp      *importScreen
 	history  *historyScreen
 	accounts *accountsScreen
+	admins   *adminsScreen
 	tabs     *container.AppTabs
-	status   *widget.Label
-	main     fyne.CanvasObject
+	// adminsTab is the Administrators page's tab, in tabs only for Organization
+	// Administrators.
+	adminsTab *container.TabItem
+	status    *widget.Label
+	main      fyne.CanvasObject
+	modals    []*modal // the open dialogs, the top one last
+	// shown is the content the window shows now (inside the activity watch).
+	shown fyne.CanvasObject
+
+	// The auto-lock: lockClock times it, lastInput is when input was last seen (Unix
+	// nanoseconds of lockClock), and lockGen numbers its checks so a stale one does
+	// nothing.
+	lock      lockState
+	lockClock Clock
+	lastInput atomic.Int64
+	lockGen   int
+
+	// clock is the wall clock, for time estimates; the engine's Now may be a fixed
+	// stand-in.
+	clock func() time.Time
 
 	runnerBusy, runnerAgain bool
-	// pollEvery is how often the history rereads itself while it shows an unfinished
-	// upload.
-	pollEvery time.Duration
-	closed    atomic.Bool
+	// running is the upload the runner reports progress for, 0 between uploads;
+	// interrupted holds the uploads left In Progress when the window opened (a quit or
+	// a crash), which the runner resumes.
+	running     int64
+	interrupted map[int64]bool
+	// names holds the file names of the uploads this window has queued or listed, by id,
+	// for the status line.
+	names map[int64]string
+	// closeWindow closes the window (the quit question's Quit Anyway).
+	closeWindow func()
+
+	// The change watch: every watchEvery, while the window has the focus, ask whether
+	// the database changed and reread what is shown if so. watchEvery 0 stops the timer
+	// (tests call checkChanges themselves).
+	watcher    engine.Watcher
+	watchEvery time.Duration
+	watching   bool // a wait for the next check is under way
+	focused    bool
+
+	closed atomic.Bool
 }
 
 // New builds the window's controller. Call Start to show something.
@@ -100,52 +165,77 @@ func New(ctx context.Context, cfg Config) *App {
 		post:  cfg.Post,
 		first: cfg.Page,
 
-		pollEvery: 2 * time.Second,
+		clock:       time.Now,
+		watchEvery:  3 * time.Second,
+		focused:     true,
+		interrupted: map[int64]bool{},
+		names:       map[int64]string{},
+	}
+	a.closeWindow = a.win.Close
+	a.sample, a.lockClock = cfg.Sample, cfg.Lock
+	if a.lockClock == nil {
+		a.lockClock = realClock{}
 	}
 	if a.post == nil {
 		a.post = fyne.Do
 	}
 	a.picker = cfg.Picker
 	if a.picker == nil {
-		a.picker = fynePicker{win: a.win, post: a.post}
+		a.picker = noPicker{}
 	}
 	a.ctx, a.cancel = context.WithCancel(ctx)
-	a.profile = Profile{Name: cfg.Operator, Role: RoleOrgAdmin}
-	if a.profile.Name == "" {
-		a.profile.Name = osUser()
+	a.forgetObsoletePrefs()
+	if cfg.App != nil {
+		cfg.App.Settings().SetTheme(Theme())
+		lc := cfg.App.Lifecycle()
+		lc.SetOnEnteredForeground(func() { a.setFocused(true) })
+		lc.SetOnExitedForeground(func() { a.setFocused(false) })
 	}
-	a.loadProfile()
 	return a
 }
 
-// Start checks the database and shows the first-run setup or the main window. Call it on
-// the UI goroutine (before ShowAndRun, or from a callback).
+// Start checks the database and shows what it needs: the first-run setup (a new
+// database, or one without an administrator) or the sign-in screen. Call it on the UI
+// goroutine (before ShowAndRun, or from a callback).
 func (a *App) Start() {
-	a.win.SetContent(container.NewCenter(widget.NewLabel("Opening the database…")))
+	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { a.typedKey(ev) })
+	a.win.SetCloseIntercept(a.onCloseRequest)
+	a.show(container.NewCenter(widget.NewLabel("Opening the database…")))
 	var (
 		org   core.Org
-		empty bool
+		state engine.SetupState
 	)
 	a.background("open database", func(ctx context.Context) error {
 		var err error
-		org, err = a.eng.Org(ctx)
-		if core.ErrorKind(err) == core.KindNotInitialized {
-			empty, err = true, nil
+		if state, err = a.eng.SetupState(ctx); err != nil || state == engine.SetupNewDatabase {
+			return err
 		}
+		org, err = a.eng.Org(ctx)
 		return err
 	}, func(err error) {
-		switch {
-		case empty:
-			a.showSetup()
-		case err != nil:
-			a.win.SetContent(container.NewCenter(widget.NewLabel("Rosterdesk could not open its database.")))
-			a.showError(err)
-		default:
-			a.org = org
-			a.openMain()
+		if err != nil {
+			a.show(container.NewCenter(widget.NewLabel("Rosterdesk could not open its database.")))
+			a.showMessage("Something went wrong", core.ErrorMessage(err))
+			return
+		}
+		a.org = org
+		if state == engine.SetupReady {
+			a.showSignIn()
+		} else {
+			a.showSetup(state)
 		}
 	})
 }
+
+// show makes content the window's content, inside the watch that notices input.
+func (a *App) show(content fyne.CanvasObject) {
+	a.shown = content
+	a.win.SetContent(newActivityWatch(content, a.touch))
+}
+
+// mainShown reports whether the main window is what the window shows: signed in and
+// not locked.
+func (a *App) mainShown() bool { return a.main != nil && a.shown == a.main }
 
 // Shutdown stops the background jobs (an upload in progress resumes on the next launch)
 // and waits until they have returned, so the database can be closed.
@@ -153,6 +243,9 @@ func (a *App) Shutdown() {
 	a.closed.Store(true)
 	a.cancel()
 	<-a.jobs.idle()
+	if a.watcher != nil {
+		a.watcher.Close()
+	}
 }
 
 // onMain runs f on the UI goroutine. It is the package's only door back from a
@@ -210,12 +303,36 @@ func (a *App) progressSink(apply func(core.Progress)) func(core.Progress) {
 }
 
 // showError shows err in plain words. Cancelled dialogs and a closing window are not
-// errors to the person.
+// errors to the person. While the window is locked the message waits for the same
+// person to sign in again; once nobody is signed in it concerns nobody. An account
+// removed since it signed in is signed out, and a role it no longer holds is dropped.
 func (a *App) showError(err error) {
 	if err == nil || errors.Is(err, ErrCancelled) || errors.Is(err, context.Canceled) {
 		return
 	}
-	dialog.ShowError(errors.New(core.ErrorMessage(err)), a.win)
+	switch {
+	case !a.profile.signedIn():
+		return
+	case a.lock.locked:
+		a.lock.errors = append(a.lock.errors, err)
+		return
+	case core.ErrorCode(err) == core.AccessSignedOut:
+		a.signOut()
+		a.signIn.message.SetText(core.ErrorMessage(err))
+		a.signIn.message.Show()
+		return
+	case core.ErrorCode(err) == core.AccessRoleNotHeld:
+		a.refreshSession()
+	}
+	a.showModal(modalSpec{title: "Something went wrong", content: wrapped(core.ErrorMessage(err)), dismiss: "OK",
+		size: messageSize(a.win, core.ErrorMessage(err))})
+}
+
+// wrapped is a label that wraps text at word boundaries, never cutting it.
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 // setStatus shows a short note in the status line at the bottom of the window.
@@ -225,16 +342,17 @@ func (a *App) setStatus(msg string) {
 	}
 }
 
-// actor is who the operator is for the engine.
-func (a *App) actor() engine.Actor {
-	act := engine.Actor{Name: a.profile.Name}
-	if a.profile.Role == RoleTeacher {
-		act.TeacherID = a.profile.Teacher.ID
-	}
-	return act
-}
+// actor is who the window acts as for every engine call: the signed-in account in its
+// current role (Session.Actor). Signed out, it is the zero Actor, which the engine
+// refuses.
+func (a *App) actor() engine.Actor { return a.profile.actor() }
 
-func (a *App) mode() core.Mode { return a.actor().Mode() }
+func (a *App) mode() core.Mode {
+	if a.profile.Role == core.OperatorTeacher {
+		return core.ModeTeacher
+	}
+	return core.ModeAdmin
+}
 
 // school returns the selected school, or false when there is none.
 func (a *App) school() (core.School, bool) {
@@ -251,56 +369,152 @@ func (a *App) school() (core.School, bool) {
 func (a *App) requireSchool() (core.School, bool) {
 	s, ok := a.school()
 	if !ok {
-		dialog.ShowInformation("Select a school", "Choose a school in Select School (or in the Profile menu) first.", a.win)
+		a.showMessage("Select a school", "Choose a school in Select School (or in the Profile menu) first.")
 	}
 	return s, ok
 }
 
-// openMain loads the schools and shows the main window.
+// signedIn takes over after a sign-in (or first run) of sess. At a locked window the same
+// account returns to where it was; anyone else starts fresh.
+func (a *App) signedIn(sess engine.Session) {
+	if len(sess.Roles) == 0 {
+		a.showSignIn()
+		a.signIn.fail("This account holds no role in Rosterdesk. Ask an Organization Administrator.")
+		return
+	}
+	if a.lock.locked && sameAccount(a.profile.Session, sess) {
+		a.unlock(sess)
+		return
+	}
+	a.discardMain()
+	a.profile = Profile{Session: sess, Role: sess.Roles[0].Role}
+	a.openMain()
+}
+
+// openMain loads the organization and the role's schools and shows the main window.
 func (a *App) openMain() {
 	var (
 		org     core.Org
 		schools []core.School
+		pending []core.Upload
 	)
-	// A teacher profile is remembered by username: look the account up again.
-	teacher := a.profile.Teacher
-	restoreTeacher := a.profile.Role == RoleTeacher && teacher.ID == 0
+	actor := a.actor()
 	a.background("load schools", func(ctx context.Context) error {
 		var err error
 		if org, err = a.eng.Org(ctx); err != nil {
 			return err
 		}
-		if schools, err = a.eng.Schools(ctx); err != nil {
+		if schools, err = a.eng.Schools(ctx, actor); err != nil {
 			return err
 		}
-		if restoreTeacher {
-			if teacher, err = a.eng.UserByUsername(ctx, teacher.Username); err != nil || teacher.Role != core.RoleTeacher {
-				restoreTeacher = false
-			}
-		}
-		return nil
+		// An upload left In Progress by a quit or a crash is resumed from the start by
+		// the runner: note which, to say so. They are among the newest uploads.
+		pending, err = a.eng.History(ctx, actor, engine.HistoryFilter{Limit: historyPage})
+		return err
 	}, func(err error) {
 		if err != nil {
 			a.showError(err)
 			return
 		}
 		a.org = org
-		a.schools = schools
-		if a.profile.Role == RoleTeacher {
-			if restoreTeacher {
-				a.profile.Teacher = teacher
-			} else if a.profile.Teacher.ID == 0 {
-				a.profile.Role = RoleOrgAdmin
+		a.setSchools(schools)
+		for _, u := range pending {
+			a.names[u.ID] = u.FileName
+			if u.Status == core.StatusInProgress {
+				a.interrupted[u.ID] = true
 			}
 		}
 		a.buildMain()
-		a.win.SetContent(a.main)
-		a.profile.fixSchool(schools)
+		a.show(a.main)
+		a.profile.SchoolID = a.rememberedSchool()
+		a.profile.fixSchool(a.schools)
 		a.applyProfile()
-		// Uploads a crash or quit interrupted, and any still queued, run now.
+		a.touch()
+		a.armLock()
+		// Uploads a crash or quit interrupted, and any still queued, run now. The
+		// window starts them once someone has signed in: it reads nothing, not even
+		// which uploads were interrupted, as nobody.
 		a.kickRunner()
+		a.startWatch()
 	})
 }
+
+// discardMain forgets the main window of the account that was signed in, so the next
+// one starts fresh: its page, chosen file, search and open dialogs are gone. Uploads
+// keep running; they belong to the database, not to the window.
+func (a *App) discardMain() {
+	a.main = nil
+	a.lock = lockState{}
+	a.modals = nil
+	for _, o := range a.win.Canvas().Overlays().List() {
+		a.win.Canvas().Overlays().Remove(o)
+	}
+}
+
+// useRole makes the window act in role, one the account holds, with that role's schools
+// as the session gives them; refreshSchools then reads them again from the engine.
+func (a *App) useRole(role core.OperatorRole) {
+	g, ok := a.profile.Session.Grant(role)
+	if !ok {
+		return
+	}
+	a.rememberSchool()
+	a.profile.Role = role
+	a.setSchools(slices.Clone(g.Schools))
+	a.profile.SchoolID = a.rememberedSchool()
+	a.profile.fixSchool(a.schools)
+	a.applyProfile()
+	a.refreshSchools(0)
+}
+
+// switchRole is the Profile menu's choice of another role the account holds.
+func (a *App) switchRole(role core.OperatorRole) {
+	if role != a.profile.Role {
+		a.useRole(role)
+	}
+}
+
+// refreshSession reads the signed-in account again (its roles and schools may have
+// changed) and keeps the current role if the account still holds it.
+func (a *App) refreshSession() {
+	sess := a.profile.Session
+	var fresh engine.Session
+	a.background("refresh the session", func(ctx context.Context) error {
+		var err error
+		fresh, err = a.eng.RefreshSession(ctx, sess)
+		return err
+	}, func(err error) {
+		if err != nil || !sameAccount(a.profile.Session, sess) || a.main == nil {
+			a.showError(err)
+			return
+		}
+		a.profile.Session = fresh
+		role := a.profile.Role
+		if !fresh.Holds(role) && len(fresh.Roles) > 0 {
+			role = fresh.Roles[0].Role
+		}
+		a.useRole(role)
+	})
+}
+
+// signOut ends the session and shows the sign-in screen. Uploads keep running.
+func (a *App) signOut() {
+	a.rememberSchool()
+	a.stopLockTimer()
+	a.discardMain()
+	a.profile = Profile{}
+	a.showSignIn()
+}
+
+// setSchools keeps the schools in the order people count: School 2 before School 10.
+func (a *App) setSchools(schools []core.School) {
+	slices.SortStableFunc(schools, func(x, y core.School) int { return naturalCompare(x.Name, y.Name) })
+	a.schools = schools
+}
+
+// pages lists the main window's pages in the order of its tabs: the one place that
+// knows which tab is which page.
+var pages = []Page{PageImport, PageHistory, PageAccounts, PageAdmins}
 
 func (a *App) buildMain() {
 	if a.main != nil {
@@ -310,93 +524,90 @@ func (a *App) buildMain() {
 	a.imp = newImportScreen(a)
 	a.history = newHistoryScreen(a)
 	a.accounts = newAccountsScreen(a)
-	a.status = widget.NewLabel("")
-	a.status.Truncation = fyne.TextTruncateEllipsis
-	a.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Import Users/Rosters", nil, a.imp.content),
-		container.NewTabItem("Upload History", a.history.content),
-		container.NewTabItem("Accounts", a.accounts.content),
-	)
-	a.tabs.OnSelected = func(*container.TabItem) { a.onTab() }
-	switch a.first {
-	case PageHistory:
-		a.tabs.SelectIndex(1)
-	case PageAccounts:
-		a.tabs.SelectIndex(2)
+	a.admins = newAdminsScreen(a)
+	// The status line wraps: a message is never cut short.
+	a.status = wrapped("")
+	contents := map[Page]fyne.CanvasObject{PageImport: a.imp.content, PageHistory: a.history.content, PageAccounts: a.accounts.content,
+		PageAdmins: a.admins.content}
+	titles := map[Page]string{PageImport: "Import Users/Rosters", PageHistory: "Upload History", PageAccounts: "Accounts",
+		PageAdmins: "Administrators"}
+	a.tabs = container.NewAppTabs()
+	for _, p := range pages {
+		it := container.NewTabItem(titles[p], contents[p])
+		if p == PageAdmins {
+			a.adminsTab = it // applyProfile adds it, last, for Organization Administrators
+			continue
+		}
+		a.tabs.Append(it)
 	}
+	a.tabs.OnSelected = func(*container.TabItem) { a.onTab() }
 	a.main = container.NewBorder(a.top.content, a.status, nil, nil, a.tabs)
 	a.addShortcuts()
 }
 
-// keyShortcuts are the window's keyboard shortcuts: Ctrl+O (Cmd+O) chooses a file and
-// Ctrl+U (Cmd+U) uploads it; F5 refreshes (handled in addShortcuts).
-func (a *App) keyShortcuts() map[string]func() {
-	key := func(k fyne.KeyName) string {
-		return (&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}).ShortcutName()
-	}
-	return map[string]func(){
-		key(fyne.KeyO): func() { a.imp.onPick() },
-		key(fyne.KeyU): func() { a.imp.onUpload() },
-	}
-}
-
-func (a *App) addShortcuts() {
-	c := a.win.Canvas()
-	keys := a.keyShortcuts()
-	for _, k := range []fyne.KeyName{fyne.KeyO, fyne.KeyU} {
-		sc := &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
-		run := keys[sc.ShortcutName()]
-		c.AddShortcut(sc, func(fyne.Shortcut) { run() })
-	}
-	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
-		if e.Name == fyne.KeyF5 {
-			a.onRefresh()
-		}
-	})
-}
-
-// onRefresh reloads whatever page is showing.
+// onRefresh reads every list again: the schools, and the page shown (the others are
+// read when they are shown).
 func (a *App) onRefresh() {
+	a.refreshSchools(0)
+	a.refreshPage()
+}
+
+// refreshPage reads the page shown again.
+func (a *App) refreshPage() {
 	switch a.currentPage() {
 	case PageHistory:
 		a.history.onRefresh()
 	case PageAccounts:
 		a.accounts.onRefresh()
+	case PageAdmins:
+		a.admins.onRefresh()
 	}
 }
 
 func (a *App) currentPage() Page {
-	switch a.tabs.SelectedIndex() {
-	case 1:
-		return PageHistory
-	case 2:
-		return PageAccounts
+	if i := a.tabs.SelectedIndex(); i >= 0 && i < len(pages) && i < len(a.tabs.Items) {
+		return pages[i]
 	}
 	return PageImport
 }
 
-func (a *App) onTab() { a.onRefresh() }
+// onTab reads a page when it is shown, so it is never older than the last change.
+func (a *App) onTab() { a.refreshPage() }
 
-// showPage switches to page p.
+// showPage switches to page p, or to Import when p is not one the role has.
 func (a *App) showPage(p Page) {
-	switch p {
-	case PageHistory:
-		a.tabs.SelectIndex(1)
-	case PageAccounts:
-		a.tabs.SelectIndex(2)
-	default:
+	if i := slices.Index(pages, p); i >= 0 && i < len(a.tabs.Items) {
+		a.tabs.SelectIndex(i)
+	} else {
 		a.tabs.SelectIndex(0)
 	}
 }
 
 // applyProfile brings every screen in line with the profile (role, school, name).
 func (a *App) applyProfile() {
-	a.saveProfile()
+	a.rememberSchool()
 	title := "Import Users/Rosters"
 	if a.mode() == core.ModeTeacher {
 		title = "Import Students/Rosters"
 	}
-	a.tabs.Items[0].Text = title
+	a.tabs.Items[slices.Index(pages, PageImport)].Text = title
+	// Only an Organization Administrator manages administrators: the engine refuses
+	// anyone else, so the page is not offered to them. Its tab is the last, so the
+	// others keep the order of pages.
+	has := slices.Contains(a.tabs.Items, a.adminsTab)
+	switch orgAdmin := a.profile.Role == core.OperatorOrgAdmin; {
+	case orgAdmin && !has:
+		a.tabs.Append(a.adminsTab)
+	case !orgAdmin && has:
+		if a.tabs.Selected() == a.adminsTab {
+			a.showPage(PageImport)
+		}
+		a.tabs.Remove(a.adminsTab)
+	}
+	if a.first != "" {
+		a.showPage(a.first)
+		a.first = ""
+	}
 	a.tabs.Refresh()
 	a.top.update()
 	a.imp.update()
@@ -422,7 +633,7 @@ func (a *App) kickRunner() {
 		return
 	}
 	a.runnerBusy = true
-	progress := a.progressSink(a.history.onProgress)
+	progress := a.progressSink(a.onRunProgress) // looks a.history up when progress arrives
 	var results []engine.Result
 	a.background("run uploads", func(ctx context.Context) error {
 		var err error
@@ -430,17 +641,53 @@ func (a *App) kickRunner() {
 		return err
 	}, func(err error) {
 		a.runnerBusy = false
+		a.running = 0
 		a.showError(err)
 		if n := len(results); n > 0 {
-			a.setStatus(finishedNote(results[n-1]))
+			r := results[n-1]
+			note := finishedNote(r)
+			if a.interrupted[r.Upload] {
+				note = "Resumed after Rosterdesk was closed — " + note
+			}
+			a.setStatus(note)
+			for _, r := range results {
+				delete(a.interrupted, r.Upload)
+			}
 		}
-		a.history.onRefresh()
-		a.accounts.onRefresh()
+		// Every list may have changed: new accounts, classes, schools' uploads.
+		if a.mainShown() {
+			a.onRefresh()
+		}
 		if a.runnerAgain {
 			a.runnerAgain = false
 			a.kickRunner()
 		}
 	})
+}
+
+// onRunProgress follows the upload the runner is running: its row in the history and
+// the status line, which says which file it is and how far it has come.
+func (a *App) onRunProgress(p core.Progress) {
+	a.history.onProgress(p)
+	if p.Phase == core.PhaseDone {
+		a.running = 0
+		return
+	}
+	a.running = p.Upload
+	line, _ := a.history.liveLine(p.Upload)
+	name := a.uploadName(p.Upload)
+	if a.interrupted[p.Upload] {
+		name += " (resumed: Rosterdesk was closed while it ran, so it starts again from the beginning)"
+	}
+	a.setStatus(name + ": " + line)
+}
+
+// uploadName returns the file name of upload id, as the history shows it.
+func (a *App) uploadName(id int64) string {
+	if n, ok := a.names[id]; ok {
+		return n
+	}
+	return "Upload " + strconv.FormatInt(id, 10)
 }
 
 // finishedNote is the status line once an upload has run: which file, how it ended,
@@ -452,13 +699,9 @@ func finishedNote(r engine.Result) string {
 	}
 	switch r.Status {
 	case core.StatusCompleted:
-		rows := " rows"
-		if r.Applied == 1 {
-			rows = " row"
-		}
-		return name + ": Completed, " + core.Thousands(r.Applied) + rows + " applied."
+		return name + ": Completed, " + count(r.Applied, "row") + " applied."
 	case core.StatusCompletedWithError:
-		return name + ": Completed with Errors, " + core.Thousands(r.Applied) + " of " + core.Thousands(r.Rows) + " rows applied and " +
+		return name + ": Completed with Errors, " + core.Thousands(r.Applied) + " of " + count(r.Rows, "row") + " applied and " +
 			core.Thousands(r.Failed) + " failed. Its Error File (Actions) says what to fix on each."
 	case core.StatusFailed:
 		if r.Message != "" {
@@ -513,8 +756,9 @@ func osUser() string {
 		return "Office"
 	}
 	// On Linux the full name is the first GECOS field ("Pat Lee,Room 4,,").
-	if name, _, _ := strings.Cut(u.Name, ","); strings.TrimSpace(name) != "" {
-		return strings.TrimSpace(name)
+	// Windows gives DOMAIN\name as the full name of an account that has none.
+	if name, _, _ := strings.Cut(u.Name, ","); core.OperatorName(name) != "" {
+		return core.OperatorName(name)
 	}
-	return u.Username
+	return core.OperatorName(u.Username)
 }

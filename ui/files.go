@@ -1,15 +1,14 @@
 package ui
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/atomicfile"
 )
 
 var (
@@ -44,7 +43,7 @@ func (a *App) save(title, defaultName string, write writeFunc) {
 			path += "." + string(def)
 			f = def
 		}
-		return writeFileAtomic(path, func(w io.Writer) error { return write(ctx, w, f) })
+		return writeFile(path, func(w io.Writer) error { return write(ctx, w, f) })
 	}, func(err error) {
 		if err != nil {
 			a.showError(err)
@@ -54,31 +53,15 @@ func (a *App) save(title, defaultName string, write writeFunc) {
 	})
 }
 
-// writeFileAtomic writes through a temporary file in the same folder and renames it into
-// place, so a failed export never leaves a half-written file behind (or destroys the old
-// one of the same name).
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".rosterdesk-*")
-	if err != nil {
-		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
+// writeFile writes the chosen file through atomicfile: complete or not at all, readable
+// by its owner only. Its errors name the chosen file and say what is wrong with it.
+func writeFile(path string, write func(io.Writer) error) error {
+	err := atomicfile.Write(path, write)
+	if problem := atomicfile.Problem(err); problem != "" {
+		return &core.Error{Kind: core.KindStorage, Op: "save",
+			Message: fmt.Sprintf("%s was not saved: %s. Choose another place or name.", filepath.Base(path), problem), Err: err}
 	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriter(tmp)
-	if err := write(bw); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
-	}
-	return nil
+	return err
 }
 
 // fileSafe makes a school name usable in a file name on every system.

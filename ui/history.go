@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,171 +19,295 @@ import (
 // historyPage is how many uploads are read at a time; older ones come with "Show older".
 const historyPage = 200
 
-// The history grid's columns.
+// historyCol is a column of the history grid.
+type historyCol int
+
+// The history grid's columns, in order. School shows only when every school's uploads
+// are listed: for one school it would say the same on every row.
 const (
-	colFile = iota
+	colFile historyCol = iota
 	colSchool
 	colBy
 	colDate
 	colStatus
 	colRows
 	colActions
-	numHistoryCols
 )
 
-var historyHeaders = [numHistoryCols]string{"File Name", "School", "Uploaded By", "Date", "Status", "Rows: Total/Applied/Failed", "Actions"}
+// historyColumn describes a column: the file name and the school take the width to
+// spare (the status a little, for the progress of a long upload); the others are as
+// wide as their content. It measures text, so it needs the app's theme: call it once
+// the app exists.
+func historyColumn(c historyCol) gridColumn {
+	switch c {
+	case colFile:
+		return gridColumn{title: "File Name", sample: "District_Transfer.csv", least: 90, grow: 5}
+	case colSchool:
+		return gridColumn{title: "School", sample: "Lincoln Elementary", least: 90, grow: 3}
+	case colBy:
+		return gridColumn{title: "Uploaded By", sample: "Maria Garcia", least: 76, grow: 1}
+	case colDate:
+		return gridColumn{title: "Date", sample: "2026-09-01 08:00"}
+	case colStatus:
+		return gridColumn{title: "Status", sample: string(core.StatusCompletedWithError), bold: true, grow: 2}
+	case colRows:
+		return gridColumn{title: "Total / Applied / Failed", sample: "20,000 / 19,990 / 10"}
+	}
+	actions := widget.NewButtonWithIcon("Actions", theme.MoreVerticalIcon(), nil)
+	return gridColumn{title: "Actions", want: actions.MinSize().Width + 2*theme.Padding()}
+}
 
-// historyWidths fit the grid in the 1100-point window without a horizontal scroll bar.
-var historyWidths = [numHistoryCols]float32{170, 145, 110, 130, 190, 200, 95}
+// liveProgress is the latest progress of an upload this window runs, with its line of
+// text worked out when it arrived.
+type liveProgress struct {
+	p    core.Progress
+	line string
+}
 
 // historyScreen is the Upload History page.
 type historyScreen struct {
 	a          *App
-	table      *widget.Table
-	refreshBtn *widget.Button
-	allSchools *widget.Check
-	moreBtn    *widget.Button
+	grid       *grid
+	refreshBtn *keyButton
+	allSchools *keyCheck
+	moreBtn    *keyButton
 	summary    *widget.Label
 	content    fyne.CanvasObject
 
+	cols    []historyCol // the columns shown
 	uploads []core.Upload
 	more    bool // an older page may exist
 	loading bool
 	again   bool // a refresh was asked for while loading
-	polling bool // a timed refresh is waiting
 	// live holds the latest progress of the uploads this window runs: it is fresher than
-	// what a reread of the history says.
-	live map[int64]core.Progress
+	// what a reread of the history says. est works out their time left.
+	live map[int64]liveProgress
+	est  map[int64]*estimator
 
-	// The open Actions menu and its upload, kept for tests.
+	// The open Actions menu and its upload, and the Details dialog, kept for tests.
 	menu       *fyne.Menu
 	menuUpload core.Upload
+	details    *modal
 }
 
 func newHistoryScreen(a *App) *historyScreen {
-	s := &historyScreen{a: a, live: map[int64]core.Progress{}}
-	s.refreshBtn = widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), s.onRefresh)
-	s.allSchools = widget.NewCheck("Show every school", func(bool) { s.onRefresh() })
-	s.moreBtn = widget.NewButton("Show older uploads", s.onMore)
+	s := &historyScreen{a: a, live: map[int64]liveProgress{}, est: map[int64]*estimator{}}
+	s.refreshBtn = a.newButton("Refresh", theme.ViewRefreshIcon(), s.onRefresh)
+	s.allSchools = a.newCheck("Show every school", func(bool) { s.onRefresh() })
+	s.moreBtn = a.newButton("Show older uploads", nil, s.onMore)
 	s.moreBtn.Hide()
 	s.summary = widget.NewLabel("")
-	s.table = widget.NewTableWithHeaders(s.length, s.createCell, s.updateCell)
-	s.table.ShowHeaderColumn = false
-	s.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	s.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < numHistoryCols {
-			o.(*widget.Label).SetText(historyHeaders[id.Col])
-		}
-	}
-	for c, w := range historyWidths {
-		s.table.SetColumnWidth(c, w)
-	}
-	s.table.OnSelected = func(widget.TableCellID) { s.table.UnselectAll() }
+	s.cols = s.columns()
+	s.grid = a.newGrid(s.gridColumns(), s.length, func() fyne.CanvasObject { return newHistoryCell(a) }, s.updateCell)
+	s.grid.cellText = s.cellText
+	s.grid.OnSelected = func(widget.TableCellID) { s.grid.UnselectAll() }
 	title := widget.NewLabelWithStyle("Upload History", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	// Refresh sits top right, where the articles put it.
 	top := container.NewBorder(nil, nil, title, container.NewHBox(s.allSchools, s.refreshBtn), s.summary)
-	s.content = container.NewBorder(container.NewPadded(top), container.NewCenter(s.moreBtn), nil, nil, s.table)
+	s.content = container.NewBorder(container.NewPadded(top), container.NewCenter(s.moreBtn), nil, nil, s.grid.content)
 	return s
 }
 
-func (s *historyScreen) length() (int, int) { return len(s.uploads), numHistoryCols }
-
-// historyCell is the one cell template: a label, a progress bar for In Progress and an
-// Actions button; updateCell shows the one the column needs.
-type historyCell struct {
-	label    *widget.Label
-	progress *widget.ProgressBar
-	button   *widget.Button
-}
-
-func (s *historyScreen) createCell() fyne.CanvasObject {
-	label := widget.NewLabel("")
-	label.Truncation = fyne.TextTruncateEllipsis
-	bar := widget.NewProgressBar()
-	btn := widget.NewButtonWithIcon("Actions", theme.MoreVerticalIcon(), nil)
-	btn.Importance = widget.LowImportance
-	cell := container.NewStack(label, container.NewPadded(bar), btn)
-	return cell
-}
-
-func cellParts(o fyne.CanvasObject) historyCell {
-	c := o.(*fyne.Container)
-	return historyCell{
-		label:    c.Objects[0].(*widget.Label),
-		progress: c.Objects[1].(*fyne.Container).Objects[0].(*widget.ProgressBar),
-		button:   c.Objects[2].(*widget.Button),
+// columns returns the columns to show.
+func (s *historyScreen) columns() []historyCol {
+	cols := []historyCol{colFile, colSchool, colBy, colDate, colStatus, colRows, colActions}
+	if !s.everySchool() {
+		cols = append(cols[:colSchool], cols[colSchool+1:]...)
 	}
+	return cols
 }
+
+func (s *historyScreen) gridColumns() []gridColumn {
+	out := make([]gridColumn, len(s.cols))
+	for i, c := range s.cols {
+		out[i] = historyColumn(c)
+	}
+	return out
+}
+
+// everySchool reports whether the page lists every school's uploads.
+func (s *historyScreen) everySchool() bool {
+	return s.a.profile.Role == core.OperatorOrgAdmin && s.allSchools.Checked
+}
+
+func (s *historyScreen) length() (int, int) { return len(s.uploads), len(s.cols) }
+
+// historyCell is one cell of the history grid: a line of text (a file name, a status,
+// counts…) with, for an upload in progress, a thin progress line under it; or, in the
+// Actions column, the Actions button.
+type historyCell struct {
+	widget.BaseWidget
+	text    *widget.Label
+	track   *canvas.Rectangle
+	fill    *canvas.Rectangle
+	actions *keyButton
+	// done is the part of the upload done, shown as the progress line; negative hides it.
+	done float64
+}
+
+func newHistoryCell(a *App) fyne.CanvasObject {
+	c := &historyCell{
+		text:    widget.NewLabel(""),
+		track:   canvas.NewRectangle(theme.Color(theme.ColorNameInputBorder)),
+		fill:    canvas.NewRectangle(theme.Color(theme.ColorNamePrimary)),
+		actions: a.newButton("Actions", theme.MoreVerticalIcon(), nil),
+		done:    -1,
+	}
+	c.text.Truncation = fyne.TextTruncateEllipsis
+	c.actions.Importance = widget.LowImportance
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// show sets the cell to a line of text, with a progress line when done ≥ 0.
+func (c *historyCell) show(text string, importance widget.Importance, bold bool, done float64) {
+	c.actions.Hide()
+	c.text.Show()
+	c.text.Importance = importance
+	c.text.TextStyle = fyne.TextStyle{Bold: bold}
+	c.text.Text = text
+	c.done = done
+	c.Refresh()
+}
+
+// showActions sets the cell to the Actions button, which runs tapped.
+func (c *historyCell) showActions(tapped func()) {
+	c.text.Hide()
+	c.done = -1
+	c.actions.OnTapped = tapped
+	c.actions.Show()
+	c.Refresh()
+}
+
+func (c *historyCell) CreateRenderer() fyne.WidgetRenderer { return &historyCellRenderer{c: c} }
+
+type historyCellRenderer struct{ c *historyCell }
+
+// progressHeight is the height of the progress line under an upload's status.
+const progressHeight = 4
+
+func (r *historyCellRenderer) Layout(size fyne.Size) {
+	c := r.c
+	c.text.Resize(size)
+	c.actions.Resize(fyne.NewSize(size.Width, fyne.Min(size.Height, c.actions.MinSize().Height)))
+	c.actions.Move(fyne.NewPos(0, (size.Height-c.actions.Size().Height)/2))
+	pad := theme.InnerPadding()
+	w := fyne.Max(size.Width-2*pad, 0)
+	y := size.Height - progressHeight - theme.Padding()
+	c.track.Move(fyne.NewPos(pad, y))
+	c.track.Resize(fyne.NewSize(w, progressHeight))
+	c.fill.Move(fyne.NewPos(pad, y))
+	c.fill.Resize(fyne.NewSize(w*float32(fyne.Min(float32(c.done), 1)), progressHeight))
+}
+
+func (r *historyCellRenderer) MinSize() fyne.Size {
+	t, b := r.c.text.MinSize(), r.c.actions.MinSize()
+	return fyne.NewSize(fyne.Max(t.Width, b.Width), fyne.Max(t.Height, b.Height))
+}
+
+func (r *historyCellRenderer) Refresh() {
+	c := r.c
+	on := c.done >= 0 && c.text.Visible()
+	c.track.Hidden, c.fill.Hidden = !on, !on
+	// The track is the input border's colour (3:1 against the window in both themes),
+	// the part done the primary colour.
+	c.track.FillColor = theme.Color(theme.ColorNameInputBorder)
+	c.fill.FillColor = theme.Color(theme.ColorNamePrimary)
+	r.Layout(c.Size())
+	c.text.Refresh()
+	c.actions.Refresh()
+	c.track.Refresh()
+	c.fill.Refresh()
+}
+
+func (r *historyCellRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.c.text, r.c.track, r.c.fill, r.c.actions}
+}
+
+func (r *historyCellRenderer) Destroy() {}
 
 func (s *historyScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	c := cellParts(o)
-	if id.Row < 0 || id.Row >= len(s.uploads) {
+	c := o.(*historyCell)
+	if id.Row < 0 || id.Row >= len(s.uploads) || id.Col < 0 || id.Col >= len(s.cols) {
 		return
 	}
 	u := s.uploads[id.Row]
-	c.label.Show()
-	c.progress.Hide()
-	c.button.Hide()
-	c.label.Importance = widget.MediumImportance
-	c.label.TextStyle = fyne.TextStyle{}
-	text := ""
-	switch id.Col {
-	case colFile:
-		text = u.FileName
-	case colSchool:
-		text = u.SchoolName
-	case colBy:
-		text = u.UploadedBy
-	case colDate:
-		text = u.UploadedAt.Local().Format("2006-01-02 15:04")
+	switch col := s.cols[id.Col]; col {
+	case colActions:
+		row := id.Row
+		btn := c.actions
+		c.showActions(func() { s.onActions(row, btn) })
 	case colStatus:
 		if u.Status == core.StatusInProgress {
-			p := core.Progress{Upload: u.ID, Done: u.Done, Total: u.Total}
-			if lp, ok := s.live[u.ID]; ok {
-				p = lp
-			}
-			c.label.Hide()
-			c.progress.Show()
-			c.progress.TextFormatter = progressText(p)
-			c.progress.SetValue(fraction(p.Done, p.Total))
+			line, done := s.progress(u)
+			c.show(line, widget.MediumImportance, false, done)
 			return
 		}
-		text = string(u.Status)
-		c.label.Importance = statusImportance(u.Status)
-		c.label.TextStyle = fyne.TextStyle{Bold: true}
-	case colRows:
-		if u.Status.Finished() && u.Status != core.StatusFailed || u.Rows > 0 {
-			text = fmt.Sprintf("%d / %d / %d", u.Rows, u.Applied, u.Failed)
-		} else {
-			text = "—"
-		}
-	case colActions:
-		c.label.Hide()
-		c.button.Show()
-		row := id.Row
-		btn := c.button
-		btn.OnTapped = func() { s.onActions(row, btn) }
-		return
+		c.show(string(u.Status), statusImportance(u.Status), true, -1)
+	default:
+		text, _ := s.text(u, col)
+		c.show(text, widget.MediumImportance, false, -1)
 	}
-	c.label.SetText(text)
-	c.label.Refresh()
 }
 
-// progressText says how far an upload has come: its phase and rows, or just "In
-// Progress" when the engine has not said (an upload another process runs).
-func progressText(p core.Progress) func() string {
-	return func() string {
-		label := "In Progress"
-		if p.Phase != "" && p.Phase != core.PhaseDone {
-			label = string(p.Phase)
+// progress returns the progress line of an upload in progress and the part done.
+func (s *historyScreen) progress(u core.Upload) (string, float64) {
+	if lp, ok := s.live[u.ID]; ok {
+		return lp.line, fraction(lp.p.Done, lp.p.Total)
+	}
+	p := core.Progress{Upload: u.ID, Done: u.Done, Total: u.Total}
+	return progressLine(p), fraction(p.Done, p.Total)
+}
+
+// text returns what a cell of upload u in column col says, and whether its tip shows
+// even when the cell shows it whole (it says more than the cell).
+func (s *historyScreen) text(u core.Upload, col historyCol) (string, bool) {
+	switch col {
+	case colFile:
+		return u.FileName, false
+	case colSchool:
+		return u.SchoolName, false
+	case colBy:
+		return u.UploadedBy, false
+	case colDate:
+		return u.UploadedAt.Local().Format("2006-01-02 15:04"), false
+	case colRows:
+		if u.Status.Finished() && u.Status != core.StatusFailed || u.Rows > 0 {
+			return core.Thousands(u.Rows) + " / " + core.Thousands(u.Applied) + " / " + core.Thousands(u.Failed), false
 		}
-		if p.Total == 0 {
-			return label
+		return "—", false
+	case colStatus:
+		if u.Status == core.StatusInProgress {
+			line, _ := s.progress(u)
+			return line, false
 		}
-		return label + " " + core.Thousands(p.Done) + " / " + core.Thousands(p.Total)
+		return string(u.Status), false
+	}
+	return "", false
+}
+
+// cellText is what the tip of a cell says: its whole text, or more than the cell says.
+func (s *historyScreen) cellText(id widget.TableCellID) (string, bool) {
+	if id.Row < 0 || id.Row >= len(s.uploads) || id.Col < 0 || id.Col >= len(s.cols) {
+		return "", false
+	}
+	u := s.uploads[id.Row]
+	switch col := s.cols[id.Col]; col {
+	case colActions:
+		return "", false
+	case colRows:
+		if text, _ := s.text(u, col); text == "—" {
+			return "", false
+		}
+		return count(u.Rows, "row") + ": " + core.Thousands(u.Applied) + " applied, " + core.Thousands(u.Failed) + " failed.", true
+	case colStatus:
+		if u.Status == core.StatusFailed && u.Message != "" {
+			return "Failed: " + u.Message, true
+		}
+		return s.text(u, col)
+	default:
+		return s.text(u, col)
 	}
 }
 
@@ -209,7 +332,7 @@ func statusImportance(st core.Status) widget.Importance {
 
 func (s *historyScreen) filter(offset int) engine.HistoryFilter {
 	f := engine.HistoryFilter{Limit: historyPage, Offset: offset}
-	if !(s.a.profile.Role == RoleOrgAdmin && s.allSchools.Checked) {
+	if !s.everySchool() {
 		f.SchoolID = s.a.profile.SchoolID
 	}
 	return f
@@ -222,10 +345,14 @@ func (s *historyScreen) onRefresh() {
 		s.again = true
 		return
 	}
-	if s.a.profile.Role == RoleOrgAdmin {
+	if s.a.profile.Role == core.OperatorOrgAdmin {
 		s.allSchools.Show()
 	} else {
 		s.allSchools.Hide()
+	}
+	if cols := s.columns(); len(cols) != len(s.cols) {
+		s.cols = cols
+		s.grid.setColumns(s.gridColumns())
 	}
 	s.load(s.filter(0), false)
 }
@@ -242,9 +369,10 @@ func (s *historyScreen) load(f engine.HistoryFilter, appendPage bool) {
 	s.loading = true
 	s.refreshBtn.Disable()
 	var got []core.Upload
+	actor := s.a.actor()
 	s.a.background("read history", func(ctx context.Context) error {
 		var err error
-		got, err = s.a.eng.History(ctx, f)
+		got, err = s.a.eng.History(ctx, actor, f)
 		return err
 	}, func(err error) {
 		s.loading = false
@@ -257,10 +385,13 @@ func (s *historyScreen) load(f engine.HistoryFilter, appendPage bool) {
 			} else {
 				s.uploads = got
 			}
+			for _, u := range got {
+				s.a.names[u.ID] = u.FileName
+			}
 			s.more = len(got) == historyPage
 			s.showSummary()
-			s.table.Refresh()
-			s.pollIfRunning()
+			s.grid.hideTip()
+			s.grid.Refresh()
 		}
 		if s.again {
 			s.again = false
@@ -275,36 +406,57 @@ func (s *historyScreen) showSummary() {
 	} else {
 		s.moreBtn.Hide()
 	}
-	switch n := len(s.uploads); {
-	case n == 0:
+	if len(s.uploads) == 0 {
 		s.summary.SetText("No uploads yet.")
-	case n == 1:
-		s.summary.SetText("1 upload, newest first.")
-	default:
-		s.summary.SetText(fmt.Sprintf("%d uploads, newest first.", n))
+		return
 	}
+	s.summary.SetText(count(len(s.uploads), "upload") + ", newest first.")
 }
 
 // onProgress shows an upload's progress in its row. An upload the page does not show (or
 // shows with another status) means the history moved on: read it again.
 func (s *historyScreen) onProgress(p core.Progress) {
+	if p.Phase == core.PhaseDone {
+		delete(s.live, p.Upload)
+		delete(s.est, p.Upload)
+		s.onRefresh()
+		return
+	}
+	e := s.est[p.Upload]
+	if e == nil {
+		e = &estimator{now: s.a.clock}
+		s.est[p.Upload] = e
+	}
+	s.live[p.Upload] = liveProgress{p: p, line: e.observe(p)}
 	for i := range s.uploads {
 		u := &s.uploads[i]
 		if u.ID != p.Upload {
 			continue
 		}
-		if p.Phase == core.PhaseDone {
-			delete(s.live, p.Upload)
-			s.onRefresh()
-			return
-		}
-		s.live[p.Upload] = p
 		u.Status = core.StatusInProgress
-		s.table.RefreshItem(widget.TableCellID{Row: i, Col: colStatus})
+		s.grid.RefreshItem(widget.TableCellID{Row: i, Col: s.colIndex(colStatus)})
+		if s.grid.tipShown() != "" && s.grid.tipCell.Row == i {
+			s.grid.onHighlighted(s.grid.tipCell)
+		}
 		return
 	}
-	s.live[p.Upload] = p
 	s.onRefresh()
+}
+
+// liveLine returns the progress line of upload id, if this window runs it.
+func (s *historyScreen) liveLine(id int64) (string, bool) {
+	lp, ok := s.live[id]
+	return lp.line, ok
+}
+
+// colIndex returns the grid column of col, or -1 when it is not shown.
+func (s *historyScreen) colIndex(col historyCol) int {
+	for i, c := range s.cols {
+		if c == col {
+			return i
+		}
+	}
+	return -1
 }
 
 // actionsMenu lists an upload's downloads, each disabled when the file does not exist.
@@ -336,6 +488,7 @@ func (s *historyScreen) onActions(row int, anchor fyne.CanvasObject) {
 	if row < 0 || row >= len(s.uploads) {
 		return
 	}
+	s.grid.hideTip()
 	s.menuUpload = s.uploads[row]
 	s.menu = s.actionsMenu(s.menuUpload)
 	widget.ShowPopUpMenuAtRelativePosition(s.menu, s.a.win.Canvas(), fyne.NewPos(0, anchor.Size().Height), anchor)
@@ -343,20 +496,23 @@ func (s *historyScreen) onActions(row int, anchor fyne.CanvasObject) {
 
 func (s *historyScreen) onDownload(u core.Upload, kind core.FileKind, f core.Format) {
 	id := u.ID
+	actor := s.a.actor()
 	s.a.save("Save the file", downloadName(u, kind, f), func(ctx context.Context, w io.Writer, f core.Format) error {
-		return s.a.eng.WriteUploadFile(ctx, w, id, kind, f)
+		return s.a.eng.WriteUploadFile(ctx, actor, w, id, kind, f)
 	})
 }
 
-// onDetails shows an upload's figures, its failure reason and its first problems.
-func (s *historyScreen) onDetails(u core.Upload) {
+// detailsText is what Details says of an upload: its figures, its failure reason and
+// its first problems.
+func detailsText(u core.Upload) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s — %s\nUploaded by %s on %s for %s.\n", u.FileName, u.Status, u.UploadedBy, u.UploadedAt.Local().Format("2006-01-02 15:04"), u.SchoolName)
 	if u.Message != "" {
 		b.WriteString("\n" + u.Message + "\n")
 	}
-	fmt.Fprintf(&b, "\n%d rows: %d applied, %d failed, %d warnings.\nUsers created: %d · updated: %d · classes created: %d · enrollments added: %d",
-		u.Rows, u.Applied, u.Failed, u.Warnings, u.UsersCreated, u.UsersUpdated, u.ClassesCreated, u.EnrollmentsAdded)
+	fmt.Fprintf(&b, "\n%s: %s applied, %s failed, %s.\nUsers created: %s · updated: %s · classes created: %s · enrollments added: %s",
+		count(u.Rows, "row"), core.Thousands(u.Applied), core.Thousands(u.Failed), count(u.Warnings, "warning"),
+		core.Thousands(u.UsersCreated), core.Thousands(u.UsersUpdated), core.Thousands(u.ClassesCreated), core.Thousands(u.EnrollmentsAdded))
 	for i, n := range u.Notes {
 		if i == 0 {
 			b.WriteString("\n\nProblems:")
@@ -367,45 +523,13 @@ func (s *historyScreen) onDetails(u core.Upload) {
 		}
 		b.WriteString("\n• " + n)
 	}
-	l := widget.NewLabel(b.String())
-	l.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom("Upload details", "Close", container.NewVScroll(l), s.a.win)
-	d.Resize(fyne.NewSize(640, 420))
-	d.Show()
+	return b.String()
 }
 
-// pollIfRunning refreshes the page again after a while when it shows an upload that is
-// not finished. Progress callbacks only come from uploads this window runs; one run by
-// rosterctl, or by another window, moves on only through reads.
-func (s *historyScreen) pollIfRunning() {
-	if s.polling {
-		return
-	}
-	unfinished := false
-	for _, u := range s.uploads {
-		if !u.Status.Finished() {
-			unfinished = true
-			break
-		}
-	}
-	if !unfinished {
-		return
-	}
-	s.polling = true
-	every := s.a.pollEvery
-	s.a.background("wait to refresh the history", func(ctx context.Context) error {
-		t := time.NewTimer(every)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}, func(err error) {
-		s.polling = false
-		if err == nil {
-			s.onRefresh()
-		}
-	})
+// onDetails shows an upload's figures, its failure reason and its first problems.
+func (s *historyScreen) onDetails(u core.Upload) {
+	l := widget.NewLabel(detailsText(u))
+	l.Wrapping = fyne.TextWrapWord
+	l.Selectable = true
+	s.details = s.a.showModal(modalSpec{title: "Upload details", content: container.NewVScroll(l), size: fyne.NewSize(640, 420)})
 }

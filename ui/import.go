@@ -32,17 +32,18 @@ type importScreen struct {
 	intro                               *widget.Label
 	downloads                           *widget.Form
 	usersItem                           *widget.FormItem // "Export Teachers & Students" / "Export Students"
-	templateCSV, templateXLSX           *widget.Button
-	exportUsersCSV, exportUsersXLSX     *widget.Button
-	exportClassesCSV, exportClassesXLSX *widget.Button
-	pickBtn, checkBtn, uploadBtn        *widget.Button
+	templateCSV, templateXLSX           *keyButton
+	exportUsersCSV, exportUsersXLSX     *keyButton
+	exportClassesCSV, exportClassesXLSX *keyButton
+	pickBtn, checkBtn, uploadBtn        *keyButton
 	fileLabel                           *widget.Label
 	progress                            *widget.ProgressBar
 	result                              *widget.Label
 	content                             fyne.CanvasObject
 
-	file *chosenFile
-	busy bool // picking, checking or uploading
+	file         *chosenFile
+	busy         bool   // picking, checking or uploading
+	progressLine string // what the progress bar says while a check runs
 }
 
 func newImportScreen(a *App) *importScreen {
@@ -51,18 +52,19 @@ func newImportScreen(a *App) *importScreen {
 	s.title.SizeName = theme.SizeNameSubHeadingText
 	s.intro = widget.NewLabel("")
 	s.intro.Wrapping = fyne.TextWrapWord
-	s.templateCSV = widget.NewButtonWithIcon("CSV", theme.DocumentIcon(), func() { s.onTemplate(core.FormatCSV) })
-	s.templateXLSX = widget.NewButtonWithIcon("Excel", theme.GridIcon(), func() { s.onTemplate(core.FormatXLSX) })
-	s.exportUsersCSV = widget.NewButtonWithIcon("CSV", theme.DocumentIcon(), func() { s.onExportUsers(core.FormatCSV) })
-	s.exportUsersXLSX = widget.NewButtonWithIcon("Excel", theme.GridIcon(), func() { s.onExportUsers(core.FormatXLSX) })
-	s.exportClassesCSV = widget.NewButtonWithIcon("CSV", theme.DocumentIcon(), func() { s.onExportClasses(core.FormatCSV) })
-	s.exportClassesXLSX = widget.NewButtonWithIcon("Excel", theme.GridIcon(), func() { s.onExportClasses(core.FormatXLSX) })
-	s.pickBtn = widget.NewButtonWithIcon("Choose File", theme.FolderOpenIcon(), s.onPick)
+	s.templateCSV = a.newButton("CSV", theme.DocumentIcon(), func() { s.onTemplate(core.FormatCSV) })
+	s.templateXLSX = a.newButton("Excel", theme.GridIcon(), func() { s.onTemplate(core.FormatXLSX) })
+	s.exportUsersCSV = a.newButton("CSV", theme.DocumentIcon(), func() { s.onExportUsers(core.FormatCSV) })
+	s.exportUsersXLSX = a.newButton("Excel", theme.GridIcon(), func() { s.onExportUsers(core.FormatXLSX) })
+	s.exportClassesCSV = a.newButton("CSV", theme.DocumentIcon(), func() { s.onExportClasses(core.FormatCSV) })
+	s.exportClassesXLSX = a.newButton("Excel", theme.GridIcon(), func() { s.onExportClasses(core.FormatXLSX) })
+	s.pickBtn = a.newButton("Choose File", theme.FolderOpenIcon(), s.onPick)
 	s.fileLabel = widget.NewLabel("No file chosen")
-	s.checkBtn = widget.NewButtonWithIcon("Check File", theme.SearchIcon(), s.onCheck)
-	s.uploadBtn = widget.NewButtonWithIcon("Upload", theme.UploadIcon(), s.onUpload)
+	s.checkBtn = a.newButton("Check File", theme.SearchIcon(), s.onCheck)
+	s.uploadBtn = a.newButton("Upload", theme.UploadIcon(), s.onUpload)
 	s.uploadBtn.Importance = widget.HighImportance
 	s.progress = widget.NewProgressBar()
+	s.progress.TextFormatter = func() string { return s.progressLine }
 	s.progress.Hide()
 	s.result = widget.NewLabel("")
 	s.result.Wrapping = fyne.TextWrapWord
@@ -85,7 +87,7 @@ func newImportScreen(a *App) *importScreen {
 		s.intro,
 		widget.NewCard("", "1. Get a file to fill in", s.downloads),
 		widget.NewCard("", "2. Upload it for the selected school", upload),
-		widget.NewLabelWithStyle("Keyboard: Ctrl+O choose a file · Ctrl+U upload · F5 refresh", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}),
+		keyboardHelp(),
 	)))
 	s.update()
 	return s
@@ -116,12 +118,20 @@ func (s *importScreen) updateButtons() {
 	setEnabled(s.pickBtn, !s.busy)
 	setEnabled(s.checkBtn, !s.busy && s.file != nil && haveSchool)
 	setEnabled(s.uploadBtn, !s.busy && s.file != nil && haveSchool)
-	for _, b := range []*widget.Button{s.exportUsersCSV, s.exportUsersXLSX, s.exportClassesCSV, s.exportClassesXLSX} {
+	for _, b := range []*keyButton{s.exportUsersCSV, s.exportUsersXLSX, s.exportClassesCSV, s.exportClassesXLSX} {
 		setEnabled(b, haveSchool)
 	}
 }
 
-func setEnabled(b *widget.Button, on bool) {
+// keyboardHelp lists the window's keys, on the page a new user sees first.
+func keyboardHelp() fyne.CanvasObject {
+	l := widget.NewLabelWithStyle("Keyboard: Ctrl+O choose a file · Ctrl+U upload · F5 refresh · Ctrl+Tab next page · Esc close a dialog",
+		fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func setEnabled(b fyne.Disableable, on bool) {
 	if on {
 		b.Enable()
 	} else {
@@ -158,7 +168,7 @@ func (s *importScreen) onExportUsers(f core.Format) {
 		what = "Export_Students"
 	}
 	s.a.save("Save the export", s.exportName(what, school, f), func(ctx context.Context, w io.Writer, f core.Format) error {
-		return s.a.eng.ExportUsers(ctx, w, f, school.ID, actor)
+		return s.a.eng.ExportUsers(ctx, actor, w, f, school.ID)
 	})
 }
 
@@ -169,7 +179,7 @@ func (s *importScreen) onExportClasses(f core.Format) {
 	}
 	actor := s.a.actor()
 	s.a.save("Save the classes", s.exportName("Export_Classes", school, f), func(ctx context.Context, w io.Writer, f core.Format) error {
-		return s.a.eng.ExportClasses(ctx, w, f, school.ID, actor)
+		return s.a.eng.ExportClasses(ctx, actor, w, f, school.ID)
 	})
 }
 
@@ -238,10 +248,11 @@ func (s *importScreen) onCheck() {
 	s.progress.SetValue(0)
 	s.progress.Show()
 	s.result.SetText("Checking " + req.FileName + " for " + school.Name + "…")
+	est := &estimator{now: s.a.clock}
+	s.progressLine = "Checking"
 	progress := s.a.progressSink(func(p core.Progress) {
-		if p.Total > 0 {
-			s.progress.SetValue(float64(p.Done) / float64(p.Total))
-		}
+		s.progressLine = est.observe(p)
+		s.progress.SetValue(fraction(p.Done, p.Total))
 	})
 	var res engine.Result
 	s.a.background("check file", func(ctx context.Context) error {
@@ -261,17 +272,6 @@ func (s *importScreen) onCheck() {
 	})
 }
 
-// count says "1 class", "2 classes", "0 users".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	if strings.HasSuffix(noun, "s") {
-		return fmt.Sprintf("%d %ses", n, noun)
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 // checkSummary says in plain words what an upload of the file would do.
 func checkSummary(file, school string, r engine.Result) string {
 	var b strings.Builder
@@ -279,8 +279,12 @@ func checkSummary(file, school string, r engine.Result) string {
 		fmt.Fprintf(&b, "%s cannot be uploaded: %s", file, r.Message)
 	} else {
 		fmt.Fprintf(&b, "Check of %s for %s: nothing has been changed yet.\n", file, school)
-		fmt.Fprintf(&b, "%s: %d would be applied, %d %s errors, %s.\n", count(r.Rows, "row"), r.Applied, r.Failed,
-			map[bool]string{true: "has", false: "have"}[r.Failed == 1], count(r.Warnings, "warning"))
+		has := "have"
+		if r.Failed == 1 {
+			has = "has"
+		}
+		fmt.Fprintf(&b, "%s: %s would be applied, %s %s errors, %s.\n", count(r.Rows, "row"), core.Thousands(r.Applied), core.Thousands(r.Failed),
+			has, count(r.Warnings, "warning"))
 		fmt.Fprintf(&b, "Would create %s, update %s, create %s and add %s.",
 			count(r.UsersCreated, "user"), count(r.UsersUpdated, "user"), count(r.ClassesCreated, "class"), count(r.EnrollmentsAdded, "class enrollment"))
 	}
@@ -289,7 +293,7 @@ func checkSummary(file, school string, r engine.Result) string {
 		b.WriteString("\n\nFirst problems:")
 		for i, n := range r.Notes {
 			if i == shown {
-				fmt.Fprintf(&b, "\n… and %d more (the Error File lists every one after the upload).", len(r.Notes)-shown)
+				fmt.Fprintf(&b, "\n… and %s more (the Error File lists every one after the upload).", core.Thousands(len(r.Notes)-shown))
 				break
 			}
 			b.WriteString("\n• " + n)
@@ -308,8 +312,10 @@ func (s *importScreen) onUpload() {
 	req := s.request(school)
 	s.busy = true
 	s.updateButtons()
+	var up core.Upload
 	s.a.background("upload", func(ctx context.Context) error {
-		_, err := s.a.eng.Enqueue(ctx, req)
+		var err error
+		up, err = s.a.eng.Enqueue(ctx, req)
 		return err
 	}, func(err error) {
 		s.busy = false
@@ -318,6 +324,7 @@ func (s *importScreen) onUpload() {
 			s.a.showError(err)
 			return
 		}
+		s.a.names[up.ID] = up.FileName
 		s.file = nil
 		s.fileLabel.SetText("No file chosen")
 		s.result.SetText("")

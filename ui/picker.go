@@ -1,13 +1,17 @@
 package ui
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
+	"sync"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
+	"github.com/rosterdesk/rosterdesk/core"
 )
 
 // ErrCancelled is what a FilePicker returns when the person closed the dialog without
@@ -28,103 +32,141 @@ type FilePicker interface {
 	Save(title, defaultName string, filters []FileFilter) (string, error)
 }
 
-// FallbackPicker uses Primary (the native dialogs) and, when it fails with anything other
-// than ErrCancelled (no GTK, no portal), Fallback.
-type FallbackPicker struct {
-	Primary, Fallback FilePicker
+// DialogRequest is what the window asks of a file dialog shown by another process
+// (HelperPicker), as JSON on the helper's stdin.
+type DialogRequest struct {
+	Save        bool         `json:"save"` // a Save dialog; else an Open one
+	Title       string       `json:"title"`
+	DefaultName string       `json:"default_name,omitempty"` // Save only
+	Filters     []FileFilter `json:"filters,omitempty"`
+}
+
+// DialogReply is the helper's answer, as JSON on its stdout: the chosen path, or that
+// the person cancelled, or why no dialog could be shown.
+type DialogReply struct {
+	Path      string `json:"path,omitempty"`
+	Cancelled bool   `json:"cancelled,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
+
+// HelperPicker shows every file dialog in a separate process. A file dialog looks at the
+// files of the folder it shows (GTK opens them to guess their type, Fyne's reads the
+// first line of those it does not know), and when a process closes any descriptor of a
+// file, the kernel drops every POSIX lock that process holds on it: a dialog in the
+// window's own process on the database's folder silently took SQLite's locks away, and
+// the next rosterctl deleted the WAL under the running window (issue 13 item 1). The
+// helper holds no database, so whatever it opens cannot hurt one.
+type HelperPicker struct {
+	// Command returns the helper to run: it reads one DialogRequest on stdin and writes
+	// one DialogReply on stdout.
+	Command func() *exec.Cmd
+	// mu keeps dialogs one at a time: two quick taps would otherwise stack two dialogs.
+	mu sync.Mutex
 }
 
 // Open implements FilePicker.
-func (p FallbackPicker) Open(title string, filters []FileFilter) (string, error) {
-	path, err := p.Primary.Open(title, filters)
-	if err == nil || errors.Is(err, ErrCancelled) || p.Fallback == nil {
-		return path, err
-	}
-	fyne.LogError("native open dialog failed; using Fyne's", err)
-	return p.Fallback.Open(title, filters)
+func (p *HelperPicker) Open(title string, filters []FileFilter) (string, error) {
+	return p.ask(DialogRequest{Title: title, Filters: filters})
 }
 
 // Save implements FilePicker.
-func (p FallbackPicker) Save(title, defaultName string, filters []FileFilter) (string, error) {
-	path, err := p.Primary.Save(title, defaultName, filters)
-	if err == nil || errors.Is(err, ErrCancelled) || p.Fallback == nil {
-		return path, err
+func (p *HelperPicker) Save(title, defaultName string, filters []FileFilter) (string, error) {
+	return p.ask(DialogRequest{Save: true, Title: title, DefaultName: defaultName, Filters: filters})
+}
+
+func (p *HelperPicker) ask(req DialogRequest) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	in, err := json.Marshal(req)
+	if err != nil {
+		return "", fmt.Errorf("file dialog: %w", err)
 	}
-	fyne.LogError("native save dialog failed; using Fyne's", err)
-	return p.Fallback.Save(title, defaultName, filters)
-}
-
-// fynePicker shows Fyne's own file dialogs. It blocks its (background) caller until the
-// dialog closes, handing the showing to the UI goroutine through post.
-type fynePicker struct {
-	win  fyne.Window
-	post func(func())
-}
-
-type pickResult struct {
-	path string
-	err  error
-}
-
-func (p fynePicker) Open(title string, filters []FileFilter) (string, error) {
-	res := make(chan pickResult, 1)
-	p.post(func() {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				res <- pickResult{err: cancelledOr(err)}
-				return
-			}
-			r.Close()
-			res <- pickResult{path: r.URI().Path()}
-		}, p.win)
-		d.SetTitleText(title)
-		d.SetFilter(storage.NewExtensionFileFilter(dotted(filters)))
-		d.Resize(fyne.NewSize(800, 560))
-		d.Show()
-	})
-	r := <-res
-	return r.path, r.err
-}
-
-func (p fynePicker) Save(title, defaultName string, filters []FileFilter) (string, error) {
-	res := make(chan pickResult, 1)
-	p.post(func() {
-		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil || w == nil {
-				res <- pickResult{err: cancelledOr(err)}
-				return
-			}
-			// The dialog has created the file; the caller rewrites it in place.
-			w.Close()
-			res <- pickResult{path: w.URI().Path()}
-		}, p.win)
-		d.SetTitleText(title)
-		d.SetFileName(defaultName)
-		d.SetFilter(storage.NewExtensionFileFilter(dotted(filters)))
-		d.Resize(fyne.NewSize(800, 560))
-		d.Show()
-	})
-	r := <-res
-	return r.path, r.err
-}
-
-func cancelledOr(err error) error {
-	if err == nil {
-		return ErrCancelled
+	cmd := p.Command()
+	var out, errOut bytes.Buffer
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(in), &out, &errOut
+	runErr := cmd.Run()
+	var reply DialogReply
+	if err := json.Unmarshal(out.Bytes(), &reply); err != nil {
+		// The helper died before answering (a crash, a missing library).
+		if runErr == nil {
+			runErr = err
+		}
+		return "", dialogError(fmt.Errorf("file dialog helper: %w: %s", runErr, strings.TrimSpace(errOut.String())))
 	}
-	return fmt.Errorf("file dialog: %w", err)
+	switch {
+	case reply.Error != "":
+		return "", dialogError(errors.New(reply.Error))
+	case reply.Cancelled || reply.Path == "":
+		return "", ErrCancelled
+	}
+	return reply.Path, nil
 }
 
-func dotted(filters []FileFilter) []string {
-	var exts []string
-	for _, f := range filters {
-		for _, e := range f.Extensions {
-			exts = append(exts, "."+strings.TrimPrefix(e, "."))
+// dialogError says in plain words that no file dialog could be shown.
+func dialogError(err error) error {
+	return &core.Error{Kind: core.KindInternal, Op: "file dialog",
+		Message: "Rosterdesk could not show a file dialog (" + err.Error() + "). Try again; if it keeps happening, send this message to your IT coordinator.", Err: err}
+}
+
+// DatabaseGuard refuses a chosen file that is the database itself or one of SQLite's
+// files beside it. Reading it would open and close the database file in the window's
+// process (dropping its locks, as above), and saving over it would replace the
+// database with an export.
+type DatabaseGuard struct {
+	Picker   FilePicker
+	Database string // the database file's path
+}
+
+// Open implements FilePicker.
+func (g DatabaseGuard) Open(title string, filters []FileFilter) (string, error) {
+	path, err := g.Picker.Open(title, filters)
+	if err != nil {
+		return "", err
+	}
+	return path, g.check(path, "open")
+}
+
+// Save implements FilePicker.
+func (g DatabaseGuard) Save(title, defaultName string, filters []FileFilter) (string, error) {
+	path, err := g.Picker.Save(title, defaultName, filters)
+	if err != nil {
+		return "", err
+	}
+	return path, g.check(path, "save over")
+}
+
+// check compares names, then files (a link, another spelling of the folder, another
+// case where the file system ignores case), by their information alone: it never
+// opens either.
+func (g DatabaseGuard) check(path, verb string) error {
+	db, err := filepath.Abs(g.Database)
+	if err != nil || g.Database == "" {
+		return nil
+	}
+	chosen, err := filepath.Abs(path)
+	if err != nil {
+		return nil
+	}
+	chosenInfo, chosenErr := os.Stat(chosen)
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		same := chosen == db+suffix
+		if other, err := os.Stat(db + suffix); !same && chosenErr == nil && err == nil {
+			same = os.SameFile(chosenInfo, other)
+		}
+		if same {
+			return core.Errorf(core.KindInvalid, "%s is Rosterdesk's own database, so Rosterdesk will not %s it. Choose another file.", filepath.Base(path), verb)
 		}
 	}
-	return exts
+	return nil
 }
 
-// FynePicker returns a FilePicker showing Fyne's own file dialogs over win: the fallback
-// when the system's dialogs are unavailable.
-func FynePicker(win fyne.Window) FilePicker { return fynePicker{win: win, post: fyne.Do} }
+// noPicker is the FilePicker of an App given none: it says so instead of showing a
+// dialog in the window's own process.
+type noPicker struct{}
+
+func (noPicker) Open(string, []FileFilter) (string, error) { return "", errNoPicker }
+func (noPicker) Save(string, string, []FileFilter) (string, error) {
+	return "", errNoPicker
+}
+
+var errNoPicker = dialogError(errors.New("no file dialog was set up"))

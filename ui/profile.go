@@ -1,137 +1,123 @@
 package ui
 
 import (
-	"slices"
-	"strconv"
-	"strings"
+	"fmt"
+	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
-// Role is the operator's role in the Profile menu.
-type Role int
-
-// The roles, as the Profile menu names them.
-const (
-	RoleOrgAdmin Role = iota
-	RoleSchoolAdmin
-	RoleTeacher
-)
-
-// String returns the role's name as the Profile menu shows it.
-func (r Role) String() string {
-	switch r {
-	case RoleSchoolAdmin:
-		return "School Organization Administrator"
-	case RoleTeacher:
-		return "Teacher"
-	}
-	return "Organization Administrator"
-}
-
-// Profile is who sits at the keyboard: the name shown as "Uploaded By", the role, and the
-// selected school.
+// Profile is who sits at the keyboard: the account signed in, the role it acts in now
+// (one of the roles the account holds) and the selected school. The zero Profile is
+// nobody: its actor may do nothing.
 type Profile struct {
-	Name string
-	Role Role
-	// Managed lists the schools a School Organization Administrator manages.
-	Managed []int64
-	// Teacher is the teacher account the operator is in the Teacher role, and
-	// TeacherSchools the schools that teacher belongs to.
-	Teacher        core.Account
-	TeacherSchools []int64
-	SchoolID       int64
+	Session  engine.Session
+	Role     core.OperatorRole
+	SchoolID int64
 }
 
-// schoolChoices returns the schools the role may pick from.
-func (p *Profile) schoolChoices(all []core.School) []core.School {
-	var allowed []int64
-	switch p.Role {
-	case RoleSchoolAdmin:
-		allowed = p.Managed
-	case RoleTeacher:
-		allowed = p.TeacherSchools
-	default:
-		return all
-	}
-	var out []core.School
-	for _, s := range all {
-		if slices.Contains(allowed, s.ID) {
-			out = append(out, s)
-		}
-	}
-	return out
+// signedIn reports whether an account is signed in.
+func (p *Profile) signedIn() bool { return p.Session.OperatorID != 0 || p.Session.TeacherID != 0 }
+
+// actor is who the window acts as for the engine: the account in its current role. A
+// role the account does not hold gives the zero Actor, which the engine refuses.
+func (p *Profile) actor() engine.Actor {
+	a, _ := p.Session.Actor(p.Role)
+	return a
 }
 
-// fixSchool keeps the selected school among the role's choices, picking the first choice
+// sameAccount reports whether two sessions are of one account: the same administrator,
+// or the same teacher signed in with their own account.
+func sameAccount(a, b engine.Session) bool {
+	return a.OperatorID == b.OperatorID && a.TeacherID == b.TeacherID && (a.OperatorID != 0 || a.TeacherID != 0)
+}
+
+// fixSchool keeps the selected school among schools (the role's), picking the first one
 // when it is not.
-func (p *Profile) fixSchool(all []core.School) {
-	choices := p.schoolChoices(all)
-	for _, s := range choices {
+func (p *Profile) fixSchool(schools []core.School) {
+	for _, s := range schools {
 		if s.ID == p.SchoolID {
 			return
 		}
 	}
 	p.SchoolID = 0
-	if len(choices) > 0 {
-		p.SchoolID = choices[0].ID
+	if len(schools) > 0 {
+		p.SchoolID = schools[0].ID
 	}
 }
+
+// shortRole is a role as the Profile button shows it.
+func shortRole(r core.OperatorRole) string {
+	switch r {
+	case core.OperatorSchoolAdmin:
+		return "School Admin"
+	case core.OperatorTeacher:
+		return "Teacher"
+	case core.OperatorOrgAdmin:
+		return "Org Admin"
+	}
+	return ""
+}
+
+// The auto-lock's choices, in minutes; lockDefault is SPEC §8's 15 minutes.
+var lockChoices = []int{5, 10, 15, 30, 60}
+
+const lockDefault = 15
 
 const (
-	prefName     = "profile.name"
-	prefRole     = "profile.role"
-	prefManaged  = "profile.managed"
-	prefSchool   = "profile.school"
-	prefTeacher  = "profile.teacher"
-	prefTSchools = "profile.teacherSchools"
+	prefLockMinutes = "lock.minutes"
+	prefSchoolOf    = "school.%d.%d.%s" // operator, teacher, role: the school last selected
 )
 
-// loadProfile restores the profile of the last run. A teacher account is kept only by
-// username and looked up again, since it may have changed since.
-func (a *App) loadProfile() {
+// obsoletePrefs are what the window remembered before it had sign-in: a role and a
+// teacher anyone could pick. They are removed so nothing reads them again.
+var obsoletePrefs = []string{"profile.name", "profile.role", "profile.managed", "profile.school", "profile.teacher", "profile.teacherSchools"}
+
+func (a *App) forgetObsoletePrefs() {
 	if a.prefs == nil {
 		return
 	}
-	p := &a.profile
-	p.Name = a.prefs.StringWithFallback(prefName, p.Name)
-	p.Role = Role(a.prefs.IntWithFallback(prefRole, int(RoleOrgAdmin)))
-	p.Managed = parseIDs(a.prefs.String(prefManaged))
-	p.SchoolID = int64(a.prefs.Int(prefSchool))
-	p.Teacher.Username = a.prefs.String(prefTeacher)
-	p.TeacherSchools = parseIDs(a.prefs.String(prefTSchools))
-	if p.Role == RoleTeacher && p.Teacher.Username == "" {
-		p.Role = RoleOrgAdmin
+	for _, k := range obsoletePrefs {
+		a.prefs.RemoveValue(k)
 	}
 }
 
-func (a *App) saveProfile() {
-	if a.prefs == nil {
+// lockAfter is how long the window waits without input before it locks itself.
+func (a *App) lockAfter() time.Duration {
+	m := lockDefault
+	if a.prefs != nil {
+		m = a.prefs.IntWithFallback(prefLockMinutes, lockDefault)
+	}
+	if m <= 0 {
+		m = lockDefault
+	}
+	return time.Duration(m) * time.Minute
+}
+
+func (a *App) setLockAfter(minutes int) {
+	if a.prefs != nil {
+		a.prefs.SetInt(prefLockMinutes, minutes)
+	}
+	a.armLock()
+}
+
+// schoolKey is the preference that remembers the school an account last used in a role.
+func schoolKey(p Profile) string {
+	return fmt.Sprintf(prefSchoolOf, p.Session.OperatorID, p.Session.TeacherID, shortRole(p.Role))
+}
+
+// rememberedSchool is the school the account last used in its current role, 0 if none.
+func (a *App) rememberedSchool() int64 {
+	if a.prefs == nil || !a.profile.signedIn() {
+		return 0
+	}
+	return int64(a.prefs.Int(schoolKey(a.profile)))
+}
+
+func (a *App) rememberSchool() {
+	if a.prefs == nil || !a.profile.signedIn() || a.profile.SchoolID == 0 {
 		return
 	}
-	p := a.profile
-	a.prefs.SetString(prefName, p.Name)
-	a.prefs.SetInt(prefRole, int(p.Role))
-	a.prefs.SetString(prefManaged, formatIDs(p.Managed))
-	a.prefs.SetInt(prefSchool, int(p.SchoolID))
-	a.prefs.SetString(prefTeacher, p.Teacher.Username)
-	a.prefs.SetString(prefTSchools, formatIDs(p.TeacherSchools))
-}
-
-func parseIDs(s string) []int64 {
-	var ids []int64
-	for f := range strings.SplitSeq(s, ",") {
-		if id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64); err == nil {
-			ids = append(ids, id)
-		}
-	}
-	return ids
-}
-
-func formatIDs(ids []int64) string {
-	parts := make([]string, len(ids))
-	for i, id := range ids {
-		parts[i] = strconv.FormatInt(id, 10)
-	}
-	return strings.Join(parts, ",")
+	a.prefs.SetInt(schoolKey(a.profile), int(a.profile.SchoolID))
 }

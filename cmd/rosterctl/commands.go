@@ -15,16 +15,27 @@ import (
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/core/report"
 )
 
 func cmdInit(c *cli, ctx context.Context, args []string) error {
 	fl := c.flags()
 	org := fl.String("org", "", "organization `NAME`")
+	admin := fl.String("admin", "", "also create the first Organization Administrator with this `USERNAME`")
+	name := fl.String("name", "", "the administrator's `NAME` (with --admin)")
+	email := fl.String("email", "", "the administrator's `EMAIL` (with --admin, optional)")
 	if _, err := c.parse(fl, args, 0, 0); err != nil {
 		return err
 	}
 	if err := c.require("org", *org); err != nil {
 		return err
+	}
+	if *admin != "" {
+		if err := c.require("name", *name); err != nil {
+			return err
+		}
+	} else if *name != "" || *email != "" {
+		return c.usageErrorf("--name and --email go with --admin USERNAME")
 	}
 	return c.withService(ctx, createDB, func(svc *engine.Service) error {
 		o, err := svc.Init(ctx, strings.TrimSpace(*org))
@@ -32,10 +43,13 @@ func cmdInit(c *cli, ctx context.Context, args []string) error {
 			return fmt.Errorf("init: %w", err)
 		}
 		if !strings.EqualFold(o.Name, strings.TrimSpace(*org)) {
-			fmt.Fprintf(c.stderr, "rosterctl: this database already belongs to %s; its name was kept.\n", o.Name)
+			fmt.Fprintf(c.stderr, "rosterctl: this database already belongs to %s; its name was kept.\n", printable(o.Name))
 		}
-		fmt.Fprintf(c.stdout, "Organization: %s\n", o.Name)
-		return nil
+		fmt.Fprintf(c.stdout, "Organization: %s\n", printable(o.Name))
+		if *admin == "" {
+			return nil
+		}
+		return c.initAdmin(ctx, svc, engine.NewOperator{Username: *admin, Name: *name, Email: *email, Role: core.OperatorOrgAdmin})
 	})
 }
 
@@ -47,23 +61,23 @@ func cmdSchool(c *cli, ctx context.Context, args []string) error {
 	switch {
 	case pos[0] == "add" && len(pos) == 2:
 		return c.withService(ctx, needOrg, func(svc *engine.Service) error {
-			s, err := svc.AddSchool(ctx, strings.TrimSpace(pos[1]))
+			s, err := svc.AddSchool(ctx, engine.Owner(osUserName()), strings.TrimSpace(pos[1]))
 			if err != nil {
 				return fmt.Errorf("add school: %w", err)
 			}
-			fmt.Fprintf(c.stdout, "Added school %s.\n", s.Name)
+			fmt.Fprintf(c.stdout, "Added school %s.\n", printable(s.Name))
 			return nil
 		})
 	case pos[0] == "add":
 		return c.usageErrorf("add needs the school's NAME")
 	case pos[0] == "list" && len(pos) == 1:
-		return c.withService(ctx, needOrg, func(svc *engine.Service) error {
-			schools, err := svc.Schools(ctx)
+		return c.withService(ctx, readOnly, func(svc *engine.Service) error {
+			schools, err := svc.Schools(ctx, engine.Owner(osUserName()))
 			if err != nil {
 				return fmt.Errorf("list schools: %w", err)
 			}
 			for _, s := range schools {
-				fmt.Fprintln(c.stdout, s.Name)
+				fmt.Fprintln(c.stdout, printable(s.Name))
 			}
 			return nil
 		})
@@ -86,9 +100,9 @@ func cmdTemplate(c *cli, ctx context.Context, args []string) error {
 	if *teacher {
 		mode = core.ModeTeacher
 	}
-	// The template needs no database.
-	return writeOutput(*out, 0o644, func(w io.Writer) error {
-		if err := engine.WriteTemplate(w, format, mode); err != nil {
+	// The Blank Template is the same for every database: none is opened.
+	return writeOutput(*out, func(w io.Writer) error {
+		if err := report.Template(w, format, mode); err != nil {
 			return fmt.Errorf("write template: %w", err)
 		}
 		return nil
@@ -115,11 +129,11 @@ func cmdImport(c *cli, ctx context.Context, args []string) error {
 	}
 	defer file.Close()
 	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
-		s, err := c.school(ctx, svc, *school)
+		actor, err := c.actor(ctx, svc, *as, *teacher)
 		if err != nil {
 			return err
 		}
-		actor, err := c.actor(ctx, svc, *as, *teacher)
+		s, err := c.school(ctx, svc, actor, *school)
 		if err != nil {
 			return err
 		}
@@ -208,6 +222,7 @@ func cmdResume(c *cli, ctx context.Context, args []string) error {
 func cmdCancel(c *cli, ctx context.Context, args []string) error {
 	fl := c.flags()
 	id := fl.Int64("upload", 0, "upload `ID` (see rosterctl history)")
+	teacher := fl.String("teacher", "", "cancel as the teacher with this `USERNAME` (their own uploads only)")
 	if _, err := c.parse(fl, args, 0, 0); err != nil {
 		return err
 	}
@@ -215,7 +230,7 @@ func cmdCancel(c *cli, ctx context.Context, args []string) error {
 		return c.usageErrorf("--upload ID is required (see rosterctl history)")
 	}
 	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
-		actor, err := c.actor(ctx, svc, "", "")
+		actor, err := c.actor(ctx, svc, "", *teacher)
 		if err != nil {
 			return err
 		}
@@ -223,7 +238,7 @@ func cmdCancel(c *cli, ctx context.Context, args []string) error {
 			return fmt.Errorf("cancel upload %d: %w", *id, err)
 		}
 		// A running upload stops at its next step, in whichever process runs it.
-		if u, err := svc.Upload(ctx, *id); err == nil && u.Status == core.StatusInProgress {
+		if u, err := svc.Upload(ctx, actor, *id); err == nil && u.Status == core.StatusInProgress {
 			fmt.Fprintf(c.stdout, "Upload %d is being cancelled; rosterctl history shows when it has stopped.\n", *id)
 			return nil
 		}
@@ -235,20 +250,25 @@ func cmdCancel(c *cli, ctx context.Context, args []string) error {
 func cmdHistory(c *cli, ctx context.Context, args []string) error {
 	fl := c.flags()
 	school := fl.String("school", "", "only this school's uploads")
+	teacher := fl.String("teacher", "", "only what the teacher with this `USERNAME` sees: their own uploads")
 	asJSON := fl.Bool("json", false, "print the history as JSON")
 	if _, err := c.parse(fl, args, 0, 0); err != nil {
 		return err
 	}
-	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
+		actor, err := c.actor(ctx, svc, "", *teacher)
+		if err != nil {
+			return err
+		}
 		var filter engine.HistoryFilter
 		if *school != "" {
-			s, err := c.school(ctx, svc, *school)
+			s, err := c.school(ctx, svc, actor, *school)
 			if err != nil {
 				return err
 			}
 			filter.SchoolID = s.ID
 		}
-		uploads, err := svc.History(ctx, filter)
+		uploads, err := svc.History(ctx, actor, filter)
 		if err != nil {
 			return fmt.Errorf("read history: %w", err)
 		}
@@ -269,6 +289,9 @@ func historyRecords(uploads []core.Upload) []historyJSON {
 			School:     u.SchoolName,
 			UploadedBy: u.UploadedBy,
 			UploadedAt: u.UploadedAt.Format(time.RFC3339),
+			StartedAt:  jsonTime(u.StartedAt),
+			FinishedAt: jsonTime(u.FinishedAt),
+			Message:    strings.Join(strings.Fields(u.Message), " "),
 		})
 	}
 	return out
@@ -286,23 +309,75 @@ func printHistory(w io.Writer, uploads []core.Upload) {
 		if u.Status == core.StatusInProgress && u.Total > 0 {
 			status = fmt.Sprintf("%s %d%%", u.Status, u.Done*100/u.Total)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d/%d/%d\n", u.ID, u.FileName, u.SchoolName, u.UploadedBy,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d/%d/%d\n", u.ID, printable(u.FileName), printable(u.SchoolName), printable(u.UploadedBy),
 			formatTime(u.UploadedAt), status, u.Rows, u.Applied, u.Failed)
 	}
 	tw.Flush()
 }
 
-// fileKinds names the per-upload files for messages.
-var fileKinds = map[core.FileKind]string{
-	core.FileUploaded:  "Uploaded File",
-	core.FileCompleted: "Completed File",
-	core.FileError:     "Error File",
+// duplicateJSON is one record duplicates --json lists.
+type duplicateJSON struct {
+	What      string `json:"what"`
+	Value     string `json:"value"`
+	Name      string `json:"name"`
+	GUID      string `json:"guid"`
+	KeptValue string `json:"kept_value"`
+	KeptName  string `json:"kept_name"`
+	School    string `json:"school"`
+	Message   string `json:"message"`
+}
+
+// cmdDuplicates lists the records that share a User ID, username, teacher email, Class
+// ID or school name with another since the upgrade that compares text in every
+// language alike (see docs/security.md), with what to do about each.
+func cmdDuplicates(c *cli, ctx context.Context, args []string) error {
+	fl := c.flags()
+	asJSON := fl.Bool("json", false, "print the list as JSON")
+	if _, err := c.parse(fl, args, 0, 0); err != nil {
+		return err
+	}
+	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
+		dups, err := svc.KeyDuplicates(ctx)
+		if err != nil {
+			return fmt.Errorf("list duplicates: %w", err)
+		}
+		if *asJSON {
+			out := make([]duplicateJSON, 0, len(dups))
+			for _, d := range dups {
+				out = append(out, duplicateJSON{d.What, d.Value, d.Name, d.GUID, d.KeptValue, d.KeptName, d.School, d.Message})
+			}
+			return writeJSON(c.stdout, out)
+		}
+		if len(dups) == 0 {
+			fmt.Fprintln(c.stdout, "No record shares a User ID, username, teacher email, Class ID or school name with another.")
+			return nil
+		}
+		for _, d := range dups {
+			fmt.Fprintln(c.stdout, oneLine(d.Message))
+		}
+		return nil
+	})
+}
+
+// warnDuplicates says on stderr, once per command, that records need another value
+// (see cmdDuplicates); it never stops the command.
+func (c *cli) warnDuplicates(ctx context.Context, svc *engine.Service) {
+	if c.cmd.name == "duplicates" {
+		return
+	}
+	dups, err := svc.KeyDuplicates(ctx)
+	if err != nil || len(dups) == 0 {
+		return
+	}
+	fmt.Fprintf(c.stderr, "rosterctl: warning: %s the same User ID, username, teacher email, Class ID or school name as another since this database was upgraded. See what to do with: rosterctl duplicates\n",
+		map[bool]string{true: "1 record has", false: fmt.Sprintf("%d records have", len(dups))}[len(dups) == 1])
 }
 
 func cmdDownload(c *cli, ctx context.Context, args []string) error {
 	fl := c.flags()
 	id := fl.Int64("upload", 0, "upload `ID` (see rosterctl history)")
 	kind := fl.String("file", "", "which file: uploaded, completed or error")
+	teacher := fl.String("teacher", "", "download as the teacher with this `USERNAME` (their own uploads only)")
 	out := fl.String("o", "", "output `FILE` (.csv or .xlsx)")
 	if _, err := c.parse(fl, args, 0, 0); err != nil {
 		return err
@@ -311,29 +386,33 @@ func cmdDownload(c *cli, ctx context.Context, args []string) error {
 		return c.usageErrorf("--upload ID is required (see rosterctl history)")
 	}
 	k := core.FileKind(strings.ToLower(*kind))
-	if _, ok := fileKinds[k]; !ok {
+	if k != core.FileUploaded && k != core.FileCompleted && k != core.FileError {
 		return c.usageErrorf("--file must be uploaded, completed or error")
 	}
 	format, err := c.outputFormat(*out)
 	if err != nil {
 		return err
 	}
-	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
-		u, err := svc.Upload(ctx, *id)
+	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
+		actor, err := c.actor(ctx, svc, "", *teacher)
+		if err != nil {
+			return err
+		}
+		u, err := svc.Upload(ctx, actor, *id)
+		if core.ErrorKind(err) == core.KindNotFound {
+			return &core.Error{Kind: core.KindNotFound, Op: "find upload",
+				Message: fmt.Sprintf("There is no upload %d. See the uploads with: rosterctl history", *id), Err: err}
+		}
 		if err != nil {
 			return fmt.Errorf("find upload %d: %w", *id, err)
 		}
 		if !u.HasFile(k) {
 			return &core.Error{Kind: core.KindNotFound, Op: "download",
-				Message: fmt.Sprintf("Upload %d (%s) has no %s.", u.ID, u.Status, fileKinds[k])}
+				Message: fmt.Sprintf("Upload %d (%s) has no %s.", u.ID, u.Status, k.Title())}
 		}
-		perm := os.FileMode(0o644)
-		if k == core.FileCompleted {
-			perm = 0o600 // it hands out temporary passwords
-		}
-		return writeOutput(*out, perm, func(w io.Writer) error {
-			if err := svc.WriteUploadFile(ctx, w, u.ID, k, format); err != nil {
-				return fmt.Errorf("write %s: %w", fileKinds[k], err)
+		return writeOutput(*out, func(w io.Writer) error {
+			if err := svc.WriteUploadFile(ctx, actor, w, u.ID, k, format); err != nil {
+				return fmt.Errorf("write %s: %w", k.Title(), err)
 			}
 			return nil
 		})
@@ -350,8 +429,11 @@ func cmdExport(c *cli, ctx context.Context, args []string) error {
 		return err
 	}
 	what := pos[0]
+	if what == "oneroster" {
+		return c.exportOneRoster(ctx, *school, *teacher, *out)
+	}
 	if what != "users" && what != "classes" {
-		return c.usageErrorf("export users or classes, not %q", what)
+		return c.usageErrorf("export users, classes or oneroster, not %q", what)
 	}
 	if err := c.require("school", *school); err != nil {
 		return err
@@ -360,21 +442,21 @@ func cmdExport(c *cli, ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
-		s, err := c.school(ctx, svc, *school)
-		if err != nil {
-			return err
-		}
+	return c.withService(ctx, readOnly, func(svc *engine.Service) error {
 		actor, err := c.actor(ctx, svc, "", *teacher)
 		if err != nil {
 			return err
 		}
-		return writeOutput(*out, 0o644, func(w io.Writer) error {
+		s, err := c.school(ctx, svc, actor, *school)
+		if err != nil {
+			return err
+		}
+		return writeOutput(*out, func(w io.Writer) error {
 			var err error
 			if what == "users" {
-				err = svc.ExportUsers(ctx, w, format, s.ID, actor)
+				err = svc.ExportUsers(ctx, actor, w, format, s.ID)
 			} else {
-				err = svc.ExportClasses(ctx, w, format, s.ID, actor)
+				err = svc.ExportClasses(ctx, actor, w, format, s.ID)
 			}
 			if err != nil {
 				return fmt.Errorf("export %s: %w", what, err)
@@ -385,7 +467,9 @@ func cmdExport(c *cli, ctx context.Context, args []string) error {
 }
 
 func cmdPassword(c *cli, ctx context.Context, args []string) error {
-	pos, err := c.parse(c.flags(), args, 1, 2)
+	fl := c.flags()
+	teacher := fl.String("teacher", "", "reset as the teacher with this `USERNAME` (students of their own classes only)")
+	pos, err := c.parse(fl, args, 1, 2)
 	if err != nil {
 		return err
 	}
@@ -396,18 +480,28 @@ func cmdPassword(c *cli, ctx context.Context, args []string) error {
 		return c.usageErrorf("reset needs a USERNAME")
 	}
 	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
-		acct, err := svc.UserByUsername(ctx, pos[1])
+		actor, err := c.actor(ctx, svc, "", *teacher)
+		if err != nil {
+			return err
+		}
+		acct, err := svc.UserByUsername(ctx, actor, pos[1])
+		if core.ErrorKind(err) == core.KindNotFound {
+			if _, aerr := svc.OperatorByUsername(ctx, engine.Owner(""), pos[1]); aerr == nil && *teacher == "" {
+				return &core.Error{Kind: core.KindInvalid, Op: "reset password",
+					Message: fmt.Sprintf("%s is an administrator account: reset it with: rosterctl admin reset %s", pos[1], pos[1])}
+			}
+		}
 		if err != nil {
 			return fmt.Errorf("find user %q: %w", pos[1], err)
 		}
-		cred, err := svc.ResetPassword(ctx, acct.ID)
+		cred, err := svc.ResetPassword(ctx, actor, acct.ID)
 		if err != nil {
 			return fmt.Errorf("reset password of %s: %w", pos[1], err)
 		}
 		// Only the password goes to stdout, so scripts can capture it.
 		fmt.Fprintln(c.stdout, cred.Password)
 		if !cred.ExpiresAt.IsZero() {
-			fmt.Fprintf(c.stderr, "Temporary password for %s; it expires on %s unless used.\n", cred.Username, cred.ExpiresAt.Format("2006-01-02"))
+			fmt.Fprintf(c.stderr, "Temporary password for %s; it expires on %s unless used.\n", printable(cred.Username), cred.ExpiresAt.Format("2006-01-02"))
 		}
 		return nil
 	})
@@ -428,9 +522,9 @@ func cmdLogin(c *cli, ctx context.Context, args []string) error {
 		}
 		switch res.Status {
 		case engine.AuthOK:
-			fmt.Fprintf(c.stdout, "Signed in as %s.\n", username)
+			fmt.Fprintf(c.stdout, "Signed in as %s.\n", printable(username))
 			return nil
-		case engine.AuthRefused:
+		case engine.AuthRefused, engine.AuthLocked:
 			fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(orDefault(res.Reason, "The username or password is wrong.")))
 			return exitStatus(exitRefused)
 		}
@@ -444,16 +538,19 @@ func cmdLogin(c *cli, ctx context.Context, args []string) error {
 				return fmt.Errorf("change password: %w", err)
 			}
 			fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(core.ErrorMessage(err)))
+			if code := core.ErrorCode(err); code == core.SignInLocked || code == core.SignInWrong || code == core.SignInExpired {
+				return exitStatus(exitRefused) // a lock can start between the two lines
+			}
 			return exitStatus(exitChangeRequired)
 		}
-		fmt.Fprintf(c.stdout, "Password changed. Signed in as %s.\n", username)
+		fmt.Fprintf(c.stdout, "Password changed. Signed in as %s.\n", printable(username))
 		return nil
 	})
 }
 
 // readSecret reads one line of stdin, prompting on stderr when a person is typing.
 func (c *cli) readSecret(in *bufio.Scanner, prompt string) (string, bool) {
-	if f, ok := c.stdin.(*os.File); ok && isTerminal(f) {
+	if isTerminal(c.stdin) {
 		fmt.Fprint(c.stderr, prompt)
 	}
 	if !in.Scan() {

@@ -30,6 +30,12 @@ func TestMain(m *testing.M) {
 	if testing.Short() {
 		os.Exit(m.Run())
 	}
+	// scripts/windows-check.sh runs the end-to-end test on the Windows rosterctl.exe:
+	// ROSTERCTL_BINARY names a binary already built, ROSTERCTL_RUNNER what runs it (wine).
+	if b := os.Getenv("ROSTERCTL_BINARY"); b != "" {
+		binary = b
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "rosterctl-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "make temp dir:", err)
@@ -47,6 +53,14 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// rosterctl returns the command that runs the binary under test with args.
+func rosterctl(args ...string) *exec.Cmd {
+	if r := os.Getenv("ROSTERCTL_RUNNER"); r != "" {
+		return exec.Command(r, append([]string{binary}, args...)...)
+	}
+	return exec.Command(binary, args...)
 }
 
 // fixtures is where the end-to-end input files live.
@@ -70,7 +84,7 @@ type outcome struct {
 // run runs rosterctl with args (the --db flag is added) and stdin, and waits for it.
 func (e *e2e) run(stdin string, args ...string) outcome {
 	e.t.Helper()
-	cmd := exec.Command(binary, append(args, "--db", e.db)...)
+	cmd := rosterctl(append(args, "--db", e.db)...)
 	cmd.Env = append(withoutRosterdeskEnv(os.Environ()), "ROSTERDESK_NOW="+e.now.Format(time.RFC3339))
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
@@ -251,6 +265,9 @@ type historyEntry struct {
 	School     string `json:"school"`
 	UploadedBy string `json:"uploaded_by"`
 	UploadedAt string `json:"uploaded_at"`
+	StartedAt  string `json:"started_at"`
+	FinishedAt string `json:"finished_at"`
+	Message    string `json:"message"`
 }
 
 // decodeJSON decodes out into v, also checking that its keys are exactly keys (for an
@@ -295,7 +312,7 @@ const (
 var (
 	importKeys  = []string{"upload", "status", "rows", "applied", "failed", "warnings", "users_created", "users_updated", "classes_created", "enrollments_added"}
 	dryRunKeys  = append(slices.Clone(importKeys), "dry_run")
-	historyKeys = append(slices.Clone(importKeys), "file", "school", "uploaded_by", "uploaded_at")
+	historyKeys = append(slices.Clone(importKeys), "file", "school", "uploaded_by", "uploaded_at", "started_at", "finished_at", "message")
 )
 
 // TestEndToEnd drives the built rosterctl through a school office's year: set-up,
@@ -355,6 +372,87 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("school list = %q, want %q", got, want)
 		}
 		e.expect(2, "", "school", "add", strings.ToUpper(lincoln)) // names are unique, any case
+	})
+
+	step("Administrators", func(t *testing.T) {
+		// init --admin on the existing database makes the first Organization
+		// Administrator and prints the temporary password last, alone on its line.
+		o := e.must(0, "", "init", "--org", "Lincoln Unified", "--admin", "oadmin", "--name", "Olga Admin", "--email", "olga@lincoln.example.org")
+		lines := strings.Split(strings.TrimSpace(o.stdout), "\n")
+		olgaTemp := lines[len(lines)-1]
+		if len(lines) != 2 || !strings.Contains(lines[0], "Lincoln Unified") || len(olgaTemp) < 12 || strings.Contains(olgaTemp, " ") {
+			t.Fatalf("init --admin stdout = %q, want the organization, then one temporary password", o.stdout)
+		}
+		o = e.must(0, "", "init", "--org", "Lincoln Unified", "--admin", "OADMIN", "--name", "Olga Admin")
+		if strings.Contains(o.stdout, olgaTemp) || len(strings.Split(strings.TrimSpace(o.stdout), "\n")) != 1 || !strings.Contains(o.stderr, "already exists") {
+			t.Errorf("init --admin again = %q / %q, want the administrator kept, no new password", o.stdout, o.stderr)
+		}
+		e.expect(2, "", "init", "--org", "Lincoln Unified", "--admin", "x1")         // --name missing
+		e.expect(2, "", "admin", "add", "sam", "--name", "Sam Lincoln")              // neither --school nor --org-admin
+		e.expect(2, "", "admin", "add", "sam", "--name", "S", "--school", "Nowhere") // no such school
+		e.expect(2, "", "admin", "add", "OAdmin", "--name", "Other", "--org-admin")  // username taken
+		o = e.must(0, "", "admin", "add", "sadmin", "--name", "Sam Lincoln", "--school", lincoln)
+		samTemp := strings.TrimSpace(o.stdout)
+		if len(samTemp) < 12 || strings.Contains(samTemp, "\n") || !strings.Contains(o.stderr, "School Organization Administrator") {
+			t.Errorf("admin add = %q / %q, want one temporary password, and the role on stderr", o.stdout, o.stderr)
+		}
+
+		o = e.must(0, "", "admin", "list", "--json")
+		var admins []struct {
+			Username string   `json:"username"`
+			Name     string   `json:"name"`
+			Role     string   `json:"role"`
+			Schools  []string `json:"schools"`
+			Password string   `json:"password"`
+		}
+		if err := json.Unmarshal([]byte(o.stdout), &admins); err != nil {
+			t.Fatalf("admin list --json = %q: %v", o.stdout, err)
+		}
+		if len(admins) != 2 || admins[0].Username != "oadmin" || admins[0].Role != "Organization Administrator" ||
+			admins[1].Username != "sadmin" || !slices.Equal(admins[1].Schools, []string{lincoln}) || !strings.HasPrefix(admins[1].Password, "temporary") {
+			t.Errorf("admin list --json = %+v, want Olga (Organization Administrator) and Sam (Lincoln), temporary passwords", admins)
+		}
+		if o := e.must(0, "", "admin", "list"); !strings.Contains(o.stdout, "Sam Lincoln") {
+			t.Errorf("admin list = %q, want Sam listed", o.stdout)
+		}
+
+		// login works for administrators: first use, change, then the new password.
+		const olgaNew = "Lighthouse42x"
+		e.expect(5, olgaTemp+"\n", "login", "oadmin")
+		e.expect(0, olgaTemp+"\n"+olgaNew+"\n", "login", "oadmin")
+		e.expect(0, olgaNew+"\n", "login", "OAdmin")
+
+		// Five wrong passwords in a row pause the username's sign-in, for 5 minutes.
+		for i := range 5 {
+			o := e.expect(6, "Wrong-password-1\n", "login", "sadmin")
+			if i == 4 && !strings.Contains(o.stderr, "paused") {
+				t.Errorf("fifth wrong password: stderr %q, want it to say sign-in is paused", o.stderr)
+			}
+		}
+		if o := e.expect(6, samTemp+"\n", "login", "sadmin"); !strings.Contains(o.stderr, "paused") {
+			t.Errorf("right password while paused: stderr %q, want the pause", o.stderr)
+		}
+		e.now = e.now.Add(5 * time.Minute)
+		e.expect(5, samTemp+"\n", "login", "sadmin")
+
+		o = e.must(0, "", "admin", "reset", "sadmin")
+		samReset := strings.TrimSpace(o.stdout)
+		if samReset == samTemp || len(samReset) < 12 {
+			t.Errorf("admin reset printed %q, want a new temporary password", o.stdout)
+		}
+		e.expect(6, samTemp+"\n", "login", "sadmin")
+		e.expect(5, samReset+"\n", "login", "sadmin")
+
+		if o := e.expect(2, "", "admin", "remove", "oadmin"); !strings.Contains(o.stderr, "last Organization Administrator") {
+			t.Errorf("removing the last Organization Administrator: stderr %q, want it refused in words", o.stderr)
+		}
+		e.expect(2, "", "admin", "remove", "nobody")
+		e.must(0, "", "admin", "remove", "sadmin")
+		if o := e.must(0, "", "admin", "list"); strings.Contains(o.stdout, "sadmin") {
+			t.Errorf("admin list after remove = %q, want sadmin gone", o.stdout)
+		}
+		e.expect(6, samReset+"\n", "login", "sadmin")
+		e.expect(2, "", "password", "reset", "oadmin") // an administrator: admin reset, said so
 	})
 
 	step("Templates", func(t *testing.T) {
@@ -642,6 +740,33 @@ func TestEndToEnd(t *testing.T) {
 		if len(students.find(t, "Student ID", "T100")) != 0 || len(students.find(t, "Student ID", "S300")) != 1 {
 			t.Errorf("Export Students rows = %q, want students only, S300 among them", students.rows)
 		}
+
+		if len(students.find(t, "Student ID", "S207")) != 0 {
+			t.Errorf("Export Students rows = %q, want only her classes' students: not Zoe Clark (S207, READ3)", students.rows)
+		}
+
+		// --teacher gives exactly the teacher's rights: her own uploads and files, her
+		// own students' passwords, nothing else.
+		o = e.must(0, "", "history", "--teacher", "mgarcia", "--json")
+		var hist []historyEntry
+		decodeJSON(t, o.stdout, &hist, historyKeys)
+		if len(hist) != 1 || hist[0].Upload != res.Upload || hist[0].UploadedBy != "Maria Garcia" {
+			t.Errorf("history --teacher mgarcia = %+v, want her upload %d only", hist, res.Upload)
+		}
+		e.must(0, "", "download", "--upload", strconv.FormatInt(res.Upload, 10), "--file", "completed", "--teacher", "mgarcia", "-o", e.path("garcia-completed.csv"))
+		o = e.expect(2, "", "download", "--upload", strconv.FormatInt(firstUpload, 10), "--file", "completed", "--teacher", "mgarcia", "-o", e.path("x.csv"))
+		if !strings.Contains(o.stderr, "not one you may open") {
+			t.Errorf("a teacher downloading the administrator's Completed File: stderr %q, want it refused in words", o.stderr)
+		}
+		if _, err := os.Stat(e.path("x.csv")); err == nil {
+			t.Errorf("the refused download wrote x.csv")
+		}
+		e.expect(2, "", "password", "reset", "--teacher", "mgarcia", "zclark") // John Smith's student
+		e.expect(2, "", "password", "reset", "--teacher", "mgarcia", "jsmith") // a teacher
+		e.expect(2, "", "history", "--teacher", "mgarcia", "--school", roosevelt)
+		if o := e.must(0, "", "password", "reset", "--teacher", "mgarcia", "hadams"); len(strings.TrimSpace(o.stdout)) < 12 {
+			t.Errorf("a teacher resetting her own student's password printed %q", o.stdout)
+		}
 	})
 
 	var before []string // history and exports before the dry run
@@ -704,8 +829,13 @@ func TestEndToEnd(t *testing.T) {
 			if h.File != w.file || h.Status != w.status || h.UploadedBy != w.by || h.School != lincoln {
 				t.Errorf("history[%d] = %s %s by %s in %s, want %s %s by %s in %s", i, h.File, h.Status, h.UploadedBy, h.School, w.file, w.status, w.by, lincoln)
 			}
-			if _, err := time.Parse(time.RFC3339, h.UploadedAt); err != nil {
-				t.Errorf("history[%d].uploaded_at = %q, want RFC 3339", i, h.UploadedAt)
+			for key, v := range map[string]string{"uploaded_at": h.UploadedAt, "started_at": h.StartedAt, "finished_at": h.FinishedAt} {
+				if _, err := time.Parse(time.RFC3339, v); err != nil {
+					t.Errorf("history[%d].%s = %q, want RFC 3339", i, key, v)
+				}
+			}
+			if (h.Message != "") != (w.status == "Failed") || strings.Contains(h.Message, "\n") {
+				t.Errorf("history[%d].message = %q, want one line saying why for a Failed upload only", i, h.Message)
 			}
 			if i > 0 && h.Upload >= hist[i-1].Upload {
 				t.Errorf("history is not newest first: %d after %d", h.Upload, hist[i-1].Upload)

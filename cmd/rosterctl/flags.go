@@ -13,7 +13,7 @@ import (
 func (c *cli) flags() *flag.FlagSet {
 	fs := flag.NewFlagSet(c.cmd.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // fail prints one line plus our own usage instead
-	fs.StringVar(&c.db, "db", c.db, "database `PATH`")
+	fs.Var(&c.db, "db", "database `PATH`")
 	return fs
 }
 
@@ -72,12 +72,16 @@ func flagMessage(err error) string {
 	return msg
 }
 
-// require returns a usage error if the value of flag name is empty.
+// require returns a usage error if the value of flag name is empty. The message spells
+// the flag as the usage does: -o FILE, --school NAME.
 func (c *cli) require(name, value string) error {
-	if strings.TrimSpace(value) == "" {
-		return c.usageErrorf("--%s is required", name)
+	if strings.TrimSpace(value) != "" {
+		return nil
 	}
-	return nil
+	if name == "o" {
+		return c.usageErrorf("-o FILE is required")
+	}
+	return c.usageErrorf("--%s is required", name)
 }
 
 // usageErrorf returns a usage error of the command being run.

@@ -7,6 +7,10 @@
 //
 //	rosterctl [--db PATH] COMMAND [ARGS]
 //
+// rosterctl is the tool of whoever owns the database file: it acts as an Organization
+// Administrator, --as NAME only labels "Uploaded By", and --teacher USERNAME restricts a
+// command to exactly that teacher's rights, as the window gives them.
+//
 // Run "rosterctl help" for the commands. Exit status: 0 success; 1 an unexpected failure;
 // 2 a usage or environment error; 3 an import Completed with Errors; 4 an import Failed;
 // login: 5 a new password is required, 6 refused; 7 an import that was Cancelled (by
@@ -24,6 +28,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/rosterdesk/rosterdesk/cmd/internal/dbflag"
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 )
@@ -55,7 +60,7 @@ func main() {
 type cli struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	db             string
+	db             dbflag.Value
 	cmd            *command // the command being run
 }
 
@@ -72,17 +77,26 @@ var commands []*command
 func init() {
 	// Assigned here rather than in the declaration because cmdHelp reads commands.
 	commands = []*command{
-		{"init", []string{"init --org NAME                 create the database (idempotent)"}, cmdInit},
+		{"init", []string{"init --org NAME [--admin USERNAME --name NAME [--email E]]  create the database (idempotent)"}, cmdInit},
 		{"school", []string{"school add NAME                 add a school", "school list                     list the schools"}, cmdSchool},
 		{"template", []string{"template [--teacher] -o FILE    write the Blank Template (.csv or .xlsx)"}, cmdTemplate},
 		{"import", []string{"import --school NAME [--as NAME] [--teacher USERNAME] [--dry-run] [--json] FILE"}, cmdImport},
 		{"resume", []string{"resume                          re-run interrupted uploads, run queued ones"}, cmdResume},
-		{"cancel", []string{"cancel --upload ID              cancel a queued or running upload (nothing of it is applied)"}, cmdCancel},
-		{"history", []string{"history [--school NAME] [--json]"}, cmdHistory},
-		{"download", []string{"download --upload ID --file uploaded|completed|error -o FILE"}, cmdDownload},
-		{"export", []string{"export users|classes --school NAME [--teacher USERNAME] -o FILE"}, cmdExport},
-		{"password", []string{"password reset USERNAME         prints the new temporary password"}, cmdPassword},
+		{"cancel", []string{"cancel --upload ID [--teacher USERNAME]  cancel a queued or running upload (nothing of it is applied)"}, cmdCancel},
+		{"history", []string{"history [--school NAME] [--teacher USERNAME] [--json]"}, cmdHistory},
+		{"duplicates", []string{"duplicates [--json]             records that share a User ID, username, email, Class ID or name"}, cmdDuplicates},
+		{"download", []string{"download --upload ID --file uploaded|completed|error [--teacher USERNAME] -o FILE"}, cmdDownload},
+		{"export", []string{"export users|classes --school NAME [--teacher USERNAME] -o FILE",
+			"export oneroster [--school NAME] [--teacher USERNAME] -o FILE.zip"}, cmdExport},
+		{"password", []string{"password reset [--teacher USERNAME] USERNAME  prints the new temporary password"}, cmdPassword},
+		{"admin", []string{
+			"admin add USERNAME --name NAME [--email E] (--school NAME ... | --org-admin) [--teacher-account USERNAME]",
+			"admin list [--json]             list the administrators",
+			"admin schools USERNAME --school NAME ...",
+			"admin reset USERNAME            prints a new temporary password",
+			"admin remove USERNAME           never the last Organization Administrator"}, cmdAdmin},
 		{"login", []string{"login USERNAME                  stdin: password, then a new password if one is required"}, cmdLogin},
+		{"backup", []string{"backup -o FILE                  copy the database safely, even while it is in use"}, cmdBackup},
 		{"help", []string{"help [COMMAND]                  show this help"}, cmdHelp},
 	}
 }
@@ -102,7 +116,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
 	global := flag.NewFlagSet("rosterctl", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
-	global.StringVar(&c.db, "db", "", "database `PATH`")
+	global.Var(&c.db, "db", "database `PATH`")
+	version := global.Bool("version", false, "print the version")
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout, nil)
@@ -111,6 +126,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return c.fail(usageErrorf(nil, "%s", flagMessage(err)))
 	}
 	rest := global.Args()
+	if *version {
+		fmt.Fprintln(stdout, versionLine())
+		return exitOK
+	}
 	if len(rest) == 0 {
 		return c.fail(usageErrorf(nil, "no command given"))
 	}
@@ -162,15 +181,21 @@ func (c *cli) fail(err error) int {
 		fmt.Fprintln(c.stderr, "rosterctl: interrupted. An unfinished upload is run again from the start by \"rosterctl resume\".")
 		return exitInterrupted
 	}
-	fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(core.ErrorMessage(err)))
+	msg := core.ErrorMessage(err)
+	if h := hint(err); h != "" {
+		msg += " " + h
+	}
+	fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(msg))
 	if core.ErrorKind(err) == core.KindInternal {
 		return exitInternal
 	}
 	return exitUsage
 }
 
+// oneLine shows a message on one line: runs of white space (line breaks too) become one
+// space, and what is left unprintable is escaped.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return printable(strings.Join(strings.Fields(s), " "))
 }
 
 // printUsage prints the usage of cmd, or of every command when cmd is nil.
@@ -195,9 +220,15 @@ Every command takes --db PATH (default: $ROSTERDESK_DB, else the desktop app's d
 in your config folder). ROSTERDESK_NOW (RFC 3339, e.g. 2026-09-01T08:00:00Z) stands in
 for the current time. Output formats follow -o FILE's extension: .csv or .xlsx.
 
+rosterctl acts as an Organization Administrator (whoever can open the database file
+owns it); --as NAME only labels Uploaded By, and --teacher USERNAME restricts a command
+to that teacher's rights. init --admin and admin add print the new administrator's
+temporary password on stdout.
+
 Exit status: 0 success; 1 unexpected failure; 2 usage or environment error;
-3 import Completed with Errors; 4 import Failed;
-login: 5 a new password is required, 6 refused.
+3 import Completed with Errors; 4 import Failed; 7 import Cancelled (nothing applied);
+login: 5 a new password is required, 6 refused (also while sign-in is paused after
+five wrong passwords).
 `)
 }
 

@@ -62,7 +62,7 @@ func TestRunUsage(t *testing.T) {
 		{name: "SchoolUnknownSub", args: []string{"school", "rename", "X"}, code: 2, stderr: `unknown subcommand "rename X"`, wantUsage: true},
 		{name: "SchoolAddNoName", args: []string{"school", "add"}, code: 2, stderr: "add needs the school's NAME", wantUsage: true},
 		{name: "SchoolListExtra", args: []string{"school", "list", "X"}, code: 2, stderr: "unknown subcommand", wantUsage: true},
-		{name: "TemplateNoOutput", args: []string{"template"}, code: 2, stderr: "-o is required", wantUsage: true},
+		{name: "TemplateNoOutput", args: []string{"template"}, code: 2, stderr: "-o FILE is required", wantUsage: true},
 		{name: "TemplateBadExt", args: []string{"template", "-o", "t.txt"}, code: 2, stderr: "must end in .csv or .xlsx", wantUsage: true},
 		{name: "ImportNoFile", args: []string{"import", "--school", "A"}, code: 2, stderr: "missing argument", wantUsage: true},
 		{name: "ImportTwoFiles", args: []string{"import", "--school", "A", "a.csv", "b.csv"}, code: 2, stderr: `unexpected argument "b.csv"`, wantUsage: true},
@@ -78,13 +78,23 @@ func TestRunUsage(t *testing.T) {
 		{name: "DownloadBadKind", args: []string{"download", "--upload", "1", "--file", "log", "-o", "e.csv"}, code: 2, stderr: "--file must be uploaded, completed or error", wantUsage: true},
 		{name: "DownloadBadExt", args: []string{"download", "--upload", "1", "--file", "error", "-o", "e.pdf"}, code: 2, stderr: "must end in .csv or .xlsx", wantUsage: true},
 		{name: "ExportNoWhat", args: []string{"export", "--school", "A", "-o", "u.csv"}, code: 2, stderr: "missing argument", wantUsage: true},
-		{name: "ExportBadWhat", args: []string{"export", "people", "--school", "A", "-o", "u.csv"}, code: 2, stderr: `export users or classes, not "people"`, wantUsage: true},
+		{name: "ExportBadWhat", args: []string{"export", "people", "--school", "A", "-o", "u.csv"}, code: 2, stderr: `export users, classes or oneroster, not "people"`, wantUsage: true},
 		{name: "ExportNoSchool", args: []string{"export", "users", "-o", "u.csv"}, code: 2, stderr: "--school is required", wantUsage: true},
-		{name: "ExportNoOutput", args: []string{"export", "classes", "--school", "A"}, code: 2, stderr: "-o is required", wantUsage: true},
+		{name: "ExportNoOutput", args: []string{"export", "classes", "--school", "A"}, code: 2, stderr: "-o FILE is required", wantUsage: true},
 		{name: "PasswordNoSub", args: []string{"password"}, code: 2, stderr: "missing argument", wantUsage: true},
 		{name: "PasswordBadSub", args: []string{"password", "change", "jsmith"}, code: 2, stderr: `unknown subcommand "change"`, wantUsage: true},
 		{name: "PasswordResetNoUser", args: []string{"password", "reset"}, code: 2, stderr: "reset needs a USERNAME", wantUsage: true},
 		{name: "LoginNoUser", args: []string{"login"}, code: 2, stderr: "missing argument", wantUsage: true},
+		{name: "InitNameWithoutAdmin", args: []string{"init", "--org", "X", "--name", "Pat"}, code: 2, stderr: "--name and --email go with --admin", wantUsage: true},
+		{name: "InitAdminNoName", args: []string{"init", "--org", "X", "--admin", "pat"}, code: 2, stderr: "--name is required", wantUsage: true},
+		{name: "AdminNoSub", args: []string{"admin"}, code: 2, stderr: "missing subcommand", wantUsage: true},
+		{name: "AdminUnknownSub", args: []string{"admin", "promote", "pat"}, code: 2, stderr: `unknown subcommand "promote"`, wantUsage: true},
+		{name: "AdminAddNoName", args: []string{"admin", "add", "pat", "--org-admin"}, code: 2, stderr: "--name is required", wantUsage: true},
+		{name: "AdminAddNoRole", args: []string{"admin", "add", "pat", "--name", "Pat"}, code: 2, stderr: "--school NAME, or --org-admin", wantUsage: true},
+		{name: "AdminAddBoth", args: []string{"admin", "add", "pat", "--name", "Pat", "--org-admin", "--school", "A"}, code: 2, stderr: "not both", wantUsage: true},
+		{name: "AdminRemoveNoUser", args: []string{"admin", "remove"}, code: 2, stderr: "missing argument", wantUsage: true},
+		{name: "AdminSchoolsNone", args: []string{"admin", "schools", "pat"}, code: 2, stderr: "--school NAME", wantUsage: true},
+		{name: "AdminNoDatabase", args: []string{"admin", "list", "--db", missingDB}, code: 2, stderr: "There is no Rosterdesk database"},
 		{name: "LoginNoDatabase", args: []string{"login", "jsmith", "--db", missingDB}, code: 2, stderr: "There is no Rosterdesk database"},
 	}
 	for _, tt := range tests {
@@ -247,7 +257,7 @@ func TestJSONKeys(t *testing.T) {
 	if got := jsonKeys(t, resultJSON{DryRun: true}); !reflect.DeepEqual(got, dry) {
 		t.Errorf("import --dry-run --json keys = %q, want %q", got, dry)
 	}
-	hist := append([]string{"file", "school", "uploaded_by", "uploaded_at"}, resultKeys...)
+	hist := append([]string{"file", "school", "uploaded_by", "uploaded_at", "started_at", "finished_at", "message"}, resultKeys...)
 	sort.Strings(hist)
 	if got := jsonKeys(t, historyRecords([]core.Upload{{}})[0]); !reflect.DeepEqual(got, hist) {
 		t.Errorf("history --json keys = %q, want %q", got, hist)
@@ -311,12 +321,12 @@ func TestCancelQueued(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := svc.SchoolByName(ctx, "Oak School")
+	s, err := svc.SchoolByName(ctx, engine.Owner("test"), "Oak School")
 	if err != nil {
 		t.Fatal(err)
 	}
 	up, err := svc.Enqueue(ctx, engine.UploadRequest{FileName: "q.csv", Data: []byte("User ID,Role,First Name,Last Name\nS1,Student,Ann,Lee\n"),
-		SchoolID: s.ID, Actor: engine.Actor{Name: "Window"}})
+		SchoolID: s.ID, Actor: engine.Owner("Window")})
 	svc.Close()
 	if err != nil {
 		t.Fatal(err)

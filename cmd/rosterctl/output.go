@@ -2,16 +2,19 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
-	"syscall"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/term"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/atomicfile"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
@@ -28,41 +31,40 @@ func (c *cli) outputFormat(path string) (core.Format, error) {
 }
 
 // writeOutput writes a file through write, replacing path only once it is complete, so
-// a failure never leaves half a file (or clobbers a good one). Files holding temporary
-// passwords get perm 0600.
-func writeOutput(path string, perm os.FileMode, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return outputError(path, err)
+// a failure never leaves half a file (or clobbers a good one). Every file rosterctl
+// writes holds personal data, so it is readable by its owner only.
+func writeOutput(path string, write func(io.Writer) error) error {
+	err := atomicfile.Write(path, write)
+	if problem := atomicfile.Problem(err); problem != "" {
+		return &core.Error{Kind: core.KindStorage, Op: "write file",
+			Message: fmt.Sprintf("%s was not written: %s.", path, problem), Err: err}
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename this is a no-op
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		if ce := (*core.Error)(nil); errors.As(err, &ce) {
-			return err
-		}
-		// Anything else failed writing the file itself (a full disk, a removed folder).
-		return outputError(path, err)
-	}
-	if err := tmp.Chmod(perm); err != nil && !os.IsPermission(err) {
-		tmp.Close()
-		return outputError(path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return outputError(path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return outputError(path, err)
-	}
-	return nil
+	return err
 }
 
-func outputError(path string, err error) error {
-	msg := fmt.Sprintf("%s cannot be written (%v).", path, err)
-	if errors.Is(err, syscall.ENOSPC) {
-		msg = fmt.Sprintf("The disk is full, so %s was not written. Free some space and try again.", path)
+// printable shows s with its unprintable characters escaped as Go writes them (\n,
+// \x1b, \u202e) and bytes that are not UTF-8 as \xNN, so text that came from a file or a
+// flag cannot add lines to what rosterctl prints or send the terminal escape sequences.
+// Every human output passes what it did not write itself through printable.
+func printable(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, core.Unprintable) {
+		return s
 	}
-	return &core.Error{Kind: core.KindStorage, Op: "write file", Message: msg, Err: err}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case core.Unprintable(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // resultJSON is an import's result as --json prints it (SPEC §7).
@@ -73,13 +75,17 @@ type resultJSON struct {
 	core.Counts
 }
 
-// historyJSON is one upload as history --json prints it.
+// historyJSON is one upload as history --json prints it: SPEC §7's keys, plus when it
+// started and finished ("" until then) and, for a Failed upload, why, on one line.
 type historyJSON struct {
 	resultJSON
 	File       string `json:"file"`
 	School     string `json:"school"`
 	UploadedBy string `json:"uploaded_by"`
 	UploadedAt string `json:"uploaded_at"`
+	StartedAt  string `json:"started_at"`
+	FinishedAt string `json:"finished_at"`
+	Message    string `json:"message"`
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -189,13 +195,38 @@ func (p *progressLine) clear() {
 	}
 }
 
-func isTerminal(w io.Writer) bool {
+// isTerminal reports whether w is a terminal a person reads (or, for stdin, types in).
+// A character device is not enough: /dev/null is one too.
+func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// jsonTime writes a time as history --json does: RFC 3339, "" when there is none yet.
+func jsonTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
 	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return t.Format(time.RFC3339)
+}
+
+// waitPrinter returns the engine's OnWait for this command: it says on stderr which
+// process an upload waits for, again every quarter of a minute while it waits, and when
+// rosterctl takes the other upload over, so that resume and import never wait in
+// silence. The engine calls it from inside a claim, hence the lock.
+func (c *cli) waitPrinter() func(engine.Wait) {
+	var mu sync.Mutex
+	var owner string
+	var last time.Time
+	return func(w engine.Wait) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !w.TakingOver && w.Owner == owner && time.Since(last) < 15*time.Second {
+			return
+		}
+		owner, last = w.Owner, time.Now()
+		fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(w.Message()))
+	}
 }
 
 // formatTime shows a history date in local time, to the minute.

@@ -7,11 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"os/user"
-	"path/filepath"
 	"strings"
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/core/sqlite"
 )
 
 // openMode says what a command needs of the database.
@@ -21,36 +21,38 @@ const (
 	// needOrg: the database must exist and have an organization. A mistyped --db must not
 	// leave an empty database behind, so these commands never create one.
 	needOrg openMode = iota
+	// readOnly: as needOrg, for the commands that only show what is there (history,
+	// download, export, school list): the database is opened read-only, so they work on
+	// a database the user may only read and can never change it.
+	readOnly
 	// createDB: init, which creates the database.
 	createDB
 )
 
 // withService opens the database named by --db, runs fn with the service and closes it.
 func (c *cli) withService(ctx context.Context, mode openMode, fn func(*engine.Service) error) (err error) {
-	path, err := engine.DBPath(c.db)
+	if err := c.db.Check(); err != nil {
+		return c.usageErrorf("%v", err)
+	}
+	path, err := engine.DBPath(c.db.Path)
 	if err != nil {
 		return err
 	}
-	exists := true
-	if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
-		exists = false
-	}
-	switch {
-	case mode == needOrg && !exists:
-		return &core.Error{Kind: core.KindNotInitialized, Op: "open database",
-			Message: fmt.Sprintf("There is no Rosterdesk database at %s. Create one with: rosterctl init --org NAME", path)}
-	case mode == createDB && !exists:
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return &core.Error{Kind: core.KindStorage, Op: "create database",
-				Message: fmt.Sprintf("The folder for the database %s cannot be created.", path), Err: err}
+	if mode == needOrg {
+		if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
+			return &core.Error{Kind: core.KindNotInitialized, Op: "open database", Err: fmt.Errorf("%w: %w", sqlite.ErrNoDatabase, serr),
+				Message: fmt.Sprintf("There is no Rosterdesk database at %s.", path)}
 		}
 	}
-
 	now, err := engine.ClockFromEnv()
 	if err != nil {
 		return err
 	}
-	svc, err := engine.Open(ctx, path, engine.Options{Now: now})
+	open := engine.Open
+	if mode == readOnly {
+		open = engine.OpenReadOnly
+	}
+	svc, err := open(ctx, path, engine.Options{Now: now, OnWait: c.waitPrinter()})
 	if err != nil {
 		// Whatever the engine's kind, a database that cannot be opened is the
 		// environment's problem (exit 2), not a bug.
@@ -66,21 +68,38 @@ func (c *cli) withService(ctx context.Context, mode openMode, fn func(*engine.Se
 		}
 	}()
 
-	if mode == needOrg {
+	if mode != createDB {
 		if _, err := svc.Org(ctx); err != nil {
 			if core.ErrorKind(err) == core.KindNotInitialized {
-				return &core.Error{Kind: core.KindNotInitialized, Op: "open database",
-					Message: fmt.Sprintf("The database %s has no organization yet. Create it with: rosterctl init --org NAME", path), Err: err}
+				return &core.Error{Kind: core.KindNotInitialized, Op: "open database", Err: fmt.Errorf("%w: %w", sqlite.ErrNoDatabase, err),
+					Message: fmt.Sprintf("The database %s has no organization yet.", path)}
 			}
 			return fmt.Errorf("read organization: %w", err)
 		}
 	}
+	c.warnDuplicates(ctx, svc)
 	return fn(svc)
 }
 
-// school finds the school named by --school.
-func (c *cli) school(ctx context.Context, svc *engine.Service, name string) (core.School, error) {
-	s, err := svc.SchoolByName(ctx, strings.TrimSpace(name))
+// hint is rosterctl's advice after the engine's message, for the problems with the
+// database file a person can fix from the command line ("" for the others).
+func hint(err error) string {
+	switch {
+	case errors.Is(err, sqlite.ErrNoDatabase):
+		return "Create one with: rosterctl init --org NAME"
+	case errors.Is(err, sqlite.ErrNotAFile), errors.Is(err, sqlite.ErrNotRosterdesk):
+		return "Name the Rosterdesk database with --db PATH."
+	case errors.Is(err, sqlite.ErrReadOnly):
+		return "Check the file's permissions, or choose another database with --db PATH."
+	case errors.Is(err, sqlite.ErrDamaged):
+		return "Or choose another database with --db PATH."
+	}
+	return ""
+}
+
+// school finds the school named by --school among those actor reaches.
+func (c *cli) school(ctx context.Context, svc *engine.Service, actor engine.Actor, name string) (core.School, error) {
+	s, err := svc.SchoolByName(ctx, actor, strings.TrimSpace(name))
 	if err != nil {
 		if core.ErrorKind(err) == core.KindNotFound {
 			return core.School{}, &core.Error{Kind: core.KindNotFound, Op: "find school",
@@ -91,48 +110,39 @@ func (c *cli) school(ctx context.Context, svc *engine.Service, name string) (cor
 	return s, nil
 }
 
-// actor returns who an import or export acts as: an administrator named as (default: the
-// signed-in OS user), or with a teacher username the teacher, in teacher mode.
+// actor returns who a command acts as. rosterctl is the tool of whoever owns the
+// database file, so it acts as an Organization Administrator whose uploads are labelled
+// as (default: the operating-system user); with a teacher's username it takes on
+// exactly that teacher's rights, as the window gives them, in the Teacher role.
 func (c *cli) actor(ctx context.Context, svc *engine.Service, as, teacher string) (engine.Actor, error) {
-	a := engine.Actor{Name: strings.TrimSpace(as)}
-	if teacher != "" {
-		acct, err := svc.UserByUsername(ctx, teacher)
-		if err != nil {
-			if core.ErrorKind(err) == core.KindNotFound {
-				return a, &core.Error{Kind: core.KindNotFound, Op: "find teacher",
-					Message: fmt.Sprintf("No account has the username %q.", teacher), Err: err}
-			}
-			return a, fmt.Errorf("find teacher %q: %w", teacher, err)
-		}
-		if acct.Role != core.RoleTeacher {
-			return a, &core.Error{Kind: core.KindInvalid, Op: "find teacher",
-				Message: fmt.Sprintf("%s is a %s, not a teacher: --teacher needs a teacher's username.", teacher, acct.Role)}
-		}
-		a.TeacherID = acct.ID
-		if a.Name == "" {
-			// In the Teacher role the operator is the teacher, as the Profile menu shows.
-			a.Name = strings.TrimSpace(acct.FirstName + " " + acct.LastName)
-		}
+	label := strings.TrimSpace(as)
+	if teacher == "" {
+		return engine.Owner(orDefault(label, osUserName())), nil
 	}
-	if a.Name == "" {
-		a.Name = osUserName()
+	a, err := svc.TeacherActor(ctx, engine.Owner(label), teacher, label)
+	if err != nil {
+		if core.ErrorKind(err) == core.KindNotFound {
+			return a, &core.Error{Kind: core.KindNotFound, Op: "find teacher",
+				Message: fmt.Sprintf("No account has the username %q.", teacher), Err: err}
+		}
+		if core.ErrorCode(err) == core.AdminNotTeacher {
+			return a, &core.Error{Kind: core.KindInvalid, Op: "find teacher",
+				Message: fmt.Sprintf("%s is not a teacher: --teacher needs a teacher's username.", teacher), Err: err}
+		}
+		return a, fmt.Errorf("find teacher %q: %w", teacher, err)
 	}
 	return a, nil
 }
 
-// osUserName is the default Uploaded By: the login name of whoever runs rosterctl.
+// osUserName is the default Uploaded By: the login name of whoever runs rosterctl,
+// without a Windows domain (SPEC §11).
 func osUserName() string {
 	if u, err := user.Current(); err == nil && u.Username != "" {
-		// Windows reports DOMAIN\name.
-		name := u.Username
-		if i := strings.LastIndexByte(name, '\\'); i >= 0 {
-			name = name[i+1:]
-		}
-		return name
+		return core.OperatorName(u.Username)
 	}
 	for _, v := range []string{"USER", "USERNAME"} {
 		if s := os.Getenv(v); s != "" {
-			return s
+			return core.OperatorName(s)
 		}
 	}
 	return "rosterctl"

@@ -54,7 +54,7 @@ func (s *stress) path(name string) string { return filepath.Join(s.out, name) }
 
 // command returns rosterctl with args and --db, ready to start.
 func (s *stress) command(stdin string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
-	cmd := exec.Command(binary, append(args, "--db", s.db)...)
+	cmd := rosterctl(append(args, "--db", s.db)...)
 	cmd.Env = withoutRosterdeskEnv(os.Environ())
 	if !s.realClock {
 		cmd.Env = append(cmd.Env, "ROSTERDESK_NOW="+stressNow)

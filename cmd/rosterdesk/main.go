@@ -21,12 +21,14 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/dialog"
 
 	"github.com/rosterdesk/rosterdesk/assets"
+	"github.com/rosterdesk/rosterdesk/cmd/internal/dbflag"
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/core/sqlite"
 	"github.com/rosterdesk/rosterdesk/ui"
-	"github.com/rosterdesk/rosterdesk/ui/nativedialog"
 )
 
 func main() {
@@ -35,27 +37,61 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "rosterdesk:", core.ErrorMessage(err))
+			fmt.Fprintln(os.Stderr, "rosterdesk:", message(err))
 		}
 		os.Exit(2)
 	}
 }
 
+// message is what the window says when it cannot start: the engine's words and, for a
+// database file that cannot be used, the window's own advice.
+func message(err error) string {
+	msg := core.ErrorMessage(err)
+	switch {
+	case errors.Is(err, dbflag.ErrEmpty):
+		return err.Error()
+	case errors.Is(err, sqlite.ErrNotAFile), errors.Is(err, sqlite.ErrNotRosterdesk), errors.Is(err, sqlite.ErrNewerSchema):
+		msg += " Start Rosterdesk with --db PATH (or ROSTERDESK_DB) naming a Rosterdesk database, or a new file."
+	case errors.Is(err, sqlite.ErrReadOnly), errors.Is(err, sqlite.ErrDamaged):
+		msg += " Choose another database with --db PATH (or ROSTERDESK_DB)."
+	}
+	return msg
+}
+
+// duplicatesNotice tells the person at the window that the upgrade found records that
+// share a value with another, without naming anyone: the window may be showing its
+// sign-in screen to whoever sits at a shared computer. "" when there are none.
+func duplicatesNotice(dups []engine.KeyDuplicate) string {
+	if len(dups) == 0 {
+		return ""
+	}
+	what := "1 account, class or school has"
+	if len(dups) > 1 {
+		what = fmt.Sprintf("%d accounts, classes or schools have", len(dups))
+	}
+	return what + " the same User ID, username, teacher email, Class ID or school name as another since this database was upgraded:\n" +
+		"Rosterdesk now compares names the same way in every language, and merged nothing.\n" +
+		"An Organization Administrator can see which ones and what to do with: rosterctl duplicates"
+}
+
 // options are rosterdesk's command-line flags.
 type options struct {
-	db     string
-	sample bool
-	page   string
+	db         dbflag.Value
+	sample     bool
+	page       string
+	fileDialog bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("rosterdesk", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.db, "db", "", "database `path` (default: $ROSTERDESK_DB, else the user's config folder)")
+	fs.Var(&o.db, "db", "database `path` (default: $ROSTERDESK_DB, else the user's config folder)")
 	// Hidden helpers for scripts/screenshots.sh: they are not part of the product.
 	fs.BoolVar(&o.sample, "sample", false, "")
 	fs.StringVar(&o.page, "page", "", "")
+	// Hidden: the window runs itself with it to show a file dialog (see dialog.go).
+	fs.BoolVar(&o.fileDialog, fileDialogFlag, false, "")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: rosterdesk [--db PATH]")
 		fs.PrintDefaults()
@@ -67,10 +103,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		fs.Usage()
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	if err := o.db.Check(); err != nil {
+		fs.Usage()
+		return o, err
+	}
 	switch ui.Page(o.page) {
-	case "", ui.PageImport, ui.PageHistory, ui.PageAccounts:
+	case "", ui.PageImport, ui.PageHistory, ui.PageAccounts, ui.PageAdmins:
 	default:
-		return o, fmt.Errorf("--page must be import, history or accounts")
+		return o, fmt.Errorf("--page must be import, history, accounts or admins")
 	}
 	return o, nil
 }
@@ -81,7 +121,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	path, err := engine.DBPath(o.db)
+	if o.fileDialog {
+		// The file dialog helper: it must never come near the database.
+		return serveFileDialog(os.Stdin, os.Stdout)
+	}
+	path, err := engine.DBPath(o.db.Path)
 	if err != nil {
 		return err
 	}
@@ -93,13 +137,23 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
+	if err := checkGraphics(svc.Close); err != nil {
+		return err
+	}
 	defer svc.Close()
+	// The sample administrator's temporary password is shown on the sign-in screen.
+	var sample engine.SampleResult
 	if o.sample {
 		if _, err := svc.Org(ctx); core.ErrorKind(err) == core.KindNotInitialized {
-			if _, err := svc.InitSample(ctx); err != nil {
+			if sample, err = svc.InitSample(ctx); err != nil {
 				return err
 			}
 		}
+	}
+
+	dups, err := svc.KeyDuplicates(ctx)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
 	}
 
 	a := app.NewWithID("org.rosterdesk.app")
@@ -111,12 +165,17 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	desk := ui.New(ctx, ui.Config{
 		Engine:    svc,
 		Window:    w,
-		Picker:    ui.FallbackPicker{Primary: &nativedialog.Picker{}, Fallback: ui.FynePicker(w)},
+		Picker:    ui.DatabaseGuard{Picker: &ui.HelperPicker{Command: fileDialogCommand}, Database: svc.DBPath()},
 		Clipboard: a.Clipboard(),
 		Prefs:     a.Preferences(),
 		Page:      ui.Page(o.page),
+		App:       a,
+		Sample:    sample.Admin,
 	})
 	desk.Start()
+	if msg := duplicatesNotice(dups); msg != "" {
+		dialog.ShowInformation("Some records need another name", msg, w)
+	}
 	go func() {
 		// Ctrl+C in a terminal closes the window like the close button does.
 		<-ctx.Done()

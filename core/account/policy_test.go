@@ -86,8 +86,69 @@ func FuzzPolicyProblems(f *testing.F) {
 				t.Errorf("PolicyProblems(%q) gave %q, want a lower-case phrase", password, p)
 			}
 		}
+		if allMet(Rules(password, username, email)) != (problems == nil) {
+			t.Errorf("Rules(%q, %q, %q) all met = %v, but PolicyProblems = %q", password, username, email, !(problems == nil), problems)
+		}
 		if problems == nil && (n < MinPasswordLen || n > MaxPasswordLen || strings.IndexFunc(password, unicode.IsSpace) >= 0) {
 			t.Errorf("PolicyProblems(%q) = nil", password)
 		}
 	})
+}
+
+func allMet(rules []Rule) bool {
+	for _, r := range rules {
+		if !r.Met {
+			return false
+		}
+	}
+	return true
+}
+
+// TestRules: the checklist the window shows while a password is typed agrees with
+// PolicyProblems on every case of the policy table, and ticks the rules one by one.
+func TestRules(t *testing.T) {
+	for _, tt := range policyTests {
+		rules := Rules(tt.password, tt.username, tt.email)
+		if got, want := allMet(rules), tt.want == nil; got != want {
+			t.Errorf("Rules(%q, %q, %q) all met = %v, want %v (%+v)", tt.password, tt.username, tt.email, got, want, rules)
+		}
+		unmet := 0
+		for _, r := range rules {
+			if !r.Met {
+				unmet++
+			}
+		}
+		// Each problem breaks one rule; the username and the email share one.
+		broken := len(tt.want)
+		if slices.Contains(tt.want, "it is the same as the username") && slices.Contains(tt.want, "it is the same as the email") {
+			broken--
+		}
+		if unmet != broken {
+			t.Errorf("Rules(%q) has %d unmet rules, PolicyProblems %d problems %q", tt.password, unmet, len(tt.want), tt.want)
+		}
+	}
+	met := func(pw string) []bool {
+		var out []bool
+		for _, r := range Rules(pw, "jsmith", "") {
+			out = append(out, r.Met)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		pw   string
+		want []bool
+	}{
+		// length, upper, lower, digit, no space, no run, not username/email
+		{"", []bool{false, false, false, false, true, true, true}},
+		{"b", []bool{false, false, true, false, true, true, true}},
+		{"bB", []bool{false, true, true, false, true, true, true}},
+		{"bB3", []bool{false, true, true, true, true, true, true}},
+		{"bB3 ", []bool{false, true, true, true, false, true, true}},
+		{"bB3xyzwvq", []bool{true, true, true, true, true, true, true}},
+		{"JSmith", []bool{false, true, true, false, true, true, false}},
+	} {
+		if got := met(tc.pw); !slices.Equal(got, tc.want) {
+			t.Errorf("Rules(%q) met = %v, want %v", tc.pw, got, tc.want)
+		}
+	}
 }

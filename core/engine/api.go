@@ -7,19 +7,97 @@ import (
 	"github.com/rosterdesk/rosterdesk/core"
 )
 
-// Actor is who does something: the operator's name (shown as "Uploaded By") and, in the
-// Teacher role, the teacher account they are. TeacherID 0 means an administrator.
+// Actor is who does something: a person signed in to the window, acting in one of the
+// roles their account holds (Session.Actor), a teacher named to rosterctl --teacher
+// (TeacherActor), or the owner of the database file (Owner). Every engine call that
+// reads or changes the organization's data takes one, and the engine works out the
+// actor's rights from the database on every call; the zero Actor may do nothing.
 type Actor struct {
-	Name      string
+	// Name labels the actor's uploads ("Uploaded By"); empty means the account's name.
+	Name string
+	// Role is the role the actor acts in. It may be left empty when TeacherID is set:
+	// the actor is then that teacher.
+	Role core.OperatorRole
+	// OperatorID is the administrator account signed in; 0 for a teacher signed in with
+	// their own account, and for the owner.
+	OperatorID int64
+	// TeacherID is the teacher account acted as, in the Teacher role only.
 	TeacherID int64
+	// owner marks the owner of the database file (Owner): an Organization Administrator
+	// without an account.
+	owner bool
+}
+
+// Owner returns the actor of whoever owns the database file, as rosterctl acts: an
+// Organization Administrator without an account, whose uploads show name as "Uploaded
+// By". The operating system protects the file; the window never acts as the owner of a
+// database that has administrator accounts.
+func Owner(name string) Actor {
+	return Actor{Name: name, Role: core.OperatorOrgAdmin, owner: true}
 }
 
 // Mode returns the import mode the actor works in.
 func (a Actor) Mode() core.Mode {
-	if a.TeacherID != 0 {
+	if a.isTeacher() {
 		return core.ModeTeacher
 	}
 	return core.ModeAdmin
+}
+
+func (a Actor) isTeacher() bool {
+	return a.Role == core.OperatorTeacher || (a.Role == "" && a.TeacherID != 0)
+}
+
+// Session is an account signed in to the window: who it is and the roles it holds, each
+// with the schools it reaches (as they were at sign-in: the engine checks again on every
+// call). The window offers exactly these roles in the Profile menu.
+type Session struct {
+	Username string
+	// Name is the account's name, shown as "Uploaded By".
+	Name string
+	// OperatorID is the administrator account, 0 when a teacher signed in with their
+	// own account.
+	OperatorID int64
+	// TeacherID is the teacher account the person may act as, 0 when none.
+	TeacherID int64
+	// Roles are the roles the account holds: the administrator role first, then
+	// Teacher.
+	Roles []RoleGrant
+}
+
+// RoleGrant is one role a session holds and the schools it reaches, by name.
+type RoleGrant struct {
+	Role    core.OperatorRole
+	Schools []core.School
+}
+
+// Holds reports whether the session's account holds role.
+func (s Session) Holds(role core.OperatorRole) bool {
+	_, ok := s.Grant(role)
+	return ok
+}
+
+// Grant returns the session's grant of role, and false when the account does not hold it.
+func (s Session) Grant(role core.OperatorRole) (RoleGrant, bool) {
+	for _, g := range s.Roles {
+		if g.Role == role {
+			return g, true
+		}
+	}
+	return RoleGrant{}, false
+}
+
+// Actor returns the actor of the session in role, and false when the account does not
+// hold role: a person switches only among the roles their account holds.
+func (s Session) Actor(role core.OperatorRole) (Actor, bool) {
+	if !s.Holds(role) {
+		return Actor{}, false
+	}
+	a := Actor{Name: s.Name, Role: role, OperatorID: s.OperatorID}
+	if role == core.OperatorTeacher {
+		a.TeacherID = s.TeacherID
+	}
+	return a, true
 }
 
 // UploadRequest is a file handed to Enqueue or Check.
@@ -52,9 +130,9 @@ type Result struct {
 // MaxNotes bounds how many notes a result keeps.
 const MaxNotes = 200
 
-// HistoryFilter selects uploads for History.
+// HistoryFilter selects uploads for History, within what the actor may see.
 type HistoryFilter struct {
-	SchoolID int64 // 0: every school
+	SchoolID int64 // 0: every school the actor may see
 	Limit    int   // 0: no limit
 	Offset   int
 }
@@ -66,19 +144,80 @@ type AuthStatus int
 const (
 	// AuthOK: signed in with a permanent password.
 	AuthOK AuthStatus = iota
-	// AuthChangeRequired: the temporary password was right; a permanent one must be set.
+	// AuthChangeRequired: the temporary password was right; a permanent one must be set
+	// (ChangePassword) before signing in.
 	AuthChangeRequired
-	// AuthRefused: wrong password, unknown user, or an expired temporary password.
+	// AuthRefused: wrong password, unknown user, an expired temporary password, or (at
+	// the window) a student account.
 	AuthRefused
+	// AuthLocked: five wrong passwords in a row paused this username's sign-in until
+	// LockedUntil; the password was not checked.
+	AuthLocked
 )
 
-// AuthResult is what Authenticate says.
+// AuthResult is what Authenticate and SignIn say.
 type AuthResult struct {
 	Status AuthStatus
+	// Code is the catalogue entry of a refusal, a pause or a required change
+	// (SIGNIN_WRONG, SIGNIN_EXPIRED, SIGNIN_STUDENT, SIGNIN_LOCKED,
+	// SIGNIN_CHANGE_REQUIRED); "" for AuthOK.
+	Code core.Code
 	// Reason explains a refusal or a required change in plain words.
 	Reason string
 	// Expired is true when the refusal is an expired temporary password.
 	Expired bool
+	// LockedUntil is when a pause of this username's sign-in ends (AuthLocked, or a
+	// refusal that started the pause).
+	LockedUntil time.Time
+	// Session is who signed in: set by SignIn when Status is AuthOK.
+	Session Session
+}
+
+// SetupState says what a database needs before anyone can sign in to the window.
+type SetupState int
+
+// The setup states.
+const (
+	// SetupNewDatabase: no organization yet; first run asks for the organization, its
+	// first school and the first Organization Administrator.
+	SetupNewDatabase SetupState = iota
+	// SetupNeedsAdmin: the organization exists (rosterctl init without --admin) but no
+	// administrator account does; the window asks for the first administrator.
+	SetupNeedsAdmin
+	// SetupReady: the window opens at its sign-in screen.
+	SetupReady
+)
+
+// SetupRequest is what first run asks for. Org is ignored when the organization exists,
+// and School is optional when it has a school already.
+type SetupRequest struct {
+	Org    string
+	School string
+	// Admin is the first Organization Administrator; Password is the permanent
+	// password they chose, checked against the password policy.
+	Admin    NewOperator
+	Password string
+}
+
+// NewOperator is an administrator account to add.
+type NewOperator struct {
+	Username string
+	Name     string
+	Email    string // optional
+	// Role is core.OperatorOrgAdmin or core.OperatorSchoolAdmin.
+	Role core.OperatorRole
+	// SchoolIDs are a School Organization Administrator's schools.
+	SchoolIDs []int64
+	// TeacherID is the teacher account the administrator also is (0: none): signed in
+	// as the administrator they may then switch to the Teacher role as that teacher.
+	TeacherID int64
+}
+
+// SampleResult is what InitSample made: the organization and the sample Organization
+// Administrator's username and temporary password, to show once.
+type SampleResult struct {
+	Org   core.Org
+	Admin core.Credential
 }
 
 // Options configure a Service.
@@ -87,6 +226,14 @@ type Options struct {
 	Now func() time.Time
 	// Owner names this process in upload claims. Empty means host and pid.
 	Owner string
+	// StaleAfter is how long the heartbeat of another process's upload may stay
+	// unchanged before this process takes the upload over (see owner.go). Zero means
+	// DefaultStaleAfter.
+	StaleAfter time.Duration
+	// OnWait, when not nil, hears why an upload this process wants to run waits for
+	// another process's, and when it takes one over. It is called from inside the
+	// claim, often: it must return at once and must not call the Service.
+	OnWait func(Wait)
 	// BusyWait bounds how long an import waits for another process's write transaction
 	// (a long import in rosterctl while the window is open) before it gives up. Zero
 	// means 10 minutes.

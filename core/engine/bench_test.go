@@ -43,7 +43,7 @@ func freshSchool(b *testing.B, dir string) (*engine.Service, core.School) {
 	if _, err := svc.Init(ctx, "Springfield School District"); err != nil {
 		b.Fatal(err)
 	}
-	s, err := svc.AddSchool(ctx, "Lincoln Elementary")
+	s, err := svc.AddSchool(ctx, engine.Owner("Benchmark"), "Lincoln Elementary")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func benchImport(b *testing.B, n int, f core.Format) {
 		svc, s := freshSchool(b, b.TempDir())
 		b.StartTimer()
 		res, err := svc.Import(ctx, engine.UploadRequest{FileName: "roster." + string(f), Data: data, SchoolID: s.ID,
-			Actor: engine.Actor{Name: "Benchmark"}}, nil)
+			Actor: engine.Owner("Benchmark")}, nil)
 		b.StopTimer()
 		if err != nil {
 			b.Fatal(err)
@@ -96,7 +96,7 @@ func BenchmarkHistory10000(b *testing.B) {
 	svc, _ := freshSchool(b, dir)
 	ctx := context.Background()
 	for _, name := range []string{"Washington Middle", "Roosevelt High"} {
-		if _, err := svc.AddSchool(ctx, name); err != nil {
+		if _, err := svc.AddSchool(ctx, engine.Owner("Benchmark"), name); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -144,7 +144,7 @@ func BenchmarkHistory10000(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				h, err := svc.History(ctx, bc.f)
+				h, err := svc.History(ctx, engine.Owner("Benchmark"), bc.f)
 				if err != nil {
 					b.Fatal(err)
 				}

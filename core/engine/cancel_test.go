@@ -30,7 +30,7 @@ func TestCancel(t *testing.T) {
 	}
 	nothingApplied := func(t *testing.T, e *env, id int64) {
 		t.Helper()
-		up, err := e.svc.Upload(e.ctx, id)
+		up, err := e.svc.Upload(e.ctx, admin, id)
 		if err != nil || up.Status != core.StatusCancelled || up.Message == "" || len(up.Files) != 0 {
 			t.Errorf("Upload(%d) = %s %q files %q, %v; want Cancelled with a reason and no file", id, up.Status, up.Message, up.Files, err)
 		}
@@ -42,7 +42,7 @@ func TestCancel(t *testing.T) {
 	t.Run("OKQueued", func(t *testing.T) {
 		e := newEnv(t)
 		up := enqueue(t, e, e.svc)
-		if err := e.svc.Cancel(e.ctx, engine.Actor{Name: "Pat Office"}, up.ID); err != nil {
+		if err := e.svc.Cancel(e.ctx, admin, up.ID); err != nil {
 			t.Fatal(err)
 		}
 		nothingApplied(t, e, up.ID)
@@ -114,8 +114,8 @@ func TestCancel(t *testing.T) {
 		e := newEnv(t)
 		e.mustImport(classTeachers...)
 		up := enqueue(t, e, e.svc)
-		if err := e.svc.Cancel(e.ctx, e.teacher("T1"), up.ID); core.ErrorKind(err) != core.KindInvalid {
-			t.Errorf("a teacher cancelling an administrator's upload = %v, want KindInvalid", err)
+		if err := e.svc.Cancel(e.ctx, e.teacher("T1"), up.ID); core.ErrorCode(err) != core.AccessUpload {
+			t.Errorf("a teacher cancelling an administrator's upload = %v, want %s", err, core.AccessUpload)
 		}
 		if err := e.svc.Cancel(e.ctx, admin, 999); core.ErrorKind(err) != core.KindNotFound {
 			t.Errorf("Cancel(999) = %v, want KindNotFound", err)

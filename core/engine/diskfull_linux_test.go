@@ -50,7 +50,7 @@ func tmpfsEnv(t *testing.T, size, stage string) *env {
 		t.Fatal(err)
 	}
 	var err error
-	if e.schoolA, err = e.svc.AddSchool(e.ctx, "Lincoln Elementary"); err != nil {
+	if e.schoolA, err = e.svc.AddSchool(e.ctx, admin, "Lincoln Elementary"); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -93,7 +93,7 @@ func TestDiskFullAfterCommit(t *testing.T) {
 	if err != nil || res.Status != core.StatusCompleted || res.Applied != 2000 {
 		t.Fatalf("Import with the disk full after its commit = %s %+v, %v; want Completed, 2,000 applied", res.Status, res.Counts, err)
 	}
-	if up, _ := e.svc.Upload(e.ctx, res.Upload); up.Status != core.StatusCompleted {
+	if up, _ := e.svc.Upload(e.ctx, admin, res.Upload); up.Status != core.StatusCompleted {
 		t.Errorf("history says %s, want Completed", up.Status)
 	}
 	if !strings.Contains(strings.Join(res.Notes, "\n"), "was saved, but the database could not be tidied up") {
@@ -126,7 +126,7 @@ func TestDiskFullLeavesUploadWaiting(t *testing.T) {
 		!strings.Contains(core.ErrorMessage(err), "disk is full") || !strings.Contains(core.ErrorMessage(err), "resume") {
 		t.Fatalf("Import on a full disk = %v; want a storage error that says the disk is full and the upload waits to be resumed", err)
 	}
-	h, _ := e.svc.History(e.ctx, engine.HistoryFilter{})
+	h, _ := e.svc.History(e.ctx, admin, engine.HistoryFilter{})
 	if len(h) != 1 || h[0].Status != core.StatusInProgress {
 		t.Fatalf("history = %+v, want the upload In Progress", h)
 	}

@@ -22,6 +22,7 @@ type Service struct {
 	now   func() time.Time
 	owner string
 	host  string
+	hash  hasher
 	// runMu makes this process run one upload at a time; Claim does the same across
 	// processes.
 	runMu sync.Mutex
@@ -32,6 +33,8 @@ type Service struct {
 	maintained sync.Once                         // what a start owes (run.go: maintain)
 	tmpOnce    sync.Once
 	tmpd       *tmpDir
+	// owners watches the heartbeats of the other processes' uploads (owner.go).
+	owners *ownerWatch
 }
 
 // EnvDB names the environment variable that overrides the default database path.

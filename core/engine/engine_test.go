@@ -121,7 +121,7 @@ func TestPartialProcessing(t *testing.T) {
 			if !slices.Equal(got, tt.applied) {
 				t.Errorf("users after the import = %q, want %q", got, tt.applied)
 			}
-			up, err := e.svc.Upload(e.ctx, res.Upload)
+			up, err := e.svc.Upload(e.ctx, admin, res.Upload)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -236,7 +236,7 @@ func TestTeacherMode(t *testing.T) {
 		if sci.Teacher != "Maria Garcia" || sci.Teachers != 1 || sci.Students != 1 {
 			t.Errorf("SCI = %+v, want Maria Garcia as primary teacher and teacher, 1 student", sci)
 		}
-		mine, err := e.svc.Classes(e.ctx, e.schoolA.ID, maria)
+		mine, err := e.svc.Classes(e.ctx, maria, e.schoolA.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -247,7 +247,7 @@ func TestTeacherMode(t *testing.T) {
 		if !slices.Equal(ids, []string{"MATH", "SCI"}) {
 			t.Errorf("Maria's classes = %q, want [MATH SCI]", ids)
 		}
-		up, _ := e.svc.Upload(e.ctx, res.Upload)
+		up, _ := e.svc.Upload(e.ctx, admin, res.Upload)
 		if up.Mode != core.ModeTeacher || up.TeacherID != maria.TeacherID || up.UploadedBy != "Maria Garcia" {
 			t.Errorf("upload = mode %v teacher %d by %q, want teacher mode by Maria Garcia", up.Mode, up.TeacherID, up.UploadedBy)
 		}
@@ -273,8 +273,8 @@ func TestTeacherMode(t *testing.T) {
 	t.Run("ErrOtherSchool", func(t *testing.T) {
 		_, err := e.svc.Import(e.ctx, engine.UploadRequest{FileName: "s.csv", Data: csvOf("Student ID,First Name,Last Name", "S9,Eve,Stone"),
 			SchoolID: e.schoolB.ID, Actor: maria}, nil)
-		if core.ErrorKind(err) != core.KindInvalid {
-			t.Errorf("Import into another school as a teacher = %v, want KindInvalid", err)
+		if core.ErrorCode(err) != core.AccessSchool {
+			t.Errorf("Import into another school as a teacher = %v, want ACCESS_SCHOOL", err)
 		}
 		if _, ok := e.accounts(core.School{})["S9"]; ok {
 			t.Errorf("S9 was created")
@@ -283,8 +283,8 @@ func TestTeacherMode(t *testing.T) {
 	t.Run("ErrStudentIsNotATeacher", func(t *testing.T) {
 		_, err := e.svc.Import(e.ctx, engine.UploadRequest{FileName: "s.csv", Data: csvOf("Student ID,First Name,Last Name", "S9,Eve,Stone"),
 			SchoolID: e.schoolA.ID, Actor: e.teacher("S1")}, nil)
-		if core.ErrorKind(err) != core.KindInvalid {
-			t.Errorf("Import as a student acting as a teacher = %v, want KindInvalid", err)
+		if core.ErrorCode(err) != core.AccessRoleNotHeld {
+			t.Errorf("Import as a student acting as a teacher = %v, want ACCESS_ROLE_NOT_HELD", err)
 		}
 	})
 }
@@ -489,7 +489,7 @@ func TestExportEditReimport(t *testing.T) {
 	for _, f := range []core.Format{core.FormatCSV, core.FormatXLSX} {
 		t.Run(string(f), func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := e.svc.ExportUsers(e.ctx, &buf, f, e.schoolA.ID, admin); err != nil {
+			if err := e.svc.ExportUsers(e.ctx, admin, &buf, f, e.schoolA.ID); err != nil {
 				t.Fatal(err)
 			}
 			var rows [][]string
@@ -535,7 +535,7 @@ func TestCheckIsDryRun(t *testing.T) {
 				e.mustImport(classTeachers...)
 			}
 			before := e.accounts(core.School{})
-			hist, _ := e.svc.History(e.ctx, engine.HistoryFilter{})
+			hist, _ := e.svc.History(e.ctx, admin, engine.HistoryFilter{})
 			req := engine.UploadRequest{FileName: "r.csv", Data: csvOf(lines...), SchoolID: e.schoolA.ID, Actor: admin}
 			dry, err := e.svc.Check(e.ctx, req, nil)
 			if err != nil {
@@ -544,7 +544,7 @@ func TestCheckIsDryRun(t *testing.T) {
 			if got := e.accounts(core.School{}); !reflect.DeepEqual(got, before) {
 				t.Errorf("Check changed the users: %d before, %d after", len(before), len(got))
 			}
-			if h, _ := e.svc.History(e.ctx, engine.HistoryFilter{}); len(h) != len(hist) {
+			if h, _ := e.svc.History(e.ctx, admin, engine.HistoryFilter{}); len(h) != len(hist) {
 				t.Errorf("Check added %d uploads to the history", len(h)-len(hist))
 			}
 			if dry.Upload != 0 {
@@ -651,7 +651,7 @@ func TestGolden(t *testing.T) {
 			}
 			e.clock.Add(time.Minute)
 			res := e.upload(tt.file, data, e.schoolA, actor)
-			up, err := e.svc.Upload(e.ctx, res.Upload)
+			up, err := e.svc.Upload(e.ctx, admin, res.Upload)
 			if err != nil {
 				t.Fatal(err)
 			}

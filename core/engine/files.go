@@ -12,22 +12,21 @@ import (
 	"github.com/rosterdesk/rosterdesk/core/report"
 )
 
-// WriteTemplate writes the Blank Template for mode in format f. It needs no database.
-func WriteTemplate(w io.Writer, f core.Format, mode core.Mode) error {
-	return report.Template(w, f, mode)
-}
-
-// WriteUploadFile writes one of an upload's files in format f, streamed from its stored
-// table a row at a time. The Uploaded File is written in the upload's own format (and
-// CSV delimiter) when f is "". It returns an error of kind KindNotFound when the upload
-// or the file does not exist.
-func (s *Service) WriteUploadFile(ctx context.Context, w io.Writer, id int64, kind core.FileKind, f core.Format) error {
-	rec, err := s.db.Upload(ctx, id)
+// WriteUploadFile writes one of an upload's files in format f, if the actor may see the
+// upload (ACCESS_UPLOAD otherwise), streamed from its stored table a row at a time. The
+// Uploaded File is written in the upload's own format (and CSV delimiter) when f is "".
+// It returns an error of kind KindNotFound when the upload or the file does not exist.
+func (s *Service) WriteUploadFile(ctx context.Context, actor Actor, w io.Writer, id int64, kind core.FileKind, f core.Format) error {
+	r, err := s.rights(ctx, actor)
+	if err != nil {
+		return err
+	}
+	rec, err := s.upload(ctx, r, id)
 	if err != nil {
 		return err
 	}
 	if !rec.HasFile(kind) {
-		return core.Errorf(core.KindNotFound, "Upload %d has no %s.", id, kindTitle(kind))
+		return core.Errorf(core.KindNotFound, "Upload %d has no %s.", id, kind.Title())
 	}
 	file, err := s.db.File(ctx, id, string(kind))
 	if err != nil {
@@ -47,21 +46,9 @@ func (s *Service) WriteUploadFile(ctx context.Context, w io.Writer, id int64, ki
 		}
 		err = report.WriteCSV(w, delim, t.Header(), t.Rows())
 	} else {
-		err = report.Write(w, f, kindTitle(kind), t.Header(), t.Rows())
+		err = report.Write(w, f, kind.Title(), t.Header(), t.Rows())
 	}
 	return errors.Join(err, t.Err())
-}
-
-func kindTitle(k core.FileKind) string {
-	switch k {
-	case core.FileUploaded:
-		return "Uploaded File"
-	case core.FileCompleted:
-		return "Completed File"
-	case core.FileError:
-		return "Error File"
-	}
-	return string(k)
 }
 
 // ScrubCompletedFiles empties the Password cells of every stored Completed File whose

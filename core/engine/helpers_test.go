@@ -56,7 +56,7 @@ type env struct {
 }
 
 // admin is the administrator every test uploads as.
-var admin = engine.Actor{Name: "Pat Office"}
+var admin = engine.Owner("Pat Office")
 
 func newEnv(tb testing.TB) *env {
 	tb.Helper()
@@ -66,10 +66,10 @@ func newEnv(tb testing.TB) *env {
 		tb.Fatalf("Init: %v", err)
 	}
 	var err error
-	if e.schoolA, err = e.svc.AddSchool(e.ctx, "Lincoln Elementary"); err != nil {
+	if e.schoolA, err = e.svc.AddSchool(e.ctx, admin, "Lincoln Elementary"); err != nil {
 		tb.Fatalf("AddSchool: %v", err)
 	}
-	if e.schoolB, err = e.svc.AddSchool(e.ctx, "Washington Middle"); err != nil {
+	if e.schoolB, err = e.svc.AddSchool(e.ctx, admin, "Washington Middle"); err != nil {
 		tb.Fatalf("AddSchool: %v", err)
 	}
 	return e
@@ -113,7 +113,7 @@ func (e *env) mustImport(lines ...string) engine.Result {
 // accounts returns every user of the database by User ID (school 0: every school).
 func (e *env) accounts(school core.School) map[string]core.Account {
 	e.t.Helper()
-	as, err := e.svc.Accounts(e.ctx, school.ID, admin, "")
+	as, err := e.svc.Accounts(e.ctx, admin, school.ID, "")
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func (e *env) user(id string) core.Account {
 // classes returns the classes of school by Class ID.
 func (e *env) classes(school core.School) map[string]core.Class {
 	e.t.Helper()
-	cs, err := e.svc.Classes(e.ctx, school.ID, engine.Actor{})
+	cs, err := e.svc.Classes(e.ctx, admin, school.ID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func (e *env) teacher(id string) engine.Actor {
 func (e *env) fileBytes(id int64, kind core.FileKind, f core.Format) []byte {
 	e.t.Helper()
 	var buf bytes.Buffer
-	if err := e.svc.WriteUploadFile(e.ctx, &buf, id, kind, f); err != nil {
+	if err := e.svc.WriteUploadFile(e.ctx, admin, &buf, id, kind, f); err != nil {
 		e.t.Fatalf("WriteUploadFile(%d, %s, %q): %v", id, kind, f, err)
 	}
 	return buf.Bytes()
@@ -244,7 +244,7 @@ func indexOf(xs []string, x string) int {
 // User ID (Student ID in a teacher's upload), or by its position when that is blank.
 func (e *env) errorCells(id int64) map[string]string {
 	e.t.Helper()
-	up, err := e.svc.Upload(e.ctx, id)
+	up, err := e.svc.Upload(e.ctx, admin, id)
 	if err != nil {
 		e.t.Fatal(err)
 	}

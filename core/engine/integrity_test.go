@@ -174,7 +174,7 @@ func TestFailedUploadKeepsWhatWasRead(t *testing.T) {
 	}
 	lines = append(lines, "S41,Student,Ann,"+strings.Repeat("W", 32768))
 	res := e.upload("long.csv", csvOf(lines...), e.schoolA, admin)
-	up, err := e.svc.Upload(e.ctx, res.Upload)
+	up, err := e.svc.Upload(e.ctx, admin, res.Upload)
 	if err != nil {
 		t.Fatal(err)
 	}

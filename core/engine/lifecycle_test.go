@@ -45,7 +45,7 @@ func TestStatusesAndProgress(t *testing.T) {
 		inFlight []core.Upload
 	)
 	progress := func(p core.Progress) {
-		u, err := e.svc.Upload(e.ctx, up.ID) // the history reads while the upload runs
+		u, err := e.svc.Upload(e.ctx, admin, up.ID) // the history reads while the upload runs
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
@@ -108,7 +108,7 @@ func TestStatusesAndProgress(t *testing.T) {
 		t.Errorf("last progress = %+v, want 4 of 4", last)
 	}
 
-	final, err := e.svc.Upload(e.ctx, up.ID)
+	final, err := e.svc.Upload(e.ctx, admin, up.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,11 +116,11 @@ func TestStatusesAndProgress(t *testing.T) {
 		final.Counts != res.Counts {
 		t.Errorf("final upload = %+v, want Completed with Errors, started %v, finished %v, the result's counts", final, t0.Add(time.Minute), t0.Add(2*time.Minute))
 	}
-	hist, err := e.svc.History(e.ctx, engine.HistoryFilter{SchoolID: e.schoolA.ID})
+	hist, err := e.svc.History(e.ctx, admin, engine.HistoryFilter{SchoolID: e.schoolA.ID})
 	if err != nil || len(hist) != 1 || hist[0].ID != up.ID || hist[0].Status != final.Status {
 		t.Errorf("History = %+v, %v, want the one upload", hist, err)
 	}
-	if h, _ := e.svc.History(e.ctx, engine.HistoryFilter{SchoolID: e.schoolB.ID}); len(h) != 0 {
+	if h, _ := e.svc.History(e.ctx, admin, engine.HistoryFilter{SchoolID: e.schoolB.ID}); len(h) != 0 {
 		t.Errorf("History of school B = %+v, want none", h)
 	}
 }
@@ -146,7 +146,7 @@ func (e *env) snapshot(res engine.Result) snapshot {
 	}
 	sort.Strings(s.Accounts)
 	sort.Strings(s.Classes)
-	up, err := e.svc.Upload(e.ctx, res.Upload)
+	up, err := e.svc.Upload(e.ctx, admin, res.Upload)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestCrashResume(t *testing.T) {
 			if !sawApply || !errors.Is(err, context.Canceled) {
 				t.Fatalf("RunPending with a cancel while saving = %v (saw the apply phase: %v), want context.Canceled", err, sawApply)
 			}
-			u, err := e.svc.Upload(e.ctx, up.ID)
+			u, err := e.svc.Upload(e.ctx, admin, up.ID)
 			if err != nil || u.Status != core.StatusInProgress {
 				t.Fatalf("after the crash: upload %s, %v, want In Progress", u.Status, err)
 			}
@@ -210,7 +210,7 @@ func TestCrashResume(t *testing.T) {
 			if got := e.snapshot(results[0]); !reflect.DeepEqual(got, resumed) {
 				t.Errorf("after resuming:\n got %+v\nwant %+v (an uninterrupted run, resumed)", got, resumed)
 			}
-			if u, err := next.Upload(e.ctx, up.ID); err != nil || !u.Resumed {
+			if u, err := next.Upload(e.ctx, admin, up.ID); err != nil || !u.Resumed {
 				t.Errorf("Upload(%d) after resuming = Resumed %v, %v; want true", up.ID, u.Resumed, err)
 			}
 			if r, err := next.Authenticate(e.ctx, e.user("T1").Username, "Sunflower42x"); err != nil || r.Status != engine.AuthOK {
@@ -306,7 +306,7 @@ func TestAuthLifecycle(t *testing.T) {
 		}
 	})
 	t.Run("OKReset", func(t *testing.T) {
-		cred, err := e.svc.ResetPassword(e.ctx, e.user("S2").ID)
+		cred, err := e.svc.ResetPassword(e.ctx, admin, e.user("S2").ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -319,12 +319,12 @@ func TestAuthLifecycle(t *testing.T) {
 		if r := auth(names["S2"], temp["S2"]); r.Status != engine.AuthRefused {
 			t.Errorf("Authenticate(old temporary password) = %+v, want AuthRefused", r)
 		}
-		if _, err := e.svc.ResetPassword(e.ctx, 9999); core.ErrorKind(err) != core.KindNotFound {
+		if _, err := e.svc.ResetPassword(e.ctx, admin, 9999); core.ErrorKind(err) != core.KindNotFound {
 			t.Errorf("ResetPassword(9999) = %v, want KindNotFound", err)
 		}
 	})
 	t.Run("OKResetClass", func(t *testing.T) {
-		creds, err := e.svc.ResetClassPasswords(e.ctx, e.classes(e.schoolA)["MATH"].ID)
+		creds, err := e.svc.ResetClassPasswords(e.ctx, admin, e.classes(e.schoolA)["MATH"].ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -345,7 +345,7 @@ func TestAuthLifecycle(t *testing.T) {
 		if r := auth(names["T1"], temp["T1"]); r.Status != engine.AuthChangeRequired && !r.Expired {
 			t.Errorf("the teacher's password changed with a class reset: %+v", r)
 		}
-		if _, err := e.svc.ResetClassPasswords(e.ctx, e.classes(e.schoolA)["READ"].ID); core.ErrorKind(err) != core.KindNotFound {
+		if _, err := e.svc.ResetClassPasswords(e.ctx, admin, e.classes(e.schoolA)["READ"].ID); core.ErrorKind(err) != core.KindNotFound {
 			t.Errorf("ResetClassPasswords(class without students) = %v, want KindNotFound", err)
 		}
 	})

@@ -18,7 +18,7 @@ import (
 
 // readRoster is the one place the engine calls the roster reader.
 func readRoster(ctx context.Context, name string, r io.ReaderAt, size int64, mode core.Mode, onHeader func(roster.Info) error, fn func(*core.Row) error) (roster.Info, error) {
-	return roster.ReadWith(ctx, name, r, size, mode, roster.ReadOptions{OnHeader: onHeader}, fn)
+	return roster.Read(ctx, name, r, size, mode, roster.Options{OnHeader: onHeader}, fn)
 }
 
 // readBatch is how many rows the parsing goroutine hands over at a time, and readQueue
@@ -92,6 +92,11 @@ func (j *job) read(ctx context.Context, st *sqlite.Stage, src io.ReaderAt, size 
 	}()
 
 	err := j.stageRows(ctx, st, batches, header, &up, &res)
+	if err == nil {
+		// The parser may have read the last row before a cancel came, and the reader
+		// checks the context only every few hundred rows: the cancel still stops here.
+		err = ctx.Err()
+	}
 	if err != nil {
 		close(stop)
 		for range batches { // let the parser end
@@ -107,6 +112,12 @@ func (j *job) read(ctx context.Context, st *sqlite.Stage, src io.ReaderAt, size 
 	// failed upload shows how far it got.
 	if uerr := up.close(); err == nil {
 		err = uerr
+	}
+	// The warnings known only once every row is read (merged cells).
+	for _, w := range res.info.Warnings {
+		if w.Code != core.WarnUnknownColumn {
+			res.warnings = append(res.warnings, w)
+		}
 	}
 	return res, err
 }
@@ -163,8 +174,10 @@ func (j *job) newUploaded(ctx context.Context, st *sqlite.Stage, info roster.Inf
 			}
 		}
 	}
+	// The reader's warnings known at the header are its unknown columns; the others come
+	// once every row is read (read adds them then).
 	for _, w := range info.Warnings {
-		if w.Code == core.WarnUnknownColumn && strings.Contains(strings.ToLower(w.Value), "password") {
+		if w.Code != core.WarnUnknownColumn || strings.Contains(strings.ToLower(w.Value), "password") {
 			continue
 		}
 		warnings = append(warnings, w)

@@ -32,7 +32,7 @@ const pollEvery = 200 * time.Millisecond
 // req.Data. A file over MaxFileBytes, or one that changes while it is read, is refused
 // with a *core.Error with a file-level Code, and nothing is recorded.
 func (s *Service) Enqueue(ctx context.Context, req UploadRequest) (core.Upload, error) {
-	f, err := s.checkRequest(ctx, req)
+	f, err := s.checkRequest(ctx, &req)
 	if err != nil {
 		return core.Upload{}, err
 	}
@@ -47,7 +47,8 @@ func (s *Service) Enqueue(ctx context.Context, req UploadRequest) (core.Upload, 
 	if err != nil {
 		return core.Upload{}, err
 	}
-	return s.Upload(ctx, id)
+	rec, err := s.db.Upload(ctx, id)
+	return rec.Upload, err
 }
 
 // reader returns the request's file as a reader limited to MaxFileBytes (one byte more
@@ -110,12 +111,14 @@ func uploadedBy(a Actor) string {
 
 // checkRequest checks what can be checked before an upload is queued: the school, the
 // teacher, the file's type and size. Problems with the file's content are the upload's
-// own outcome (Failed), not an error here.
-func (s *Service) checkRequest(ctx context.Context, req UploadRequest) (core.Format, error) {
+// own outcome (Failed), not an error here. req.Actor becomes the actor as checked
+// against the database.
+func (s *Service) checkRequest(ctx context.Context, req *UploadRequest) (core.Format, error) {
 	if _, err := s.db.School(ctx, req.SchoolID); err != nil {
 		return "", core.Errorf(core.KindInvalid, "Select a school before uploading.")
 	}
-	if err := s.checkActor(ctx, req.SchoolID, req.Actor); err != nil {
+	var err error
+	if req.Actor, err = s.checkActor(ctx, req.SchoolID, req.Actor); err != nil {
 		return "", err
 	}
 	f, ok := core.FormatOf(req.FileName)
@@ -132,9 +135,9 @@ func (s *Service) checkRequest(ctx context.Context, req UploadRequest) (core.For
 // database (a dry run): the result is the one Import would give.
 func (s *Service) Check(ctx context.Context, req UploadRequest, progress func(core.Progress)) (Result, error) {
 	name := filepath.Base(req.FileName)
-	if _, err := s.checkRequest(ctx, req); err != nil {
-		if e := (*core.Error)(nil); errors.As(err, &e) && e.Code != "" {
-			return Result{FileName: name, Status: core.StatusFailed, Message: e.Message}, nil
+	if _, err := s.checkRequest(ctx, &req); err != nil {
+		if e, ok := core.Lookup(core.ErrorCode(err)); ok && e.Severity == core.SeverityFile {
+			return Result{FileName: name, Status: core.StatusFailed, Message: core.ErrorMessage(err)}, nil
 		}
 		return Result{}, err
 	}
@@ -180,10 +183,11 @@ func (s *Service) Import(ctx context.Context, req UploadRequest, progress func(c
 	var res Result
 	err = retry.Until(ctx, pollEvery, retry.Forever, func() (bool, error) {
 		for {
-			u, err := s.Upload(ctx, up.ID)
+			rec, err := s.db.Upload(ctx, up.ID)
 			if err != nil {
 				return true, err
 			}
+			u := rec.Upload
 			if u.Status.Finished() {
 				res = resultOf(u)
 				return true, nil
@@ -240,20 +244,6 @@ func (s *Service) step(ctx context.Context, progress func(core.Progress)) (res R
 	}
 	res, err = s.runClaimed(ctx, rec, progress)
 	return res, true, false, err
-}
-
-// staleAfter is how long a claim of another machine's process stays valid without a
-// heartbeat (a database on a shared folder). On this machine, the process is asked.
-const staleAfter = 10 * time.Minute
-
-// alive reports whether the owner of a claim still runs.
-func (s *Service) alive(owner string, heartbeat time.Time) bool {
-	parts := strings.Split(owner, "/")
-	if len(parts) == 3 && parts[0] == s.host {
-		pid, err := strconv.Atoi(parts[1])
-		return err == nil && processAlive(pid)
-	}
-	return time.Since(heartbeat) < staleAfter
 }
 
 // errCancelled is the cause of a run stopped by Cancel.
@@ -361,12 +351,13 @@ func (s *Service) setRunning(id int64, stop context.CancelCauseFunc) {
 // cancel only their own uploads. It returns an error of kind KindNotFound for an unknown
 // upload, KindConflict for one that has finished, and KindInvalid for another's upload.
 func (s *Service) Cancel(ctx context.Context, actor Actor, id int64) error {
-	rec, err := s.db.Upload(ctx, id)
+	r, err := s.rights(ctx, actor)
 	if err != nil {
 		return err
 	}
-	if actor.TeacherID != 0 && rec.TeacherID != actor.TeacherID {
-		return core.Errorf(core.KindInvalid, "Upload %d is not yours, so you cannot cancel it.", id)
+	rec, err := s.upload(ctx, r, id) // ACCESS_UPLOAD unless the actor may see it
+	if err != nil {
+		return err
 	}
 	msg := "Cancelled by " + uploadedBy(actor) + " before it ran: nothing in the file was applied."
 	switch rec.Status {
@@ -387,8 +378,9 @@ func (s *Service) Cancel(ctx context.Context, actor Actor, id int64) error {
 		if err := s.tmp().requestCancel(id); err != nil {
 			return &core.Error{Kind: core.KindStorage, Op: "cancel", Message: "Rosterdesk could not ask for the upload to be cancelled. Check that you may write to the database's folder.", Err: err}
 		}
-		if !s.alive(rec.Owner, rec.Heartbeat) {
-			// Its process is gone: nothing runs it to see the request.
+		if host, pid := parseOwner(rec.Owner); host == s.host && pid > 0 && !processAlive(pid) {
+			// Its process is gone: nothing runs it to see the request. (One of another
+			// computer sees it when its upload is taken over: runClaimed.)
 			if _, err := s.db.CancelUpload(ctx, id, rec.Owner, msg, s.now()); err != nil {
 				return err
 			}

@@ -30,33 +30,48 @@ T1004,Teacher,Henry,Park,,hpark@lincoln.example.org,ART3,Art 3
 S2008,Student,Mia,Brown,3,,ART3,
 `
 
-// InitSample creates a sample organization with two schools and a few imported rosters,
-// so that a new user can try the app. It fails if the database already has an
+// The sample Organization Administrator InitSample makes.
+const (
+	sampleAdminUsername = "admin"
+	sampleAdminName     = "Sample Administrator"
+)
+
+// InitSample creates a sample organization with two schools, a sample Organization
+// Administrator and a few rosters imported by them, so that a new user can try the app.
+// It returns the administrator's username and temporary password, to show once (the
+// first sign-in replaces the password). It fails if the database already has an
 // organization.
-func (s *Service) InitSample(ctx context.Context) (core.Org, error) {
+func (s *Service) InitSample(ctx context.Context) (SampleResult, error) {
 	if _, err := s.db.Org(ctx); err == nil {
-		return core.Org{}, core.Errorf(core.KindConflict, "This database already has an organization; sample data goes only into a new one.")
+		return SampleResult{}, core.Errorf(core.KindConflict, "This database already has an organization; sample data goes only into a new one.")
 	}
 	org, err := s.Init(ctx, "Sample School District")
 	if err != nil {
-		return org, err
+		return SampleResult{}, err
 	}
-	lincoln, err := s.AddSchool(ctx, "Lincoln Elementary")
+	res := SampleResult{Org: org}
+	owner := Owner("Sample Data")
+	lincoln, err := s.AddSchool(ctx, owner, "Lincoln Elementary")
 	if err != nil {
-		return org, err
+		return res, err
 	}
-	if _, err := s.AddSchool(ctx, "Washington Middle School"); err != nil {
-		return org, err
+	if _, err := s.AddSchool(ctx, owner, "Washington Middle School"); err != nil {
+		return res, err
 	}
-	actor := Actor{Name: "Sample Data"}
+	op, cred, err := s.AddOperator(ctx, owner, NewOperator{Username: sampleAdminUsername, Name: sampleAdminName, Role: core.OperatorOrgAdmin})
+	if err != nil {
+		return res, err
+	}
+	res.Admin = cred
+	actor := Actor{Role: core.OperatorOrgAdmin, OperatorID: op.ID}
 	for _, f := range []struct{ name, data string }{
 		{"Lincoln_Roster_Fall.csv", sampleRoster},
 		{"Lincoln_New_Students.csv", sampleFixes},
 	} {
 		req := UploadRequest{FileName: f.name, Data: []byte(strings.ReplaceAll(f.data, "\n", "\r\n")), SchoolID: lincoln.ID, Actor: actor}
 		if _, err := s.Import(ctx, req, nil); err != nil {
-			return org, err
+			return res, err
 		}
 	}
-	return org, nil
+	return res, nil
 }

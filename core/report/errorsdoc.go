@@ -32,6 +32,7 @@ func ErrorsDoc(w io.Writer) error {
 		{core.SeverityFile, "Whole-file problems", "The upload is Failed and nothing in the file is imported. Fix the file and upload it again."},
 		{core.SeverityRow, "Row problems", "The row is not imported; every other row is. The row appears in the Error File with the reason."},
 		{core.SeverityWarning, "Warnings", "Nothing is refused: the upload goes ahead and the warning is shown with its result."},
+		{core.SeverityRequest, "Sign-in and access", "These are not about a file: a sign-in, or something a person asked for that their role does not allow, was refused and nothing changed. The window and rosterctl show the same words."},
 	}
 	for _, s := range sections {
 		p("## %s\n\n%s\n\n", s.title, s.intro)
@@ -40,7 +41,9 @@ func ErrorsDoc(w io.Writer) error {
 				continue
 			}
 			p("### `%s`\n\n", e.Code)
-			p("- **Column:** %s\n", mdEscape(EntryColumn(e, core.ModeAdmin)))
+			if e.Severity != core.SeverityRequest {
+				p("- **Column:** %s\n", mdEscape(EntryColumn(e, core.ModeAdmin)))
+			}
 			p("- **What it means:** %s\n", mdEscape(Problem(e)))
 			p("- **How to fix it:** %s\n\n", mdEscape(Fix(e)))
 		}

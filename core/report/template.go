@@ -81,6 +81,8 @@ func Effect(s core.Severity) string {
 		return "The row is not imported; other rows are"
 	case core.SeverityWarning:
 		return "Warning only: the row is imported"
+	case core.SeverityRequest:
+		return "Refused: nothing changes"
 	}
 	return "?"
 }
@@ -131,6 +133,9 @@ func instructions(mode core.Mode) Sheet {
 	}
 	heading("Error code", "Column", "What happens", "What it means", "How to fix it")
 	for _, e := range core.SortedCatalog() {
+		if e.Severity == core.SeverityRequest {
+			continue // sign-in and access refusals: not about the file
+		}
 		rows = append(rows, []string{string(e.Code), EntryColumn(e, mode), Effect(e.Severity), Problem(e), Fix(e)})
 	}
 	return Sheet{

@@ -1,13 +1,10 @@
 package roster
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -27,13 +24,6 @@ var (
 
 // errBinary says the bytes are not text in any encoding we read.
 var errBinary = errors.New("the file contains binary data, not text")
-
-// errRowTooBig says one CSV record spans more than MaxRowBytes.
-var errRowTooBig = errors.New("row too big")
-
-// peekSize is how much of the decoded text delimiter detection may look at; a header
-// line is far shorter.
-const peekSize = 64 << 10
 
 func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 	head := make([]byte, min(size, 8))
@@ -79,32 +69,16 @@ func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 		}
 	}
 
-	guard := &rowGuard{r: text}
-	br := bufio.NewReaderSize(guard, peekSize)
-	rd.info.Delimiter = detectDelimiter(br)
-	cr := csv.NewReader(br)
-	cr.Comma = rd.info.Delimiter
-	cr.LazyQuotes = true
-	cr.FieldsPerRecord = -1
-
-	// Spreadsheet row numbers count records, and encoding/csv silently drops empty
-	// lines that a spreadsheet shows as empty rows: recover them from the line
-	// positions (a quoted newline moves the physical line but not the row).
-	line, prevEnd := 0, 0
+	sc := newCSVScanner(text, rd.lim)
+	rd.info.Delimiter = rune(sc.detectDelimiter())
 	for {
-		rec, err := cr.Read()
+		rec, line, err := sc.next()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
 			return csvError(err)
 		}
-		guard.mark = cr.InputOffset()
-		start, _ := cr.FieldPos(0)
-		last, _ := cr.FieldPos(len(rec) - 1)
-		end := last + strings.Count(rec[len(rec)-1], "\n")
-		line += max(start-prevEnd, 1)
-		prevEnd = end
 		if err := rd.row(line, rec); err != nil {
 			return err
 		}
@@ -112,17 +86,22 @@ func (rd *reader) readCSV(r io.ReaderAt, size int64) error {
 }
 
 // csvError turns a failure of the text layers into the file-level error people see;
-// errors that already are file-level (or come from fn or ctx) pass through.
+// errors that already are file-level pass through.
 func csvError(err error) error {
+	var qe *quoteError
+	var ce *core.Error
 	switch {
+	case errors.As(err, &ce):
+		return err
 	case errors.Is(err, errBinary):
 		return core.NewFileError(core.FileUnreadable, errBinary.Error(), err)
-	case errors.Is(err, errRowTooBig):
-		return core.NewFileError(core.FileTooBig, fmt.Sprintf("a row is longer than %d MB", MaxRowBytes>>20), err)
+	case errors.As(err, &qe):
+		is := core.Issue{Code: core.FileUnclosedQuote, Rows: []int{qe.row}}
+		return &core.Error{Kind: core.KindInvalid, Op: "read file", Code: is.Code, Message: is.Text(), Err: err}
 	}
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return core.NewFileError(core.FileUnreadable, fmt.Sprintf("row %d is not valid CSV", pe.StartLine), err)
+	var tb *rowTooBig
+	if errors.As(err, &tb) {
+		return core.NewFileError(core.FileTooBig, fmt.Sprintf("a row is longer than %s", byteSize(tb.limit)), err)
 	}
 	return core.NewFileError(core.FileUnreadable, "it could not be read to the end", fmt.Errorf("read csv: %w", err))
 }
@@ -186,44 +165,6 @@ func scan8bit(r io.Reader, valid *bool) error {
 	return nil
 }
 
-// detectDelimiter picks the delimiter of the first non-blank line: the one of comma,
-// semicolon and tab found most often outside quotes, comma when none is.
-func detectDelimiter(br *bufio.Reader) rune {
-	b, _ := br.Peek(peekSize)
-	for len(b) > 0 {
-		lineEnd := bytes.IndexByte(b, '\n')
-		var ln []byte
-		if lineEnd < 0 {
-			ln, b = b, nil
-		} else {
-			ln, b = b[:lineEnd], b[lineEnd+1:]
-		}
-		if len(bytes.Trim(ln, " \t\r,;\v\f")) == 0 {
-			continue
-		}
-		counts := map[rune]int{}
-		quoted := false
-		for _, c := range ln {
-			switch c {
-			case '"':
-				quoted = !quoted
-			case ',', ';', '\t':
-				if !quoted {
-					counts[rune(c)]++
-				}
-			}
-		}
-		best := ','
-		for _, d := range []rune{';', '\t'} {
-			if counts[d] > counts[best] {
-				best = d
-			}
-		}
-		return best
-	}
-	return ','
-}
-
 // nulGuard fails on a NUL character in decoded text: UTF-16 text has none, so one means
 // the file is not text.
 // The error is sticky because bufio hands a read error out only once.
@@ -241,22 +182,5 @@ func (g *nulGuard) Read(p []byte) (int, error) {
 		g.err = errBinary
 		return 0, g.err
 	}
-	return n, err
-}
-
-// rowGuard stops the CSV decoder once it has read more than MaxRowBytes past the end of
-// the last complete record, which bounds the memory a single record can take.
-type rowGuard struct {
-	r    io.Reader
-	n    int64 // bytes read so far
-	mark int64 // offset of the end of the last record
-}
-
-func (g *rowGuard) Read(p []byte) (int, error) {
-	if g.n-g.mark > MaxRowBytes+peekSize {
-		return 0, errRowTooBig // sticky: bufio hands a read error out only once
-	}
-	n, err := g.r.Read(p)
-	g.n += int64(n)
 	return n, err
 }

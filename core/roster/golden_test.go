@@ -73,6 +73,29 @@ func fixtures(tb testing.TB) map[string][]byte {
 			{"", "S1", "Ann", "Lee", "C1", "Class \"C1\" is new but no teacher row links a teacher to it."},
 		}),
 		"encrypted.xlsx": encryptedXLSX(tb),
+
+		// Issue 13 item 2: rows ending CRLF, LF, CR, CRLF; and a "CSV (Macintosh)" file,
+		// every line ended by a lone CR.
+		"line_endings_mixed.csv": []byte("User ID,Role,First Name,Last Name,Class ID\r\n" +
+			"S1,Student,Ann,Lee,C1\nS2,Student,Bo,Ray,C1\rS3,Student,Cy,Day,C1\r\nS4,Student,Di,Fox,C1\r\n"),
+		"line_endings_macintosh.csv": []byte("User ID,Role,First Name,Last Name,Notes\r" +
+			"S1,Student,Ann,Lee,\"two\rlines\"\r\rS2,Student,Bo,Ray,\r"),
+		// Item 3: a quote opened in row 3 is never closed.
+		"unclosed_quote.csv": lines("User ID,Role,First Name,Last Name",
+			"S1,Student,Ann,Lee", `S2,Student,"Bo,Ray`, "S3,Student,Cy,Day", "S4,Student,Di,Fox", "S5,Student,Ed,Gu"),
+		// Item 4: Class ID (and Class Name) merged over a teacher's and two students' rows.
+		"merged_cells.xlsx": xlsxBook(tb, []bookSpec{{name: "Roster", rows: [][]any{
+			{"User ID", "Role", "First Name", "Last Name", "Email", "Class ID", "Class Name"},
+			{"MT1", "Teacher", "Maria", "Garcia", "mgarcia@example.org", "MATH-3", "Math 3"},
+			{"MS1", "Student", "Ava", "Johnson"},
+			{"MS2", "Student", "Ben", "Okafor"},
+			{"MT2", "Teacher", "Tom", "Ray", "tray@example.org", "READ-3", "Reading 3"},
+		}, merges: []string{"F2:F4", "G2:G4"}}}),
+		// Item 5: the first worksheet is hidden; the visible one is the roster.
+		"hidden_first_sheet.xlsx": xlsxBook(tb, []bookSpec{
+			{name: "Old roster", hidden: true, rows: [][]any{{"User ID", "Role", "First Name", "Last Name"}, {"OLD1", "Student", "Old", "Row"}}},
+			{name: "Roster", rows: [][]any{{"User ID", "Role", "First Name", "Last Name"}, {"HS1", "Student", "Ann", "Lee"}}},
+		}),
 	}
 }
 
@@ -130,7 +153,7 @@ func TestGolden(t *testing.T) {
 // dump is the canonical text form of a Read: the Info, then each row, or the error.
 func dump(name string, data []byte, mode core.Mode) string {
 	var rows bytes.Buffer
-	info, err := Read(context.Background(), name, bytes.NewReader(data), int64(len(data)), mode, func(row *core.Row) error {
+	info, err := Read(context.Background(), name, bytes.NewReader(data), int64(len(data)), mode, Options{}, func(row *core.Row) error {
 		fmt.Fprintf(&rows, "row %d\n", row.Line)
 		for c, v := range row.Cells {
 			if v != "" {

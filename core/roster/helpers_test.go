@@ -23,8 +23,14 @@ import (
 // readAll reads data as a file called name and collects every row.
 func readAll(tb testing.TB, name string, data []byte, mode core.Mode) (Info, []*core.Row, error) {
 	tb.Helper()
+	return readLimited(tb, name, data, mode, Limits{})
+}
+
+// readLimited is readAll with lowered limits.
+func readLimited(tb testing.TB, name string, data []byte, mode core.Mode, lim Limits) (Info, []*core.Row, error) {
+	tb.Helper()
 	var rows []*core.Row
-	info, err := Read(context.Background(), name, bytes.NewReader(data), int64(len(data)), mode, func(row *core.Row) error {
+	info, err := Read(context.Background(), name, bytes.NewReader(data), int64(len(data)), mode, Options{Limits: lim}, func(row *core.Row) error {
 		rows = append(rows, row)
 		return nil
 	})
@@ -126,6 +132,62 @@ func xlsxOf(tb testing.TB, rows [][]any, extra ...string) []byte {
 		}
 		if err := f.SetCellStr(name, "A1", "Not the roster"); err != nil {
 			tb.Fatal(err)
+		}
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// bookSpec is one worksheet for xlsxBook.
+type bookSpec struct {
+	name   string
+	rows   [][]any // as for xlsxOf
+	hidden bool
+	merges []string // ranges such as "F2:F4"
+}
+
+// xlsxBook builds a workbook of several sheets with excelize, as Excel would save it.
+func xlsxBook(tb testing.TB, sheets []bookSpec) []byte {
+	tb.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, sh := range sheets {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", sh.name); err != nil {
+				tb.Fatal(err)
+			}
+		} else if _, err := f.NewSheet(sh.name); err != nil {
+			tb.Fatal(err)
+		}
+		for r, cells := range sh.rows {
+			for col, v := range cells {
+				ref, _ := excelize.CoordinatesToCellName(col+1, r+1)
+				if err := f.SetCellValue(sh.name, ref, v); err != nil {
+					tb.Fatal(err)
+				}
+			}
+		}
+		for _, m := range sh.merges {
+			from, to, _ := strings.Cut(m, ":")
+			if err := f.MergeCell(sh.name, from, to); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
+	for i, sh := range sheets {
+		if !sh.hidden {
+			f.SetActiveSheet(i)
+			break
+		}
+	}
+	for _, sh := range sheets {
+		if sh.hidden {
+			if err := f.SetSheetVisible(sh.name, false); err != nil {
+				tb.Fatal(err)
+			}
 		}
 	}
 	buf, err := f.WriteToBuffer()

@@ -1,10 +1,11 @@
 // Package roster reads uploaded roster files (CSV and XLSX) into core.Rows.
 //
-// Read streams: it never holds more than one row of the file at a time (plus the
-// buffers of the CSV decoder or of excelize), so a 100,000-row file costs no more
-// memory than a 10-row one. Every problem with the file as a whole comes back as a
-// *core.Error carrying a catalogue Code, so the engine can fail the upload with words
-// the office can act on.
+// Read streams. A CSV is read a row at a time; an XLSX worksheet's rows are held in a
+// compact buffer bounded by Limits.Lookahead until its merged ranges (stored after the
+// rows) are known. Memory is bounded whatever the number of rows, and nothing is written
+// to disk. Every problem with the file as a whole comes back as a *core.Error carrying a
+// catalogue Code, so the engine can fail the upload with words the office can act on.
+// docs/reading-files.md says, for the people who make the files, what is read and how.
 package roster
 
 import (
@@ -19,33 +20,87 @@ import (
 	"github.com/rosterdesk/rosterdesk/core"
 )
 
-// Limits that keep a hostile or broken file from exhausting memory or disk. They are
-// variables so tests can lower them; production code must not change them.
-var (
-	// MaxColumns is the most cells a row may have (up to its last non-blank cell). The
-	// template has 16 columns; anything near this is a file built by mistake or malice.
-	MaxColumns = 1000
+// MaxCellChars is the longest cell, in characters: Excel itself cannot hold more, and
+// the catalogue's message says so.
+const MaxCellChars = 32767
 
-	// MaxCellChars is the longest cell, in characters: Excel itself cannot hold more.
-	MaxCellChars = 32767
+// Limits keep a hostile or broken file from exhausting memory. A zero field means its
+// default; tests lower them through Options, so they can run in parallel.
+type Limits struct {
+	// Columns is the most cells a row may have, up to its last non-blank cell. The
+	// template has 16 columns; anything near the default of 1,000 is a file built by
+	// mistake or malice.
+	Columns int
 
-	// MaxRowBytes bounds the bytes a single CSV record may span, so one endless quoted
-	// field cannot make the CSV decoder buffer the whole file.
-	MaxRowBytes int64 = 64 << 20
+	// RowBytes bounds the bytes a single CSV record may span, so that one endless quoted
+	// field cannot make the reader buffer the whole file. Default 64 MiB.
+	RowBytes int64
 
-	// MaxUnzipSize is the most bytes an XLSX may declare once unzipped. A zip bomb of a
-	// few MB can declare terabytes; it is refused before anything is inflated.
-	MaxUnzipSize int64 = 1 << 30
+	// Unzipped is the most bytes the parts of an XLSX may declare once unzipped, all
+	// together. A zip bomb of a few MB can declare terabytes; it is refused before
+	// anything is inflated. Default 1 GiB.
+	Unzipped int64
 
-	// MaxInMemoryParts bounds the unzipped bytes of the XLSX parts excelize keeps in
-	// memory (everything but large worksheets and shared strings, which it spools to
-	// temporary files).
-	MaxInMemoryParts int64 = 256 << 20
+	// Ratio is how many times smaller than its unzipped size an XLSX part larger than 1
+	// MiB may be stored. Worksheets compress 5 to 20 times, zip bombs about 1,000 times.
+	// Default 250.
+	Ratio int
 
-	// StreamPartSize is the unzipped size above which excelize spools a worksheet or the
-	// shared strings to a temporary file instead of memory.
-	StreamPartSize int64 = 16 << 20
+	// SharedStrings bounds the memory an XLSX's shared-string table may take once read
+	// (its text plus 4 bytes a string). It is the one part held in memory whole. Default
+	// 256 MiB.
+	SharedStrings int64
+
+	// Lookahead is how many bytes of an XLSX worksheet's rows (in a compact form, about
+	// 350 bytes a template row) are held before the first is handed on. Merged ranges are
+	// listed at the end of a worksheet, after its rows: a sheet whose rows fit is read
+	// once, a larger one is first read to its end for its merged ranges, in an extra pass
+	// that skips the rows. Default 64 MiB.
+	Lookahead int64
+}
+
+// The defaults of Limits.
+const (
+	defaultColumns             = 1000
+	defaultRowBytes      int64 = 64 << 20
+	defaultUnzipped      int64 = 1 << 30
+	defaultRatio               = 250
+	defaultSharedStrings int64 = 256 << 20
+	defaultLookahead     int64 = 64 << 20
 )
+
+func (l Limits) withDefaults() Limits {
+	if l.Columns <= 0 {
+		l.Columns = defaultColumns
+	}
+	if l.RowBytes <= 0 {
+		l.RowBytes = defaultRowBytes
+	}
+	if l.Unzipped <= 0 {
+		l.Unzipped = defaultUnzipped
+	}
+	if l.Ratio <= 0 {
+		l.Ratio = defaultRatio
+	}
+	if l.SharedStrings <= 0 {
+		l.SharedStrings = defaultSharedStrings
+	}
+	if l.Lookahead <= 0 {
+		l.Lookahead = defaultLookahead
+	}
+	return l
+}
+
+// Options are Read's optional settings. The zero value reads with the default limits.
+type Options struct {
+	// OnHeader, when not nil, is called once the header row is mapped and before the
+	// first data row, with the Info known by then (Format, Delimiter, Encoding, Header,
+	// Columns, Warnings). Its error stops reading and is returned as is.
+	OnHeader func(Info) error
+
+	// Limits bound what a file may cost; zero fields are the defaults.
+	Limits Limits
+}
 
 // ctxEvery is how many rows pass between checks of the context: often enough for the
 // Cancel button to feel instant, rarely enough to cost nothing.
@@ -66,30 +121,21 @@ type Info struct {
 // Read reads a whole uploaded file: the format comes from name's extension (.csv or
 // .xlsx, any case) and is checked against the content. It maps the header row (the
 // first non-blank row) to the template columns of mode and calls fn for every non-blank
-// data row, in order. Every row is freshly allocated, so fn may keep it.
+// data row, in order. Every row is freshly allocated, so fn may keep it. An XLSX is read
+// from its first visible worksheet.
 //
 // fn's error stops reading and is returned as is. ctx is checked every few hundred rows
 // and its error returned as is. Problems with the file itself return a *core.Error with
 // a file-level catalogue Code (core.FileType, core.FileUnreadable, core.FileEncrypted,
 // core.FileEmpty, core.FileNoHeader, core.FileMissingHeader, core.FileDupHeader,
-// core.FileNoData, core.FileTooBig, core.FileTooManyCols, core.FileCellTooLong).
-// fn may already have been called for earlier rows when such an error is found late in
-// the file; the caller must treat the whole upload as failed.
-func Read(ctx context.Context, name string, r io.ReaderAt, size int64, mode core.Mode, fn func(row *core.Row) error) (Info, error) {
-	return ReadWith(ctx, name, r, size, mode, ReadOptions{}, fn)
-}
-
-// ReadOptions are Read's optional hooks, for callers that process the file as it
-// streams rather than keep every row.
-type ReadOptions struct {
-	// OnHeader, when not nil, is called once the header row is mapped and before the
-	// first data row, with the Info known by then (Format, Delimiter, Encoding, Header,
-	// Columns, Warnings). Its error stops reading and is returned as is.
-	OnHeader func(Info) error
-}
-
-// ReadWith is Read with options.
-func ReadWith(ctx context.Context, name string, r io.ReaderAt, size int64, mode core.Mode, opts ReadOptions, fn func(row *core.Row) error) (Info, error) {
+// core.FileNoData, core.FileTooBig, core.FileTooManyCols, core.FileCellTooLong,
+// core.FileUnclosedQuote). fn may already have been called for earlier rows when such an
+// error is found late in the file; the caller must treat the whole upload as failed.
+//
+// The Info returned holds every warning; the one OnHeader sees holds those known when
+// the header was read (unknown columns), not the merged-cell warning, which is known
+// only once the rows have been read.
+func Read(ctx context.Context, name string, r io.ReaderAt, size int64, mode core.Mode, opts Options, fn func(*core.Row) error) (Info, error) {
 	format, ok := core.FormatOf(name)
 	if !ok {
 		return Info{}, core.NewFileError(core.FileType, "", fmt.Errorf("read %s: unknown extension", name))
@@ -97,11 +143,7 @@ func ReadWith(ctx context.Context, name string, r io.ReaderAt, size int64, mode 
 	if size <= 0 {
 		return Info{Format: format}, core.NewFileError(core.FileEmpty, "", nil)
 	}
-	rd := &reader{ctx: ctx, mode: mode, fn: fn, onHeader: opts.OnHeader}
-	rd.info.Format = format
-	for i := range rd.info.Columns {
-		rd.info.Columns[i] = -1
-	}
+	rd := newReader(ctx, format, mode, opts, fn)
 	var err error
 	switch format {
 	case core.FormatCSV:
@@ -109,6 +151,20 @@ func ReadWith(ctx context.Context, name string, r io.ReaderAt, size int64, mode 
 	case core.FormatXLSX:
 		err = rd.readXLSX(r, size)
 	}
+	return rd.finish(err)
+}
+
+func newReader(ctx context.Context, format core.Format, mode core.Mode, opts Options, fn func(*core.Row) error) *reader {
+	rd := &reader{ctx: ctx, mode: mode, fn: fn, onHeader: opts.OnHeader, lim: opts.Limits.withDefaults()}
+	rd.info.Format = format
+	for i := range rd.info.Columns {
+		rd.info.Columns[i] = -1
+	}
+	return rd
+}
+
+// finish returns the Info and the error of a read that ended with err.
+func (rd *reader) finish(err error) (Info, error) {
 	if err == nil {
 		switch {
 		case rd.info.Header == nil:
@@ -127,11 +183,9 @@ type reader struct {
 	mode     core.Mode
 	fn       func(row *core.Row) error
 	onHeader func(Info) error
+	lim      Limits
 	info     Info
-	dates    [core.NumColumns]bool // columns whose Excel serial numbers become dates (XLSX)
-	xlsx     bool
-	date04   bool // the workbook counts days from 1904
-	seen     int  // rows seen, blank or not, for the context checks
+	seen     int // rows seen, blank or not, for the context checks
 }
 
 // row handles one row of the file as it comes: line is its spreadsheet row number and
@@ -146,7 +200,6 @@ func (rd *reader) row(line int, cells []string) error {
 	n := len(cells)
 	blank := true
 	for i, c := range cells {
-		c = strings.TrimSuffix(c, "\r")
 		if len(c) > MaxCellChars && utf8.RuneCountInString(c) > MaxCellChars {
 			return cellTooLong(line)
 		}
@@ -155,7 +208,7 @@ func (rd *reader) row(line int, cells []string) error {
 		}
 		c = unescapeFormula(c)
 		cells[i] = c
-		if trim(c) != "" {
+		if blank && trim(c) != "" {
 			blank = false
 		}
 	}
@@ -165,8 +218,8 @@ func (rd *reader) row(line int, cells []string) error {
 	for n > 0 && trim(cells[n-1]) == "" {
 		n--
 	}
-	if n > MaxColumns {
-		return core.NewFileError(core.FileTooManyCols, strconv.Itoa(n)+" columns", nil)
+	if n > rd.lim.Columns {
+		return tooManyColumns(n)
 	}
 	if rd.info.Header == nil {
 		return rd.header(cells[:n])
@@ -181,21 +234,17 @@ func (rd *reader) row(line int, cells []string) error {
 		cells = cells[:width]
 	}
 	for c, i := range rd.info.Columns {
-		if i < 0 || i >= len(cells) {
-			continue
+		if i >= 0 && i < len(cells) {
+			row.Cells[c] = trim(cells[i])
 		}
-		v := trim(cells[i])
-		if rd.dates[c] {
-			if d, ok := excelDate(v, rd.date04); ok {
-				v = d
-				cells[i] = d
-			}
-		}
-		row.Cells[c] = v
 	}
 	row.Raw = cells
 	rd.info.Rows++
 	return rd.fn(row)
+}
+
+func tooManyColumns(n int) error {
+	return core.NewFileError(core.FileTooManyCols, strconv.Itoa(n)+" columns", nil)
 }
 
 // header maps the header row to the template columns.
@@ -266,10 +315,14 @@ var headerIndex = func() map[string]core.Column {
 // trim removes surrounding white space, including the invisible characters spreadsheets
 // and web forms leave behind (BOM, zero-width space).
 func trim(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '\ufeff' || r == '\u200b'
-	})
+	// Most cells start and end with a printable ASCII character: nothing to trim.
+	if len(s) > 0 && ' ' < s[0] && s[0] < 0x7f && ' ' < s[len(s)-1] && s[len(s)-1] < 0x7f {
+		return s
+	}
+	return strings.TrimFunc(s, isTrimmed)
 }
+
+func isTrimmed(r rune) bool { return unicode.IsSpace(r) || r == '\ufeff' || r == '\u200b' }
 
 // unescapeFormula undoes the apostrophe our CSV writer puts before a cell that Excel
 // would otherwise run as a formula, so a downloaded file re-imports to the same values.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -43,6 +44,7 @@ type readCase struct {
 	warn  []string // values of the WarnUnknownColumn issues
 	rows  []want
 	raw   [][]string // when set, every row's Raw
+	lim   Limits     // lowered or raised limits
 }
 
 func csvCases(tb testing.TB) []readCase {
@@ -92,6 +94,24 @@ func csvCases(tb testing.TB) []readCase {
 		{name: "OKFormulaApostrophe", file: "r.csv", data: lines("User ID,Role,First Name,Last Name,Password", "S001,Student,'=Ann,'-Lee,'@x'", "S002,Student,'Bo,'+1,'\tx"),
 			rows: []want{{2, map[core.Column]string{core.ColFirstName: "=Ann", core.ColLastName: "-Lee", core.ColPassword: "@x'"}}, {3, map[core.Column]string{core.ColFirstName: "'Bo", core.ColLastName: "+1", core.ColPassword: "x"}}},
 			raw:  [][]string{{"S001", "Student", "=Ann", "-Lee", "@x'"}, {"S002", "Student", "'Bo", "+1", "\tx"}}},
+		// Issue 13 item 2: CR, LF and CRLF all end a row, mixed in one file.
+		{name: "OKMixedLineEnds", file: "r.csv", data: []byte("User ID,Role,First Name,Last Name\r\nS1,Student,Ann,Lee\nS2,Student,Bo,Ray\rS3,Student,Cy,Day\r\nS4,Student,Di,Fox\r\n"),
+			rows: []want{u(2, "S1", "Ann", "Lee"), u(3, "S2", "Bo", "Ray"), u(4, "S3", "Cy", "Day"), u(5, "S4", "Di", "Fox")}},
+		{name: "OKMacintoshCR", file: "r.csv", data: []byte("User ID;Role;First Name;Last Name\rS1;Student;Ann;Lee\r\rS2;Student;Bo;Ray\r"), delim: ';',
+			rows: []want{u(2, "S1", "Ann", "Lee"), u(4, "S2", "Bo", "Ray")}},
+		{name: "OKMacintoshCRQuotedBreak", file: "r.csv", data: []byte("User ID,Role,First Name,Last Name,Notes\rS1,Student,Ann,Lee,\"a\rb\r\nc\"\rS2,Student,Bo,Ray,x"),
+			warn: []string{"Notes"}, rows: []want{u(2, "S1", "Ann", "Lee"), u(3, "S2", "Bo", "Ray")},
+			raw: [][]string{{"S1", "Student", "Ann", "Lee", "a\nb\nc"}, {"S2", "Student", "Bo", "Ray", "x"}}},
+		{name: "OKQuoteClosedAtEnd", file: "r.csv", data: []byte(`User ID,Role,First Name,Last Name` + "\n" + `S1,Student,Ann,"Lee"`), rows: []want{u(2, "S1", "Ann", "Lee")}},
+		{name: "OKLazyQuoteInQuotedField", file: "r.csv", data: lines(`User ID,Role,First Name,Last Name`, `S1,Student,"Ann "Annie" B",Lee`), rows: []want{u(2, "S1", `Ann "Annie" B`, "Lee")}},
+		{name: "OKEmptyQuoted", file: "r.csv", data: lines(`User ID,Role,First Name,Last Name,Email`, `S1,Student,Ann,Lee,""`), rows: []want{u(2, "S1", "Ann", "Lee")}},
+		// Issue 13 item 3: a quote left open fails the file, naming the row it opened in.
+		{name: "ErrUnclosedQuote", file: "r.csv", data: lines("User ID,Role,First Name,Last Name", "S1,Student,Ann,Lee", `S2,Student,"Bo,Ray`, "S3,Student,Cy,Day", "S4,Student,Di,Fox"),
+			code: core.FileUnclosedQuote, value: "row 3 "},
+		{name: "ErrUnclosedQuoteAfterQuotedBreak", file: "r.csv", data: lines("User ID,Role,First Name,Last Name,Notes", `S1,Student,Ann,Lee,"two`, `lines"`, `S2,Student,"Bo,Ray`, "S3,Student,Cy,Day"),
+			code: core.FileUnclosedQuote, value: "row 3 "},
+		{name: "ErrQuoteClosedLater", file: "r.csv", data: lines("User ID,Role,First Name,Last Name", `S1,Student,"Ann,Lee`, "S2,Student,Bo,Ray", `S3,"Student",Cy,Day`),
+			code: core.FileUnclosedQuote, value: "row 2 "},
 		{name: "OKBareControlChar", file: "r.csv", data: lines("User ID,Role,First Name,Last Name", "S001,Student,Ann\x01,Lee", "S002,Student,Bo,Ray", "S003,Student,Cy,Day"),
 			rows: []want{u(2, "S001", "Ann\x01", "Lee"), u(3, "S002", "Bo", "Ray"), u(4, "S003", "Cy", "Day")}},
 
@@ -175,11 +195,16 @@ func xlsxCases(tb testing.TB) []readCase {
 		{name: "ErrXLSXMissingHeader", file: "r.xlsx", data: xlsxOf(tb, [][]any{{"User ID", "Role", "First Name"}, {"S1", "Student", "Ann"}}), code: core.FileMissingHeader, value: `"Last Name"`},
 		{name: "ErrXLSXDupHeader", file: "r.xlsx", data: xlsxOf(tb, [][]any{append(header, "ROLE"), {"S1", "Student", "Ann", "Lee", "x"}}), code: core.FileDupHeader, value: `"Role"`},
 		{name: "ErrXLSXNoData", file: "r.xlsx", data: xlsxOf(tb, [][]any{header}), code: core.FileNoData},
+		// The next cases repeat one cell so often that their worksheets compress more than
+		// a zip bomb's: the ratio limit is raised to reach the limit they are about.
 		{name: "ErrXLSXTooManyCols", file: "r.xlsx", data: rawXLSX(tb, inlineRow(1, "User ID", "Role", "First Name", "Last Name")+`<row r="2">`+strings.Repeat(`<c t="inlineStr"><is><t>x</t></is></c>`, 100000)+`</row>`),
-			code: core.FileTooManyCols, value: "100000 columns"},
+			code: core.FileTooManyCols, value: "100000 columns", lim: Limits{Ratio: 1 << 20}},
+		{name: "ErrXLSXRatio", file: "r.xlsx", data: rawXLSX(tb, inlineRow(1, "User ID", "Role", "First Name", "Last Name")+`<row r="2">`+strings.Repeat(`<c t="inlineStr"><is><t>x</t></is></c>`, 100000)+`</row>`),
+			code: core.FileTooBig, value: "250 times"},
 		// excelize cuts what it writes at 32,767 characters, so the long cells are hand-made.
 		{name: "ErrXLSXCellTooLong", file: "r.xlsx", data: rawXLSX(tb, inlineRow(1, "User ID", "Role", "First Name", "Last Name")+inlineRow(2, "S1", "Student", "Ann", "Lee")+inlineRow(4, "S2", "Student", "Bo", strings.Repeat("é", 32768))), code: core.FileCellTooLong, value: "row 4 "},
-		{name: "ErrXLSXCell10MB", file: "r.xlsx", data: rawXLSX(tb, inlineRow(1, "User ID", "Role", "First Name", "Last Name")+inlineRow(2, "S1", "Student", "Ann", strings.Repeat("x", 10<<20))), code: core.FileCellTooLong, value: "row 2 "},
+		{name: "ErrXLSXCell10MB", file: "r.xlsx", data: rawXLSX(tb, inlineRow(1, "User ID", "Role", "First Name", "Last Name")+inlineRow(2, "S1", "Student", "Ann", strings.Repeat("x", 10<<20))), code: core.FileCellTooLong, value: "row 2 ",
+			lim: Limits{Ratio: 1 << 20}},
 		{name: "OKXLSXCellLongest", file: "r.xlsx", data: rawXLSX(tb, inlineRow(1, "User ID", "Role", "First Name", "Last Name")+inlineRow(2, "S1", "Student", "Ann", strings.Repeat("é", 32767))), rows: []want{u(2, "S1", "Ann", strings.Repeat("é", 32767))}},
 		{name: "OKXLSXControlChar", file: "r.xlsx", data: rawXLSX(tb, inlineRow(1, "User ID", "Role", "First Name", "Last Name")+inlineRow(2, "S1", "Student", "A\x01nn", "Lee")+inlineRow(3, "S2", "Student", "Bo", "Ray")),
 			rows: []want{u(2, "S1", "A\uFFFDnn", "Lee"), u(3, "S2", "Bo", "Ray")}},
@@ -202,7 +227,7 @@ func zipOf(tb testing.TB, name, content string) []byte {
 }
 
 func TestRead(t *testing.T) {
-	cases := append(csvCases(t), xlsxCases(t)...)
+	cases := append(append(csvCases(t), xlsxCases(t)...), xlsxFeatureCases(t)...)
 	seen := map[string]bool{}
 	for _, tc := range cases {
 		if seen[tc.name] {
@@ -210,7 +235,7 @@ func TestRead(t *testing.T) {
 		}
 		seen[tc.name] = true
 		t.Run(tc.name, func(t *testing.T) {
-			info, rows, err := readAll(t, tc.file, tc.data, tc.mode)
+			info, rows, err := readLimited(t, tc.file, tc.data, tc.mode, tc.lim)
 			if got := codeOf(t, err); got != tc.code {
 				t.Fatalf("Read(%s) error = %v, want code %q", tc.name, err, tc.code)
 			}
@@ -228,8 +253,8 @@ func TestRead(t *testing.T) {
 			}
 			var warn []string
 			for _, w := range info.Warnings {
-				if w.Code != core.WarnUnknownColumn {
-					t.Errorf("warning code %s, want %s", w.Code, core.WarnUnknownColumn)
+				if w.Code != core.WarnUnknownColumn && w.Code != core.WarnMergedCells {
+					t.Errorf("warning code %s, want %s or %s", w.Code, core.WarnUnknownColumn, core.WarnMergedCells)
 				}
 				warn = append(warn, w.Value)
 			}
@@ -313,7 +338,7 @@ func TestReadFnError(t *testing.T) {
 				data = xlsxOf(t, [][]any{{"User ID", "Role", "First Name", "Last Name"}, {"S1", "Student", "Ann", "Lee"}, {"S2", "Student", "Bo", "Ray"}})
 			}
 			calls := 0
-			_, err := Read(context.Background(), tc.file, bytes.NewReader(data), int64(len(data)), core.ModeAdmin, func(*core.Row) error {
+			_, err := Read(context.Background(), tc.file, bytes.NewReader(data), int64(len(data)), core.ModeAdmin, Options{}, func(*core.Row) error {
 				calls++
 				return stop
 			})
@@ -332,7 +357,7 @@ func TestReadCanceled(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	calls := 0
-	_, err := Read(ctx, "r.csv", bytes.NewReader(b.Bytes()), int64(b.Len()), core.ModeAdmin, func(*core.Row) error {
+	_, err := Read(ctx, "r.csv", bytes.NewReader(b.Bytes()), int64(b.Len()), core.ModeAdmin, Options{}, func(*core.Row) error {
 		calls++
 		if calls == 10 {
 			cancel()
@@ -348,10 +373,9 @@ func TestReadCanceled(t *testing.T) {
 }
 
 func TestReadRowTooBig(t *testing.T) {
-	defer func(old int64) { MaxRowBytes = old }(MaxRowBytes)
-	MaxRowBytes = 1 << 10
+	t.Parallel()
 	data := lines("User ID,Role,First Name,Last Name", `S1,Student,Ann,"`+strings.Repeat("endless quoted field ", 20000))
-	_, _, err := readAll(t, "r.csv", data, core.ModeAdmin)
+	_, _, err := readLimited(t, "r.csv", data, core.ModeAdmin, Limits{RowBytes: 1 << 10})
 	if got := codeOf(t, err); got != core.FileTooBig {
 		t.Fatalf("Read() = %v, want %s", err, core.FileTooBig)
 	}
@@ -361,13 +385,12 @@ func TestReadRowTooBig(t *testing.T) {
 func TestReadZipBombLimit(t *testing.T) {
 	data := xlsxOf(t, [][]any{{"User ID", "Role", "First Name", "Last Name"}, {"S1", "Student", "Ann", "Lee"}})
 	for _, tc := range []struct {
-		name  string
-		limit *int64
-	}{{"ErrTotal", &MaxUnzipSize}, {"ErrInMemory", &MaxInMemoryParts}} {
+		name string
+		lim  Limits
+	}{{"ErrTotal", Limits{Unzipped: 1000}}, {"ErrSharedStrings", Limits{SharedStrings: 10}}} {
 		t.Run(tc.name, func(t *testing.T) {
-			defer func(old int64) { *tc.limit = old }(*tc.limit)
-			*tc.limit = 1000
-			_, _, err := readAll(t, "r.xlsx", data, core.ModeAdmin)
+			t.Parallel()
+			_, _, err := readLimited(t, "r.xlsx", data, core.ModeAdmin, tc.lim)
 			if got := codeOf(t, err); got != core.FileTooBig {
 				t.Fatalf("Read() = %v, want %s", err, core.FileTooBig)
 			}
@@ -381,7 +404,7 @@ func TestReadZipBomb(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 1 GiB deflate stream")
 	}
-	data := bombXLSX(t, MaxUnzipSize+1)
+	data := bombXLSX(t, defaultUnzipped+1)
 	if len(data) > 16<<20 {
 		t.Fatalf("bomb is %d bytes, want a few MB", len(data))
 	}
@@ -403,5 +426,35 @@ func TestReadLyingZip(t *testing.T) {
 	// excelize reads a part only up to its declared size, so the lie ends the sheet early.
 	if got := codeOf(t, err); got != core.FileUnreadable && got != core.FileEmpty {
 		t.Fatalf("Read() = %v, want %s or %s", err, core.FileUnreadable, core.FileEmpty)
+	}
+}
+
+// TestReadLeavesNoTempFiles is issue 13 item 12: a large workbook read must leave no file
+// behind, even while it is being read (a kill -9 then leaves nothing): excelize spooled
+// worksheets over 16 MB to $TMPDIR/excelize-*, every typed password inside.
+func TestReadLeavesNoTempFiles(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	var sheet strings.Builder
+	sheet.WriteString(inlineRow(1, "User ID", "Role", "First Name", "Last Name", "Password"))
+	for r := 2; sheet.Len() < 20<<20; r++ {
+		sheet.WriteString(inlineRow(r, fmt.Sprintf("S%d", r), "Student", "Ann", "Lee", fmt.Sprintf("Secret%dxY", r)))
+	}
+	data := rawXLSX(t, sheet.String())
+	listed := false
+	_, err := Read(context.Background(), "big.xlsx", bytes.NewReader(data), int64(len(data)), core.ModeAdmin, Options{}, func(*core.Row) error {
+		if !listed {
+			listed = true
+			if left, _ := os.ReadDir(tmp); len(left) > 0 {
+				t.Errorf("while reading, the temporary folder holds %v", left)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("after reading, the temporary folder holds %v", left)
 	}
 }

@@ -6,14 +6,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -25,92 +23,238 @@ import (
 	"github.com/rosterdesk/rosterdesk/core"
 )
 
-//go:embed migrations/*.sql
-var migrationFS embed.FS
-
 // DB is the database: one writer connection and a small pool of readers. WAL lets the
 // readers (history, accounts) see the last committed state while an import's write
-// transaction is open.
+// transaction is open. A DB opened with OpenReadOnly has readers only.
 type DB struct {
 	w    *sql.DB
 	r    *sql.DB
 	Path string
+	file os.FileInfo // the database file, for the list of files open in this process
 }
 
 // BusyRetry bounds how long a write waits for another process's write transaction (a
 // long import in rosterctl while the window is open) before the error reaches the user.
 var BusyRetry = 10 * time.Minute
 
-// dsn builds the connection string. Each pragma is set on every connection the pool
-// opens, which db.Exec("PRAGMA …") would not do:
+// ApplicationID marks a database file as Rosterdesk's in the SQLite header
+// (PRAGMA application_id, bytes 68-71): "RDsk". It is how Open tells a Rosterdesk
+// database from another program's without changing either.
+const ApplicationID = 0x5244736b
+
+// dsn builds the connection string of the database file at path, which must be
+// absolute. The path is escaped as a file: URI path, so '#', '?', '%' and spaces in it
+// are plain characters of the name (SQLite and the driver would otherwise read '?'
+// and '#' as the start of parameters and decode %41 as 'A'). mode=rw and mode=ro stop
+// SQLite from creating a missing file: Open creates it itself. Each pragma is set on
+// every connection the pool opens, which db.Exec("PRAGMA …") would not do:
 //   - busy_timeout: wait for another connection's lock instead of failing at once;
 //   - foreign_keys: SQLite leaves them off unless asked, per connection;
 //   - journal_mode(WAL): readers do not block the writer, and a crash rolls back cleanly;
 //   - synchronous(NORMAL): durable at each checkpoint, safe with WAL, much faster;
 //   - secure_delete: deleted content (an uploaded file's typed passwords) is zeroed, not
 //     left in free pages;
+//   - query_only: the reader pools can never write, whatever a bug asks of them;
 //   - _txlock=immediate: a write transaction takes the write lock at BEGIN, so two
 //     writers queue on busy_timeout instead of failing later with SQLITE_BUSY.
-func dsn(path string, readOnly bool) string {
+func dsn(path string, c conn) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(30000)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "secure_delete(1)")
-	if readOnly {
+	switch c {
+	case connWriter, connReader:
+		q.Set("mode", "rw")
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Add("_pragma", "secure_delete(1)")
+	case connReadOnly:
+		q.Set("mode", "ro")
+	case connImmutable:
+		// A read-only disk: no other process can change the file, and without its
+		// shared-memory file SQLite can read it only when told so.
+		q.Set("mode", "ro")
+		q.Set("immutable", "1")
+	}
+	if c == connWriter {
+		q.Set("_txlock", "immediate")
+	} else {
 		q.Add("_pragma", "query_only(1)")
 		q.Set("_txlock", "deferred")
-	} else {
-		q.Set("_txlock", "immediate")
 	}
-	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
+	return fileURI(path) + "?" + q.Encode()
 }
 
-// Open opens the database at path, creating it (readable only by its owner) and applying
-// migrations as needed.
-func Open(ctx context.Context, path string) (*DB, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, storageError("create the database folder", err)
-		}
-	}
-	// Create the file ourselves so it is 0600 from the first byte: SQLite gives the WAL
-	// and shared-memory files the same permissions as the database.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, storageError("open the database", err)
-	}
-	st, err := f.Stat()
-	f.Close()
-	if err != nil {
-		return nil, storageError("open the database", err)
-	}
-	_ = os.Chmod(path, 0o600)
-	if st.Size() == 0 {
-		if err := initFile(ctx, path); err != nil {
-			return nil, err
-		}
-	}
+// conn is what a connection string is for.
+type conn int
 
-	w, err := sql.Open("sqlite", dsn(path, false))
+const (
+	connWriter    conn = iota // the read-write database's writer
+	connReader                // its readers
+	connReadOnly              // a database opened read-only
+	connImmutable             // a database on a disk that cannot be written
+)
+
+// fileURI turns an absolute path into a file: URI that SQLite decodes back to exactly
+// that path: every byte but unreserved ones is percent-encoded. A Windows path
+// (C:\x\r.db) becomes file:///C:/x/r.db, which SQLite reads as C:/x/r.db.
+func fileURI(path string) string {
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	var b strings.Builder
+	b.WriteString("file://")
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("/-._~:", c) >= 0:
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+// Open opens the Rosterdesk database at path for reading and writing, creating it
+// (readable by its owner only) when there is no file there, and runs the migrations it
+// has not run. It refuses, without changing anything:
+//   - an empty path, a folder, a device or anything else that is not a regular file
+//     (kind KindInvalid, ErrNotAFile);
+//   - a file that is not a Rosterdesk database (KindInvalid, ErrNotRosterdesk);
+//   - a database made by a newer Rosterdesk (KindInvalid, ErrNewerSchema).
+//
+// A file that cannot be written gives KindStorage and ErrReadOnly.
+func Open(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, false)
+}
+
+// OpenReadOnly opens the Rosterdesk database at path for reading only: nothing of the
+// file changes, and a database on a read-only disk, or in a file the user may only
+// read, opens as well. Besides Open's refusals, it returns KindNotInitialized and
+// ErrNoDatabase when there is no database at path. A database made by an older
+// Rosterdesk is upgraded first if its file can be written; if it cannot, OpenReadOnly
+// fails with ErrReadOnly. Writes on the returned DB fail with ErrReadOnly.
+func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, true)
+}
+
+func open(ctx context.Context, path string, readOnly bool) (*DB, error) {
+	abs, fi, err := checkPath(path, !readOnly)
+	if err != nil {
+		return nil, err
+	}
+	if !openHere(fi) {
+		// Looking at the file before SQLite does is safe only while no connection of
+		// this process has it open: closing our descriptor would drop their locks.
+		switch kind, err := identify(ctx, abs, fi); {
+		case err != nil:
+			return nil, err
+		case kind == fileEmpty && readOnly:
+			return nil, dbError(core.KindNotInitialized, ErrNoDatabase, nil, "The file %s is empty: there is no database in it yet.", abs)
+		case kind == fileEmpty:
+			if err := initFile(ctx, abs); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if readOnly {
+		return openReadOnly(ctx, abs, fi)
+	}
+	return openReadWrite(ctx, abs, fi)
+}
+
+func openReadWrite(ctx context.Context, path string, fi os.FileInfo) (*DB, error) {
+	w, err := sql.Open("sqlite", dsn(path, connWriter))
 	if err != nil {
 		return nil, storageError("open the database", err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite", dsn(path, true))
+	r, err := sql.Open("sqlite", dsn(path, connReader))
 	if err != nil {
 		w.Close()
 		return nil, storageError("open the database", err)
 	}
 	r.SetMaxOpenConns(4)
-	db := &DB{w: w, r: r, Path: path}
-	if err := db.migrate(ctx); err != nil {
+	db := &DB{w: w, r: r, Path: path, file: fi}
+	remember(fi)
+	pending, err := db.checkSchema(ctx)
+	if err == nil {
+		err = db.migrate(ctx, pending)
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+func openReadOnly(ctx context.Context, path string, fi os.FileInfo) (*DB, error) {
+	db, pending, err := openReaders(ctx, path, fi, connReadOnly)
+	if isCantOpen(err) {
+		// A disk that cannot be written cannot give SQLite the database's shared-memory
+		// file. With no write-ahead log either, nothing was left unsaved and no process
+		// can change the file: SQLite reads it as immutable.
+		if exists(path + "-wal") {
+			return nil, dbError(core.KindStorage, ErrReadOnly, err, "The database %s was not closed cleanly, and the disk it is on cannot be written, so it cannot be read. Copy it, with the files beside it whose names start the same, to a disk that can be written.", path)
+		}
+		db, pending, err = openReaders(ctx, path, fi, connImmutable)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(pending) == 0 {
+		return db, nil
+	}
+	// An older version made the database: upgrade it once, then read.
+	db.Close()
+	up, err := openReadWrite(ctx, path, fi)
+	if errors.Is(err, ErrReadOnly) {
+		return nil, dbError(core.KindStorage, ErrReadOnly, err, "The database %s was made by an older version of Rosterdesk and must be upgraded once, but it cannot be written.", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := up.Close(); err != nil {
+		return nil, err
+	}
+	return openReadOnly(ctx, path, fi)
+}
+
+// openReaders opens a read-only pool of kind c and checks the schema through it.
+func openReaders(ctx context.Context, path string, fi os.FileInfo, c conn) (*DB, []migration, error) {
+	r, err := sql.Open("sqlite", dsn(path, c))
+	if err != nil {
+		return nil, nil, storageError("open the database", err)
+	}
+	r.SetMaxOpenConns(4)
+	db := &DB{w: r, r: r, Path: path, file: fi}
+	remember(fi)
+	pending, err := db.checkSchema(ctx)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, pending, nil
+}
+
+// checkSchema refuses a database made by a newer Rosterdesk and returns the migrations
+// this one has not run yet.
+func (db *DB) checkSchema(ctx context.Context) ([]migration, error) {
+	var pending []migration
+	var newer int
+	err := db.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		pending, newer, err = schemaState(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if newer > 0 {
+		return nil, dbError(core.KindInvalid, ErrNewerSchema, nil, "The database %s was made by a newer version of Rosterdesk (schema %d); install that version.", db.Path, newer)
+	}
+	return pending, nil
 }
 
 // PageSize is the page size of a database Open creates. SQLite's default is 4 KiB;
@@ -119,77 +263,52 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Databases made with another page size keep theirs.
 const PageSize = 8192
 
-// initFile gives a new, empty database file its page size. SQLite fixes the page size
-// when it writes the file's first page, here when the file switches to WAL, and a WAL
-// database can never change it afterwards. It cannot go in the DSN: the driver runs
-// the DSN's pragmas in alphabetical order, journal_mode before page_size.
+// initFile makes a new, empty database file Rosterdesk's: its page size and
+// application_id, then WAL. SQLite fixes the page size when it writes the file's first
+// page, here when the file switches to WAL, and a WAL database can never change it
+// afterwards. It cannot go in the DSN: the driver runs the DSN's pragmas in
+// alphabetical order, journal_mode before page_size.
 func initFile(ctx context.Context, path string) error {
-	c, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?_pragma=busy_timeout(30000)")
+	// The file may have been created empty by someone else: it becomes the database,
+	// so it becomes private too (SQLite gives the -wal and -shm files its mode).
+	if err := os.Chmod(path, 0o600); err != nil {
+		return storageError("create the database", err)
+	}
+	c, err := sql.Open("sqlite", fileURI(path)+"?mode=rw&_pragma=busy_timeout(30000)")
 	if err != nil {
 		return storageError("create the database", err)
 	}
 	defer c.Close()
-	conn, err := c.Conn(ctx) // pragmas are per connection: both on the same one
+	conn, err := c.Conn(ctx) // pragmas are per connection: all on the same one
 	if err != nil {
 		return classify(err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `PRAGMA page_size = `+strconv.Itoa(PageSize)); err != nil {
-		return classify(err)
-	}
-	if _, err := conn.ExecContext(ctx, `PRAGMA journal_mode = WAL`); err != nil {
-		return classify(err)
+	for _, q := range []string{
+		`PRAGMA page_size = ` + strconv.Itoa(PageSize),
+		`PRAGMA application_id = ` + strconv.Itoa(ApplicationID),
+		`PRAGMA journal_mode = WAL`,
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return classify(err)
+		}
 	}
 	return nil
 }
 
-// Close closes both pools.
+// Close closes the database.
 func (db *DB) Close() error {
+	forget(db.file)
+	return db.closePools()
+}
+
+func (db *DB) closePools() error {
 	errR := db.r.Close()
+	if db.w == db.r {
+		return errR
+	}
 	errW := db.w.Close()
 	return errors.Join(errW, errR)
-}
-
-func (db *DB) migrate(ctx context.Context) error {
-	if err := db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`)
-		return err
-	}); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := db.migrateFile(ctx, name); err != nil {
-			return fmt.Errorf("migrate %s: %w", name, err)
-		}
-	}
-	return nil
-}
-
-// migrateFile runs one migration in its own transaction, once.
-func (db *DB) migrateFile(ctx context.Context, name string) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return nil
-		}
-		b, err := migrationFS.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, string(b)); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES (?)`, name)
-		return err
-	})
 }
 
 // write runs fn in a write transaction and commits it; a busy database is retried until
@@ -248,6 +367,35 @@ func IsBusy(err error) bool {
 	return false
 }
 
+// The causes of the storage errors people can do something about. Open and the
+// storage methods wrap them in a *core.Error whose message says what is wrong; each
+// front end tests for them with errors.Is to add its own advice ("choose another
+// database with --db", "run rosterctl init").
+var (
+	ErrNotAFile      = errors.New("not a database file")
+	ErrNoDatabase    = errors.New("no database")
+	ErrNotRosterdesk = errors.New("not a Rosterdesk database")
+	ErrNewerSchema   = errors.New("made by a newer Rosterdesk")
+	ErrReadOnly      = errors.New("database cannot be written")
+	ErrDiskFull      = errors.New("disk full")
+	ErrDamaged       = errors.New("database damaged")
+)
+
+// dbError returns a *core.Error of kind k whose cause is reason (and err, if any).
+func dbError(k core.Kind, reason, err error, format string, args ...any) *core.Error {
+	cause := reason
+	if err != nil {
+		cause = fmt.Errorf("%w: %w", reason, err)
+	}
+	return &core.Error{Kind: k, Message: fmt.Sprintf(format, args...), Err: cause}
+}
+
+const (
+	diskFullMessage = "The disk is full, so nothing was saved. Free some space and try again."
+	readOnlyMessage = "The database file cannot be written (it is read-only, or in a folder or on a disk you may not write to), so nothing was saved."
+	damagedMessage  = "The database file is damaged. Restore it from a backup."
+)
+
 // classify turns storage failures that people can fix (disk full, read-only file,
 // damaged database) into a *core.Error with a plain message.
 func classify(err error) error {
@@ -262,36 +410,40 @@ func classify(err error) error {
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_FULL:
-			return &core.Error{Kind: core.KindStorage, Message: "The disk is full, so nothing was saved. Free some space and try again.", Err: err}
+			return dbError(core.KindStorage, ErrDiskFull, err, diskFullMessage)
 		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN:
-			return &core.Error{Kind: core.KindStorage, Message: readOnlyMessage, Err: err}
+			return dbError(core.KindStorage, ErrReadOnly, err, readOnlyMessage)
 		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
-			return &core.Error{Kind: core.KindStorage, Message: "The database file is damaged or is not a Rosterdesk database. Restore it from a backup or choose another file.", Err: err}
+			return dbError(core.KindStorage, ErrDamaged, err, damagedMessage)
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return &core.Error{Kind: core.KindBusy, Message: "The database is busy with another Rosterdesk window or rosterctl for too long. Wait for the other upload to finish and try again.", Err: err}
 		}
 	}
 	if errors.Is(err, syscall.ENOSPC) {
-		return &core.Error{Kind: core.KindStorage, Message: "The disk is full, so nothing was saved. Free some space and try again.", Err: err}
+		return dbError(core.KindStorage, ErrDiskFull, err, diskFullMessage)
 	}
 	return err
 }
 
-const readOnlyMessage = "The database file cannot be written (it is read-only or in a protected folder), so nothing was saved. Check the file's permissions or choose another database with --db."
-
-func storageError(op string, err error) error {
-	msg := "Rosterdesk could not " + op + ". Check that the folder exists and that you may write to it, or choose another database with --db."
-	switch {
-	case errors.Is(err, syscall.ENOSPC):
-		msg = "The disk is full. Free some space and try again."
-	case errors.Is(err, syscall.EROFS), errors.Is(err, fs.ErrPermission):
-		// Not a missing folder but a protected one or a read-only disk: say so.
-		msg = readOnlyMessage
-	}
-	return &core.Error{Kind: core.KindStorage, Op: op, Message: msg, Err: err}
+// isCantOpen reports whether SQLite could not open a file (a read-only disk without the
+// database's shared-memory file, among others).
+func isCantOpen(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CANTOPEN
 }
 
-// now formats t as the database stores times: RFC 3339 in UTC, to the millisecond.
+// storageError says why the operation op on the database file failed.
+func storageError(op string, err error) error {
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
+		return dbError(core.KindStorage, ErrDiskFull, err, diskFullMessage)
+	case errors.Is(err, syscall.EROFS), errors.Is(err, fs.ErrPermission):
+		return dbError(core.KindStorage, ErrReadOnly, err, readOnlyMessage)
+	}
+	return &core.Error{Kind: core.KindStorage, Op: op, Message: "Rosterdesk could not " + op + " (" + err.Error() + ").", Err: err}
+}
+
+// fmtTime formats t as the database stores times: RFC 3339 in UTC, to the millisecond.
 func fmtTime(t time.Time) string {
 	if t.IsZero() {
 		return ""

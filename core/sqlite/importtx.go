@@ -196,7 +196,8 @@ type UserWithStored struct {
 	// InSchool reports whether ByGUID belongs to the school the upload is for.
 	InSchool bool
 	// IDOwner, NameOwner and EmailOwner are the stored users who hold the user's User
-	// ID, username and email (a teacher, for the email); nil when nobody does.
+	// ID, username and email (a teacher, for the email); nil when nobody does. An
+	// administrator holding the username is a NameOwner with ID 0.
 	IDOwner, NameOwner, EmailOwner *ExistingUser
 }
 
@@ -247,11 +248,13 @@ const usersWithStoredQuery = `
 		te.id,
 		te.first_name,
 		te.last_name,
-		te.username
+		te.username,
+		op.username
 	FROM stage.users AS s
 	LEFT JOIN main.users AS m ON m.guid = nullif(s.guid, '')
 	LEFT JOIN main.users AS ti ON ti.user_id_key = s.id_key
 	LEFT JOIN main.users AS tn ON tn.username_key = s.name_key
+	LEFT JOIN main.operators AS op ON op.username_key = s.name_key
 	LEFT JOIN main.users AS te ON te.email_key = (CASE WHEN s.role = 'Teacher' OR s.guid <> '' THEN s.email_key END) AND te.role = 'Teacher' AND te.email_key <> ''
 	WHERE s.ukey > ?2
 	ORDER BY s.ukey
@@ -271,14 +274,19 @@ func (t *ImportTx) UsersWithStored(ctx context.Context, schoolID int64, ukey str
 		s := &u.StagedUser
 		var m nullUser
 		var ti, tn, te nullOwner
+		var operator sql.NullString
 		if err := rows.Scan(&s.UKey, &s.FirstLine, &s.GUID, &s.UserID, &s.Role, &s.First, &s.Last, &s.Grade, &s.Email, &s.Username,
 			&s.Password, &s.IDKey, &s.NameKey, &s.EmailKey, &s.TeacherEmailKey, &s.Base, &s.PwHash, &s.Issues, &s.Failed,
 			&m.id, &m.guid, &m.userID, &m.role, &m.first, &m.last, &m.email, &m.username, &m.pwKind, &m.pwHash, &u.InSchool,
-			&ti.id, &ti.first, &ti.last, &ti.username, &tn.id, &tn.first, &tn.last, &tn.username, &te.id, &te.first, &te.last, &te.username); err != nil {
+			&ti.id, &ti.first, &ti.last, &ti.username, &tn.id, &tn.first, &tn.last, &tn.username, &te.id, &te.first, &te.last, &te.username, &operator); err != nil {
 			return nil, err
 		}
 		s.Applied = !s.Failed
 		u.ByGUID, u.IDOwner, u.NameOwner, u.EmailOwner = m.user(), ti.user(), tn.user(), te.user()
+		if u.NameOwner == nil && operator.Valid {
+			// A username is unique across users and administrators (ID 0: no user).
+			u.NameOwner = &ExistingUser{FirstName: "an administrator account", Username: operator.String}
+		}
 		out = append(out, u)
 	}
 	return out, classify(rows.Err())
@@ -715,11 +723,12 @@ func (t *ImportTx) CountNewUsers(ctx context.Context) (int, error) {
 // takenQueries find the usernames a username made from any of a batch of bases could
 // collide with: every key from base up to base followed by ":", which holds the base
 // itself and the base followed by digits (base2, base3, …), among the stored users
-// (with those the import has created so far) and the usernames typed anywhere in the
-// file.
+// (with those the import has created so far), the usernames typed anywhere in the file,
+// and the administrators' (a username is unique across users and administrators).
 var takenQueries = [...]string{
 	`SELECT u.username_key FROM (VALUES %s) AS r JOIN main.users AS u ON u.username_key >= r.column1 AND u.username_key < r.column2`,
 	`SELECT u.name_key FROM (VALUES %s) AS r JOIN stage.users AS u ON u.name_key >= r.column1 AND u.name_key < r.column2`,
+	`SELECT o.username_key FROM (VALUES %s) AS r JOIN main.operators AS o ON o.username_key >= r.column1 AND o.username_key < r.column2`,
 }
 
 // lookupBatch bounds the keys of one lookup, well under SQLite's parameter limit.

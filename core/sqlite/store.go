@@ -28,7 +28,7 @@ func findOrg(ctx context.Context, tx *sql.Tx) (core.Org, error) {
 	var created string
 	err := tx.QueryRowContext(ctx, `SELECT name, created_at FROM org WHERE id = 1`).Scan(&o.Name, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return o, &core.Error{Kind: core.KindNotInitialized, Message: "This database has no organization yet. Run: rosterctl init --org \"Your District\"."}
+		return o, &core.Error{Kind: core.KindNotInitialized, Message: "This database has no organization yet."}
 	}
 	o.CreatedAt = parseTime(created)
 	return o, err
@@ -50,7 +50,7 @@ func (db *DB) InitOrg(ctx context.Context, name string, now time.Time) (core.Org
 
 // AddSchool adds a school; names are unique case-insensitively.
 func (db *DB) AddSchool(ctx context.Context, name string, now time.Time) (core.School, error) {
-	s := core.School{GUID: uuid.NewString(), Name: name}
+	var s core.School
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		if _, err := findOrg(ctx, tx); err != nil {
 			return err
@@ -58,13 +58,20 @@ func (db *DB) AddSchool(ctx context.Context, name string, now time.Time) (core.S
 		if _, err := findSchool(ctx, tx, `name_key = ?`, core.Key(name)); err == nil {
 			return core.Errorf(core.KindConflict, "A school named %q already exists.", name)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO schools (guid, name, name_key, created_at) VALUES (?, ?, ?, ?)`, s.GUID, name, core.Key(name), fmtTime(now))
-		if err != nil {
-			return err
-		}
-		s.ID, err = res.LastInsertId()
+		var err error
+		s, err = insertSchool(ctx, tx, name, now)
 		return err
 	})
+	return s, err
+}
+
+func insertSchool(ctx context.Context, tx *sql.Tx, name string, now time.Time) (core.School, error) {
+	s := core.School{GUID: uuid.NewString(), Name: name}
+	res, err := tx.ExecContext(ctx, `INSERT INTO schools (guid, name, name_key, created_at) VALUES (?, ?, ?, ?)`, s.GUID, name, core.Key(name), fmtTime(now))
+	if err != nil {
+		return s, err
+	}
+	s.ID, err = res.LastInsertId()
 	return s, err
 }
 
@@ -89,21 +96,41 @@ func (db *DB) RenameSchool(ctx context.Context, id int64, name string) error {
 func (db *DB) Schools(ctx context.Context) ([]core.School, error) {
 	var out []core.School
 	err := db.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, guid, name FROM schools ORDER BY name_key`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var s core.School
-			if err := rows.Scan(&s.ID, &s.GUID, &s.Name); err != nil {
-				return err
-			}
-			out = append(out, s)
-		}
-		return rows.Err()
+		var err error
+		out, err = schoolsWhere(ctx, tx, `1`)
+		return err
 	})
 	return out, err
+}
+
+// UserSchools lists the schools user id belongs to, by name: for a teacher, the schools
+// they teach in.
+func (db *DB) UserSchools(ctx context.Context, userID int64) ([]core.School, error) {
+	var out []core.School
+	err := db.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = schoolsWhere(ctx, tx, `id IN (SELECT school_id FROM school_users WHERE user_id = ?)`, userID)
+		return err
+	})
+	return out, err
+}
+
+// schoolsWhere lists the schools matching where, by name.
+func schoolsWhere(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]core.School, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, guid, name FROM schools WHERE `+where+` ORDER BY name_key`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.School
+	for rows.Next() {
+		var s core.School
+		if err := rows.Scan(&s.ID, &s.GUID, &s.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }
 
 // SchoolByName finds a school by name, case-insensitively.
@@ -132,7 +159,7 @@ func findSchool(ctx context.Context, tx *sql.Tx, where string, arg any) (core.Sc
 	var s core.School
 	err := tx.QueryRowContext(ctx, `SELECT id, guid, name FROM schools WHERE `+where, arg).Scan(&s.ID, &s.GUID, &s.Name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return s, core.Errorf(core.KindNotFound, "There is no such school. Add it first, or check the name with: rosterctl school list.")
+		return s, core.Errorf(core.KindNotFound, "There is no such school.")
 	}
 	return s, err
 }
@@ -157,6 +184,11 @@ type AccountFilter struct {
 	TeachersOnly bool
 	Query        string
 	ClassID      int64 // members of one class
+	// TeacherID keeps only the students of the classes that teacher teaches (in the
+	// school, when SchoolID is set).
+	TeacherID int64
+	// ids, when not nil, keeps only these accounts (a page's, to look their classes up).
+	ids []int64
 }
 
 // Accounts lists the accounts of a school (or class) with their Class IDs, teachers
@@ -176,31 +208,9 @@ func findAccounts(ctx context.Context, tx *sql.Tx, f AccountFilter) ([]core.Acco
 		COALESCE((SELECT group_concat(c.class_id, ', ') FROM enrollments e JOIN classes c ON c.id = e.class_id
 			WHERE e.user_id = u.id AND c.school_id = ?), '')
 		FROM users u`
-	args := []any{f.SchoolID}
-	var where []string
-	if f.ClassID != 0 {
-		where = append(where, `u.id IN (SELECT user_id FROM enrollments WHERE class_id = ?)`)
-		args = append(args, f.ClassID)
-	}
-	if f.SchoolID != 0 {
-		where = append(where, `u.id IN (SELECT user_id FROM school_users WHERE school_id = ?)`)
-		args = append(args, f.SchoolID)
-	}
-	if f.StudentsOnly {
-		where = append(where, `u.role = 'Student'`)
-	}
-	if f.TeachersOnly {
-		where = append(where, `u.role = 'Teacher'`)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q)) + "%"
-		where = append(where, `(lower(u.first_name || ' ' || u.last_name) LIKE ? ESCAPE '\' OR u.user_id_key LIKE ? ESCAPE '\' OR u.username_key LIKE ? ESCAPE '\' OR u.email_key LIKE ? ESCAPE '\')`)
-		args = append(args, like, like, like, like)
-	}
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	q += ` ORDER BY u.role = 'Student', lower(u.last_name), lower(u.first_name), u.id`
+	where, args := accountWhere(f)
+	q += where + ` ORDER BY ` + accountOrder
+	args = append([]any{f.SchoolID}, args...)
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -223,27 +233,18 @@ func findAccounts(ctx context.Context, tx *sql.Tx, f AccountFilter) ([]core.Acco
 	return out, rows.Err()
 }
 
-// Credentials is an account with its password hash, for sign-in.
-type Credentials struct {
-	core.Account
-	Hash string
-}
-
-// UserByUsername finds a user by username, case-insensitively.
-func (db *DB) UserByUsername(ctx context.Context, username string) (Credentials, error) {
-	var c Credentials
+// UserByUsername finds a user by username, compared by core.Key; it returns KindNotFound
+// when no user has it.
+func (db *DB) UserByUsername(ctx context.Context, username string) (core.Account, error) {
+	var a core.Account
 	err := db.read(ctx, func(tx *sql.Tx) error {
-		row := tx.QueryRowContext(ctx, `SELECT `+accountCols+`, u.pw_hash FROM users u WHERE u.username_key = ?`, core.Key(strings.TrimSpace(username)))
-		var role, kind, issued string
-		a := &c.Account
-		err := row.Scan(&a.ID, &a.GUID, &a.UserID, &role, &a.FirstName, &a.LastName, &a.Grade, &a.Email, &a.Username, &kind, &issued, &c.Hash)
+		err := scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountCols+` FROM users u WHERE u.username_key = ?`, core.Key(strings.TrimSpace(username))), &a)
 		if errors.Is(err, sql.ErrNoRows) {
 			return core.Errorf(core.KindNotFound, "No user has the username %q.", username)
 		}
-		a.Role, a.Password, a.IssuedAt = core.Role(role), core.PasswordState(kind), parseTime(issued)
 		return err
 	})
-	return c, err
+	return a, err
 }
 
 // UserByID finds a user by id.
@@ -268,6 +269,40 @@ func (db *DB) InSchool(ctx context.Context, userID, schoolID int64) (bool, error
 	return n > 0, err
 }
 
+// TeachesStudent reports whether teacherID teaches a class in which studentID is
+// enrolled as a student.
+func (db *DB) TeachesStudent(ctx context.Context, teacherID, studentID int64) (bool, error) {
+	var n int
+	err := db.read(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM enrollments e
+			JOIN enrollments t ON t.class_id = e.class_id AND t.user_id = ? AND t.role = 'Teacher'
+			WHERE e.user_id = ? AND e.role = 'Student'`, teacherID, studentID).Scan(&n)
+	})
+	return n > 0, err
+}
+
+// TeachesClass reports whether teacherID is enrolled as a teacher of class classID.
+func (db *DB) TeachesClass(ctx context.Context, teacherID, classID int64) (bool, error) {
+	var n int
+	err := db.read(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM enrollments WHERE class_id = ? AND user_id = ? AND role = 'Teacher'`,
+			classID, teacherID).Scan(&n)
+	})
+	return n > 0, err
+}
+
+// ClassSchool returns the school and Class ID of class id, or KindNotFound.
+func (db *DB) ClassSchool(ctx context.Context, id int64) (schoolID int64, classID string, err error) {
+	err = db.read(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT school_id, class_id FROM classes WHERE id = ?`, id).Scan(&schoolID, &classID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return core.Errorf(core.KindNotFound, "That class no longer exists.")
+		}
+		return err
+	})
+	return schoolID, classID, err
+}
+
 // SetPassword stores a password hash. kind is temporary or permanent; issuedAt is when a
 // temporary password was issued. ifHash, when not "", makes the change conditional on the
 // stored hash still being ifHash (a sign-in racing a reset must not undo it).
@@ -278,8 +313,23 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, kind core.PasswordS
 }
 
 func setPassword(ctx context.Context, tx *sql.Tx, userID int64, kind core.PasswordState, hash string, issuedAt time.Time, ifHash string) error {
-	q := `UPDATE users SET pw_kind = ?, pw_hash = ?, pw_issued_at = ?, updated_at = ? WHERE id = ?`
-	args := []any{string(kind), hash, fmtTime(issuedAt), fmtTime(issuedAt), userID}
+	return putPassword(ctx, tx, usersTable, userID, kind, hash, issuedAt, ifHash)
+}
+
+// accountTable is a table of accounts with a password: users or operators.
+type accountTable string
+
+const (
+	usersTable     accountTable = "users"
+	operatorsTable accountTable = "operators"
+)
+
+// putPassword stores the password hash of account id in table t; ifHash, when not "",
+// makes the change conditional on the stored hash still being ifHash (KindConflict
+// otherwise). A new password ends any pause of the account's sign-in.
+func putPassword(ctx context.Context, tx *sql.Tx, t accountTable, id int64, kind core.PasswordState, hash string, issuedAt time.Time, ifHash string) error {
+	q := `UPDATE ` + string(t) + ` SET pw_kind = ?, pw_hash = ?, pw_issued_at = ?, updated_at = ? WHERE id = ?`
+	args := []any{string(kind), hash, fmtTime(issuedAt), fmtTime(issuedAt), id}
 	if ifHash != "" {
 		q += ` AND pw_hash = ?`
 		args = append(args, ifHash)
@@ -291,7 +341,8 @@ func setPassword(ctx context.Context, tx *sql.Tx, userID int64, kind core.Passwo
 	if n, _ := res.RowsAffected(); n == 0 {
 		return core.Errorf(core.KindConflict, "The password was changed meanwhile; sign in again.")
 	}
-	return nil
+	_, err = tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE username_key = (SELECT username_key FROM `+string(t)+` WHERE id = ?)`, id)
+	return err
 }
 
 // SetPasswords stores several temporary password hashes in one transaction.

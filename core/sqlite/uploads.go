@@ -317,38 +317,6 @@ func findUpload(ctx context.Context, tx *sql.Tx, id int64) (UploadRecord, error)
 	return r, err
 }
 
-// History lists uploads newest first.
-func (db *DB) History(ctx context.Context, schoolID int64, limit, offset int) ([]core.Upload, error) {
-	var out []core.Upload
-	err := db.read(ctx, func(tx *sql.Tx) error {
-		q := `SELECT ` + uploadCols + ` FROM uploads u LEFT JOIN schools s ON s.id = u.school_id`
-		var args []any
-		if schoolID != 0 {
-			q += ` WHERE u.school_id = ?`
-			args = append(args, schoolID)
-		}
-		q += ` ORDER BY u.id DESC`
-		if limit > 0 {
-			q += ` LIMIT ? OFFSET ?`
-			args = append(args, limit, offset)
-		}
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanUpload(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, r.Upload)
-		}
-		return rows.Err()
-	})
-	return out, err
-}
-
 // Claim takes the next upload to run for owner: the oldest Queued upload, or an upload
 // left In Progress by an owner that alive says is gone (a crash or a kill). It takes none
 // while another live owner runs an upload, so uploads run one at a time across

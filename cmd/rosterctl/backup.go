@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/atomicfile"
+	"github.com/rosterdesk/rosterdesk/core/engine"
+)
+
+// cmdBackup writes a consistent copy of the database while the window or another
+// rosterctl may be using it, checks the copy and says what it holds.
+func cmdBackup(c *cli, ctx context.Context, args []string) error {
+	fl := c.flags()
+	out := fl.String("o", "", "the backup `FILE` to write, for example rosterdesk-backup.db")
+	if _, err := c.parse(fl, args, 0, 0); err != nil {
+		return err
+	}
+	if err := c.require("o", *out); err != nil {
+		return err
+	}
+	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+		if same(*out, svc.DBPath()) {
+			return c.usageErrorf("-o %s is the database itself: name another file for the backup", *out)
+		}
+		info, err := backupTo(ctx, svc, *out)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "Backed up %s to %s: %s, %s, %s, %s (%s).\n", info.Org, *out,
+			count(info.Schools, "school", "schools"), count(info.Users, "user", "users"),
+			count(info.Classes, "class", "classes"), count(info.Uploads, "upload", "uploads"), megabytes(info.Bytes))
+		return nil
+	})
+}
+
+// backupTo writes the backup into a new file beside path, readable by its owner only
+// (it holds personal data), and renames it into place once it is complete and checked,
+// so a failed backup never replaces an older good one.
+func backupTo(ctx context.Context, svc *engine.Service, path string) (engine.BackupInfo, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return engine.BackupInfo{}, outputError(path, err)
+	}
+	name := tmp.Name()
+	defer os.Remove(name) // after a successful rename this is a no-op
+	// CreateTemp makes the file 0600 on Unix; say so whatever the umask.
+	if err := tmp.Chmod(atomicfile.Perm); err != nil && !os.IsPermission(err) {
+		tmp.Close()
+		return engine.BackupInfo{}, outputError(path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return engine.BackupInfo{}, outputError(path, err)
+	}
+	info, err := svc.Backup(ctx, name)
+	if err != nil {
+		return info, fmt.Errorf("back up the database: %w", err)
+	}
+	if err := os.Rename(name, path); err != nil {
+		return info, outputError(path, err)
+	}
+	return info, nil
+}
+
+// same reports whether two paths name the same existing file.
+func same(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
+}
+
+// outputError says why the backup file could not be written, in the words writeOutput
+// uses for every other file.
+func outputError(path string, err error) error {
+	problem := atomicfile.Problem(&fs.PathError{Op: "write", Path: path, Err: err})
+	return &core.Error{Kind: core.KindStorage, Op: "write file",
+		Message: fmt.Sprintf("%s was not written: %s.", path, problem), Err: err}
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return core.Thousands(n) + " " + many
+}
+
+func megabytes(n int64) string {
+	if n < 1<<20 {
+		return core.Thousands(int((n+1023)>>10)) + " KB"
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+}

@@ -1,0 +1,139 @@
+package engine
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultStaleAfter is how long the heartbeat of another process's upload may stay
+// unchanged, as this process sees it, before this process takes the upload over. A
+// running upload beats at least once a second outside its write transaction, and while
+// that transaction is open no other process can claim anything, so a minute of silence
+// means the process is gone, stopped, or not working on this database at all (the
+// database was copied, the computer renamed).
+const DefaultStaleAfter = time.Minute
+
+// Wait says why an upload this process wants to run waits: another process runs one.
+// Options.OnWait hears one at every check (a few times a second) while it lasts, and a
+// last one with TakingOver when this process takes the upload over.
+type Wait struct {
+	Owner string // the other process: "host/pid/nonce"
+	Host  string // its computer's name
+	PID   int
+	// ThisComputer is true when the other process ran on this computer.
+	ThisComputer bool
+	// Silent is how long its heartbeat has stayed unchanged, as seen from here.
+	Silent time.Duration
+	// TakeOverIn is how much longer this process waits before taking the upload over.
+	TakeOverIn time.Duration
+	// TakingOver is true when this process takes the upload over now; Gone then tells
+	// whether the other process is known to have ended (on this computer, its pid is
+	// free), rather than fallen silent.
+	TakingOver, Gone bool
+}
+
+// Message says what is happening in one line of plain words.
+func (w Wait) Message() string {
+	where := fmt.Sprintf("Rosterdesk on %s (process %d)", w.Host, w.PID)
+	if w.ThisComputer {
+		where = fmt.Sprintf("Rosterdesk process %d on this computer", w.PID)
+	}
+	switch {
+	case w.TakingOver && w.Gone:
+		return fmt.Sprintf("%s stopped in the middle of an upload; running that upload again here, from the start.", where)
+	case w.TakingOver:
+		return fmt.Sprintf("%s has shown no sign of life for %s in the middle of an upload (it was stopped, or the database was copied or moved); running that upload again here, from the start.", where, round(w.Silent))
+	case w.Silent >= 2*time.Second:
+		return fmt.Sprintf("Waiting for the upload that %s is running: no sign of life for %s; it is taken over in %s if it stays silent.", where, round(w.Silent), round(w.TakeOverIn))
+	}
+	return fmt.Sprintf("Waiting for the upload that %s is running.", where)
+}
+
+func round(d time.Duration) time.Duration {
+	if d < 10*time.Second {
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Second)
+}
+
+// ownerWatch remembers, for every other process that owns an upload In Progress, the
+// heartbeat this process last saw and since when (on this process's own monotonic
+// clock). Comparing the heartbeat's time with this computer's clock instead would take
+// a live upload from a computer whose clock is behind, and never take one from a
+// computer whose clock is ahead.
+type ownerWatch struct {
+	mu         sync.Mutex
+	seen       map[string]sighting
+	staleAfter time.Duration
+	onWait     func(Wait)
+	clock      func() time.Time
+}
+
+type sighting struct {
+	heartbeat time.Time
+	since     time.Time
+}
+
+func newOwnerWatch(opts Options) *ownerWatch {
+	w := &ownerWatch{seen: map[string]sighting{}, staleAfter: opts.StaleAfter, onWait: opts.OnWait, clock: time.Now}
+	if w.staleAfter <= 0 {
+		w.staleAfter = DefaultStaleAfter
+	}
+	return w
+}
+
+// silence returns how long owner's heartbeat has stayed at heartbeat, as seen here: 0
+// the first time it is seen with that value.
+func (o *ownerWatch) silence(owner string, heartbeat time.Time) time.Duration {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	now := o.clock()
+	s, ok := o.seen[owner]
+	if !ok || !s.heartbeat.Equal(heartbeat) {
+		o.seen[owner] = sighting{heartbeat: heartbeat, since: now}
+		return 0
+	}
+	return now.Sub(s.since)
+}
+
+// alive reports whether the owner of an upload In Progress still runs it, for Claim: on
+// this computer a process whose pid is free is gone at once; any owner, on any
+// computer, whose heartbeat has not changed for staleAfter is taken to be gone. Each
+// verdict is told to Options.OnWait.
+func (s *Service) alive(owner string, heartbeat time.Time) bool {
+	host, pid := parseOwner(owner)
+	w := Wait{Owner: owner, Host: host, PID: pid, ThisComputer: host == s.host}
+	if w.ThisComputer && pid > 0 && !processAlive(pid) {
+		w.TakingOver, w.Gone = true, true
+		s.notifyWait(w)
+		return false
+	}
+	w.Silent = s.owners.silence(owner, heartbeat)
+	if w.Silent >= s.owners.staleAfter {
+		w.TakingOver = true
+		s.notifyWait(w)
+		return false
+	}
+	w.TakeOverIn = s.owners.staleAfter - w.Silent
+	s.notifyWait(w)
+	return true
+}
+
+func (s *Service) notifyWait(w Wait) {
+	if s.owners.onWait != nil {
+		s.owners.onWait(w)
+	}
+}
+
+// parseOwner splits "host/pid/nonce"; pid is 0 when the owner is not in that form.
+func parseOwner(owner string) (host string, pid int) {
+	parts := strings.Split(owner, "/")
+	if len(parts) != 3 {
+		return owner, 0
+	}
+	pid, _ = strconv.Atoi(parts[1])
+	return parts[0], pid
+}

@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// onCloseRequest runs when the person closes the window. While this window runs an
+// upload, quitting stops it: it is not lost (nothing of it is kept half-done, and it
+// runs again from the beginning the next time Rosterdesk opens), but a long one starts
+// over, so the window asks first.
+func (a *App) onCloseRequest() {
+	if !a.runnerBusy || a.topModal() != nil && a.topModal().quit {
+		a.closeWindow()
+		return
+	}
+	msg := "Uploads are waiting to run. If you quit now, they run the next time Rosterdesk opens."
+	if a.running != 0 {
+		msg = a.uploadName(a.running) + " is still being uploaded"
+		if line, ok := a.history.liveLine(a.running); ok {
+			msg += " (" + line + ")"
+		}
+		msg += ". If you quit now, it stops, and the upload will start again from the beginning the next time Rosterdesk opens. Nothing of it is saved until then."
+	}
+	l := widget.NewLabel(msg)
+	l.Wrapping = fyne.TextWrapWord
+	m := a.showModal(modalSpec{title: "Quit while uploading?", content: l, confirm: "Quit Anyway", dismiss: "Keep Running",
+		size: fyne.NewSize(480, 0), first: nil, onConfirm: func() bool {
+			a.closeWindow()
+			return true
+		}})
+	m.quit = true
+	// Keep Running, not Quit, is what Enter does here.
+	a.win.Canvas().Focus(m.dismissBtn)
+}
