@@ -7,7 +7,7 @@ DB        ?=
 CORE_PKGS := ./core/...
 RACE_PKGS := ./core/... ./ui/... ./cmd/rosterctl/...
 
-.PHONY: all deps build run test test-core vet fmt-check bench fuzz crash screenshots dialog-locks package \
+.PHONY: all deps build run test test-core test-slow vet fmt-check bench fuzz crash screenshots dialog-locks package \
 	windows windows-check linux macos-check clean
 
 all: build
@@ -40,6 +40,12 @@ test: deps fmt-check vet
 	$(GO) test -count=1 -race $(RACE_PKGS)
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v -e '/core' -e '/ui' -e '/cmd/rosterctl')
 	CGO_ENABLED=0 $(GO) test -count=1 $(CORE_PKGS)
+
+# test-slow runs the tests that need outside programs and take seconds each (the
+# LibreOffice round trip); they skip what is not installed. Not part of `make test`.
+test-slow: deps
+	@command -v soffice >/dev/null || echo "soffice is missing: apt-get install -y libreoffice-calc-nogui"
+	$(GO) test -count=1 -tags slow ./core/engine/...
 
 bench: deps
 	@scripts/deps.sh --extra

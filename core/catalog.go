@@ -27,7 +27,8 @@ const (
 )
 
 // Entry is one catalogue entry: what is wrong and how to fix it, in plain words. Problem
-// may contain {value}, {rows} and {other}, filled from the Issue.
+// and Fix may contain {value}, {other}, {rows}, {count} and {items}, filled from the
+// Issue.
 type Entry struct {
 	Code     Code
 	Severity Severity
@@ -55,9 +56,12 @@ const (
 	FileNoRowApplied  Code = "FILE_NO_ROW_APPLIED"
 
 	// Warnings.
-	WarnUnknownColumn Code = "WARN_UNKNOWN_COLUMN"
-	WarnTeacherGrade  Code = "WARN_TEACHER_GRADE"
-	WarnMergedCells   Code = "WARN_MERGED_CELLS"
+	WarnUnknownColumn  Code = "WARN_UNKNOWN_COLUMN"
+	WarnTeacherGrade   Code = "WARN_TEACHER_GRADE"
+	WarnMergedCells    Code = "WARN_MERGED_CELLS"
+	WarnPasswordColumn Code = "WARN_PASSWORD_COLUMN"
+	WarnSpreadsheet    Code = "WARN_SPREADSHEET"
+	WarnPasswordKept   Code = "WARN_PASSWORD_KEPT"
 
 	// User columns.
 	UserGUIDFormat    Code = "USER_GUID_FORMAT"
@@ -86,6 +90,10 @@ const (
 	PasswordPolicy    Code = "PASSWORD_POLICY"
 	PasswordRemoved   Code = "PASSWORD_REMOVED"
 	UserRowsDisagree  Code = "USER_ROWS_DISAGREE"
+	UserIDScientific  Code = "USER_ID_SCIENTIFIC"
+	FirstNameStart    Code = "FIRST_NAME_START"
+	LastNameStart     Code = "LAST_NAME_START"
+	FailedByRow       Code = "FAILED_BY_ROW"
 
 	// Class columns.
 	ClassIDRequired   Code = "CLASS_ID_REQUIRED"
@@ -104,6 +112,8 @@ const (
 	ClassRowsDisagree Code = "CLASS_ROWS_DISAGREE"
 	ClassNoTeacher    Code = "CLASS_NO_TEACHER"
 	ClassNotYours     Code = "CLASS_NOT_YOURS"
+	ClassIDScientific Code = "CLASS_ID_SCIENTIFIC"
+	ClassNameBreak    Code = "CLASS_NAME_LINE_BREAK"
 
 	// Access: a request refused because of who makes it (SPEC §8).
 	AccessSignedOut    Code = "ACCESS_SIGNED_OUT"
@@ -158,6 +168,9 @@ var Catalog = []Entry{
 	{WarnUnknownColumn, SeverityWarning, "", "The column \"{value}\" is not part of the template and was ignored.", "Nothing to do if that is expected; otherwise check the header's spelling against the Blank Template."},
 	{WarnMergedCells, SeverityWarning, "", "Merged cells ({value}) were read as if every cell of each merged range held the value of its top-left cell.", "Check those rows. To avoid this, unmerge the cells in Excel (Home > Merge & Center) and type the value in every row."},
 	{WarnTeacherGrade, SeverityWarning, "Grade Level", "Teachers have no grade level, so \"{value}\" was ignored.", "Leave Grade Level blank on teacher rows."},
+	{WarnPasswordColumn, SeverityWarning, "", "The column \"{value}\" looks like it holds passwords, so it was ignored and emptied in the stored copy of the file.", "Type passwords only in the Password column, or leave them out to have temporary passwords made."},
+	{WarnSpreadsheet, SeverityWarning, "", "This file was changed by a spreadsheet program: {items}.", "Nothing was lost this time. Before saving, format the ID and date columns as Text, or upload the Excel file (.xlsx) instead of a CSV."},
+	{WarnPasswordKept, SeverityWarning, "Password", "{count} accounts kept their current temporary password, which their Password cell held: it stays temporary, to be changed at the first sign-in.", "Nothing to do. To give someone a permanent password, type a new one; to give them a new temporary password, reset it."},
 
 	{UserGUIDFormat, SeverityRow, "User GUID", "\"{value}\" is not a valid User GUID.", "Leave User GUID blank to create a new user, or copy the GUID exactly from an Export Teachers & Students file."},
 	{UserGUIDUnknown, SeverityRow, "User GUID", "No user has the User GUID {value}.", "Leave User GUID blank to create a new user, or copy the GUID exactly from an Export Teachers & Students file."},
@@ -174,6 +187,8 @@ var Catalog = []Entry{
 	{FirstNameFormat, SeverityRow, "First Name", "First Name \"{value}\" is not valid: use 1 to 50 letters, spaces, apostrophes ('), hyphens (-) or periods (.).", "Remove digits and other symbols from the name."},
 	{LastNameRequired, SeverityRow, "Last Name", "Last Name is missing.", "Type the user's last name."},
 	{LastNameFormat, SeverityRow, "Last Name", "Last Name \"{value}\" is not valid: use 1 to 50 letters, spaces, apostrophes ('), hyphens (-) or periods (.).", "Remove digits and other symbols from the name."},
+	{FirstNameStart, SeverityRow, "First Name", "First Name \"{value}\" does not start with a letter, and every name does.", "Start the name with its first letter: remove what comes before it (a hyphen, an apostrophe, a space, a sign)."},
+	{LastNameStart, SeverityRow, "Last Name", "Last Name \"{value}\" does not start with a letter, and every name does.", "Start the name with its first letter: remove what comes before it (a hyphen, an apostrophe, a space, a sign)."},
 	{GradeInvalid, SeverityRow, "Grade Level", "Grade Level \"{value}\" is not valid.", "Use PK, K or a number from 1 to 12, or leave it blank."},
 	{EmailRequired, SeverityRow, "Email", "Teachers need an Email.", "Type the teacher's school email address."},
 	{EmailFormat, SeverityRow, "Email", "Email \"{value}\" is not a valid email address.", "Type it as name@example.org, with no spaces."},
@@ -185,6 +200,8 @@ var Catalog = []Entry{
 	{PasswordPolicy, SeverityRow, "Password", "The password is not accepted: {value}.", "Use 9 to 20 characters with at least one upper-case letter, one lower-case letter and one digit, no spaces, no character five times in a row, and not the username or email. Or leave it blank to have a temporary password made."},
 	{PasswordRemoved, SeverityRow, "Password", "The password typed on this row was removed from this file to keep it safe.", "Type the password again before you upload this file, or leave it blank to have a temporary password made."},
 	{UserRowsDisagree, SeverityRow, "", "Rows {rows} are the same user but their {value} differs.", "Make the user's columns (User GUID to Password) the same on every row of that user, or leave them blank on all but one row."},
+	{UserIDScientific, SeverityRow, "User ID", "User ID \"{value}\" is a number a spreadsheet program rewrote in scientific notation, so the real ID is lost.", "Format the User ID column as Text (or use the Excel file), type the full IDs again, and upload the file."},
+	{FailedByRow, SeverityRow, "", "{count} rows of {value} cannot be saved because {other}.", "Fix that row as its own error says, then upload the file again: the other rows need no change."},
 
 	{ClassIDRequired, SeverityRow, "Class ID", "Class ID is missing, but other class columns are filled.", "Type the class's ID, or clear all the class columns if this row is not about a class."},
 	{ClassIDFormat, SeverityRow, "Class ID", "Class ID \"{value}\" is not valid: use 1 to 50 letters, digits, hyphens (-) or underscores (_).", "Remove spaces and other symbols from the Class ID."},
@@ -192,9 +209,10 @@ var Catalog = []Entry{
 	{ClassIDTaken, SeverityRow, "Class ID", "Class ID \"{value}\" already belongs to another class in this school.", "Use another Class ID, or leave the Class ID as it was."},
 	{ClassNameRequired, SeverityRow, "Class Name", "Class Name is missing for a new class.", "Type the class's name."},
 	{ClassNameFormat, SeverityRow, "Class Name", "Class Name is longer than 100 characters.", "Shorten the class name."},
+	{ClassNameBreak, SeverityRow, "Class Name", "Class Name \"{value}\" is on more than one line.", "Keep the class name on one line: remove the line break (Alt+Enter in Excel) from the cell."},
 	{ClassGradeInvalid, SeverityRow, "Class Grade Level", "Class Grade Level \"{value}\" is not valid.", "Use PK, K or a number from 1 to 12, or leave it blank."},
-	{ClassStartInvalid, SeverityRow, "Class Start Date", "Class Start Date \"{value}\" is not a date.", "Type it as MM/DD/YYYY (08/25/2026) or YYYY-MM-DD (2026-08-25)."},
-	{ClassEndInvalid, SeverityRow, "Class End Date", "Class End Date \"{value}\" is not a date.", "Type it as MM/DD/YYYY (06/10/2027) or YYYY-MM-DD (2027-06-10)."},
+	{ClassStartInvalid, SeverityRow, "Class Start Date", "Class Start Date \"{value}\" is not a date.", "Type it as MM/DD/YYYY or YYYY-MM-DD, for example {other}."},
+	{ClassEndInvalid, SeverityRow, "Class End Date", "Class End Date \"{value}\" is not a date.", "Type it as MM/DD/YYYY or YYYY-MM-DD, for example {other}."},
 	{ClassDatesOrder, SeverityRow, "Class End Date", "Class End Date {value} is not after the Class Start Date {other}.", "Make the end date later than the start date."},
 	{MasterCodeFormat, SeverityRow, "Master Code", "Master Code \"{value}\" is not valid: it has 16 letters and digits.", "Copy the code exactly as your product letter gives it (XXXX-XXXX-XXXX-XXXX), or leave it blank."},
 	{ClassGUIDFormat, SeverityRow, "Class GUID", "\"{value}\" is not a valid Class GUID.", "Leave Class GUID blank to create a new class, or copy the GUID exactly from Export Classes."},
@@ -202,6 +220,7 @@ var Catalog = []Entry{
 	{ClassRowsDisagree, SeverityRow, "", "Rows {rows} are the same class but their {value} differs.", "Make the class columns (Class Name to Class End Date) the same on every row of that class, or leave them blank on all but one row."},
 	{ClassNoTeacher, SeverityRow, "Class ID", "Class \"{value}\" is new, and no teacher row for it could be applied.", "Fix the class's teacher row if it has an error, or add one: copy the teacher's row and fill in this Class ID and the class columns."},
 	{ClassNotYours, SeverityRow, "Class GUID", "You are not a teacher of the class {value}.", "Roster students only into your own classes, or ask an administrator."},
+	{ClassIDScientific, SeverityRow, "Class ID", "Class ID \"{value}\" is a number a spreadsheet program rewrote in scientific notation, so the real ID is lost.", "Format the Class ID column as Text (or use the Excel file), type the full Class IDs again, and upload the file."},
 
 	{AccessSignedOut, SeverityRequest, "", "No one is signed in, or the account that was signed in no longer exists.", "Sign in again."},
 	{AccessRoleNotHeld, SeverityRequest, "", "This account does not hold the {value} role.", "Use one of the roles the account holds, or ask an Organization Administrator to give it this one."},
@@ -251,7 +270,12 @@ type Issue struct {
 	Code  Code
 	Value string // the offending value, or the column name for "differs" entries
 	Other string // a second value: the other user, the existing role, the start date
-	Rows  []int  // the rows involved, for cross-row problems
+	Rows  []int  // the rows involved, for cross-row problems (the first few of them)
+	// MoreRows counts the rows involved beyond those in Rows, so that a problem shared by
+	// a million rows keeps a few numbers, not a million.
+	MoreRows int
+	Count    int      // a number the text gives ({count})
+	Items    []string // a list the text gives ({items}): short phrases the engine made
 }
 
 // Text returns the issue in plain words: what is wrong, then how to fix it.
@@ -282,7 +306,17 @@ func (is Issue) fill() (*Entry, *strings.Replacer) {
 	for _, r := range is.Rows {
 		rows = append(rows, itoa(r))
 	}
-	return e, strings.NewReplacer("{value}", clip(is.Value), "{other}", clip(is.Other), "{rows}", joinAnd(rows))
+	return e, strings.NewReplacer("{value}", clip(is.Value), "{other}", clip(is.Other), "{rows}", joinMore(rows, is.MoreRows),
+		"{count} rows", plural(is.Count, "row"), "{count} accounts", plural(is.Count, "account"),
+		"{count}", Thousands(is.Count), "{items}", strings.Join(is.Items, "; "))
+}
+
+// plural writes n things: "1 row", "26 rows".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return Thousands(n) + " " + thing + "s"
 }
 
 // clip keeps an echoed cell short: a 10 MB cell must not become a 10 MB message.
@@ -296,6 +330,18 @@ func clip(s string) string {
 		return s
 	}
 	return string(r[:max]) + "…"
+}
+
+// joinMore is joinAnd for a list of which more items were left out.
+func joinMore(xs []string, more int) string {
+	if more <= 0 {
+		return joinAnd(xs)
+	}
+	if len(xs) > 5 {
+		more += len(xs) - 5
+		xs = xs[:5]
+	}
+	return strings.Join(xs, ", ") + " and " + Thousands(more) + " more"
 }
 
 func joinAnd(xs []string) string {

@@ -91,7 +91,7 @@ func TestCatalogEntries(t *testing.T) {
 					t.Errorf("%q does not end with a period", s)
 				}
 				for _, p := range placeholder.FindAllString(s, -1) {
-					if p != "{value}" && p != "{other}" && p != "{rows}" {
+					if p != "{value}" && p != "{other}" && p != "{rows}" && p != "{count}" && p != "{items}" {
 						t.Errorf("%q has unknown placeholder %s", s, p)
 					}
 				}
@@ -125,7 +125,7 @@ func TestCatalogEntries(t *testing.T) {
 func TestIssueText(t *testing.T) {
 	for _, e := range core.Catalog {
 		t.Run(string(e.Code), func(t *testing.T) {
-			is := core.Issue{Code: e.Code, Value: "VALUE", Other: "OTHER", Rows: []int{3, 7}}
+			is := core.Issue{Code: e.Code, Value: "VALUE", Other: "OTHER", Rows: []int{3, 7}, Count: 1234, Items: []string{"ITEM1", "ITEM2"}}
 			text := is.Text()
 			if strings.ContainsAny(text, "{}") {
 				t.Errorf("Issue{%s}.Text() = %q, has an unfilled placeholder", e.Code, text)
@@ -141,6 +141,12 @@ func TestIssueText(t *testing.T) {
 			}
 			if strings.Contains(e.Problem+e.Fix, "{rows}") && !strings.Contains(text, "3 and 7") {
 				t.Errorf("Issue{%s}.Text() = %q, want \"3 and 7\" in it", e.Code, text)
+			}
+			if strings.Contains(e.Problem+e.Fix, "{count}") && !strings.Contains(text, "1,234") {
+				t.Errorf("Issue{%s}.Text() = %q, want \"1,234\" in it", e.Code, text)
+			}
+			if strings.Contains(e.Problem+e.Fix, "{items}") && !strings.Contains(text, "ITEM1; ITEM2") {
+				t.Errorf("Issue{%s}.Text() = %q, want \"ITEM1; ITEM2\" in it", e.Code, text)
 			}
 			if !strings.HasSuffix(text, ".") && !strings.HasSuffix(text, ".)") {
 				t.Errorf("Issue{%s}.Text() = %q, does not end with a period", e.Code, text)
@@ -165,6 +171,13 @@ func TestIssueTextFill(t *testing.T) {
 			"Rows 2, 5 and 9 are the same user but their Email differs. Make the user's columns (User GUID to Password) the same on every row of that user, or leave them blank on all but one row."},
 		{"ManyRows", core.Issue{Code: core.UserIDDuplicate, Value: "S1", Rows: []int{2, 3, 4, 5, 6, 7, 8, 9}},
 			`User ID "S1" is used by different people on rows 2, 3, 4, 5, 6 and 3 more. Give each person their own User ID. If these rows are the same person, make every other column of the user (User GUID to Password) the same on each row.`},
+		// The engine keeps the first rows of a large group and counts the rest.
+		{"MoreRows", core.Issue{Code: core.UserIDDuplicate, Value: "S1", Rows: []int{2, 3, 4, 5, 6, 7}, MoreRows: 120000},
+			`User ID "S1" is used by different people on rows 2, 3, 4, 5, 6 and 120,001 more. Give each person their own User ID. If these rows are the same person, make every other column of the user (User GUID to Password) the same on each row.`},
+		{"Count", core.Issue{Code: core.FailedByRow, Value: "class 4A", Other: "row 12's Class Start Date is not a date", Count: 26},
+			"26 rows of class 4A cannot be saved because row 12's Class Start Date is not a date. Fix that row as its own error says, then upload the file again: the other rows need no change."},
+		{"CountOne", core.Issue{Code: core.FailedByRow, Value: "class 4A", Other: "row 12's Class Start Date is not a date", Count: 1},
+			"1 row of class 4A cannot be saved because row 12's Class Start Date is not a date. Fix that row as its own error says, then upload the file again: the other rows need no change."},
 		{"LongValueClipped", core.Issue{Code: core.FirstNameFormat, Value: strings.Repeat("x", 1000)},
 			`First Name "` + strings.Repeat("x", 60) + `…" is not valid: use 1 to 50 letters, spaces, apostrophes ('), hyphens (-) or periods (.). Remove digits and other symbols from the name.`},
 		{"UnknownCode", core.Issue{Code: "NO_SUCH_CODE"}, "NO_SUCH_CODE"},

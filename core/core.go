@@ -174,11 +174,14 @@ const (
 	StatusCompleted          Status = "Completed"
 	StatusCompletedWithError Status = "Completed with Errors"
 	StatusFailed             Status = "Failed"
+	// StatusCancelled is an upload someone cancelled before it was saved: nothing of it
+	// was applied.
+	StatusCancelled Status = "Cancelled"
 )
 
 // Finished reports whether the status is final.
 func (s Status) Finished() bool {
-	return s == StatusCompleted || s == StatusCompletedWithError || s == StatusFailed
+	return s == StatusCompleted || s == StatusCompletedWithError || s == StatusFailed || s == StatusCancelled
 }
 
 // FileKind names one of an upload's three downloadable files.
@@ -247,7 +250,14 @@ type Upload struct {
 	Counts
 	// Done and Total are the progress of an upload In Progress (rows checked or applied).
 	Done, Total int
-	// Message says why an upload Failed, in plain words.
+	// Phase is the stage an upload In Progress is in, and PhaseStarted when it began, so
+	// a window can estimate the time left (see Progress).
+	Phase        Phase
+	PhaseStarted time.Time
+	// Resumed reports that the upload was interrupted (a crash, a quit) and run again
+	// from the start.
+	Resumed bool
+	// Message says in one line why an upload Failed or was Cancelled, in plain words.
 	Message string
 	// Notes are the warnings and the first row errors, for display.
 	Notes []string
@@ -277,12 +287,16 @@ const (
 	PhaseDone     Phase = "Done"
 )
 
-// Progress reports how far an upload has come. Done and Total count rows.
+// Progress reports how far an upload has come. Done and Total count rows (in
+// PhaseHashing, typed passwords); Total is 0 while it is not known yet. Started is when
+// the phase began, so that done, total and the time since Started give an estimate of
+// the time left.
 type Progress struct {
-	Upload int64
-	Phase  Phase
-	Done   int
-	Total  int
+	Upload  int64
+	Phase   Phase
+	Done    int
+	Total   int
+	Started time.Time
 }
 
 // PasswordState is the state of an account's password.

@@ -75,24 +75,42 @@ func ParseRole(s string) (Role, bool) {
 	return "", false
 }
 
-// ValidName reports whether s is a first or last name: 1 to 50 characters of letters (any
-// script, with their accents), spaces, apostrophes, hyphens and periods. Names that start
-// with = + - @ are refused too, because a spreadsheet would run them as formulas.
+// ValidName reports whether s is a first or last name: 1 to 50 characters that start
+// with a letter and hold only letters (any script), the combining marks that write
+// accents and vowel signs, spaces, apostrophes, hyphens, periods, the middle dot of
+// Catalan names (Gal·la) and the zero-width non-joiner and joiner that Persian and Indic
+// names are written with. Starting with a letter also keeps out = + - @, which a
+// spreadsheet would run as a formula.
 func ValidName(s string) bool {
+	if !StartsWithLetter(s) {
+		return false
+	}
 	n := 0
 	for _, r := range s {
 		switch {
 		case unicode.IsLetter(r), unicode.Is(unicode.Mn, r), unicode.Is(unicode.Mc, r):
-		case r == ' ', r == '\'', r == '-', r == '.', r == '\u2019':
+		case r == ' ', r == '\'', r == '-', r == '.', r == '\u2019', r == '\u00b7', r == zeroWidthNonJoiner, r == zeroWidthJoiner:
 		default:
 			return false
 		}
 		n++
 	}
-	if n < 1 || n > 50 || strings.TrimSpace(s) == "" {
-		return false
-	}
-	return !strings.HasPrefix(s, "-")
+	return n <= 50
+}
+
+// The joiners of names written in Persian, Urdu and the Indic scripts: they change how
+// the letters around them connect, so a name typed with them is a different spelling,
+// not a typing mistake.
+const (
+	zeroWidthNonJoiner = '\u200c'
+	zeroWidthJoiner    = '\u200d'
+)
+
+// StartsWithLetter reports whether s begins with a letter, which every name does: a
+// message can then say that rule instead of listing the characters a name may hold.
+func StartsWithLetter(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLetter(r)
 }
 
 // gradeSeparators are dropped before a grade is read ("Pre-K", "K G", "grade_1").
@@ -131,16 +149,21 @@ func ValidEmail(s string) bool {
 	return at > 0 && strings.Contains(domain, ".") && !strings.HasSuffix(domain, ".") && !strings.HasPrefix(domain, ".")
 }
 
-// ValidUsername reports whether s is a username: 3 to 50 letters, digits, . _ - @, no spaces.
+// ValidUsername reports whether s is a username: 3 to 50 ASCII letters, digits, . _ - @,
+// not starting with - or @. ASCII only (SPEC §12): a username in any other script could
+// look exactly like another one (a Cyrillic і in jsmіth, the fullwidth ｊｏｈｎ) and let
+// one person sign in as another.
 func ValidUsername(s string) bool {
-	n := 0
-	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.' && r != '_' && r != '-' && r != '@' {
+	if len(s) < 3 || len(s) > 50 || s[0] == '-' || s[0] == '@' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-' || c == '@') {
 			return false
 		}
-		n++
 	}
-	return n >= 3 && n <= 50 && !strings.HasPrefix(s, "-") && !strings.HasPrefix(s, "@")
+	return true
 }
 
 // ValidClassID reports whether s is a Class ID: 1 to 50 letters, digits, - and _.
@@ -169,19 +192,127 @@ func ValidClassName(s string) bool {
 	return true
 }
 
-// ParseDate reads a class date: MM/DD/YYYY (or M/D/YYYY) or YYYY-MM-DD, and returns it as
-// YYYY-MM-DD.
+// ParseDate reads a class date: MM/DD/YYYY (or M/D/YYYY), YYYY-MM-DD, or M/D/YY (see
+// ParseClassDate), and returns it as YYYY-MM-DD.
 func ParseDate(s string) (string, bool) {
+	d, _, ok := ParseClassDate(s)
+	return d, ok
+}
+
+// ParseClassDate is ParseDate that also says whether the date had a two-digit year.
+// A spreadsheet program that opens a CSV and saves it again writes its dates as M/D/YY
+// (08/15/26); class dates are this century's, so YY is read as 20YY and the import says
+// so in a warning.
+func ParseClassDate(s string) (date string, shortYear bool, ok bool) {
 	s = strings.TrimSpace(s)
 	for _, layout := range []string{"2006-01-02", "1/2/2006", "01/02/2006", "2006/1/2", "2006-1-2"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			if t.Year() < 1900 || t.Year() > 2200 {
-				return "", false
+				return "", false, false
 			}
-			return t.Format("2006-01-02"), true
+			return t.Format("2006-01-02"), false, true
 		}
 	}
-	return "", false
+	parts := strings.Split(s, "/")
+	if len(parts) != 3 || len(parts[2]) != 2 || len(parts[0]) > 2 || len(parts[1]) > 2 || !allDigits(s, '/') {
+		return "", false, false
+	}
+	m, _ := strconv.Atoi(parts[0])
+	d, _ := strconv.Atoi(parts[1])
+	y, _ := strconv.Atoi(parts[2])
+	t := time.Date(2000+y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Month() != time.Month(m) || t.Day() != d {
+		return "", false, false // 02/30/26: time.Date would roll it into March
+	}
+	return t.Format("2006-01-02"), true, true
+}
+
+// allDigits reports whether s holds only ASCII digits and the separator sep, and at
+// least one digit.
+func allDigits(s string, sep byte) bool {
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c != sep:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+// DateExample returns, for a Class Start or End Date cell that is not a date, the date
+// its writer most likely meant, in both template forms ("08/25/2026 or 2026-08-25"), so
+// that a message's example is their own date: a day and a month the wrong way round
+// (25/08/2026) are swapped, a day past the end of its month (02/30/2026) becomes the
+// month's last day, and otherwise the example keeps the cell's year.
+func DateExample(s string) string {
+	var nums []int
+	var widths []int
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r < '0' || r > '9' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || len(f) > 4 {
+			return dateExampleYear(0)
+		}
+		nums, widths = append(nums, n), append(widths, len(f))
+	}
+	if len(nums) != 3 {
+		year := 0
+		for i, n := range nums {
+			if widths[i] == 4 {
+				year = n
+			}
+		}
+		return dateExampleYear(year)
+	}
+	y, m, d := nums[2], nums[0], nums[1]
+	if widths[0] == 4 {
+		y, m, d = nums[0], nums[1], nums[2]
+	} else if widths[2] <= 2 {
+		y += 2000
+	}
+	if m > 12 && d >= 1 && d <= 12 {
+		m, d = d, m
+	}
+	if y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 {
+		return dateExampleYear(y)
+	}
+	last := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	return formatExample(time.Date(y, time.Month(m), min(d, last), 0, 0, 0, 0, time.UTC))
+}
+
+// dateExampleYear is DateExample's answer when the cell holds no date at all: the
+// usual first day of school in the cell's year, or in this year.
+func dateExampleYear(year int) string {
+	if year < 1900 || year > 2200 {
+		year = time.Now().Year()
+	}
+	return formatExample(time.Date(year, time.August, 25, 0, 0, 0, 0, time.UTC))
+}
+
+func formatExample(t time.Time) string {
+	return t.Format("01/02/2006") + " or " + t.Format("2006-01-02")
+}
+
+// ScientificNotation reports whether s is a number written in the scientific notation
+// (1.23457E+11, 1E+05) that a spreadsheet program gives a long number when it saves a
+// column of IDs it took for numbers: the ID's last digits are lost. Such a value is never
+// a valid User ID or Class ID itself (it holds a + or -).
+func ScientificNotation(s string) bool {
+	mant, exp, ok := strings.Cut(strings.ToUpper(s), "E")
+	if !ok || len(exp) < 2 || exp[0] != '+' && exp[0] != '-' || !allDigits(exp[1:], 0) {
+		return false
+	}
+	whole, frac, dot := strings.Cut(mant, ".")
+	return allDigits(whole, 0) && (!dot || allDigits(frac, 0))
+}
+
+// LeadingZerosLost reports whether got is stored with its leading zeros removed, as a
+// spreadsheet program does to a column of IDs it took for numbers (00123 → 123).
+func LeadingZerosLost(stored, got string) bool {
+	return got != stored && allDigits(got, 0) && len(got) < len(stored) && strings.TrimLeft(stored, "0") == strings.TrimLeft(got, "0") &&
+		strings.HasPrefix(stored, strings.Repeat("0", len(stored)-len(got)))
 }
 
 // NormalizeMasterCode returns a Master Code without dashes, in upper case, and whether it

@@ -1,8 +1,10 @@
 package core_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
 )
@@ -99,8 +101,15 @@ func TestValidName(t *testing.T) {
 		{"OKArabic", "فاطمة", true},
 		{"OKDevanagari", "प्रिया", true}, // vowel signs are Mc/Mn marks
 		{"OKFifty", strings.Repeat("a", 50), true},
+		// Issue 13 item 10: Persian is written with the zero-width non-joiner.
+		{"OKPersianZWNJ", "نیک\u200cنام", true},
+		{"OKZWJ", "क\u094d\u200dष", true},
+		{"OKCatalanMiddleDot", "Gal·la", true},
 		{"ErrBlank", "", false},
 		{"ErrSpacesOnly", "   ", false},
+		{"ErrLeadingSpace", " Ann", false},
+		{"ErrLeadingApostrophe", "'Ann", false},
+		{"ErrLeadingPeriod", ".Ann", false},
 		{"ErrFiftyOne", strings.Repeat("a", 51), false},
 		{"ErrDigit", "J0hn", false},
 		{"ErrFormulaHyperlink", `=HYPERLINK("x")`, false},
@@ -203,6 +212,11 @@ func TestValidUsername(t *testing.T) {
 		{"ErrLeadingAt", "@jsmith", false},
 		{"ErrFormula", "=jsmith", false},
 		{"ErrBlank", "", false},
+		// Issue 13 item 8: only ASCII, so no username can look like another.
+		{"ErrCyrillicI", "jsm\u0456th", false},
+		{"ErrFullwidth", "\uff4a\uff4f\uff48\uff4e", false},
+		{"ErrAccented", "josé", false},
+		{"ErrGreek", "αβγ", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := core.ValidUsername(tt.in); got != tt.want {
@@ -275,7 +289,11 @@ func TestParseDate(t *testing.T) {
 		{"25/08/2026", "", false}, // DD/MM is not a template form
 		{"2026-02-30", "", false},
 		{"2026-13-01", "", false},
-		{"08/25/26", "", false},
+		{"08/25/26", "2026-08-25", true}, // a spreadsheet program's M/D/YY (SPEC §12, issue 13 item 25)
+		{"8/5/26", "2026-08-05", true},
+		{"02/30/26", "", false},
+		{"08/25/2", "", false},
+		{"08/25/026", "", false},
 		{"01/01/1899", "", false},
 		{"tomorrow", "", false},
 		{"", "", false},
@@ -336,5 +354,86 @@ func TestKeyFoldsUnicode(t *testing.T) {
 	}
 	if core.Key("jsmith") == core.Key("jsmіth") { // Cyrillic і
 		t.Errorf("Key folds a Cyrillic look-alike onto Latin; keys must stay distinct")
+	}
+}
+
+func TestParseClassDateShortYear(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+		short    bool
+	}{
+		{"08/15/26", "2026-08-15", true},
+		{"8/15/2026", "2026-08-15", false},
+		{"2026-08-15", "2026-08-15", false},
+	} {
+		got, short, ok := core.ParseClassDate(tt.in)
+		if !ok || got != tt.want || short != tt.short {
+			t.Errorf("ParseClassDate(%q) = %q, %v, %v; want %q, %v, true", tt.in, got, short, ok, tt.want, tt.short)
+		}
+	}
+}
+
+func TestDateExample(t *testing.T) {
+	year := strconv.Itoa(time.Now().Year())
+	for _, tt := range []struct {
+		name, in, want string
+	}{
+		{"DayMonthSwapped", "25/08/2026", "08/25/2026 or 2026-08-25"},
+		{"DayPastMonthEnd", "02/30/2026", "02/28/2026 or 2026-02-28"},
+		{"LeapYear", "02/30/2028", "02/29/2028 or 2028-02-29"},
+		{"ISODayPastEnd", "2027-04-31", "04/30/2027 or 2027-04-30"},
+		{"ShortYear", "31/12/27", "12/31/2027 or 2027-12-31"},
+		{"NothingButAYear", "13/45/2026", "08/25/2026 or 2026-08-25"},
+		{"Words", "next Monday", "08/25/" + year + " or " + year + "-08-25"},
+		{"YearInWords", "Fall 2027", "08/25/2027 or 2027-08-25"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := core.DateExample(tt.in); got != tt.want {
+				t.Errorf("DateExample(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestScientificNotation(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"1.23457E+11", true},
+		{"1E+05", true},
+		{"1.2e+05", true},
+		{"4.5E-03", true},
+		{"12E3", false}, // a valid Class ID: a spreadsheet always writes the sign
+		{"E+05", false},
+		{"1.2.3E+05", false},
+		{"S1E+05", false},
+		{"123", false},
+		{"", false},
+	} {
+		if got := core.ScientificNotation(tt.in); got != tt.want {
+			t.Errorf("ScientificNotation(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestLeadingZerosLost(t *testing.T) {
+	for _, tt := range []struct {
+		stored, got string
+		want        bool
+	}{
+		{"00123", "123", true},
+		{"0456", "456", true},
+		{"00123", "0123", true},
+		{"00123", "00123", false},
+		{"123", "123", false},
+		{"100", "1", false},
+		{"S0123", "123", false},
+		{"00123", "124", false},
+		{"00123", "", false},
+	} {
+		if got := core.LeadingZerosLost(tt.stored, tt.got); got != tt.want {
+			t.Errorf("LeadingZerosLost(%q, %q) = %v, want %v", tt.stored, tt.got, got, tt.want)
+		}
 	}
 }

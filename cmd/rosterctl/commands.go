@@ -123,10 +123,11 @@ func cmdImport(c *cli, ctx context.Context, args []string) error {
 	if err := c.require("school", *school); err != nil {
 		return err
 	}
-	data, err := readInput(pos[0])
+	file, err := openInput(pos[0])
 	if err != nil {
 		return err
 	}
+	defer file.Close()
 	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
 		actor, err := c.actor(ctx, svc, *as, *teacher)
 		if err != nil {
@@ -136,7 +137,9 @@ func cmdImport(c *cli, ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		req := engine.UploadRequest{FileName: filepath.Base(pos[0]), Data: data, SchoolID: s.ID, Actor: actor}
+		// The engine reads the file a part at a time: a roster of millions of rows is
+		// never whole in memory.
+		req := engine.UploadRequest{FileName: filepath.Base(pos[0]), File: file, SchoolID: s.ID, Actor: actor}
 		progress, clear := c.newProgress()
 		var res engine.Result
 		if *dryRun {
@@ -146,6 +149,10 @@ func cmdImport(c *cli, ctx context.Context, args []string) error {
 			res, err = svc.Import(ctx, req, progress)
 		}
 		clear()
+		if errors.Is(err, engine.ErrUploadWaiting) {
+			return &core.Error{Kind: core.ErrorKind(err), Op: "import", Err: err,
+				Message: core.ErrorMessage(err) + " Then run: rosterctl resume"}
+		}
 		if err != nil {
 			return fmt.Errorf("import %s: %w", req.FileName, err)
 		}
@@ -163,19 +170,17 @@ func cmdImport(c *cli, ctx context.Context, args []string) error {
 	})
 }
 
-// readInput reads the file to import, saying in plain words why it cannot be. The
-// engine refuses a file that is too big before reading it, and one that changes while
-// it is read.
-func readInput(path string) ([]byte, error) {
+// openInput opens the file to import, saying in plain words why it cannot be.
+func openInput(path string) (*os.File, error) {
 	f, err := os.Open(path)
 	if err == nil {
-		defer f.Close()
-		var data []byte
-		if data, err = engine.ReadFile(f); err == nil {
-			return data, nil
+		var st fs.FileInfo
+		if st, err = f.Stat(); err == nil && !st.IsDir() {
+			return f, nil
 		}
-		if core.ErrorCode(err) != "" {
-			return nil, err
+		f.Close()
+		if err == nil {
+			err = fmt.Errorf("%s is a folder", path)
 		}
 	}
 	msg := fmt.Sprintf("%s cannot be read (%v).", path, err)
@@ -211,6 +216,34 @@ func cmdResume(c *cli, ctx context.Context, args []string) error {
 			code = max(code, statusExit(r.Status))
 		}
 		return exitStatus(code)
+	})
+}
+
+func cmdCancel(c *cli, ctx context.Context, args []string) error {
+	fl := c.flags()
+	id := fl.Int64("upload", 0, "upload `ID` (see rosterctl history)")
+	teacher := fl.String("teacher", "", "cancel as the teacher with this `USERNAME` (their own uploads only)")
+	if _, err := c.parse(fl, args, 0, 0); err != nil {
+		return err
+	}
+	if *id <= 0 {
+		return c.usageErrorf("--upload ID is required (see rosterctl history)")
+	}
+	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+		actor, err := c.actor(ctx, svc, "", *teacher)
+		if err != nil {
+			return err
+		}
+		if err := svc.Cancel(ctx, actor, *id); err != nil {
+			return fmt.Errorf("cancel upload %d: %w", *id, err)
+		}
+		// A running upload stops at its next step, in whichever process runs it.
+		if u, err := svc.Upload(ctx, actor, *id); err == nil && u.Status == core.StatusInProgress {
+			fmt.Fprintf(c.stdout, "Upload %d is being cancelled; rosterctl history shows when it has stopped.\n", *id)
+			return nil
+		}
+		fmt.Fprintf(c.stdout, "Upload %d is cancelled: nothing in its file was applied.\n", *id)
+		return nil
 	})
 }
 

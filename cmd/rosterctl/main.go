@@ -13,7 +13,8 @@
 //
 // Run "rosterctl help" for the commands. Exit status: 0 success; 1 an unexpected failure;
 // 2 a usage or environment error; 3 an import Completed with Errors; 4 an import Failed;
-// login: 5 a new password is required, 6 refused.
+// login: 5 a new password is required, 6 refused; 7 an import that was Cancelled (by
+// rosterctl cancel, or in the window) before it was saved.
 package main
 
 import (
@@ -41,6 +42,7 @@ const (
 	exitFailed         = 4
 	exitChangeRequired = 5
 	exitRefused        = 6
+	exitCancelled      = 7   // an upload Cancelled before it was saved: nothing applied
 	exitInterrupted    = 130 // what shells report for a program stopped by Ctrl+C
 )
 
@@ -80,6 +82,7 @@ func init() {
 		{"template", []string{"template [--teacher] -o FILE    write the Blank Template (.csv or .xlsx)"}, cmdTemplate},
 		{"import", []string{"import --school NAME [--as NAME] [--teacher USERNAME] [--dry-run] [--json] FILE"}, cmdImport},
 		{"resume", []string{"resume                          re-run interrupted uploads, run queued ones"}, cmdResume},
+		{"cancel", []string{"cancel --upload ID [--teacher USERNAME]  cancel a queued or running upload (nothing of it is applied)"}, cmdCancel},
 		{"history", []string{"history [--school NAME] [--teacher USERNAME] [--json]"}, cmdHistory},
 		{"duplicates", []string{"duplicates [--json]             records that share a User ID, username, email, Class ID or name"}, cmdDuplicates},
 		{"download", []string{"download --upload ID --file uploaded|completed|error [--teacher USERNAME] -o FILE"}, cmdDownload},
@@ -223,7 +226,7 @@ to that teacher's rights. init --admin and admin add print the new administrator
 temporary password on stdout.
 
 Exit status: 0 success; 1 unexpected failure; 2 usage or environment error;
-3 import Completed with Errors; 4 import Failed;
+3 import Completed with Errors; 4 import Failed; 7 import Cancelled (nothing applied);
 login: 5 a new password is required, 6 refused (also while sign-in is paused after
 five wrong passwords).
 `)

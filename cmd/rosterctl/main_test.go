@@ -11,10 +11,12 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
 // runInProcess runs rosterctl with args and returns its exit status and output.
@@ -70,6 +72,7 @@ func TestRunUsage(t *testing.T) {
 		{name: "GlobalDBNoDatabase", args: []string{"--db", missingDB, "school", "list"}, code: 2, stderr: "There is no Rosterdesk database"},
 		{name: "ResumeExtra", args: []string{"resume", "now"}, code: 2, stderr: `unexpected argument "now"`, wantUsage: true},
 		{name: "HistoryExtra", args: []string{"history", "x"}, code: 2, stderr: `unexpected argument "x"`, wantUsage: true},
+		{name: "CancelNoUpload", args: []string{"cancel"}, code: 2, stderr: "--upload ID is required", wantUsage: true},
 		{name: "DownloadNoUpload", args: []string{"download", "--file", "error", "-o", "e.csv"}, code: 2, stderr: "--upload ID is required", wantUsage: true},
 		{name: "DownloadBadUpload", args: []string{"download", "--upload", "seven", "--file", "error", "-o", "e.csv"}, code: 2, stderr: "invalid value", wantUsage: true},
 		{name: "DownloadBadKind", args: []string{"download", "--upload", "1", "--file", "log", "-o", "e.csv"}, code: 2, stderr: "--file must be uploaded, completed or error", wantUsage: true},
@@ -214,6 +217,7 @@ func TestStatusExit(t *testing.T) {
 		core.StatusCompleted:          0,
 		core.StatusCompletedWithError: 3,
 		core.StatusFailed:             4,
+		core.StatusCancelled:          7,
 		core.StatusQueued:             1,
 	} {
 		if got := statusExit(s); got != want {
@@ -287,6 +291,8 @@ func TestRunWithDatabase(t *testing.T) {
 		{"EmptyHistory", []string{"history", "--json"}, 0, "[]", ""},
 		{"Import", []string{"import", "--school", "Oak School", "--as", "Tester", fixture}, 3, "Completed with Errors", ""},
 		{"Resume", []string{"resume"}, 0, "No upload was waiting.", ""},
+		{"CancelFinished", []string{"cancel", "--upload", "1"}, 2, "", "has already finished"},
+		{"CancelUnknown", []string{"cancel", "--upload", "99"}, 2, "", "There is no upload 99"},
 		{"LoginUnknown", []string{"login", "nobody"}, 6, "", "rosterctl: "},
 		{"ResetUnknown", []string{"password", "reset", "nobody"}, 2, "", "rosterctl: "},
 	}
@@ -298,5 +304,38 @@ func TestRunWithDatabase(t *testing.T) {
 					s.args, code, stdout, stderr, s.code, s.stdout, s.stderr)
 			}
 		})
+	}
+}
+
+// TestCancelQueued: rosterctl cancel cancels an upload that waits in the queue, and
+// history says so.
+func TestCancelQueued(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "r.db")
+	for _, args := range [][]string{{"init", "--org", "Test District"}, {"school", "add", "Oak School"}} {
+		if code, _, stderr := runInProcess(t, "", append(args, "--db", db)...); code != 0 {
+			t.Fatalf("%q: %d %s", args, code, stderr)
+		}
+	}
+	svc, err := engine.Open(ctx, db, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := svc.SchoolByName(ctx, engine.Owner("test"), "Oak School")
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := svc.Enqueue(ctx, engine.UploadRequest{FileName: "q.csv", Data: []byte("User ID,Role,First Name,Last Name\nS1,Student,Ann,Lee\n"),
+		SchoolID: s.ID, Actor: engine.Owner("Window")})
+	svc.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runInProcess(t, "", "cancel", "--upload", strconv.FormatInt(up.ID, 10), "--db", db)
+	if code != 0 || !strings.Contains(stdout, "is cancelled") {
+		t.Fatalf("cancel = %d %q %q, want 0 and cancelled", code, stdout, stderr)
+	}
+	if _, stdout, _ := runInProcess(t, "", "history", "--db", db); !strings.Contains(stdout, "Cancelled") {
+		t.Errorf("history after a cancel = %q, want Cancelled", stdout)
 	}
 }

@@ -147,6 +147,8 @@ func statusExit(s core.Status) int {
 		return exitCompletedErrs
 	case core.StatusFailed:
 		return exitFailed
+	case core.StatusCancelled:
+		return exitCancelled
 	}
 	return exitInternal // Import waits for the end, so anything else is a bug
 }

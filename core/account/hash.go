@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -173,68 +173,56 @@ func newSalt() []byte {
 	return salt
 }
 
-// HashPermanentAll hashes passwords with HashPermanent on workers goroutines (workers <= 0
-// means runtime.GOMAXPROCS(0)); out[i] is the hash of in[i], and an empty in[i] gives an
-// empty out[i]. Each argon2id hash uses one core (p=1), so hashing many at once is what
-// puts every core to work. When ctx is cancelled it stops after the hashes under way and
-// returns nil and ctx.Err().
-func HashPermanentAll(ctx context.Context, in []string, workers int) ([]string, error) {
-	return HashPermanentAllProgress(ctx, in, workers, nil)
-}
-
-// HashPermanentAllProgress is HashPermanentAll that also calls progress, when not nil,
-// with the number of passwords hashed so far after each one; hashing 100,000 typed
-// passwords takes about twenty minutes on two cores, so the window needs something to
-// show.
-// Calls to progress come from the worker goroutines one at a time, with growing counts;
-// hashing waits while progress runs, so it should only record the count.
+// HashPermanentAll hashes passwords with HashPermanent on at most workers goroutines at
+// once (workers <= 0 means runtime.GOMAXPROCS(0)); out[i] is the hash of in[i], and an
+// empty in[i] gives an empty out[i]. Each argon2id hash uses one core (p=1), so hashing
+// many at once is what puts every core to work; each worker holds 19 MiB while it hashes,
+// so workers beyond the number of cores cost memory and buy nothing.
 //
-// Each worker holds 19 MiB while it hashes, so workers beyond the number of cores cost
-// memory and buy nothing.
-func HashPermanentAllProgress(ctx context.Context, in []string, workers int, progress func(done int)) ([]string, error) {
+// progress, when not nil, is called after each password with the number done so far,
+// from the workers one at a time and with growing counts: hashing many typed passwords
+// takes minutes, and the window shows how far it has come. Hashing waits while it runs,
+// so it should only record the count.
+//
+// When ctx is cancelled it stops after the hashes under way and returns nil and
+// ctx.Err(); a cancel that comes once every hash is done does not throw them away.
+func HashPermanentAll(ctx context.Context, in []string, workers int, progress func(done int)) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, len(in))
-
 	out := make([]string, len(in))
 	var (
-		next      atomic.Int64 // index of the next password to take
-		cancelled atomic.Bool
-		mu        sync.Mutex // serialises progress calls
-		done      int
-		wg        sync.WaitGroup
+		g    errgroup.Group
+		mu   sync.Mutex // serialises progress calls and guards done
+		done int
 	)
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(in) {
-					return
-				}
-				// Checked after taking an index, so a cancel that comes once all the
-				// work is done does not throw the finished result away.
-				if ctx.Err() != nil {
-					cancelled.Store(true)
-					return
-				}
-				if in[i] != "" {
-					out[i] = HashPermanent(in[i])
-				}
-				if progress != nil {
-					mu.Lock()
-					done++
-					progress(done)
-					mu.Unlock()
-				}
+	g.SetLimit(workers)
+	for i := range in {
+		if ctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			// Checked again once the hash has a worker: it may have queued a while.
+			if err := ctx.Err(); err != nil {
+				return err
 			}
+			if in[i] != "" {
+				out[i] = HashPermanent(in[i])
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			done++
+			if progress != nil {
+				progress(done)
+			}
+			return nil
 		})
 	}
-	wg.Wait()
-	if cancelled.Load() {
+	g.Wait() // the only error a worker returns is ctx's, checked below
+	if done < len(in) {
 		return nil, ctx.Err()
 	}
 	return out, nil

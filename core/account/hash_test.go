@@ -154,7 +154,7 @@ func FuzzVerify(f *testing.F) {
 
 func TestHashPermanentAll(t *testing.T) {
 	in := []string{"First1pass", "", "Second2pass"}
-	out, err := HashPermanentAll(context.Background(), in, 2)
+	out, err := HashPermanentAll(context.Background(), in, 2, nil)
 	if err != nil {
 		t.Fatalf("HashPermanentAll: %v", err)
 	}
@@ -173,7 +173,7 @@ func TestHashPermanentAllEmpty(t *testing.T) {
 	for _, workers := range []int{-1, 0, 1, 8} {
 		in := []string{"", "", ""}
 		var progress []int
-		out, err := HashPermanentAllProgress(context.Background(), in, workers, func(n int) { progress = append(progress, n) })
+		out, err := HashPermanentAll(context.Background(), in, workers, func(n int) { progress = append(progress, n) })
 		if err != nil || !slices.Equal(out, in) {
 			t.Errorf("HashPermanentAll(%q, %d) = %q, %v; want %q, nil", in, workers, out, err, in)
 		}
@@ -182,7 +182,7 @@ func TestHashPermanentAllEmpty(t *testing.T) {
 			t.Errorf("HashPermanentAll(%q, %d) reported progress %v, want [1 2 3]", in, workers, progress)
 		}
 	}
-	out, err := HashPermanentAll(context.Background(), nil, 0)
+	out, err := HashPermanentAll(context.Background(), nil, 0, nil)
 	if err != nil || len(out) != 0 {
 		t.Errorf("HashPermanentAll(nil) = %q, %v; want [], nil", out, err)
 	}
@@ -195,7 +195,7 @@ func TestHashPermanentAllCancelled(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		calls := 0
-		out, err := HashPermanentAllProgress(ctx, in, 2, func(int) { calls++ })
+		out, err := HashPermanentAll(ctx, in, 2, func(int) { calls++ })
 		if !errors.Is(err, context.Canceled) || out != nil || calls != 0 {
 			t.Errorf("HashPermanentAll(cancelled) = %d hashes, %v after %d; want nil, context.Canceled after 0", len(out), err, calls)
 		}
@@ -206,7 +206,7 @@ func TestHashPermanentAllCancelled(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			last := 0
-			out, err := HashPermanentAllProgress(ctx, in, workers, func(n int) {
+			out, err := HashPermanentAll(ctx, in, workers, func(n int) {
 				last = n
 				cancel()
 			})
@@ -266,7 +266,7 @@ func BenchmarkHashPermanentAll1000(b *testing.B) {
 	before := alone()
 	c0, _ := processCPU()
 	for b.Loop() {
-		if _, err := HashPermanentAll(context.Background(), in, 0); err != nil {
+		if _, err := HashPermanentAll(context.Background(), in, 0, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,8 @@
 package account
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 	"strings"
 	"sync"
@@ -95,53 +97,76 @@ func foldNFKD(s string) string {
 }
 
 // UsernameBase returns the username a person would get if it were free: the folded first
-// initial and the folded last name (José Núñez → jnunez), cut to 44 characters, or "user"
-// when the names fold to nothing (for example names in a non-Latin script).
-func UsernameBase(first, last string) string {
+// initial and the folded last name (José Núñez → jnunez), cut to 44 characters. Names
+// with no letter that folds to ASCII (王 小明, Анна in a script without a transliteration
+// here) take their User ID instead, folded (S2001 → s2001): it is unique in the file and
+// stays the same on every import, where a generic word would hand out user, user2, …
+// in file order. An ID that folds to nothing either gets "u" and 8 hex digits of its
+// hash, just as stable.
+func UsernameBase(first, last, userID string) string {
 	base := FoldASCII(first)
 	if base != "" {
 		base = base[:1]
 	}
 	base += FoldASCII(last)
-	if len(base) > maxUsernameBase {
-		base = base[:maxUsernameBase]
+	if base == "" {
+		base = FoldASCII(userID)
 	}
 	if base == "" {
-		return "user"
+		sum := sha256.Sum256([]byte(userID))
+		base = "u" + hex.EncodeToString(sum[:4])
+	}
+	if len(base) > maxUsernameBase {
+		base = base[:maxUsernameBase]
 	}
 	return base
 }
 
-// Usernames hands out unique usernames during one import. It remembers, for each base,
-// the next suffix to try, so the 500th J. Smith costs one candidate, not 500. It is not
-// safe for concurrent use.
+// Usernames hands out unique usernames during one import, to users in any order. For
+// each base it knows, it remembers only the next suffix to try and the taken usernames
+// of that base it has not passed yet, so the 500th J. Smith costs one candidate, not
+// 500, and its memory is that of the bases it holds, not of the users: the caller
+// forgets bases it no longer needs (Forget) and loads them again if they come back.
+// It is not safe for concurrent use.
 type Usernames struct {
-	taken func(string) bool
-	next  map[string]int      // base → next suffix to try (0 and 1 mean the bare base)
-	used  map[string]struct{} // lower case: handed out or reserved
+	bases map[string]*usernameBase
 }
 
-// NewUsernames returns a Usernames that also skips every candidate for which taken
-// (called with the lower-case candidate) reports true: the caller answers from the
-// database and from the usernames typed in the same file. taken may be nil.
-func NewUsernames(taken func(string) bool) *Usernames {
-	return &Usernames{
-		taken: taken,
-		next:  make(map[string]int),
-		used:  make(map[string]struct{}),
+type usernameBase struct {
+	next  int                 // the next suffix to try (1: the bare base)
+	taken map[string]struct{} // lower case, those not yet passed
+}
+
+// NewUsernames returns an empty Usernames.
+func NewUsernames() *Usernames {
+	return &Usernames{bases: make(map[string]*usernameBase)}
+}
+
+// Known reports whether base was loaded.
+func (u *Usernames) Known(base string) bool {
+	_, ok := u.bases[base]
+	return ok
+}
+
+// Load gives base (from UsernameBase) the usernames already taken that a username made
+// from it could collide with: those that start with it (stored, typed anywhere in the
+// file, made for others). Next for base needs it first.
+func (u *Usernames) Load(base string, taken []string) {
+	b := &usernameBase{next: 1, taken: make(map[string]struct{})}
+	for _, t := range taken {
+		if t = strings.ToLower(t); strings.HasPrefix(t, base) {
+			b.taken[t] = struct{}{}
+		}
 	}
+	u.bases[base] = b
 }
 
-// Next returns a new username for a person: UsernameBase(first, last), else that base
-// followed by 2, 3, …, skipping candidates shorter than three characters, candidates
-// already handed out or reserved, and candidates the taken function reports.
-func (u *Usernames) Next(first, last string) string {
-	return u.NextFor(UsernameBase(first, last))
-}
-
-// NextFor is Next for a base the caller already has from UsernameBase.
-func (u *Usernames) NextFor(base string) string {
-	for n := max(u.next[base], 1); ; n++ {
+// Next returns a new username made from base: the base itself, else the base followed
+// by 2, 3, …, skipping candidates shorter than three characters and those taken. It
+// panics if base was not loaded.
+func (u *Usernames) Next(base string) string {
+	b := u.bases[base]
+	for n := b.next; ; n++ {
 		cand := base
 		if n > 1 {
 			cand = base + strconv.Itoa(n)
@@ -149,20 +174,35 @@ func (u *Usernames) NextFor(base string) string {
 		if len(cand) < MinUsernameLen {
 			continue
 		}
-		if _, dup := u.used[cand]; dup {
+		if _, dup := b.taken[cand]; dup {
+			delete(b.taken, cand) // passed: never a candidate again
 			continue
 		}
-		if u.taken != nil && u.taken(cand) {
-			continue
-		}
-		u.used[cand] = struct{}{}
-		u.next[base] = n + 1
+		b.next = n + 1
+		u.took(base, cand)
 		return cand
 	}
 }
 
-// Reserve marks a username, in any case, as used, so Next never returns it. The engine
-// reserves usernames that rows of the file type in, before it generates the others.
-func (u *Usernames) Reserve(name string) {
-	u.used[strings.ToLower(name)] = struct{}{}
+// took records cand, just made from base, as taken for every other known base it
+// starts with: base s1 can make s12, which base s12 must then skip. (A base loaded
+// later learns it from Load: the caller's store holds it by then.)
+func (u *Usernames) took(base, cand string) {
+	for i := 1; i <= len(cand); i++ {
+		if b, ok := u.bases[cand[:i]]; ok && cand[:i] != base {
+			b.taken[cand] = struct{}{}
+		}
+	}
+}
+
+// Len returns how many bases are known.
+func (u *Usernames) Len() int { return len(u.bases) }
+
+// Forget drops the bases keep does not keep.
+func (u *Usernames) Forget(keep func(base string) bool) {
+	for base := range u.bases {
+		if !keep(base) {
+			delete(u.bases, base)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package account
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -58,132 +59,145 @@ func FuzzFoldASCII(f *testing.F) {
 }
 
 func TestUsernameBase(t *testing.T) {
-	tests := []struct{ first, last, want string }{
-		{"John", "Smith", "jsmith"},
-		{"José", "Núñez", "jnunez"},
-		{"Øyvind", "Ødegård", "oodegard"},
-		{"Mary Jo", "O'Brien-Smith", "mobriensmith"},
-		{"伟", "Zhang", "zhang"},
-		{"Wei", "张", "w"},
-		{"张", "伟", "user"},
-		{"", "", "user"},
-		{"A", "O", "ao"},
-		{"John", strings.Repeat("Long", 20), "j" + strings.Repeat("long", 20)[:43]},
+	tests := []struct{ first, last, id, want string }{
+		{"John", "Smith", "S1", "jsmith"},
+		{"José", "Núñez", "S1", "jnunez"},
+		{"Øyvind", "Ødegård", "S1", "oodegard"},
+		{"Mary Jo", "O'Brien-Smith", "S1", "mobriensmith"},
+		{"伟", "Zhang", "S1", "zhang"},
+		{"Wei", "张", "S1", "w"},
+		// Issue 13 item 9: names with no ASCII folding take the User ID, never "user".
+		{"小明", "王", "S2001", "s2001"},
+		{"Анна", "Иванова", "Élève042", "eleve042"},
+		{"小明", "王", "学生", "u" + "13a58ec2"},
+		{"", "", "", "u" + "e3b0c442"},
+		{"A", "O", "S1", "ao"},
+		{"John", strings.Repeat("Long", 20), "S1", "j" + strings.Repeat("long", 20)[:43]},
+		{"王", "小明", strings.Repeat("9", 50), strings.Repeat("9", 44)},
 	}
 	for _, tt := range tests {
-		if got := UsernameBase(tt.first, tt.last); got != tt.want {
-			t.Errorf("UsernameBase(%q, %q) = %q, want %q", tt.first, tt.last, got, tt.want)
+		got := UsernameBase(tt.first, tt.last, tt.id)
+		if got != tt.want {
+			t.Errorf("UsernameBase(%q, %q, %q) = %q, want %q", tt.first, tt.last, tt.id, got, tt.want)
 		}
-		if got := UsernameBase(tt.first, tt.last); len(got) > 44 {
-			t.Errorf("UsernameBase(%q, %q) = %q, longer than 44", tt.first, tt.last, got)
+		if len(got) > 44 || got == "user" {
+			t.Errorf("UsernameBase(%q, %q, %q) = %q: longer than 44 or generic", tt.first, tt.last, tt.id, got)
 		}
 	}
 }
 
-type name struct{ first, last string }
+type name struct{ first, last, id string }
+
+// next loads base into u from taken when u does not know it, as the engine does from
+// its database (which holds what was made so far), and returns the next username made
+// from it.
+func next(u *Usernames, taken *[]string, first, last, id string) string {
+	base := UsernameBase(first, last, id)
+	if !u.Known(base) {
+		u.Load(base, *taken)
+	}
+	name := u.Next(base)
+	*taken = append(*taken, name)
+	return name
+}
 
 func TestUsernames(t *testing.T) {
 	tests := []struct {
-		name    string
-		taken   []string
-		reserve []string
-		people  []name
-		want    []string
+		name   string
+		taken  []string
+		people []name
+		want   []string
 	}{
 		{
 			name:   "OK",
-			people: []name{{"John", "Smith"}, {"Jane", "Smith"}, {"Jim", "Smith"}, {"Ann", "Lee"}},
+			people: []name{{"John", "Smith", ""}, {"Jane", "Smith", ""}, {"Jim", "Smith", ""}, {"Ann", "Lee", ""}},
 			want:   []string{"jsmith", "jsmith2", "jsmith3", "alee"},
 		},
 		{
 			name:   "TakenInDatabase",
-			taken:  []string{"jsmith", "jsmith2", "jsmith4"},
-			people: []name{{"John", "Smith"}, {"Jane", "Smith"}},
-			want:   []string{"jsmith3", "jsmith5"},
-		},
-		{
-			name:    "Reserved",
-			reserve: []string{"JSmith", "JSMITH3"},
-			people:  []name{{"John", "Smith"}, {"Jane", "Smith"}},
-			want:    []string{"jsmith2", "jsmith4"},
+			taken:  []string{"jsmith", "jsmith2", "JSmith4", "jsmithson"},
+			people: []name{{"John", "Smith", ""}, {"Jane", "Smith", ""}, {"Jo", "Smith", ""}},
+			want:   []string{"jsmith3", "jsmith5", "jsmith6"},
 		},
 		{
 			name:   "Short",
-			people: []name{{"A", "O"}, {"A", "O"}, {"", "Li"}, {"X", ""}},
+			people: []name{{"A", "O", ""}, {"A", "O", ""}, {"", "Li", ""}, {"X", "", ""}},
 			want:   []string{"ao2", "ao3", "li2", "x10"},
 		},
 		{
 			name:   "NoLatinLetters",
-			people: []name{{"", ""}, {"张", "伟"}, {"Άννα", "Παππά"}},
-			want:   []string{"user", "user2", "user3"},
+			people: []name{{"张", "伟", "S2001"}, {"Άννα", "Παππά", "S2002"}, {"王", "小明", "S2001"}},
+			want:   []string{"s2001", "s2002", "s20012"},
 		},
 		{
 			name: "BasesThatMeet",
 			// "J. Smith2" folds to jsmith2, the second J. Smith's candidate.
-			people: []name{{"J", "Smith2"}, {"John", "Smith"}, {"Jane", "Smith"}},
+			people: []name{{"J", "Smith2", ""}, {"John", "Smith", ""}, {"Jane", "Smith", ""}},
 			want:   []string{"jsmith2", "jsmith", "jsmith3"},
 		},
 		{
+			name: "BasesThatMeetTheOtherWay",
+			// s1 makes s12 before base s12 is first asked for, and after: either way twice.
+			people: []name{{"王", "", "S1"}, {"王", "", "S12"}, {"王", "", "S1"}},
+			want:   []string{"s12", "s122", "s13"},
+		},
+		{
 			name:   "LongNamesStayWithinFifty",
-			people: []name{{"Jo", strings.Repeat("x", 60)}, {"Jo", strings.Repeat("x", 70)}},
+			people: []name{{"Jo", strings.Repeat("x", 60), ""}, {"Jo", strings.Repeat("x", 70), ""}},
 			want:   []string{"j" + strings.Repeat("x", 43), "j" + strings.Repeat("x", 43) + "2"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var asked []string
-			taken := map[string]bool{}
-			for _, s := range tt.taken {
-				taken[s] = true
-			}
-			u := NewUsernames(func(s string) bool {
-				asked = append(asked, s)
-				return taken[s]
-			})
-			for _, s := range tt.reserve {
-				u.Reserve(s)
-			}
+			u := NewUsernames()
+			taken := slices.Clone(tt.taken)
 			for i, p := range tt.people {
-				if got := u.Next(p.first, p.last); got != tt.want[i] {
-					t.Errorf("Next(%q, %q) = %q, want %q", p.first, p.last, got, tt.want[i])
-				}
-			}
-			for _, s := range asked {
-				if s != strings.ToLower(s) || len(s) < MinUsernameLen {
-					t.Errorf("taken(%q) called, want only lower-case candidates of 3 or more characters", s)
+				if got := next(u, &taken, p.first, p.last, p.id); got != tt.want[i] {
+					t.Errorf("Next(%q, %q, %q) = %q, want %q", p.first, p.last, p.id, got, tt.want[i])
 				}
 			}
 		})
 	}
 }
 
-func TestUsernamesNilTaken(t *testing.T) {
-	u := NewUsernames(nil)
-	if got := u.Next("John", "Smith"); got != "jsmith" {
-		t.Errorf("Next = %q, want jsmith", got)
+// TestUsernamesForget: a base forgotten and loaded again (with what was made from it
+// since, as the engine's database then holds it) goes on where it stopped.
+func TestUsernamesForget(t *testing.T) {
+	u := NewUsernames()
+	var made []string
+	for range 3 {
+		next(u, &made, "John", "Smith", "")
+	}
+	u.Forget(func(string) bool { return false })
+	if u.Len() != 0 {
+		t.Fatalf("Len after Forget = %d, want 0", u.Len())
+	}
+	if got := next(u, &made, "John", "Smith", ""); got != "jsmith4" {
+		t.Errorf("Next after Forget = %q, want jsmith4", got)
 	}
 }
 
-// Next must not rescan the handed-out suffixes: 100,000 Smiths ask taken about once each.
+// Next must not rescan the handed-out suffixes, and keeps nothing per username made.
 func TestUsernamesManySmiths(t *testing.T) {
 	const n = 100000
-	calls := 0
-	u := NewUsernames(func(string) bool { calls++; return false })
+	u := NewUsernames()
+	u.Load("jsmith", nil)
 	var got string
 	for range n {
-		got = u.Next("John", "Smith")
+		got = u.Next("jsmith")
 	}
 	if want := fmt.Sprintf("jsmith%d", n); got != want {
 		t.Errorf("Next after %d Smiths = %q, want %q", n, got, want)
 	}
-	if calls != n {
-		t.Errorf("taken called %d times for %d Smiths, want %d", calls, n, n)
+	if b := u.bases["jsmith"]; len(b.taken) != 0 {
+		t.Errorf("after %d Smiths the base keeps %d usernames, want none", n, len(b.taken))
 	}
 }
 
 func BenchmarkUsernamesSmiths(b *testing.B) {
-	u := NewUsernames(func(string) bool { return false })
+	u := NewUsernames()
+	u.Load("jsmith", nil)
 	for b.Loop() {
-		u.Next("John", "Smith")
+		u.Next("jsmith")
 	}
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"io/fs"
 	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
@@ -102,7 +103,11 @@ func (s Session) Actor(role core.OperatorRole) (Actor, bool) {
 // UploadRequest is a file handed to Enqueue or Check.
 type UploadRequest struct {
 	FileName string // the base name shown in the history; its extension picks the format
-	Data     []byte // the file's bytes
+	// File is the file, as the caller opened it: it is read a part at a time, never
+	// whole in memory, and refused if it changes while it is read. When nil, Data is the
+	// file's bytes.
+	File     fs.File
+	Data     []byte
 	SchoolID int64
 	Actor    Actor
 }
@@ -117,6 +122,9 @@ type Result struct {
 	Message string
 	// Notes are warnings and the first row errors ("Row 4: …"), at most MaxNotes.
 	Notes []string
+	// Resumed reports that the upload was interrupted (a crash, a quit) and this run
+	// started it again from the beginning.
+	Resumed bool
 }
 
 // MaxNotes bounds how many notes a result keeps.
@@ -226,4 +234,23 @@ type Options struct {
 	// another process's, and when it takes one over. It is called from inside the
 	// claim, often: it must return at once and must not call the Service.
 	OnWait func(Wait)
+	// BusyWait bounds how long an import waits for another process's write transaction
+	// (a long import in rosterctl while the window is open) before it gives up. Zero
+	// means 10 minutes.
+	BusyWait time.Duration
+	// CheckpointWait bounds how long, after an upload whose file held typed passwords,
+	// the WAL checkpoint is tried again while a reader holds it back; it is tried once
+	// more at the next start. Zero means 30 seconds.
+	CheckpointWait time.Duration
+}
+
+// withDefaults returns o with its zero limits set to their defaults.
+func (o Options) withDefaults() Options {
+	if o.BusyWait == 0 {
+		o.BusyWait = 10 * time.Minute
+	}
+	if o.CheckpointWait == 0 {
+		o.CheckpointWait = 30 * time.Second
+	}
+	return o
 }

@@ -3,12 +3,14 @@ package engine_test
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
 // stdSetup is the roster most catalogue cases start from: two teachers with a class
@@ -36,6 +38,8 @@ type catalogCase struct {
 	// instead.
 	lines []string
 	data  func(t *testing.T) []byte
+	// build, when set, makes the file from what the setup stored.
+	build func(t *testing.T, e *env) []byte
 	// on is the User ID of the row whose Error cell must hold the entry (row entries); ""
 	// means any row.
 	on string
@@ -94,6 +98,23 @@ var catalogCases = []catalogCase{
 		return b
 	}},
 	{code: core.WarnTeacherGrade, lines: []string{"User ID,Role,First Name,Last Name,Grade Level,Email", "T5,Teacher,Tom,Hanks,5,thanks@lincoln.example.org"}},
+	{code: core.WarnPasswordColumn, lines: []string{"User ID,Role,First Name,Last Name,New Password", "S5,Student,Sam,Wu,Secret123x"}},
+	// A User ID that lost its leading zeros in a spreadsheet keeps the stored one.
+	{code: core.WarnSpreadsheet, setup: []string{"User ID,Role,First Name,Last Name", "00123,Student,Ava,Lee"},
+		lines: []string{"User GUID,User ID,Role,First Name,Last Name", "<user:00123>,123,Student,Ava,Lee"}},
+	// A Completed File uploaded again: its temporary passwords stay as they are.
+	{code: core.WarnPasswordKept, setup: []string{"User ID,Role,First Name,Last Name", "S5,Student,Sam,Wu"},
+		build: func(t *testing.T, e *env) []byte {
+			h, err := e.svc.History(e.ctx, admin, engine.HistoryFilter{})
+			if err != nil || len(h) == 0 {
+				t.Fatalf("History = %v, %v", h, err)
+			}
+			rows := e.table(h[0].ID, core.FileCompleted, core.FormatCSV)
+			var b bytes.Buffer
+			w := csv.NewWriter(&b)
+			w.WriteAll(rows)
+			return b.Bytes()
+		}},
 
 	// User columns.
 	{code: core.UserGUIDFormat, on: "S5", lines: []string{"User GUID,User ID,Role,First Name,Last Name", "not-a-guid,S5,Student,Sam,Wu"}},
@@ -112,8 +133,10 @@ var catalogCases = []catalogCase{
 		lines:  []string{"Student GUID,Student ID,First Name,Last Name", "<user:S9>,,,"}},
 	{code: core.FirstNameRequired, on: "S5", lines: []string{"User ID,Role,First Name,Last Name", "S5,Student,,Wu"}},
 	{code: core.FirstNameFormat, on: "S5", lines: []string{"User ID,Role,First Name,Last Name", "S5,Student,S4m,Wu"}},
+	{code: core.FirstNameStart, on: "S5", lines: []string{"User ID,Role,First Name,Last Name", "S5,Student,-Sam,Wu"}},
 	{code: core.LastNameRequired, on: "S5", lines: []string{"User ID,Role,First Name,Last Name", "S5,Student,Sam,"}},
-	{code: core.LastNameFormat, on: "S5", lines: []string{"User ID,Role,First Name,Last Name", `S5,Student,Sam,"=HYPERLINK(""x"")"`}},
+	{code: core.LastNameFormat, on: "S5", lines: []string{"User ID,Role,First Name,Last Name", "S5,Student,Sam,Wu3"}},
+	{code: core.LastNameStart, on: "S5", lines: []string{"User ID,Role,First Name,Last Name", `S5,Student,Sam,"=HYPERLINK(""x"")"`}},
 	{code: core.GradeInvalid, on: "S5", lines: []string{"User ID,Role,First Name,Last Name,Grade Level", "S5,Student,Sam,Wu,13"}},
 	{code: core.EmailRequired, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email", "T5,Teacher,Tom,Hanks,"}},
 	{code: core.EmailFormat, on: "S5", lines: []string{"User ID,Role,First Name,Last Name,Email", "S5,Student,Sam,Wu,not-an-email"}},
@@ -127,6 +150,11 @@ var catalogCases = []catalogCase{
 	{code: core.PasswordPolicy, on: "S5", lines: []string{"User ID,Role,First Name,Last Name,Password", "S5,Student,Sam,Wu,short"}},
 	// The row fails on its name, so the typed password is never hashed.
 	{code: core.PasswordRemoved, on: "S5", lines: []string{"User ID,Role,First Name,Last Name,Password", "S5,Student,S4m,Wu,Goodpass123"}},
+	{code: core.UserIDScientific, lines: []string{"User ID,Role,First Name,Last Name", "1.23457E+11,Student,Sam,Wu"}},
+	// One row's date that is not a date fails its class's other rows: the cause is said
+	// on its row, the consequence on the others.
+	{code: core.FailedByRow, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name,Class Start Date",
+		"T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,Science,08/25/2026", "S5,Student,Sam,Wu,,SCI,,13/45/2026", "S6,Student,Sue,Wu,,SCI,,08/25/2026"}},
 	{code: core.UserRowsDisagree, on: "S5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name",
 		"T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,Science", "S5,Student,Sam,Wu,swu@lincoln.example.org,SCI,", "S5,Student,Sam,Wu,sam@lincoln.example.org,SCI,"}},
 
@@ -137,6 +165,8 @@ var catalogCases = []catalogCase{
 		lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,math,Math again"}},
 	{code: core.ClassIDTaken, setup: stdSetup, lines: []string{"User GUID,User ID,Role,First Name,Last Name,Class ID,Class GUID", "<user:T1>,,,,,READ,<class:MATH>"}},
 	{code: core.ClassNameRequired, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,"}},
+	{code: core.ClassNameBreak, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,\"Science\n3\""}},
+	{code: core.ClassIDScientific, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,1.2E+05,Science"}},
 	{code: core.ClassNameFormat, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI," + strings.Repeat("S", 101)}},
 	{code: core.ClassGradeInvalid, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name,Class Grade Level", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,Science,13"}},
 	{code: core.ClassStartInvalid, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name,Class Start Date", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,Science,02/30/2026"}},
@@ -223,9 +253,12 @@ func TestCatalog(t *testing.T) {
 				}
 			}
 			var data []byte
-			if tc.data != nil {
+			switch {
+			case tc.build != nil:
+				data = tc.build(t, e)
+			case tc.data != nil:
 				data = tc.data(t)
-			} else {
+			default:
 				data = csvOf(tc.lines...)
 				var pairs []string
 				for id, a := range e.accounts(core.School{}) {

@@ -4,6 +4,7 @@
 package engine
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -25,6 +26,13 @@ type Service struct {
 	// runMu makes this process run one upload at a time; Claim does the same across
 	// processes.
 	runMu sync.Mutex
+
+	opts       Options
+	runningMu  sync.Mutex
+	running    map[int64]context.CancelCauseFunc // the upload this process runs, to cancel it
+	maintained sync.Once                         // what a start owes (run.go: maintain)
+	tmpOnce    sync.Once
+	tmpd       *tmpDir
 	// owners watches the heartbeats of the other processes' uploads (owner.go).
 	owners *ownerWatch
 }

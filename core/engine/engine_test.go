@@ -296,14 +296,17 @@ func TestUsernameGeneration(t *testing.T) {
 		"S2,Student,José,Núñez",
 		"S3,Student,Ærin,O'Brien-Łukasz",
 		"S4,Student,Анна,Иванова",
+		"S2001,Student,小明,王",
 	)
 	e.mustImport("User ID,Role,First Name,Last Name,Username",
 		"S5,Student,Jane,Smith,",
 		"S6,Student,Jim,SMITH,",
 		"S7,Student,Zoe,Park,JSMITH4", // typed: reserved before any is generated
 		"S8,Student,Joe,Smith,")
+	// Names with no ASCII folding take their User ID (issue 13 item 9): never "user",
+	// and the same on every import. A base shorter than three characters gets a digit.
 	for id, want := range map[string]string{
-		"S1": "jsmith", "S2": "jnunez", "S3": "aobrienlukasz", "S4": "user",
+		"S1": "jsmith", "S2": "jnunez", "S3": "aobrienlukasz", "S4": "s42", "S2001": "s2001",
 		"S5": "jsmith2", "S6": "jsmith3", "S7": "JSMITH4", "S8": "jsmith5",
 	} {
 		if got := e.user(id).Username; got != want {
@@ -667,8 +670,8 @@ func TestGolden(t *testing.T) {
 }
 
 // TestNewGUIDsAscend: new users' GUIDs are random version-4 GUIDs (SPEC §3.5), handed
-// out in ascending order in file order so the GUID index is written in order. A failed
-// row in between does not break the order.
+// out in ascending order in the order the users are created (their ids), so the GUID
+// index is written in order. A failed row in between does not break the order.
 func TestNewGUIDsAscend(t *testing.T) {
 	e := newEnv(t)
 	lines := []string{"User ID,Role,First Name,Last Name"}
@@ -677,29 +680,29 @@ func TestNewGUIDsAscend(t *testing.T) {
 		if i == 30 {
 			last = "" // fails: a last name is required
 		}
-		lines = append(lines, fmt.Sprintf("S%02d,Student,Ana,%s", i, last))
+		// The User IDs are not in file order: creation order is not the file's.
+		lines = append(lines, fmt.Sprintf("S%02d,Student,Ana,%s", (i*37)%61, last))
 	}
 	if res := e.upload("many.csv", csvOf(lines...), e.schoolA, admin); res.Applied != 59 {
 		t.Fatalf("import: %+v, want 59 rows applied", res)
 	}
-	as := e.accounts(e.schoolA)
+	var as []core.Account
+	for _, a := range e.accounts(e.schoolA) {
+		as = append(as, a)
+	}
+	slices.SortFunc(as, func(a, b core.Account) int { return int(a.ID - b.ID) })
+	if len(as) != 59 {
+		t.Fatalf("%d users, want 59", len(as))
+	}
 	prev := ""
-	seen := map[string]bool{}
-	for i := 1; i <= 60; i++ {
-		a, ok := as[fmt.Sprintf("S%02d", i)]
-		if i == 30 {
-			if ok {
-				t.Errorf("S30 was created despite its missing last name")
-			}
-			continue
-		}
+	for _, a := range as {
 		u, err := uuid.Parse(a.GUID)
 		if err != nil || u.Version() != 4 || u.Variant() != uuid.RFC4122 {
-			t.Errorf("S%02d: GUID %q is not a version-4 GUID (%v)", i, a.GUID, err)
+			t.Errorf("%s: GUID %q is not a version-4 GUID (%v)", a.UserID, a.GUID, err)
 		}
-		if a.GUID <= prev || seen[a.GUID] {
-			t.Errorf("S%02d: GUID %s does not follow %s", i, a.GUID, prev)
+		if a.GUID <= prev {
+			t.Errorf("%s (id %d): GUID %s does not follow %s", a.UserID, a.ID, a.GUID, prev)
 		}
-		prev, seen[a.GUID] = a.GUID, true
+		prev = a.GUID
 	}
 }

@@ -275,10 +275,9 @@ func textPattern(code core.Code) *regexp.Regexp {
 		panic("no catalogue entry " + string(code))
 	}
 	q := regexp.QuoteMeta(e.Problem + " " + e.Fix)
-	for _, p := range []string{"{value}", "{other}", "{rows}"} {
-		q = strings.ReplaceAll(q, regexp.QuoteMeta(p), ".*?")
-	}
-	return regexp.MustCompile(q)
+	// "{count} rows" reads "1 row" for one: the word goes with the number.
+	q = regexp.MustCompile(`\\\{count\\\} [a-z]+|\\\{[a-z]+\\\}`).ReplaceAllString(q, ".*?")
+	return regexp.MustCompile("(?s)" + q)
 }
 
 var guidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)

@@ -1,51 +1,62 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"io"
+	"strings"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/report"
 	"github.com/rosterdesk/rosterdesk/core/roster"
+	"github.com/rosterdesk/rosterdesk/core/sqlite"
 )
 
-// readBatch is how many rows the parsing goroutine hands over at a time, and
-// readQueue how many batches may wait: a few thousand rows in flight at most.
+// The read stage: the file's rows, parsed, go into the stage as they come, and its
+// Uploaded File (every cell as uploaded, no password) into the stage's parts. Pure
+// parsing: nothing here decides whether a row is right.
+
+// readRoster is the one place the engine calls the roster reader.
+func readRoster(ctx context.Context, name string, r io.ReaderAt, size int64, mode core.Mode, onHeader func(roster.Info) error, fn func(*core.Row) error) (roster.Info, error) {
+	return roster.Read(ctx, name, r, size, mode, roster.Options{OnHeader: onHeader}, fn)
+}
+
+// readBatch is how many rows the parsing goroutine hands over at a time, and readQueue
+// how many batches may wait: a few thousand rows in flight at most.
 const (
 	readBatch = 512
 	readQueue = 8
 )
 
-// MaxRows bounds the data rows of one upload. An import keeps about 1 KB per row until
-// it ends, so a file of millions of tiny rows (a 256 MB CSV can hold 100 million) would
-// exhaust the computer's memory and crash the app instead of failing with words. A
-// million rows is ten times a large district's roster, and an upload is for one
-// school. A variable so tests can lower it; production code must not change it.
-var MaxRows = 1_000_000
-
 // errStopped ends the parsing goroutine when the rows are no longer wanted.
 var errStopped = errors.New("reading stopped")
 
-// read reads the upload's file into p. The file is parsed on a goroutine of its own
-// while this one compacts the rows, writes the Uploaded File and groups them
-// (plan.add): parsing and grouping were a fifth of a 100,000-row import, one after the
-// other on one core. up is the Uploaded File, nil in a dry run; on an error it is
-// discarded and nil.
-func (j *job) read(ctx context.Context, p *plan) (rows []*row, up *table, info roster.Info, err error) {
-	var pwIdx int
-	header := make(chan struct{}) // closed once up and pwIdx are set
-	opts := roster.Options{OnHeader: func(info roster.Info) error {
+// readResult is what the read stage found.
+type readResult struct {
+	info roster.Info
+	// rows counts the data rows staged.
+	rows int
+	// header reports that the header row was read, so the Uploaded File holds at least it.
+	header bool
+	// warnings are the reader's warnings, and the read stage's own.
+	warnings []core.Issue
+}
+
+// read stages the rows of the file src (size bytes) in st. The file is parsed on a
+// goroutine of its own while this one encodes and writes the rows: parsing was a fifth
+// of a large import, and this way it overlaps the writes. A failure of the file as a
+// whole comes back as the roster reader's *core.Error, with what was read until then in
+// the result (and, unless dry, in the stage's Uploaded File).
+func (j *job) read(ctx context.Context, st *sqlite.Stage, src io.ReaderAt, size int64) (readResult, error) {
+	var res readResult
+	var up *uploadedTable
+	header := make(chan struct{}) // closed once the header is known
+	onHeader := func(info roster.Info) error {
 		defer close(header)
-		pwIdx = info.Columns[core.ColPassword]
-		if j.dry {
-			return nil // a dry run keeps no file
-		}
+		res.header = true
 		var err error
-		up, err = newTable(info.Header)
+		up, res.warnings, err = j.newUploaded(ctx, st, info)
 		return err
-	}}
-	if f, _ := core.FormatOf(j.name); f == core.FormatCSV {
-		p.expect(bytes.Count(j.data, []byte{'\n'})) // a line per row, give or take
 	}
 	batches := make(chan []*core.Row, readQueue)
 	stop := make(chan struct{})
@@ -61,53 +72,26 @@ func (j *job) read(ctx context.Context, p *plan) (rows []*row, up *table, info r
 				return errStopped
 			}
 		}
-		var err error
-		info, err = roster.Read(ctx, j.name, bytes.NewReader(j.data), int64(len(j.data)), j.actor.Mode(), opts, func(r *core.Row) error {
+		info, err := readRoster(ctx, j.name, src, size, j.mode, onHeader, func(r *core.Row) error {
 			batch = append(batch, r)
 			if len(batch) == readBatch {
 				return send()
 			}
 			return nil
 		})
-		if err == nil && len(batch) > 0 {
-			err = send()
+		// The rows read before the file failed as a whole are staged too: the failed
+		// upload's Uploaded File and row count show how far it got.
+		if ce := (*core.Error)(nil); len(batch) > 0 && (err == nil || errors.As(err, &ce) && ce.Code != "") {
+			if serr := send(); err == nil {
+				err = serr
+			}
 		}
+		res.info = info
 		close(batches)
 		done <- err
 	}()
 
-	// consume handles the rows as they come; its first error stops the parsing.
-	consume := func() error {
-		var scratch []string
-		for batch := range batches {
-			<-header // a batch comes after the header: no wait, but up is safe to read
-			for _, r := range batch {
-				if up != nil {
-					// The Uploaded File is every cell as uploaded, but no password.
-					scratch = append(scratch[:0], r.Raw...)
-					if pwIdx >= 0 && pwIdx < len(scratch) {
-						scratch[pwIdx] = ""
-					}
-					if err := up.write(scratch); err != nil {
-						return err
-					}
-				}
-				if len(rows) == MaxRows {
-					return core.NewFileError(core.FileTooBig, "more than "+core.Thousands(MaxRows)+" rows", nil)
-				}
-				c := newRow(r)
-				rows = append(rows, c)
-				p.add(c)
-				if len(rows)%2000 == 0 {
-					if err := j.report(ctx, core.PhaseReading, len(rows), 0); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		return nil
-	}
-	err = consume()
+	err := j.stageRows(ctx, st, batches, header, &up, &res)
 	if err == nil {
 		// The parser may have read the last row before a cancel came, and the reader
 		// checks the context only every few hundred rows: the cancel still stops here.
@@ -121,9 +105,114 @@ func (j *job) read(ctx context.Context, p *plan) (rows []*row, up *table, info r
 	if rerr := <-done; err == nil && !errors.Is(rerr, errStopped) {
 		err = rerr
 	}
-	if err != nil {
-		up.discard()
-		return nil, nil, info, err
+	if ferr := st.FlushRows(ctx); err == nil {
+		err = ferr
 	}
-	return rows, up, info, nil
+	// What was read is kept even when the file fails as a whole: the Uploaded File of a
+	// failed upload shows how far it got.
+	if uerr := up.close(); err == nil {
+		err = uerr
+	}
+	// The warnings known only once every row is read (merged cells).
+	for _, w := range res.info.Warnings {
+		if w.Code != core.WarnUnknownColumn {
+			res.warnings = append(res.warnings, w)
+		}
+	}
+	return res, err
+}
+
+// stageRows writes the rows of batches into the stage as they come; its first error
+// stops the parsing.
+func (j *job) stageRows(ctx context.Context, st *sqlite.Stage, batches <-chan []*core.Row, header <-chan struct{}, up **uploadedTable, res *readResult) error {
+	for batch := range batches {
+		<-header // a batch comes after the header: no wait, but up is safe to read
+		for _, r := range batch {
+			if err := (*up).write(r); err != nil {
+				return err
+			}
+			if r.Cells[core.ColPassword] != "" {
+				j.secrets = true
+			}
+			if err := st.AddRow(ctx, sqlite.StagedRow{Line: r.Line, UKey: userKey(r), CKey: classKey(r), Code: masterCode(r), Cells: j.keys.encodeCells(r)}); err != nil {
+				return err
+			}
+			res.rows++
+			if res.rows%2000 == 0 {
+				j.prog.set(core.PhaseReading, res.rows, 0)
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// uploadedTable writes the Uploaded File into the stage as the rows are read: every cell
+// as uploaded but those of the Password column, and of any other column whose header
+// says it holds passwords. A nil table (a dry run) writes nothing.
+type uploadedTable struct {
+	w       *report.TableWriter
+	parts   io.WriteCloser
+	secret  []int // the columns emptied
+	secrets *bool // set when an emptied column held something
+	scratch []string
+}
+
+// newUploaded starts the Uploaded File for a file whose header info describes, and
+// returns the read stage's warnings with the reader's: a column whose header says it
+// holds passwords is named, instead of being called an unknown column.
+func (j *job) newUploaded(ctx context.Context, st *sqlite.Stage, info roster.Info) (*uploadedTable, []core.Issue, error) {
+	var warnings []core.Issue
+	var secret []int
+	for i, h := range info.Header {
+		if i == info.Columns[core.ColPassword] || strings.Contains(strings.ToLower(h), "password") {
+			secret = append(secret, i)
+			if i != info.Columns[core.ColPassword] {
+				warnings = append(warnings, core.Issue{Code: core.WarnPasswordColumn, Value: h})
+			}
+		}
+	}
+	// The reader's warnings known at the header are its unknown columns; the others come
+	// once every row is read (read adds them then).
+	for _, w := range info.Warnings {
+		if w.Code != core.WarnUnknownColumn || strings.Contains(strings.ToLower(w.Value), "password") {
+			continue
+		}
+		warnings = append(warnings, w)
+	}
+	if j.dry {
+		return nil, warnings, nil
+	}
+	parts := st.Parts(ctx, string(core.FileUploaded))
+	w, err := report.NewTableWriter(parts, info.Header)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &uploadedTable{w: w, parts: parts, secret: secret, secrets: &j.secrets}, warnings, nil
+}
+
+func (t *uploadedTable) write(r *core.Row) error {
+	if t == nil {
+		return nil
+	}
+	t.scratch = append(t.scratch[:0], r.Raw...)
+	for _, i := range t.secret {
+		if i < len(t.scratch) {
+			if t.scratch[i] != "" {
+				*t.secrets = true
+			}
+			t.scratch[i] = ""
+		}
+	}
+	return t.w.Write(t.scratch)
+}
+
+// close finishes the table and its last part.
+func (t *uploadedTable) close() error {
+	if t == nil {
+		return nil
+	}
+	return errors.Join(t.w.Close(), t.parts.Close())
 }

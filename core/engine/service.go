@@ -38,7 +38,7 @@ func OpenReadOnly(ctx context.Context, path string, opts Options) (*Service, err
 }
 
 func newService(db *sqlite.DB, opts Options) *Service {
-	s := &Service{db: db, now: opts.Now, owner: opts.Owner, hash: accountHasher{}, owners: newOwnerWatch(opts)}
+	s := &Service{db: db, now: opts.Now, owner: opts.Owner, hash: accountHasher{}, owners: newOwnerWatch(opts), opts: opts.withDefaults()}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -426,40 +426,4 @@ func (s *Service) History(ctx context.Context, actor Actor, f HistoryFilter) ([]
 	}
 	q.Limit, q.Offset = f.Limit, f.Offset
 	return s.db.Uploads(ctx, q)
-}
-
-// WriteUploadFile writes one of an upload's files in format f, if the actor may see the
-// upload (ACCESS_UPLOAD otherwise). The Uploaded File is written in the upload's own
-// format when f is "".
-func (s *Service) WriteUploadFile(ctx context.Context, actor Actor, w io.Writer, id int64, kind core.FileKind, f core.Format) error {
-	r, err := s.rights(ctx, actor)
-	if err != nil {
-		return err
-	}
-	rec, err := s.upload(ctx, r, id)
-	if err != nil {
-		return err
-	}
-	if !rec.HasFile(kind) {
-		return core.Errorf(core.KindNotFound, "Upload %d has no %s.", id, kind.Title())
-	}
-	data, err := s.db.File(ctx, id, string(kind))
-	if err != nil {
-		return err
-	}
-	header, rows, err := unpackTable(data)
-	if err != nil {
-		return fmt.Errorf("read stored %s: %w", kind, err)
-	}
-	if f == "" {
-		f = core.Format(rec.Format)
-	}
-	if kind == core.FileUploaded && f == core.FormatCSV {
-		delim := ','
-		if d := []rune(rec.Delimiter); len(d) == 1 {
-			delim = d[0]
-		}
-		return report.WriteCSV(w, delim, header, report.Rows(rows))
-	}
-	return report.Write(w, f, kind.Title(), header, report.Rows(rows))
 }

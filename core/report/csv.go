@@ -47,7 +47,7 @@ func WriteCSV(w io.Writer, delim rune, header []string, rows iter.Seq[[]string])
 	default:
 		return fmt.Errorf("write csv: delimiter %q not supported", delim)
 	}
-	cw := csvWriter{bw: bufio.NewWriterSize(w, 64<<10), delim: byte(delim), width: len(header)}
+	cw := csvWriter{bw: bufio.NewWriterSize(w, 64<<10), delim: byte(delim), width: len(header), neutralize: true}
 	cw.bw.WriteString(bom)
 	if len(header) > 0 {
 		cw.record(header)
@@ -67,10 +67,14 @@ func WriteCSV(w io.Writer, delim rune, header []string, rows iter.Seq[[]string])
 	return nil
 }
 
+// csvWriter writes RFC 4180 records. It is the one CSV writer: downloads (WriteCSV)
+// neutralise formulas for Excel, and stored tables (TableWriter), which only Rosterdesk
+// reads back, keep every cell exactly as it was.
 type csvWriter struct {
-	bw    *bufio.Writer
-	delim byte
-	width int
+	bw         *bufio.Writer
+	delim      byte
+	width      int
+	neutralize bool
 }
 
 // record writes one line and returns the writer's sticky error, if any.
@@ -96,7 +100,7 @@ func (cw *csvWriter) field(s string) {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	neutral := dangerous(s)
+	neutral := cw.neutralize && dangerous(s)
 	if !neutral && !cw.needsQuotes(s) {
 		cw.bw.WriteString(s)
 		return

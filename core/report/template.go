@@ -49,7 +49,8 @@ func Template(w io.Writer, f core.Format, mode core.Mode) error {
 
 // placeholders renders a catalogue text's {value}, {other} and {rows} for a reader who is
 // not looking at a particular upload.
-var placeholders = strings.NewReplacer("{value}", "…", "{other}", "…", "{rows}", "…")
+var placeholders = strings.NewReplacer("{value}", "…", "{other}", "…", "{rows}", "…", "{count} rows", "… rows",
+	"{count} accounts", "… accounts", "{count}", "…", "{items}", "…")
 
 // Problem returns the catalogue entry's "what is wrong" text with its placeholders shown
 // as "…".

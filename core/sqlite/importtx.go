@@ -3,24 +3,27 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
-	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/retry"
 )
 
-// ImportTx is the one write transaction an import checks and applies in. Everything an
-// upload changes commits together with its result, so a crash leaves no half-applied
-// row and the upload can simply be run again from the start. Its writes classify their
-// errors like DB's methods do, so a disk that fills mid-import is reported as full.
+// ImportTx is the one write transaction an import checks and applies in, with the
+// import's Stage attached to it (as the schema "stage"). Everything an upload changes
+// commits together with its result, so a crash leaves no half-applied row and the
+// upload can simply be run again from the start. Its methods read the stage, joined with
+// what is stored, a page at a time, record decisions in the stage, and write the
+// database in multi-row statements. Its writes classify their errors as DB's methods
+// do, so a disk that fills mid-import is reported as full.
 type ImportTx struct {
 	db        *DB
-	ctx       context.Context
 	conn      *sql.Conn // the writer connection, held until the transaction ends
 	tx        *sql.Tx
+	b         batcher
 	done      bool
 	now       string
 	nextUser  int64
@@ -28,153 +31,99 @@ type ImportTx struct {
 	cacheSize int64 // the connection's cache_size before the import, restored after
 	tempStore int64 // the connection's temp_store before the import, restored after
 
-	// The batch statements run on the driver's connection directly (see exec).
-	stmts map[string]driver.Stmt
-	args  []driver.NamedValue // the next batch's arguments, reused from batch to batch
-}
-
-// arg appends v, a driver.Value (int64, string or nil), to the next batch's arguments.
-func (t *ImportTx) arg(v driver.Value) {
-	t.args = append(t.args, driver.NamedValue{Ordinal: len(t.args) + 1, Value: v})
-}
-
-// exec runs a batch statement with the arguments arg collected, and returns the number
-// of rows it changed. Each distinct text is prepared once: every full batch of a kind
-// has the same text, and parsing a 6,000-placeholder INSERT afresh for each was 7% of a
-// 100,000-row import's CPU. The statements skip database/sql, which copied every
-// batch's arguments into a new slice: 70 MB of the 525 MB that import allocated, all
-// of it for the garbage collector to reclaim.
-func (t *ImportTx) exec(query string) (int64, error) {
-	defer func() { t.args = t.args[:0] }()
-	var n int64
-	err := t.conn.Raw(func(dc any) error {
-		st := t.stmts[query]
-		if st == nil {
-			pc, ok := dc.(driver.ConnPrepareContext)
-			if !ok {
-				return errors.New("sqlite driver cannot prepare with a context")
-			}
-			var err error
-			if st, err = pc.PrepareContext(t.ctx, query); err != nil {
-				return err
-			}
-			if t.stmts == nil {
-				t.stmts = make(map[string]driver.Stmt)
-			}
-			t.stmts[query] = st
-		}
-		se, ok := st.(driver.StmtExecContext)
-		if !ok {
-			return errors.New("sqlite driver cannot execute with a context")
-		}
-		res, err := se.ExecContext(t.ctx, t.args)
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	return n, err
-}
-
-func (t *ImportTx) closeStmts() {
-	if len(t.stmts) == 0 {
-		return
-	}
-	_ = t.conn.Raw(func(any) error {
-		for _, st := range t.stmts {
-			st.Close()
-		}
-		return nil
-	})
-	t.stmts = nil
+	// What waits for the next multi-row statement of each kind.
+	users, gens, links, enrolls, codes batch
+	enrolled                           int // enrollments added by the statements run so far
 }
 
 // importCacheKiB is the page cache of the import transaction, in KiB. SQLite's default
 // (2 MiB) is far smaller than the indexes a large import writes into: once the
-// transaction's dirty pages outgrow it they are spilled to the WAL and read back,
-// over and over. The cache only grows as pages are touched, so a small import pays
-// nothing, and it is shrunk back when the import ends. 16 MiB: against 32 MiB it took
-// 25–30 MB less peak RSS on a 100,000-row import (the cache costs more than its size in
-// SQLite's allocator) at no measurable CPU cost; 64 MiB was no faster than 32.
+// transaction's dirty pages outgrow it they are spilled to the WAL and read back, over
+// and over. The cache only grows as pages are touched, so a small import pays nothing,
+// and it is shrunk back when the import ends (docs/performance.md has the sizes tried).
 const importCacheKiB = 16 << 10
 
-// lookupBatch bounds the keys in one IN (…) lookup, well under SQLite's parameter limit.
-const lookupBatch = 500
-
-// BeginImport opens the import transaction, waiting for another process's write
-// transaction when there is one.
-func (db *DB) BeginImport(ctx context.Context, now time.Time) (*ImportTx, error) {
-	deadline := time.Now().Add(BusyRetry)
-	for {
-		t, err := db.beginImport(ctx, now)
-		if err == nil || !IsBusy(err) || time.Now().After(deadline) {
-			return t, classify(err)
+// BeginImport attaches the stage at stagePath and opens the import transaction. It
+// waits up to wait for another process's write transaction, then returns an error of
+// kind KindBusy; a full disk or a database that cannot be written is KindStorage.
+func (db *DB) BeginImport(ctx context.Context, stagePath string, now time.Time, wait time.Duration) (*ImportTx, error) {
+	var t *ImportTx
+	err := retry.Until(ctx, 50*time.Millisecond, wait, func() (bool, error) {
+		var err error
+		t, err = db.beginImport(ctx, stagePath, now)
+		if IsBusy(err) {
+			return false, err
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+		return true, err
+	})
+	return t, classify(err)
 }
 
-func (db *DB) beginImport(ctx context.Context, now time.Time) (_ *ImportTx, err error) {
-	// Every multi-row INSERT of the import keeps a statement journal (the pages it
-	// changed, to undo that statement alone), which SQLite spills to a temporary file
-	// past 64 KiB: its pwrite calls were 11% of a 100,000-row import's CPU. In memory it
-	// is freed after each statement. SQLite decides where it goes when the write
-	// transaction begins (BEGIN IMMEDIATE), so temp_store is set on the one writer
-	// connection just before, best effort, and restored after.
+func (db *DB) beginImport(ctx context.Context, stagePath string, now time.Time) (_ *ImportTx, err error) {
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tempStore := int64(2)
-	if conn.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&tempStore) == nil && tempStore != 2 {
-		if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
-			tempStore = 2 // unchanged: nothing to restore
-		}
-	}
+	t := &ImportTx{db: db, conn: conn, now: fmtTime(now), tempStore: 2}
+	t.b.conn = conn
+	attached := false
 	defer func() {
 		if err != nil {
-			if tempStore != 2 {
-				_, _ = conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = `+strconv.FormatInt(tempStore, 10))
-			}
+			t.restore(context.WithoutCancel(ctx), attached)
 			conn.Close()
 		}
 	}()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
+	// Statement journals and anything else SQLite would keep in a temporary file stay in
+	// memory: outside the private folder there may be no file at all (SPEC §12), and
+	// in-memory they are freed after each statement. SQLite decides where they go when
+	// the write transaction begins, so temp_store is set just before, and restored after.
+	if conn.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&t.tempStore) == nil && t.tempStore != 2 {
+		if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+			t.tempStore = 2 // unchanged: nothing to restore
+		}
+	}
+	if _, err = conn.ExecContext(ctx, `ATTACH DATABASE ? AS stage`, stagePath); err != nil {
 		return nil, err
 	}
-	t := &ImportTx{db: db, ctx: ctx, conn: conn, tx: tx, now: fmtTime(now), tempStore: tempStore}
-	if err = tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&t.cacheSize); err != nil {
-		tx.Rollback()
+	attached = true
+	for _, p := range []string{
+		`PRAGMA stage.journal_mode = OFF`,
+		`PRAGMA stage.synchronous = OFF`,
+		`PRAGMA stage.secure_delete = OFF`,
+		`PRAGMA stage.cache_size = -` + strconv.Itoa(stageCacheKiB),
+	} {
+		if _, err = conn.ExecContext(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	if t.tx, err = conn.BeginTx(ctx, nil); err != nil {
 		return nil, err
 	}
-	if _, err = tx.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(importCacheKiB)); err != nil {
-		tx.Rollback()
+	defer func() {
+		if err != nil {
+			t.tx.Rollback()
+		}
+	}()
+	if err = t.tx.QueryRowContext(ctx, `PRAGMA main.cache_size`).Scan(&t.cacheSize); err != nil {
 		return nil, err
 	}
-	// Foreign keys are checked once, at commit, instead of by every statement. An
+	if _, err = t.tx.ExecContext(ctx, `PRAGMA main.cache_size = -`+strconv.Itoa(importCacheKiB)); err != nil {
+		return nil, err
+	}
+	// Foreign keys are checked once, at commit, instead of by every statement: an
 	// immediate check makes each multi-row INSERT of enrollments or school links keep a
-	// statement journal to undo itself alone should a key be missing: deferred, the
-	// 100,000-row import took 0.35 s (12%) less, and a missing parent still fails the
-	// commit, so nothing dangling is ever stored. SQLite switches it off again when the
-	// transaction ends.
-	if _, err = tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
-		tx.Rollback()
+	// statement journal to undo itself alone should a key be missing. A missing parent
+	// still fails the commit, so nothing dangling is ever stored. SQLite switches it off
+	// again when the transaction ends.
+	if _, err = t.tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
 		return nil, err
 	}
 	// Ids are handed out here rather than read back from multi-row INSERTs: the write
 	// lock is ours until commit, so nobody else can take them.
-	if err = tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM users`).Scan(&t.nextUser); err != nil {
-		tx.Rollback()
+	if err = t.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM main.users`).Scan(&t.nextUser); err != nil {
 		return nil, err
 	}
-	if err = tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM classes`).Scan(&t.nextClass); err != nil {
-		tx.Rollback()
+	if err = t.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM main.classes`).Scan(&t.nextClass); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -183,466 +132,1091 @@ func (db *DB) beginImport(ctx context.Context, now time.Time) (_ *ImportTx, err 
 // Commit commits the import. A COMMIT that SQLite refuses (a deferred foreign key left
 // unresolved) leaves SQLite's transaction open; the driver rolls it back before it gives
 // the connection back (TestImportDanglingKeyFailsCommit holds it to that).
-func (t *ImportTx) Commit() error {
+func (t *ImportTx) Commit(ctx context.Context) error {
 	if t.done {
 		return sql.ErrTxDone
 	}
-	t.closeStmts()
+	t.b.close()
 	err := classify(t.tx.Commit())
-	t.end()
+	t.end(ctx)
 	return err
 }
 
 // Rollback abandons the import (a dry run, or an error). After Commit it does nothing.
-func (t *ImportTx) Rollback() error {
+func (t *ImportTx) Rollback(ctx context.Context) error {
 	if t.done {
 		return sql.ErrTxDone
 	}
-	t.closeStmts()
+	t.b.close()
 	err := t.tx.Rollback()
-	t.end()
+	t.end(ctx)
 	return err
 }
 
-// end gives the writer connection its page cache size and temp_store back, which frees
-// the pages above the old size (a window left open after a big import should not keep
-// the import's cache), and returns the connection to the pool.
-func (t *ImportTx) end() {
+// end detaches the stage, gives the writer connection its page cache size and
+// temp_store back, which frees the pages above the old size (a window left open after
+// a big import should not keep the import's cache), and returns the connection to the
+// pool.
+func (t *ImportTx) end(ctx context.Context) {
 	t.done = true
-	ctx := context.WithoutCancel(t.ctx)
+	t.restore(context.WithoutCancel(ctx), true)
+	t.conn.Close()
+}
+
+func (t *ImportTx) restore(ctx context.Context, attached bool) {
 	if t.cacheSize != 0 {
-		_, _ = t.conn.ExecContext(ctx, `PRAGMA cache_size = `+strconv.FormatInt(t.cacheSize, 10))
+		_, _ = t.conn.ExecContext(ctx, `PRAGMA main.cache_size = `+strconv.FormatInt(t.cacheSize, 10))
+	}
+	if attached {
+		_, _ = t.conn.ExecContext(ctx, `DETACH DATABASE stage`)
 	}
 	if t.tempStore != 2 {
 		_, _ = t.conn.ExecContext(ctx, `PRAGMA temp_store = `+strconv.FormatInt(t.tempStore, 10))
 	}
-	t.conn.Close()
 }
 
-// ExistingUser is a stored user as the import checks see it.
+// ExistingUser is a stored user as the import's checks see it.
 type ExistingUser struct {
 	ID                                             int64
 	GUID, UserID, Role, FirstName, LastName, Email string
 	Username                                       string
+	PwKind, PwHash                                 string
 }
 
+// String names the user in messages: "Ava Johnson (username ajohnson)".
 func (u ExistingUser) String() string {
 	return strings.TrimSpace(u.FirstName+" "+u.LastName) + " (username " + u.Username + ")"
 }
 
-// Users returns the stored users whose column (guid, user_id_key, username_key, or
-// teacher_email for a teacher's email_key) is one of keys, by that key.
-func (t *ImportTx) Users(column string, keys []string) (map[string]ExistingUser, error) {
-	out := make(map[string]ExistingUser)
-	if len(keys) == 0 {
-		return out, nil
-	}
-	if column == "username_key" {
-		// A username is unique across users and administrators.
-		if err := t.operatorUsers(keys, out); err != nil {
-			return nil, err
-		}
-	}
-	where := column
-	extra := ""
-	if column == "teacher_email" {
-		where, extra = "email_key", ` AND role = 'Teacher'`
-	}
-	const cols = `SELECT id, guid, user_id, role, first_name, last_name, email, username, `
-	if t.fewUsers(len(keys)) {
-		want := make(map[string]struct{}, len(keys))
-		for _, k := range keys {
-			want[k] = struct{}{}
-		}
-		err := t.scanUsers(cols+where+` FROM users WHERE 1`+extra, nil, func(u ExistingUser, key string) {
-			if _, ok := want[key]; ok {
-				out[key] = u
-			}
-		})
-		return out, err
-	}
-	for start := 0; start < len(keys); start += lookupBatch {
-		batch := keys[start:min(start+lookupBatch, len(keys))]
-		args := make([]any, len(batch))
-		for i, k := range batch {
-			args[i] = k
-		}
-		err := t.scanUsers(cols+where+` FROM users WHERE `+where+` IN (`+strings.TrimSuffix(strings.Repeat("?,", len(batch)), ",")+`)`+extra,
-			args, func(u ExistingUser, key string) { out[key] = u })
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+// UserWithStored is a user of the file with what is stored about them.
+type UserWithStored struct {
+	StagedUser
+	// ByGUID is the stored user the User GUID names, nil when there is none (or no GUID).
+	ByGUID *ExistingUser
+	// InSchool reports whether ByGUID belongs to the school the upload is for.
+	InSchool bool
+	// IDOwner, NameOwner and EmailOwner are the stored users who hold the user's User
+	// ID, username and email (a teacher, for the email); nil when nobody does. An
+	// administrator holding the username is a NameOwner with ID 0.
+	IDOwner, NameOwner, EmailOwner *ExistingUser
 }
 
-// fewUsers reports whether the users table holds fewer users than n, so that reading
-// it whole is cheaper than looking n keys up in it. The first import into a new
-// database looks 100,000 keys up three times in an empty table: 0.1 s of lookups for
-// nothing. Ids are distinct and positive, so MAX(id) bounds the count from above.
-func (t *ImportTx) fewUsers(n int) bool { return t.nextUser-1 < int64(n) }
+// usersWithStoredQuery joins a page of the stage's users with the stored users each
+// one's GUID and keys name: one index lookup each, in the order of the stage's key. A
+// key that is NULL (a new user has no GUID; a student's email is nobody's teacher
+// email, unless the user is stored and may be a teacher) is never looked up.
+const usersWithStoredQuery = `
+	SELECT
+		s.ukey,
+		s.first_line,
+		s.guid,
+		s.user_id,
+		s.role,
+		s.first_name,
+		s.last_name,
+		s.grade,
+		s.email,
+		s.username,
+		s.password,
+		coalesce(s.id_key, ''),
+		coalesce(s.name_key, ''),
+		coalesce(s.email_key, ''),
+		coalesce(s.teacher_email_key, ''),
+		s.base,
+		coalesce(s.pw_hash, ''),
+		s.issues,
+		s.failed,
+		m.id,
+		m.guid,
+		m.user_id,
+		m.role,
+		m.first_name,
+		m.last_name,
+		m.email,
+		m.username,
+		m.pw_kind,
+		m.pw_hash,
+		m.id IS NOT NULL AND EXISTS (SELECT 1 FROM main.school_users su WHERE su.school_id = ?1 AND su.user_id = m.id),
+		ti.id,
+		ti.first_name,
+		ti.last_name,
+		ti.username,
+		tn.id,
+		tn.first_name,
+		tn.last_name,
+		tn.username,
+		te.id,
+		te.first_name,
+		te.last_name,
+		te.username,
+		op.username
+	FROM stage.users AS s
+	LEFT JOIN main.users AS m ON m.guid = nullif(s.guid, '')
+	LEFT JOIN main.users AS ti ON ti.user_id_key = s.id_key
+	LEFT JOIN main.users AS tn ON tn.username_key = s.name_key
+	LEFT JOIN main.operators AS op ON op.username_key = s.name_key
+	LEFT JOIN main.users AS te ON te.email_key = (CASE WHEN s.role = 'Teacher' OR s.guid <> '' THEN s.email_key END) AND te.role = 'Teacher' AND te.email_key <> ''
+	WHERE s.ukey > ?2
+	ORDER BY s.ukey
+	LIMIT ?3`
 
-// scanUsers runs a query of ExistingUser columns followed by a key, calling fn per row.
-func (t *ImportTx) scanUsers(query string, args []any, fn func(ExistingUser, string)) error {
-	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+// UsersWithStored returns the next page of the file's users, after user ukey, each
+// with what is stored about them: at most limit users, in key order.
+func (t *ImportTx) UsersWithStored(ctx context.Context, schoolID int64, ukey string, limit int) ([]UserWithStored, error) {
+	rows, err := t.tx.QueryContext(ctx, usersWithStoredQuery, schoolID, ukey, limit)
 	if err != nil {
-		return err
+		return nil, classify(err)
 	}
 	defer rows.Close()
+	var out []UserWithStored
 	for rows.Next() {
-		var u ExistingUser
-		var key string
-		if err := rows.Scan(&u.ID, &u.GUID, &u.UserID, &u.Role, &u.FirstName, &u.LastName, &u.Email, &u.Username, &key); err != nil {
+		var u UserWithStored
+		s := &u.StagedUser
+		var m nullUser
+		var ti, tn, te nullOwner
+		var operator sql.NullString
+		if err := rows.Scan(&s.UKey, &s.FirstLine, &s.GUID, &s.UserID, &s.Role, &s.First, &s.Last, &s.Grade, &s.Email, &s.Username,
+			&s.Password, &s.IDKey, &s.NameKey, &s.EmailKey, &s.TeacherEmailKey, &s.Base, &s.PwHash, &s.Issues, &s.Failed,
+			&m.id, &m.guid, &m.userID, &m.role, &m.first, &m.last, &m.email, &m.username, &m.pwKind, &m.pwHash, &u.InSchool,
+			&ti.id, &ti.first, &ti.last, &ti.username, &tn.id, &tn.first, &tn.last, &tn.username, &te.id, &te.first, &te.last, &te.username, &operator); err != nil {
+			return nil, err
+		}
+		s.Applied = !s.Failed
+		u.ByGUID, u.IDOwner, u.NameOwner, u.EmailOwner = m.user(), ti.user(), tn.user(), te.user()
+		if u.NameOwner == nil && operator.Valid {
+			// A username is unique across users and administrators (ID 0: no user).
+			u.NameOwner = &ExistingUser{FirstName: "an administrator account", Username: operator.String}
+		}
+		out = append(out, u)
+	}
+	return out, classify(rows.Err())
+}
+
+// nullUser scans a stored user that a LEFT JOIN may not find.
+type nullUser struct {
+	id                                               sql.NullInt64
+	guid, userID, role, first, last, email, username sql.NullString
+	pwKind, pwHash                                   sql.NullString
+}
+
+func (n nullUser) user() *ExistingUser {
+	if !n.id.Valid {
+		return nil
+	}
+	return &ExistingUser{ID: n.id.Int64, GUID: n.guid.String, UserID: n.userID.String, Role: n.role.String, FirstName: n.first.String,
+		LastName: n.last.String, Email: n.email.String, Username: n.username.String, PwKind: n.pwKind.String, PwHash: n.pwHash.String}
+}
+
+// nullOwner scans the stored holder of a key, whom a message names.
+type nullOwner struct {
+	id                    sql.NullInt64
+	first, last, username sql.NullString
+}
+
+func (n nullOwner) user() *ExistingUser {
+	if !n.id.Valid {
+		return nil
+	}
+	return &ExistingUser{ID: n.id.Int64, FirstName: n.first.String, LastName: n.last.String, Username: n.username.String}
+}
+
+// SetUser records what was decided about a staged user: its values, problems, and
+// whether it fails.
+func (t *ImportTx) SetUser(ctx context.Context, u *StagedUser) error {
+	_, err := t.tx.ExecContext(ctx, `
+		UPDATE stage.users SET
+			user_id = ?,
+			role = ?,
+			grade = ?,
+			email = ?,
+			username = ?,
+			password = ?,
+			pw_hash = ?,
+			issues = ?,
+			failed = ?,
+			applied = ?
+		WHERE ukey = ?`,
+		u.UserID, u.Role, u.Grade, u.Email, u.Username, blob(u.Password), nullable(u.PwHash), blob(u.Issues),
+		boolInt(u.Failed), boolInt(u.Applied), u.UKey)
+	return classify(err)
+}
+
+// ExistingClass is a stored class as the import's checks see it.
+type ExistingClass struct {
+	ID       int64
+	GUID     string
+	SchoolID int64
+	ClassID  string
+}
+
+// ClassWithStored is a class of the file with what is stored about it.
+type ClassWithStored struct {
+	StagedClass
+	// ByGUID is the stored class the Class GUID names (in any school), nil when none.
+	ByGUID *ExistingClass
+	// Teaches reports whether the uploading teacher teaches ByGUID.
+	Teaches bool
+	// IDOwner is the class of the school that holds the class's Class ID, nil when none.
+	IDOwner *ExistingClass
+}
+
+// classesWithStoredQuery joins a page of the stage's classes with the stored class each
+// one's GUID names and the school's class that holds its Class ID.
+const classesWithStoredQuery = `
+	SELECT
+		c.ckey,
+		c.first_line,
+		c.guid,
+		c.class_id,
+		c.typed_id,
+		coalesce(c.id_key, ''),
+		c.name,
+		c.name_given,
+		c.grade,
+		c.start_date,
+		c.end_date,
+		c.issues,
+		c.failed,
+		m.id,
+		m.guid,
+		m.school_id,
+		m.class_id,
+		m.id IS NOT NULL AND EXISTS (SELECT 1 FROM main.enrollments e WHERE e.class_id = m.id AND e.user_id = ?2 AND e.role = 'Teacher'),
+		o.id,
+		o.guid,
+		o.school_id,
+		o.class_id
+	FROM stage.classes AS c
+	LEFT JOIN main.classes AS m ON c.guid <> '' AND m.guid = c.guid
+	LEFT JOIN main.classes AS o ON o.school_id = ?1 AND o.class_id_key = c.typed_key
+	WHERE c.ckey > ?3
+	ORDER BY c.ckey
+	LIMIT ?4`
+
+// ClassesWithStored returns the next page of the file's classes, after class ckey, each
+// with what is stored about it; teacherID is the uploading teacher (0: an
+// administrator).
+func (t *ImportTx) ClassesWithStored(ctx context.Context, schoolID, teacherID int64, ckey string, limit int) ([]ClassWithStored, error) {
+	rows, err := t.tx.QueryContext(ctx, classesWithStoredQuery, schoolID, teacherID, ckey, limit)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []ClassWithStored
+	for rows.Next() {
+		var c ClassWithStored
+		s := &c.StagedClass
+		var m, o nullClass
+		if err := rows.Scan(&s.CKey, &s.FirstLine, &s.GUID, &s.ClassID, &s.TypedID, &s.IDKey, &s.Name, &s.NameGiven, &s.Grade, &s.Start, &s.End,
+			&s.Issues, &s.Failed, &m.id, &m.guid, &m.school, &m.classID, &c.Teaches, &o.id, &o.guid, &o.school, &o.classID); err != nil {
+			return nil, err
+		}
+		s.Applied = !s.Failed
+		c.ByGUID, c.IDOwner = m.class(), o.class()
+		out = append(out, c)
+	}
+	return out, classify(rows.Err())
+}
+
+type nullClass struct {
+	id, school    sql.NullInt64
+	guid, classID sql.NullString
+}
+
+func (n nullClass) class() *ExistingClass {
+	if !n.id.Valid {
+		return nil
+	}
+	return &ExistingClass{ID: n.id.Int64, GUID: n.guid.String, SchoolID: n.school.Int64, ClassID: n.classID.String}
+}
+
+// SetClass records what was decided about a staged class; CID is the stored class it
+// updates (0 for a new class).
+func (t *ImportTx) SetClass(ctx context.Context, c *StagedClass) error {
+	var cid any
+	if c.CID != 0 {
+		cid = c.CID
+	}
+	_, err := t.tx.ExecContext(ctx, `
+		UPDATE stage.classes SET
+			class_id = ?,
+			name = ?,
+			grade = ?,
+			start_date = ?,
+			end_date = ?,
+			issues = ?,
+			failed = ?,
+			applied = ?,
+			cid = ?
+		WHERE ckey = ?`,
+		c.ClassID, c.Name, c.Grade, c.Start, c.End, blob(c.Issues), boolInt(c.Failed), boolInt(c.Applied), cid, c.CKey)
+	return classify(err)
+}
+
+// newClassesWithoutTeacherQuery finds the new classes none of whose rows is a teacher's
+// that can be applied: its own cells and its user pass.
+const newClassesWithoutTeacherQuery = `
+	SELECT
+		c.ckey,
+		c.class_id,
+		c.issues
+	FROM stage.classes AS c
+	WHERE c.ckey > ? AND c.guid = '' AND c.failed = 0 AND NOT EXISTS (
+		SELECT 1
+		FROM stage.rows AS r
+		JOIN stage.users AS u ON u.ukey = r.ukey
+		WHERE r.ckey = c.ckey
+			AND u.failed = 0
+			AND u.role = 'Teacher'
+			AND NOT EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line))
+	ORDER BY c.ckey
+	LIMIT ?`
+
+// NewClassesWithoutTeacher returns the next page of new classes, after class ckey, that
+// no teacher row can be applied to (an administrator's upload needs one).
+func (t *ImportTx) NewClassesWithoutTeacher(ctx context.Context, ckey string, limit int) ([]StagedClass, error) {
+	rows, err := t.tx.QueryContext(ctx, newClassesWithoutTeacherQuery, ckey, limit)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []StagedClass
+	for rows.Next() {
+		var c StagedClass
+		if err := rows.Scan(&c.CKey, &c.ClassID, &c.Issues); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, classify(rows.Err())
+}
+
+// FailClass records that class ckey fails, with its problems.
+func (t *ImportTx) FailClass(ctx context.Context, ckey string, issues []byte) error {
+	_, err := t.tx.ExecContext(ctx, `UPDATE stage.classes SET issues = ?, failed = 1, applied = 0 WHERE ckey = ?`, issues, ckey)
+	return classify(err)
+}
+
+// RowState is a row with whether it fails on its own and whether the other group it
+// belongs to (its class, in a pass by user; its user, in a pass by class) fails.
+type RowState struct {
+	StagedRow
+	Own         bool
+	OtherFailed bool
+}
+
+// rowStateQueries read the rows of the users (or classes) that do not fail, by user (or
+// class) and line, with whether each fails on its own and whether its class (or user)
+// fails; rowCellsQueries add the cells, for the rows of one user (or class).
+var (
+	rowStateQueries = [2]string{`
+		SELECT
+			r.line,
+			r.ukey,
+			coalesce(r.ckey, ''),
+			EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
+			coalesce((SELECT c.failed FROM stage.classes AS c WHERE c.ckey = r.ckey), 0)
+		FROM stage.rows AS r
+		JOIN stage.users AS u ON u.ukey = r.ukey
+		WHERE (r.ukey, r.line) > (?, ?) AND u.failed = 0
+		ORDER BY r.ukey, r.line
+		LIMIT ?`, `
+		SELECT
+			r.line,
+			r.ukey,
+			r.ckey,
+			EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
+			(SELECT u.failed FROM stage.users AS u WHERE u.ukey = r.ukey)
+		FROM stage.rows AS r
+		JOIN stage.classes AS c ON c.ckey = r.ckey
+		WHERE r.ckey IS NOT NULL AND (r.ckey, r.line) > (?, ?) AND c.failed = 0
+		ORDER BY r.ckey, r.line
+		LIMIT ?`}
+	rowCellsQueries = [2]string{`
+		SELECT
+			r.line,
+			r.ukey,
+			coalesce(r.ckey, ''),
+			coalesce(r.code, ''),
+			r.cells,
+			EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
+			coalesce((SELECT c.failed FROM stage.classes AS c WHERE c.ckey = r.ckey), 0)
+		FROM stage.rows AS r
+		WHERE r.ukey = ?
+		ORDER BY r.line`, `
+		SELECT
+			r.line,
+			r.ukey,
+			r.ckey,
+			coalesce(r.code, ''),
+			r.cells,
+			EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
+			(SELECT u.failed FROM stage.users AS u WHERE u.ukey = r.ukey)
+		FROM stage.rows AS r
+		WHERE r.ckey = ?
+		ORDER BY r.line`}
+)
+
+// ByUser and ByClass say which group RowStates and GroupRows read rows by.
+const (
+	ByUser  = 0
+	ByClass = 1
+)
+
+// RowStates returns the next page of rows of the users (by ByUser) or classes (ByClass)
+// that do not fail, after the row of group key on line, by group and line, without
+// their cells.
+func (t *ImportTx) RowStates(ctx context.Context, by int, key string, line, limit int) ([]RowState, error) {
+	rows, err := t.tx.QueryContext(ctx, rowStateQueries[by], key, line, limit)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []RowState
+	for rows.Next() {
+		var r RowState
+		if err := rows.Scan(&r.Line, &r.UKey, &r.CKey, &r.Own, &r.OtherFailed); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, classify(rows.Err())
+}
+
+// GroupRows returns every row of user (ByUser) or class (ByClass) key, with its cells.
+func (t *ImportTx) GroupRows(ctx context.Context, by int, key string) ([]RowState, error) {
+	rows, err := t.tx.QueryContext(ctx, rowCellsQueries[by], key)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []RowState
+	for rows.Next() {
+		var r RowState
+		if err := rows.Scan(&r.Line, &r.UKey, &r.CKey, &r.Code, &r.Cells, &r.Own, &r.OtherFailed); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, classify(rows.Err())
+}
+
+// StagedUserByKey returns the staged user ukey.
+func (t *ImportTx) StagedUserByKey(ctx context.Context, ukey string) (*StagedUser, error) {
+	var s StagedUser
+	err := t.tx.QueryRowContext(ctx, `
+		SELECT
+			ukey,
+			first_line,
+			guid,
+			user_id,
+			role,
+			first_name,
+			last_name,
+			grade,
+			email,
+			username,
+			password,
+			coalesce(id_key, ''),
+			coalesce(name_key, ''),
+			coalesce(email_key, ''),
+			coalesce(teacher_email_key, ''),
+			base,
+			coalesce(pw_hash, ''),
+			issues,
+			failed,
+			applied
+		FROM stage.users
+		WHERE ukey = ?`, ukey).Scan(&s.UKey, &s.FirstLine, &s.GUID, &s.UserID, &s.Role, &s.First, &s.Last, &s.Grade, &s.Email, &s.Username,
+		&s.Password, &s.IDKey, &s.NameKey, &s.EmailKey, &s.TeacherEmailKey, &s.Base, &s.PwHash, &s.Issues, &s.Failed, &s.Applied)
+	return &s, classify(err)
+}
+
+// StagedClassByKey returns the staged class ckey.
+func (t *ImportTx) StagedClassByKey(ctx context.Context, ckey string) (*StagedClass, error) {
+	var c StagedClass
+	var cid sql.NullInt64
+	err := t.tx.QueryRowContext(ctx, `
+		SELECT
+			ckey,
+			first_line,
+			guid,
+			class_id,
+			typed_id,
+			coalesce(id_key, ''),
+			name,
+			name_given,
+			grade,
+			start_date,
+			end_date,
+			issues,
+			failed,
+			applied,
+			cid
+		FROM stage.classes
+		WHERE ckey = ?`, ckey).Scan(&c.CKey, &c.FirstLine, &c.GUID, &c.ClassID, &c.TypedID, &c.IDKey, &c.Name, &c.NameGiven, &c.Grade,
+		&c.Start, &c.End, &c.Issues, &c.Failed, &c.Applied, &cid)
+	c.CID = cid.Int64
+	return &c, classify(err)
+}
+
+// NewUser is a user the import creates, with their merged cells.
+type NewUser struct {
+	UKey                                                     string
+	FirstLine                                                int
+	Username                                                 string // typed, or "" to make one from Base
+	Base                                                     string
+	UserID, IDKey, Role, First, Last, Grade, Email, EmailKey string
+	Password                                                 []byte // the typed password (sealed), nil for none
+	PwHash                                                   string // its hash
+}
+
+// newUsersQuery reads the users the import creates, in the order it creates them: the
+// stage's, by key.
+const newUsersQuery = `
+	SELECT
+		ukey,
+		first_line,
+		username,
+		base,
+		user_id,
+		coalesce(id_key, ''),
+		role,
+		first_name,
+		last_name,
+		grade,
+		email,
+		coalesce(email_key, ''),
+		password,
+		coalesce(pw_hash, '')
+	FROM stage.users
+	WHERE ukey > ? AND guid = '' AND applied = 1
+	ORDER BY ukey
+	LIMIT ?`
+
+// NewUsers returns the next page of the users the import creates, after user ukey.
+func (t *ImportTx) NewUsers(ctx context.Context, ukey string, limit int) ([]NewUser, error) {
+	rows, err := t.tx.QueryContext(ctx, newUsersQuery, ukey, limit)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []NewUser
+	for rows.Next() {
+		var u NewUser
+		if err := rows.Scan(&u.UKey, &u.FirstLine, &u.Username, &u.Base, &u.UserID, &u.IDKey, &u.Role, &u.First, &u.Last,
+			&u.Grade, &u.Email, &u.EmailKey, &u.Password, &u.PwHash); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, classify(rows.Err())
+}
+
+// CountNewUsers returns how many users the import creates.
+func (t *ImportTx) CountNewUsers(ctx context.Context) (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM stage.users WHERE guid = '' AND applied = 1`).Scan(&n)
+	return n, classify(err)
+}
+
+// takenQueries find the usernames a username made from any of a batch of bases could
+// collide with: every key from base up to base followed by ":", which holds the base
+// itself and the base followed by digits (base2, base3, …), among the stored users
+// (with those the import has created so far), the usernames typed anywhere in the file,
+// and the administrators' (a username is unique across users and administrators).
+var takenQueries = [...]string{
+	`SELECT u.username_key FROM (VALUES %s) AS r JOIN main.users AS u ON u.username_key >= r.column1 AND u.username_key < r.column2`,
+	`SELECT u.name_key FROM (VALUES %s) AS r JOIN stage.users AS u ON u.name_key >= r.column1 AND u.name_key < r.column2`,
+	`SELECT o.username_key FROM (VALUES %s) AS r JOIN main.operators AS o ON o.username_key >= r.column1 AND o.username_key < r.column2`,
+}
+
+// lookupBatch bounds the keys of one lookup, well under SQLite's parameter limit.
+const lookupBatch = 500
+
+// TakenUsernames returns every username (in lower case) that a username made from any
+// of bases could collide with. Call FlushNewUsers first: the users it has not created
+// yet are not seen.
+func (t *ImportTx) TakenUsernames(ctx context.Context, bases []string) (map[string]struct{}, error) {
+	out := make(map[string]struct{})
+	for start := 0; start < len(bases); start += lookupBatch {
+		b := bases[start:min(start+lookupBatch, len(bases))]
+		args := make([]any, 0, 2*len(b))
+		for _, base := range b {
+			args = append(args, base, base+":")
+		}
+		for _, q := range takenQueries {
+			rows, err := t.tx.QueryContext(ctx, strings.Replace(q, "%s", placeholders(len(b), 2), 1), args...)
+			if err != nil {
+				return nil, classify(err)
+			}
+			for rows.Next() {
+				var k string
+				if err := rows.Scan(&k); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				out[k] = struct{}{}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, classify(err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Created is what the import makes for a user it creates.
+type Created struct {
+	GUID     string
+	Username string
+	PwKind   core.PasswordState
+	PwHash   string
+	Temp     []byte // the temporary password, sealed, for the Completed File; nil for none
+}
+
+// The rows one multi-row statement of each kind writes.
+const (
+	userBatch = 120 // 17 values a user
+	rowsBatch = 600 // links, enrollments, codes: 2 or 3 values a row
+)
+
+// AddNewUser creates user u with what the import made for them, hands them the next
+// user id, which it returns, and records it in the stage. Users are written a batch at
+// a time: call FlushNewUsers after the last, and before asking which usernames are
+// taken.
+func (t *ImportTx) AddNewUser(ctx context.Context, u *NewUser, c Created) (int64, error) {
+	id := t.nextUser
+	t.nextUser++
+	t.users.add(id, c.GUID, u.UserID, u.IDKey, u.Role, u.First, u.Last, u.Grade, u.Email, u.EmailKey,
+		c.Username, core.Key(c.Username), string(c.PwKind), c.PwHash, t.now, t.now, t.now)
+	t.gens.add(u.UKey, id, c.GUID, c.Username, blob(c.Temp))
+	if t.users.rows == userBatch {
+		return id, t.FlushNewUsers(ctx)
+	}
+	return id, nil
+}
+
+// FlushNewUsers writes the users AddNewUser holds.
+func (t *ImportTx) FlushNewUsers(ctx context.Context) error {
+	if t.users.rows == 0 {
+		return nil
+	}
+	// OR FAIL: a failing statement ends the whole import (its transaction is rolled
+	// back), so it need not undo itself alone, and SQLite then keeps no statement
+	// journal for it (users has no foreign keys that would need one).
+	if _, err := t.b.exec(ctx, &t.users, `
+		INSERT OR FAIL INTO main.users (
+			id,
+			guid,
+			user_id,
+			user_id_key,
+			role,
+			first_name,
+			last_name,
+			grade,
+			email,
+			email_key,
+			username,
+			username_key,
+			pw_kind,
+			pw_hash,
+			pw_issued_at,
+			created_at,
+			updated_at
+		) VALUES `+placeholders(t.users.rows, 17)); err != nil {
+		return classify(err)
+	}
+	_, err := t.b.exec(ctx, &t.gens, `INSERT INTO stage.gen (ukey, id, guid, username, temp) VALUES `+placeholders(t.gens.rows, 5))
+	return classify(err)
+}
+
+// NewClass is a class the import creates.
+type NewClass struct {
+	CKey string
+	// TeacherID is its primary teacher, the user of its first teacher row that is
+	// applied (0 in a teacher's upload, where the uploading teacher is).
+	TeacherID int64
+}
+
+// newClassesQuery reads the classes the import creates, with the user of each one's
+// first applied teacher row.
+const newClassesQuery = `
+	SELECT
+		c.ckey,
+		coalesce((
+			SELECT coalesce(g.id, m.id)
+			FROM stage.rows AS r
+			JOIN stage.users AS u ON u.ukey = r.ukey
+			LEFT JOIN stage.gen AS g ON g.ukey = (CASE WHEN u.guid = '' THEN u.ukey END)
+			LEFT JOIN main.users AS m ON m.guid = nullif(u.guid, '')
+			WHERE r.ckey = c.ckey
+				AND u.applied = 1
+				AND u.role = 'Teacher'
+				AND NOT EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line)
+			ORDER BY r.line
+			LIMIT 1), 0)
+	FROM stage.classes AS c
+	WHERE c.ckey > ? AND c.guid = '' AND c.applied = 1
+	ORDER BY c.ckey
+	LIMIT ?`
+
+// NewClasses returns the next page of the classes the import creates, after class ckey.
+func (t *ImportTx) NewClasses(ctx context.Context, ckey string, limit int) ([]NewClass, error) {
+	rows, err := t.tx.QueryContext(ctx, newClassesQuery, ckey, limit)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []NewClass
+	for rows.Next() {
+		var c NewClass
+		if err := rows.Scan(&c.CKey, &c.TeacherID); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, classify(rows.Err())
+}
+
+// SetNewClass hands the class ckey the import creates its id, which it returns, its
+// GUID and its primary teacher (0 for none).
+func (t *ImportTx) SetNewClass(ctx context.Context, ckey, guid string, teacherID int64) (int64, error) {
+	id := t.nextClass
+	t.nextClass++
+	var teacher any
+	if teacherID != 0 {
+		teacher = teacherID
+	}
+	_, err := t.tx.ExecContext(ctx, `UPDATE stage.classes SET cid = ?, new_guid = ?, teacher_id = ? WHERE ckey = ?`, id, guid, teacher, ckey)
+	return id, classify(err)
+}
+
+// writeSlice is how many users or classes one UPDATE of the writes takes: the slice of
+// the stage SQLite reads for it stays bounded.
+const writeSlice = 5000
+
+// updateUsersQuery updates the stored users of a slice of the file's users, after user
+// ?1: a non-blank value overwrites, a blank one keeps.
+const updateUsersQuery = `
+	UPDATE OR FAIL main.users SET
+		user_id      = CASE WHEN s.user_id = '' THEN users.user_id ELSE s.user_id END,
+		user_id_key  = CASE WHEN s.user_id = '' THEN users.user_id_key ELSE s.id_key END,
+		first_name   = CASE WHEN s.first_name = '' THEN users.first_name ELSE s.first_name END,
+		last_name    = CASE WHEN s.last_name = '' THEN users.last_name ELSE s.last_name END,
+		grade        = CASE WHEN s.grade = '' THEN users.grade ELSE s.grade END,
+		email        = CASE WHEN s.email = '' THEN users.email ELSE s.email END,
+		email_key    = CASE WHEN s.email = '' THEN users.email_key ELSE s.email_key END,
+		username     = CASE WHEN s.username = '' THEN users.username ELSE s.username END,
+		username_key = CASE WHEN s.username = '' THEN users.username_key ELSE s.name_key END,
+		pw_kind      = CASE WHEN s.pw_hash IS NULL THEN users.pw_kind ELSE 'permanent' END,
+		pw_hash      = CASE WHEN s.pw_hash IS NULL THEN users.pw_hash ELSE s.pw_hash END,
+		pw_issued_at = CASE WHEN s.pw_hash IS NULL THEN users.pw_issued_at ELSE ?2 END,
+		updated_at   = ?2
+	FROM (
+		SELECT *
+		FROM stage.users
+		WHERE ukey > ?1 AND guid <> '' AND applied = 1
+		ORDER BY ukey
+		LIMIT ?3
+	) AS s
+	WHERE users.guid = s.guid`
+
+// UpdateUsers updates the stored users the file's users update, a slice at a time, and
+// returns how many.
+func (t *ImportTx) UpdateUsers(ctx context.Context) (int, error) {
+	total, after := 0, ""
+	for {
+		var last sql.NullString
+		var n int
+		if err := t.tx.QueryRowContext(ctx, `
+			SELECT max(ukey), count(*) FROM (
+				SELECT ukey FROM stage.users
+				WHERE ukey > ? AND guid <> '' AND applied = 1
+				ORDER BY ukey
+				LIMIT ?)`, after, writeSlice).Scan(&last, &n); err != nil {
+			return total, classify(err)
+		}
+		if n == 0 {
+			return total, nil
+		}
+		if _, err := t.tx.ExecContext(ctx, updateUsersQuery, after, t.now, writeSlice); err != nil {
+			return total, classify(err)
+		}
+		total += n
+		after = last.String
+	}
+}
+
+// insertClassesQuery creates the new classes of the file after class ?3, up to ?4.
+const insertClassesQuery = `
+	INSERT OR FAIL INTO main.classes (
+		id,
+		guid,
+		school_id,
+		class_id,
+		class_id_key,
+		name,
+		grade,
+		start_date,
+		end_date,
+		primary_teacher_id,
+		created_at,
+		updated_at
+	)
+	SELECT
+		c.cid,
+		c.new_guid,
+		?1,
+		c.class_id,
+		coalesce(c.id_key, ''),
+		c.name,
+		c.grade,
+		c.start_date,
+		c.end_date,
+		c.teacher_id,
+		?2,
+		?2
+	FROM stage.classes AS c
+	WHERE c.ckey > ?3 AND c.ckey <= ?4 AND c.guid = '' AND c.applied = 1`
+
+// updateClassesQuery updates the stored classes of a slice of the file's classes,
+// after class ?2: a non-blank value overwrites, a blank one keeps.
+const updateClassesQuery = `
+	UPDATE OR FAIL main.classes SET
+		class_id     = CASE WHEN c.class_id = '' THEN classes.class_id ELSE c.class_id END,
+		class_id_key = CASE WHEN c.class_id = '' THEN classes.class_id_key ELSE c.id_key END,
+		name         = CASE WHEN c.name = '' THEN classes.name ELSE c.name END,
+		grade        = CASE WHEN c.grade = '' THEN classes.grade ELSE c.grade END,
+		start_date   = CASE WHEN c.start_date = '' THEN classes.start_date ELSE c.start_date END,
+		end_date     = CASE WHEN c.end_date = '' THEN classes.end_date ELSE c.end_date END,
+		updated_at   = ?1
+	FROM (
+		SELECT *
+		FROM stage.classes
+		WHERE ckey > ?2 AND guid <> '' AND applied = 1
+		ORDER BY ckey
+		LIMIT ?3
+	) AS c
+	WHERE classes.id = c.cid`
+
+// WriteClasses creates the classes the import makes and updates those it changes, and
+// returns how many it created. Both go a slice of the stage at a time: one statement
+// over every class of a large file grows SQLite's memory with the file.
+func (t *ImportTx) WriteClasses(ctx context.Context, schoolID int64) (int, error) {
+	created := 0
+	err := t.classSlices(ctx, classSliceNew, func(after, last string) error {
+		res, err := t.tx.ExecContext(ctx, insertClassesQuery, schoolID, t.now, after, last)
+		if err != nil {
 			return err
 		}
-		fn(u, key)
+		n, _ := res.RowsAffected()
+		created += int(n)
+		return nil
+	})
+	if err != nil {
+		return 0, classify(err)
 	}
-	return rows.Err()
+	err = t.classSlices(ctx, classSliceStored, func(after, _ string) error {
+		_, err := t.tx.ExecContext(ctx, updateClassesQuery, t.now, after, writeSlice)
+		return err
+	})
+	return created, classify(err)
 }
 
-// InSchool returns which of ids belong to school.
-func (t *ImportTx) InSchool(schoolID int64, ids []int64) (map[int64]bool, error) {
-	out := make(map[int64]bool)
-	for start := 0; start < len(ids); start += lookupBatch {
-		batch := ids[start:min(start+lookupBatch, len(ids))]
-		args := []any{schoolID}
-		for _, id := range batch {
-			args = append(args, id)
+// The slices of the stage's classes that WriteClasses writes: the new classes, and the
+// stored classes the file names.
+const (
+	classSliceNew = `
+		SELECT max(ckey) FROM (
+			SELECT ckey FROM stage.classes WHERE ckey > ? AND guid = '' AND applied = 1 ORDER BY ckey LIMIT ?)`
+	classSliceStored = `
+		SELECT max(ckey) FROM (
+			SELECT ckey FROM stage.classes WHERE ckey > ? AND guid <> '' AND applied = 1 ORDER BY ckey LIMIT ?)`
+)
+
+// classSlices calls fn with the bounds (after, last] of each slice of at most
+// writeSlice classes that query (classSliceNew or classSliceStored) finds, in key
+// order.
+func (t *ImportTx) classSlices(ctx context.Context, query string, fn func(after, last string) error) error {
+	after := ""
+	for {
+		var last sql.NullString
+		if err := t.tx.QueryRowContext(ctx, query, after, writeSlice).Scan(&last); err != nil {
+			return err
 		}
-		rows, err := t.tx.QueryContext(t.ctx, `SELECT user_id FROM school_users WHERE school_id = ? AND user_id IN (`+
-			strings.TrimSuffix(strings.Repeat("?,", len(batch)), ",")+`)`, args...)
+		if !last.Valid {
+			return nil
+		}
+		if err := fn(after, last.String); err != nil {
+			return err
+		}
+		after = last.String
+	}
+}
+
+// AddRowWrites links user uid to the school, enrolls them in class cid (when not 0) as
+// role, and records code (when not "") for the class: what an applied row writes. Rows
+// are written a batch at a time: call FlushRows after the last. Existing links,
+// enrollments and codes are kept as they are (an import never removes or demotes).
+func (t *ImportTx) AddRowWrites(ctx context.Context, schoolID, uid, cid int64, role, code string) error {
+	t.links.add(schoolID, uid)
+	if cid != 0 {
+		t.enrolls.add(cid, uid, role)
+		if code != "" {
+			t.codes.add(cid, code)
+		}
+	}
+	if t.links.rows == rowsBatch {
+		return t.FlushRows(ctx)
+	}
+	return nil
+}
+
+// FlushRows writes what AddRowWrites holds.
+func (t *ImportTx) FlushRows(ctx context.Context) error {
+	if t.links.rows > 0 {
+		if _, err := t.b.exec(ctx, &t.links, `INSERT OR IGNORE INTO main.school_users (school_id, user_id) VALUES `+placeholders(t.links.rows, 2)); err != nil {
+			return classify(err)
+		}
+	}
+	if t.enrolls.rows > 0 {
+		n, err := t.b.exec(ctx, &t.enrolls, `INSERT OR IGNORE INTO main.enrollments (class_id, user_id, role) VALUES `+placeholders(t.enrolls.rows, 3))
 		if err != nil {
-			return nil, err
+			return classify(err)
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = true
-		}
-		rows.Close()
+		t.enrolled += int(n)
 	}
-	return out, nil
-}
-
-// UsernamesFrom returns the stored usernames (lower case) that a username generated from
-// any of bases could collide with: every key from base up to base followed by ":",
-// which holds the base itself and the base followed by digits (base2, base3, …). It
-// costs one query per few hundred bases instead of one per candidate.
-func (t *ImportTx) UsernamesFrom(bases []string) (map[string]struct{}, error) {
-	out := make(map[string]struct{})
-	if len(bases) == 0 {
-		return out, nil
-	}
-	// A made username must not be an administrator's either.
-	if err := t.operatorUsernames(out); err != nil {
-		return nil, err
-	}
-	if t.fewUsers(len(bases)) {
-		// Every stored username: more than asked for, which only means more names the
-		// caller will not need to avoid.
-		rows, err := t.tx.QueryContext(t.ctx, `SELECT username_key FROM users`)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k string
-			if err := rows.Scan(&k); err != nil {
-				return nil, err
-			}
-			out[k] = struct{}{}
-		}
-		return out, rows.Err()
-	}
-	for start := 0; start < len(bases); start += lookupBatch {
-		batch := bases[start:min(start+lookupBatch, len(bases))]
-		args := make([]any, 0, 2*len(batch))
-		for _, b := range batch {
-			args = append(args, b, b+":")
-		}
-		rows, err := t.tx.QueryContext(t.ctx, `SELECT u.username_key FROM (VALUES `+placeholders(len(batch), 2)+
-			`) AS r JOIN users AS u ON u.username_key >= r.column1 AND u.username_key < r.column2`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var k string
-			if err := rows.Scan(&k); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[k] = struct{}{}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// ExistingClass is a stored class as the import checks see it.
-type ExistingClass struct {
-	ID                               int64
-	GUID                             string
-	SchoolID                         int64
-	ClassID, Name, Grade, Start, End string
-}
-
-// Classes returns stored classes by GUID (column "guid") or, for column "class_id_key",
-// the classes of schoolID by lower-case Class ID.
-func (t *ImportTx) Classes(column string, schoolID int64, keys []string) (map[string]ExistingClass, error) {
-	out := make(map[string]ExistingClass)
-	for start := 0; start < len(keys); start += lookupBatch {
-		batch := keys[start:min(start+lookupBatch, len(keys))]
-		var args []any
-		q := `SELECT id, guid, school_id, class_id, name, grade, start_date, end_date, ` + column + ` FROM classes WHERE `
-		if column == "class_id_key" {
-			q += `school_id = ? AND `
-			args = append(args, schoolID)
-		}
-		q += column + ` IN (` + strings.TrimSuffix(strings.Repeat("?,", len(batch)), ",") + `)`
-		for _, k := range batch {
-			args = append(args, k)
-		}
-		rows, err := t.tx.QueryContext(t.ctx, q, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var c ExistingClass
-			var key string
-			if err := rows.Scan(&c.ID, &c.GUID, &c.SchoolID, &c.ClassID, &c.Name, &c.Grade, &c.Start, &c.End, &key); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[key] = c
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// Teaches reports whether teacherID teaches class classID.
-func (t *ImportTx) Teaches(teacherID, classID int64) (bool, error) {
-	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM enrollments WHERE class_id = ? AND user_id = ? AND role = 'Teacher'`, classID, teacherID).Scan(&n)
-	return n > 0, err
-}
-
-// UserWrite is a user to create or update. On update, blank fields keep the stored value
-// and an empty PwKind keeps the password.
-type UserWrite struct {
-	ID                              int64
-	GUID, UserID, Role, First, Last string
-	Grade, Email, Username          string
-	PwKind                          core.PasswordState
-	PwHash                          string
-}
-
-const userBatch = 400
-
-// UserBatch is how many users one INSERT of InsertUsers writes: a caller that passes
-// this many at a time reuses one prepared statement.
-const UserBatch = userBatch
-
-// InsertUsers creates users, assigning their ids, in multi-row INSERTs.
-func (t *ImportTx) InsertUsers(us []*UserWrite) error {
-	const cols = 15
-	for start := 0; start < len(us); start += userBatch {
-		batch := us[start:min(start+userBatch, len(us))]
-		t.arg(t.now)
-		t.arg(t.now)
-		for _, u := range batch {
-			u.ID = t.nextUser
-			t.nextUser++
-			issued := ""
-			if u.PwKind != "" {
-				issued = t.now
-			}
-			t.arg(u.ID)
-			t.arg(u.GUID)
-			t.arg(u.UserID)
-			t.arg(core.Key(u.UserID))
-			t.arg(u.Role)
-			t.arg(u.First)
-			t.arg(u.Last)
-			t.arg(u.Grade)
-			t.arg(u.Email)
-			t.arg(core.Key(u.Email))
-			t.arg(u.Username)
-			t.arg(core.Key(u.Username))
-			t.arg(string(orNone(u.PwKind)))
-			t.arg(u.PwHash)
-			t.arg(issued)
-		}
-		// OR FAIL: a failing statement ends the whole import (its transaction is rolled
-		// back), so it need not undo itself alone, and SQLite then keeps no statement
-		// journal for it (users has no foreign keys that would need one): 0.12 s of a
-		// 100,000-row import.
-		// The two ? of the SELECT list come first in the text: they are arguments 1 and 2.
-		_, err := t.exec(`INSERT OR FAIL INTO users (id, guid, user_id, user_id_key, role, first_name, last_name, grade, email, email_key,
-			username, username_key, pw_kind, pw_hash, pw_issued_at, created_at, updated_at) SELECT column1, column2, column3, column4, column5,
-			column6, column7, column8, column9, column10, column11, column12, column13, column14, column15, ?, ? FROM (VALUES ` + placeholders(len(batch), cols) + `)`)
-		if err != nil {
+	if t.codes.rows > 0 {
+		if _, err := t.b.exec(ctx, &t.codes, `INSERT OR IGNORE INTO main.class_codes (class_id, code) VALUES `+placeholders(t.codes.rows, 2)); err != nil {
 			return classify(err)
 		}
 	}
 	return nil
 }
 
-func orNone(k core.PasswordState) core.PasswordState {
-	if k == "" {
-		return core.PasswordNone
+// Enrolled returns how many enrollments the rows written so far added.
+func (t *ImportTx) Enrolled() int { return t.enrolled }
+
+// EnrollTeacher makes teacherID a teacher of every class the import creates (a
+// teacher's upload) and returns how many enrollments that added.
+func (t *ImportTx) EnrollTeacher(ctx context.Context, teacherID int64) (int, error) {
+	res, err := t.tx.ExecContext(ctx, `
+		INSERT OR IGNORE INTO main.enrollments (class_id, user_id, role)
+		SELECT cid, ?, 'Teacher' FROM stage.classes WHERE guid = '' AND applied = 1`, teacherID)
+	if err != nil {
+		return 0, classify(err)
 	}
-	return k
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
-// UpdateUser updates a stored user: non-blank fields overwrite, blank ones keep.
-func (t *ImportTx) UpdateUser(u *UserWrite) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE users SET
-		user_id = CASE WHEN ?1 = '' THEN user_id ELSE ?1 END,
-		user_id_key = CASE WHEN ?1 = '' THEN user_id_key ELSE lower(?1) END,
-		first_name = CASE WHEN ?2 = '' THEN first_name ELSE ?2 END,
-		last_name = CASE WHEN ?3 = '' THEN last_name ELSE ?3 END,
-		grade = CASE WHEN ?4 = '' THEN grade ELSE ?4 END,
-		email = CASE WHEN ?5 = '' THEN email ELSE ?5 END,
-		email_key = CASE WHEN ?5 = '' THEN email_key ELSE lower(?5) END,
-		username = CASE WHEN ?6 = '' THEN username ELSE ?6 END,
-		username_key = CASE WHEN ?6 = '' THEN username_key ELSE lower(?6) END,
-		pw_kind = CASE WHEN ?7 = '' THEN pw_kind ELSE ?7 END,
-		pw_hash = CASE WHEN ?7 = '' THEN pw_hash ELSE ?8 END,
-		pw_issued_at = CASE WHEN ?7 = '' THEN pw_issued_at ELSE ?9 END,
-		updated_at = ?9
-		WHERE id = ?10`,
-		u.UserID, u.First, u.Last, u.Grade, u.Email, u.Username, string(u.PwKind), u.PwHash, t.now, u.ID)
-	return classify(err)
+// LastLine returns the last line of the file's rows (0 for none).
+func (t *ImportTx) LastLine(ctx context.Context) (int, error) {
+	var n sql.NullInt64
+	err := t.tx.QueryRowContext(ctx, `SELECT max(line) FROM stage.rows`).Scan(&n)
+	return int(n.Int64), classify(err)
 }
 
-// LinkSchool links users to a school; existing links stay as they are.
-func (t *ImportTx) LinkSchool(schoolID int64, ids []int64) error {
-	const batchSize = 1000
-	for start := 0; start < len(ids); start += batchSize {
-		batch := ids[start:min(start+batchSize, len(ids))]
-		for _, id := range batch {
-			t.arg(schoolID)
-			t.arg(id)
+// ResultRow is a row of the file with everything its result files show.
+type ResultRow struct {
+	StagedRow
+	Own bool
+	// The row's user: whether they fail or are applied, their problems, whether the
+	// import creates them, and their GUID, username and temporary password (sealed) as
+	// the database has them once written.
+	UserFailed, UserApplied, UserNew bool
+	UserIssues                       []byte
+	UID                              int64
+	Role                             string
+	UserGUID, Username               string
+	Temp                             []byte
+	// The row's class, when it has one.
+	ClassFailed, ClassApplied, ClassNew bool
+	ClassIssues                         []byte
+	CID                                 int64
+	ClassGUID                           string
+}
+
+// resultRowsQuery reads the file's rows in order with what the result files show.
+const resultRowsQuery = `
+	SELECT
+		r.line,
+		r.ukey,
+		coalesce(r.ckey, ''),
+		coalesce(r.code, ''),
+		r.cells,
+		EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
+		u.failed,
+		u.applied,
+		u.guid = '',
+		u.issues,
+		coalesce(g.id, m.id, 0),
+		u.role,
+		coalesce(g.guid, m.guid, ''),
+		coalesce(g.username, m.username, ''),
+		g.temp,
+		coalesce(c.failed, 0),
+		coalesce(c.applied, 0),
+		coalesce(c.guid = '', 0),
+		c.issues,
+		coalesce(c.cid, 0),
+		coalesce(c.new_guid, c.guid, '')
+	FROM stage.rows AS r
+	JOIN stage.users AS u ON u.ukey = r.ukey
+	LEFT JOIN stage.gen AS g ON g.ukey = (CASE WHEN u.guid = '' THEN u.ukey END)
+	LEFT JOIN main.users AS m ON m.guid = nullif(u.guid, '')
+	LEFT JOIN stage.classes AS c ON c.ckey = r.ckey
+	WHERE r.line > ?
+	ORDER BY r.line
+	LIMIT ?`
+
+// ResultRows returns the next page of the file's rows after line, in order.
+func (t *ImportTx) ResultRows(ctx context.Context, line, limit int) ([]ResultRow, error) {
+	rows, err := t.tx.QueryContext(ctx, resultRowsQuery, line, limit)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []ResultRow
+	for rows.Next() {
+		var r ResultRow
+		if err := rows.Scan(&r.Line, &r.UKey, &r.CKey, &r.Code, &r.Cells, &r.Own, &r.UserFailed, &r.UserApplied, &r.UserNew, &r.UserIssues,
+			&r.UID, &r.Role, &r.UserGUID, &r.Username, &r.Temp, &r.ClassFailed, &r.ClassApplied, &r.ClassNew, &r.ClassIssues, &r.CID, &r.ClassGUID); err != nil {
+			return nil, err
 		}
-		if _, err := t.exec(`INSERT OR IGNORE INTO school_users (school_id, user_id) VALUES ` + placeholders(len(batch), 2)); err != nil {
+		out = append(out, r)
+	}
+	return out, classify(rows.Err())
+}
+
+// FileWriter returns a writer that stores the file kind of upload id in this
+// transaction, a part at a time. Close it to store the last part.
+func (t *ImportTx) FileWriter(ctx context.Context, id int64, kind core.FileKind) io.WriteCloser {
+	return fileWriter(ctx, t.tx, id, string(kind))
+}
+
+// CopyStaged stores the stage's file kind (the Uploaded File the read stage wrote) as
+// upload id's file of that kind, a part at a time (a statement copying every part
+// would hold them all).
+func (t *ImportTx) CopyStaged(ctx context.Context, id int64, kind core.FileKind) error {
+	var parts int
+	if err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM stage.parts WHERE kind = ?`, string(kind)).Scan(&parts); err != nil {
+		return classify(err)
+	}
+	for part := range parts {
+		if _, err := t.tx.ExecContext(ctx, `
+			INSERT INTO main.upload_files (upload_id, kind, part, data)
+			SELECT ?, kind, part, data FROM stage.parts WHERE kind = ? AND part = ?`, id, string(kind), part); err != nil {
 			return classify(err)
 		}
 	}
 	return nil
 }
 
-// ClassWrite is a class to create or update (blank fields keep on update).
-type ClassWrite struct {
-	ID                               int64
-	GUID                             string
-	SchoolID                         int64
-	ClassID, Name, Grade, Start, End string
-	PrimaryTeacher                   int64
-}
-
-// InsertClasses creates classes, assigning their ids.
-func (t *ImportTx) InsertClasses(cs []*ClassWrite) error {
-	const cols = 10
-	for start := 0; start < len(cs); start += userBatch {
-		batch := cs[start:min(start+userBatch, len(cs))]
-		t.arg(t.now)
-		t.arg(t.now)
-		for _, c := range batch {
-			c.ID = t.nextClass
-			t.nextClass++
-			var teacher driver.Value // NULL: no primary teacher
-			if c.PrimaryTeacher != 0 {
-				teacher = c.PrimaryTeacher
-			}
-			for _, v := range []driver.Value{c.ID, c.GUID, c.SchoolID, c.ClassID, core.Key(c.ClassID), c.Name, c.Grade, c.Start, c.End, teacher} {
-				t.arg(v)
-			}
-		}
-		_, err := t.exec(`INSERT INTO classes (id, guid, school_id, class_id, class_id_key, name, grade, start_date, end_date,
-			primary_teacher_id, created_at, updated_at) SELECT column1, column2, column3, column4, column5, column6, column7, column8, column9,
-			column10, ?, ? FROM (VALUES ` + placeholders(len(batch), cols) + `)`)
-		if err != nil {
-			return classify(err)
-		}
-	}
-	return nil
-}
-
-// UpdateClass updates a stored class: non-blank fields overwrite, blank ones keep.
-func (t *ImportTx) UpdateClass(c *ClassWrite) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE classes SET
-		class_id = CASE WHEN ?1 = '' THEN class_id ELSE ?1 END,
-		class_id_key = CASE WHEN ?1 = '' THEN class_id_key ELSE lower(?1) END,
-		name = CASE WHEN ?2 = '' THEN name ELSE ?2 END,
-		grade = CASE WHEN ?3 = '' THEN grade ELSE ?3 END,
-		start_date = CASE WHEN ?4 = '' THEN start_date ELSE ?4 END,
-		end_date = CASE WHEN ?5 = '' THEN end_date ELSE ?5 END,
-		updated_at = ?6
-		WHERE id = ?7`, c.ClassID, c.Name, c.Grade, c.Start, c.End, t.now, c.ID)
-	return classify(err)
-}
-
-// ClassCode is a Master Code redeemed for a class.
-type ClassCode struct {
-	ClassID int64
-	Code    string
-}
-
-// AddCodes records Master Codes; a code already on the class is kept once.
-func (t *ImportTx) AddCodes(codes []ClassCode) error {
-	const batchSize = 1000
-	for start := 0; start < len(codes); start += batchSize {
-		batch := codes[start:min(start+batchSize, len(codes))]
-		for _, c := range batch {
-			t.arg(c.ClassID)
-			t.arg(c.Code)
-		}
-		if _, err := t.exec(`INSERT OR IGNORE INTO class_codes (class_id, code) VALUES ` + placeholders(len(batch), 2)); err != nil {
-			return classify(err)
-		}
-	}
-	return nil
-}
-
-// Enrollment links a user to a class with a role.
-type Enrollment struct {
-	ClassID, UserID int64
-	Role            core.Role
-}
-
-// Enroll adds enrollments and returns how many were new; existing ones are kept as they
-// are (an import never removes or demotes).
-func (t *ImportTx) Enroll(es []Enrollment) (int, error) {
-	const batchSize = 1000
-	added := 0
-	for start := 0; start < len(es); start += batchSize {
-		batch := es[start:min(start+batchSize, len(es))]
-		for _, e := range batch {
-			t.arg(e.ClassID)
-			t.arg(e.UserID)
-			t.arg(string(e.Role))
-		}
-		n, err := t.exec(`INSERT OR IGNORE INTO enrollments (class_id, user_id, role) VALUES ` + placeholders(len(batch), 3))
-		if err != nil {
-			return added, classify(err)
-		}
-		added += int(n)
-	}
-	return added, nil
-}
-
-// Finish records the upload's outcome and files and deletes its original, in this
-// transaction.
-func (t *ImportTx) Finish(id int64, owner string, f Finish, now time.Time) error {
-	return classify(finishUpload(t.ctx, t.tx, id, owner, f, now))
+// Finish records the upload's outcome and deletes its original, in this transaction. It
+// returns an error of kind KindConflict when another process has taken the upload over.
+func (t *ImportTx) Finish(ctx context.Context, id int64, owner string, f Finish, now time.Time) error {
+	return classify(finishUpload(ctx, t.tx, id, owner, f, now))
 }

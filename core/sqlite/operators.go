@@ -542,39 +542,3 @@ func (db *DB) ClearSignInFailures(ctx context.Context, key string) error {
 		return err
 	})
 }
-
-// operatorUsers adds to out, by username key, the administrators whose username key is
-// one of keys, as users an import's username would collide with (ID 0: no user).
-func (t *ImportTx) operatorUsers(keys []string, out map[string]ExistingUser) error {
-	want := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		want[k] = true
-	}
-	return t.scanOperatorUsernames(func(key, username string) {
-		if want[key] {
-			out[key] = ExistingUser{FirstName: "an administrator account", Username: username}
-		}
-	})
-}
-
-// operatorUsernames adds every administrator's username key to out. Administrators are
-// few, so reading them all costs less than looking each candidate up.
-func (t *ImportTx) operatorUsernames(out map[string]struct{}) error {
-	return t.scanOperatorUsernames(func(key, _ string) { out[key] = struct{}{} })
-}
-
-func (t *ImportTx) scanOperatorUsernames(fn func(key, username string)) error {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT username_key, username FROM operators`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var key, username string
-		if err := rows.Scan(&key, &username); err != nil {
-			return err
-		}
-		fn(key, username)
-	}
-	return rows.Err()
-}

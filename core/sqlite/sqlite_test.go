@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -320,7 +320,7 @@ func TestSchools(t *testing.T) {
 func mustInsertUpload(tb testing.TB, db *DB, school core.School, name string) int64 {
 	tb.Helper()
 	id, err := db.InsertUpload(context.Background(), NewUpload{FileName: name, Format: core.FormatCSV, SchoolID: school.ID,
-		UploadedBy: "Pat Office", Original: []byte("User ID,Role,First Name,Last Name\nS1,Student,Ann,Lee\n")}, testNow)
+		UploadedBy: "Pat Office", Original: strings.NewReader("User ID,Role,First Name,Last Name\nS1,Student,Ann,Lee\n")}, testNow)
 	if err != nil {
 		tb.Fatalf("InsertUpload: %v", err)
 	}
@@ -437,25 +437,26 @@ func TestHeartbeat(t *testing.T) {
 		t.Fatalf("Claim = %v, %v", ok, err)
 	}
 	later := testNow.Add(time.Second)
-	if err := db.Heartbeat(ctx, id, me, 3, 10, later); err != nil {
+	if err := db.Heartbeat(ctx, id, me, core.Progress{Phase: core.PhaseChecking, Done: 3, Total: 10, Started: testNow}, later); err != nil {
 		t.Fatalf("Heartbeat(owner) = %v", err)
 	}
 	rec, err := db.Upload(ctx, id)
-	if err != nil || rec.Done != 3 || rec.Total != 10 || !rec.Heartbeat.Equal(later) {
-		t.Errorf("Upload after Heartbeat = done %d total %d heartbeat %v, %v; want 3, 10, %v", rec.Done, rec.Total, rec.Heartbeat, err, later)
+	if err != nil || rec.Done != 3 || rec.Total != 10 || !rec.Heartbeat.Equal(later) || rec.Phase != core.PhaseChecking || !rec.PhaseStarted.Equal(testNow) {
+		t.Errorf("Upload after Heartbeat = %s %d/%d since %v, heartbeat %v, %v; want Checking 3/10 since %v, %v", rec.Phase, rec.Done, rec.Total,
+			rec.PhaseStarted, rec.Heartbeat, err, testNow, later)
 	}
 
 	// Another process decides we are dead and takes the upload over.
 	if _, ok, _, err := db.Claim(ctx, other, clockAt(testNow.Add(time.Hour)), func(string, time.Time) bool { return false }); err != nil || !ok {
 		t.Fatalf("Claim(other) = %v, %v", ok, err)
 	}
-	if err := db.Heartbeat(ctx, id, me, 4, 10, later); core.ErrorKind(err) != core.KindConflict {
+	if err := db.Heartbeat(ctx, id, me, core.Progress{Done: 4, Total: 10}, later); core.ErrorKind(err) != core.KindConflict {
 		t.Errorf("Heartbeat(old owner) after takeover = %v, want KindConflict", err)
 	}
 	if err := db.FinishUpload(ctx, id, me, Finish{Status: core.StatusCompleted}, later); core.ErrorKind(err) != core.KindConflict {
 		t.Errorf("FinishUpload(old owner) after takeover = %v, want KindConflict", err)
 	}
-	if err := db.Heartbeat(ctx, id, other, 1, 10, later); err != nil {
+	if err := db.Heartbeat(ctx, id, other, core.Progress{Done: 1, Total: 10}, later); err != nil {
 		t.Errorf("Heartbeat(new owner) = %v, want nil", err)
 	}
 }
@@ -465,12 +466,11 @@ func clockAt(t time.Time) func() time.Time { return func() time.Time { return t 
 
 // TestImportDanglingKeyFailsCommit: the import checks foreign keys at commit (deferred),
 // so a write that points at nothing must still fail the whole import, store nothing,
-// and leave the writer connection ready for the next import.
+// and leave the writer connection ready for the next import (its stage detached).
 func TestImportDanglingKeyFailsCommit(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	school := mustAddSchool(t, db, "Lincoln Elementary")
-
 	countUsers := func() int {
 		t.Helper()
 		var n int
@@ -479,45 +479,40 @@ func TestImportDanglingKeyFailsCommit(t *testing.T) {
 		}
 		return n
 	}
-	newUser := func(id string) *UserWrite {
-		return &UserWrite{GUID: "guid-" + id, UserID: id, Role: "Student", First: "Ana", Last: "Lima", Username: "ana" + id}
+	addUser := func(tx *ImportTx, id string) {
+		t.Helper()
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO main.users (guid, user_id, user_id_key, role, first_name, last_name, username, username_key, created_at, updated_at)
+			VALUES (?, ?, ?, 'Student', 'Ana', 'Lima', ?, ?, '', '')`, "guid-"+id, id, id, "ana"+id, "ana"+id); err != nil {
+			t.Fatal(err)
+		}
 	}
 
-	tx, err := db.BeginImport(ctx, testNow)
+	tx, err := db.BeginImport(ctx, mustStage(t), testNow, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := newUser("S1")
-	if err := tx.InsertUsers([]*UserWrite{u}); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.LinkSchool(school.ID, []int64{u.ID}); err != nil {
-		t.Fatal(err)
-	}
+	addUser(tx, "s1")
 	// Class 999 does not exist: deferred, the statement itself succeeds.
-	if _, err := tx.Enroll([]Enrollment{{ClassID: 999, UserID: u.ID, Role: core.RoleStudent}}); err != nil {
-		t.Fatalf("Enroll with a deferred key check: %v", err)
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO main.enrollments (class_id, user_id, role) SELECT 999, id, 'Student' FROM main.users`); err != nil {
+		t.Fatalf("an enrollment with a deferred key check: %v", err)
 	}
-	if err := tx.Commit(); err == nil {
+	if err := tx.Commit(ctx); err == nil {
 		t.Fatal("Commit of an enrollment into a missing class succeeded")
 	}
 	if n := countUsers(); n != 0 {
 		t.Fatalf("after the failed commit %d users are stored, want 0", n)
 	}
 
-	// The writer must not be left inside the failed transaction.
-	tx, err = db.BeginImport(ctx, testNow)
+	// The writer must not be left inside the failed transaction, nor with a stage.
+	tx, err = db.BeginImport(ctx, mustStage(t), testNow, time.Second)
 	if err != nil {
 		t.Fatalf("BeginImport after a failed commit: %v", err)
 	}
-	u = newUser("S2")
-	if err := tx.InsertUsers([]*UserWrite{u}); err != nil {
+	addUser(tx, "s2")
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO main.school_users (school_id, user_id) SELECT ?, id FROM main.users`, school.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := tx.LinkSchool(school.ID, []int64{u.ID}); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
+	if err := tx.Commit(ctx); err != nil {
 		t.Fatalf("Commit of a valid import: %v", err)
 	}
 	if n := countUsers(); n != 1 {
@@ -527,70 +522,21 @@ func TestImportDanglingKeyFailsCommit(t *testing.T) {
 	if _, err := db.w.ExecContext(ctx, `INSERT INTO school_users (school_id, user_id) VALUES (?, 12345)`, school.ID); err == nil {
 		t.Fatal("a school link to a missing user was stored outside the import")
 	}
+	var n int
+	if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM pragma_database_list WHERE name = 'stage'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the stage is still attached to the writer after the import: %d, %v", n, err)
+	}
 }
 
-// TestImportLookupsBothWays: Users and UsernamesFrom read the whole table when it holds
-// fewer users than keys asked for, and look the keys up otherwise. Both ways must find
-// the same users.
-func TestImportLookupsBothWays(t *testing.T) {
-	ctx := context.Background()
-	db := MustOpenDB(t)
-	tx, err := db.BeginImport(ctx, testNow)
+// mustStage creates an empty stage in the test's folder and returns its path, closed.
+func mustStage(t *testing.T) string {
+	t.Helper()
+	st, err := CreateStage(context.Background(), filepath.Join(t.TempDir(), "stage.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tx.Rollback()
-	stored := []*UserWrite{
-		{GUID: "g1", UserID: "S1", Role: "Student", First: "Ana", Last: "Lima", Username: "ana.lima"},
-		{GUID: "g2", UserID: "S2", Role: "Student", First: "Ana", Last: "Lima", Username: "ana.lima2", Email: "ana@school.org"},
-		{GUID: "g3", UserID: "T1", Role: "Teacher", First: "Rui", Last: "Sá", Username: "rui.sa", Email: "Rui@School.org"},
-		{GUID: "g4", UserID: "T2", Role: "Teacher", First: "Eva", Last: "Lo", Username: "eva.lo", Email: "eva@school.org"},
-	}
-	if err := tx.InsertUsers(stored); err != nil {
+	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	pad := func(keys []string, n int) []string {
-		out := append([]string(nil), keys...)
-		for i := len(out); i < n; i++ {
-			out = append(out, "nobody-"+strconv.Itoa(i))
-		}
-		return out
-	}
-	for _, c := range []struct {
-		column string
-		keys   []string
-		want   map[string]string // key → GUID
-	}{
-		{"guid", []string{"g2", "g9"}, map[string]string{"g2": "g2"}},
-		{"user_id_key", []string{"s1", "t2"}, map[string]string{"s1": "g1", "t2": "g4"}},
-		{"username_key", []string{"ana.lima2", "x"}, map[string]string{"ana.lima2": "g2"}},
-		// A student's email is not a teacher's email.
-		{"teacher_email", []string{"rui@school.org", "ana@school.org"}, map[string]string{"rui@school.org": "g3"}},
-	} {
-		for _, n := range []int{len(c.keys), 3 * len(stored)} { // lookups; one pass
-			got, err := tx.Users(c.column, pad(c.keys, n))
-			if err != nil {
-				t.Fatalf("Users(%s, %d keys): %v", c.column, n, err)
-			}
-			if len(got) != len(c.want) {
-				t.Errorf("Users(%s, %d keys) found %d users, want %d: %v", c.column, n, len(got), len(c.want), got)
-			}
-			for k, g := range c.want {
-				if got[k].GUID != g {
-					t.Errorf("Users(%s, %d keys)[%q] = %q, want %q", c.column, n, k, got[k].GUID, g)
-				}
-			}
-		}
-	}
-	for _, n := range []int{1, 3 * len(stored)} {
-		got, err := tx.UsernamesFrom(pad([]string{"ana.lima"}, n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, k := range []string{"ana.lima", "ana.lima2"} {
-			if _, ok := got[k]; !ok {
-				t.Errorf("UsernamesFrom(ana.lima, %d bases) lacks %q: %v", n, k, got)
-			}
-		}
-	}
+	return st.Path()
 }

@@ -186,7 +186,7 @@ func (g *generator) masterCode() string {
 func (g *generator) newPerson(role string) *person {
 	g.nextID++
 	p := &person{role: role, first: g.pick(firstNames), last: g.pick(lastNames)}
-	folded := account.UsernameBase(p.first, p.last)
+	folded := account.UsernameBase(p.first, p.last, "")
 	if role == "Teacher" {
 		g.stats.Teachers++
 		p.userID = fmt.Sprintf("T%06d", g.nextID)

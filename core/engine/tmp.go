@@ -1,0 +1,130 @@
+package engine
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rosterdesk/rosterdesk/core/sqlite"
+)
+
+// tmpDir is the engine's private folder beside the database (SPEC §12): an import's
+// stage, and the small marker files processes leave each other (a cancel asked for, a
+// checkpoint still owed), live there and nowhere else. It is readable by its owner
+// only, and what a crash leaves in it is removed at the next start.
+type tmpDir struct {
+	dir  string
+	host string // this computer, hashed, as stage files name it
+}
+
+// tmpName is the private folder's name, in the database's folder.
+const tmpName = ".rosterdesk-tmp"
+
+func newTmpDir(dbPath string) *tmpDir {
+	host, _ := os.Hostname()
+	sum := sha256.Sum256([]byte(host))
+	return &tmpDir{dir: filepath.Join(filepath.Dir(dbPath), tmpName), host: hex.EncodeToString(sum[:4])}
+}
+
+// ensure creates the folder, readable by its owner only.
+func (t *tmpDir) ensure() error {
+	if err := os.MkdirAll(t.dir, 0o700); err != nil {
+		return err
+	}
+	return os.Chmod(t.dir, 0o700)
+}
+
+// stagePath returns a new stage file's path: stage-HOST-PID-NONCE.db, so that a later
+// start can tell the files of a process that is gone from those of one still running.
+func (t *tmpDir) stagePath() (string, error) {
+	if err := t.ensure(); err != nil {
+		return "", err
+	}
+	return filepath.Join(t.dir, fmt.Sprintf("stage-%s-%d-%s.db", t.host, os.Getpid(), newGUID()[:8])), nil
+}
+
+// staleAge is how old a stage file of another computer (a database on a shared folder)
+// must be before it is taken for a crash's: an import does not run for a day.
+const staleAge = 24 * time.Hour
+
+// clean removes the stage files a crash left: those of processes of this computer that
+// no longer run, and those of other computers older than staleAge.
+func (t *tmpDir) clean() {
+	entries, err := os.ReadDir(t.dir)
+	if err != nil {
+		return // no folder yet, or not readable: nothing of ours to remove
+	}
+	for _, e := range entries {
+		name := e.Name()
+		rest, ok := strings.CutPrefix(name, "stage-")
+		if !ok {
+			continue
+		}
+		parts := strings.SplitN(rest, "-", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		pid, err := strconv.Atoi(parts[1])
+		stale := false
+		if parts[0] == t.host {
+			stale = err != nil || pid != os.Getpid() && !processAlive(pid)
+		} else if info, err := e.Info(); err == nil {
+			stale = time.Since(info.ModTime()) > staleAge
+		}
+		if stale {
+			_ = sqlite.RemoveStage(filepath.Join(t.dir, strings.TrimSuffix(name, "-journal")))
+		}
+	}
+}
+
+// cancelPath is the marker that asks the process running upload id to cancel it.
+func (t *tmpDir) cancelPath(id int64) string {
+	return filepath.Join(t.dir, "cancel-"+strconv.FormatInt(id, 10))
+}
+
+// requestCancel asks whichever process runs upload id to cancel it. It needs no lock of
+// the database, which the run's import transaction may hold.
+func (t *tmpDir) requestCancel(id int64) error {
+	if err := t.ensure(); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(t.cancelPath(id), os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// cancelRequested reports whether someone asked for upload id to be cancelled.
+func (t *tmpDir) cancelRequested(id int64) bool {
+	_, err := os.Stat(t.cancelPath(id))
+	return err == nil
+}
+
+// clearCancel removes the cancel marker of upload id. One that cannot be removed does
+// no harm: it names an upload that has ended.
+func (t *tmpDir) clearCancel(id int64) { _ = os.Remove(t.cancelPath(id)) }
+
+// checkpointMark records that the WAL may still hold a typed password: the TRUNCATE
+// checkpoint after an upload could not finish, and the next start must try again.
+func (t *tmpDir) checkpointMark() string { return filepath.Join(t.dir, "checkpoint-owed") }
+
+func (t *tmpDir) oweCheckpoint() {
+	if t.ensure() == nil {
+		if f, err := os.OpenFile(t.checkpointMark(), os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
+			f.Close()
+		}
+	}
+}
+
+func (t *tmpDir) checkpointOwed() bool {
+	_, err := os.Stat(t.checkpointMark())
+	return err == nil
+}
+
+func (t *tmpDir) checkpointPaid() { _ = os.Remove(t.checkpointMark()) }
