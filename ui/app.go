@@ -703,11 +703,10 @@ func finishedNote(r engine.Result) string {
 	case core.StatusCompletedWithError:
 		return name + ": Completed with Errors, " + core.Thousands(r.Applied) + " of " + count(r.Rows, "row") + " applied and " +
 			core.Thousands(r.Failed) + " failed. Its Error File (Actions) says what to fix on each."
-	case core.StatusFailed:
+	case core.StatusFailed, core.StatusCancelled:
 		if r.Message != "" {
-			return name + ": Failed. " + r.Message
+			return name + ": " + string(r.Status) + ". " + r.Message
 		}
-		return name + ": Failed."
 	}
 	return name + ": " + string(r.Status) + "."
 }

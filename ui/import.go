@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -275,9 +276,18 @@ func (s *importScreen) onCheck() {
 // checkSummary says in plain words what an upload of the file would do.
 func checkSummary(file, school string, r engine.Result) string {
 	var b strings.Builder
-	if r.Status == core.StatusFailed {
+	switch {
+	case r.Status == core.StatusFailed && r.Applied == 0 && r.Failed == 0:
+		// Refused as a whole: its rows were not checked.
 		fmt.Fprintf(&b, "%s cannot be uploaded: %s", file, r.Message)
-	} else {
+		if r.Rows > 0 {
+			fmt.Fprintf(&b, " (%s read.)", count(r.Rows, "row"))
+		}
+	case r.Status == core.StatusFailed:
+		// Every row has a problem: say which, not what the upload would do.
+		fmt.Fprintf(&b, "Check of %s for %s: nothing has been changed yet.\n", file, school)
+		fmt.Fprintf(&b, "No row can be applied as the file stands (%s checked): fix the problems below, then check it again.", count(r.Rows, "row"))
+	default:
 		fmt.Fprintf(&b, "Check of %s for %s: nothing has been changed yet.\n", file, school)
 		has := "have"
 		if r.Failed == 1 {
@@ -288,15 +298,80 @@ func checkSummary(file, school string, r engine.Result) string {
 		fmt.Fprintf(&b, "Would create %s, update %s, create %s and add %s.",
 			count(r.UsersCreated, "user"), count(r.UsersUpdated, "user"), count(r.ClassesCreated, "class"), count(r.EnrollmentsAdded, "class enrollment"))
 	}
-	const shown = 10
-	if len(r.Notes) > 0 {
-		b.WriteString("\n\nFirst problems:")
-		for i, n := range r.Notes {
-			if i == shown {
-				fmt.Fprintf(&b, "\n… and %s more (the Error File lists every one after the upload).", core.Thousands(len(r.Notes)-shown))
+	if list := notesText(r.Notes, 10, "the Error File lists every row that failed, after the upload"); list != "" {
+		b.WriteString("\n\n" + list)
+	}
+	return b.String()
+}
+
+// consequence matches the note the engine writes once per class or user whose rows fail
+// because of another row's own mistake (FAILED_BY_ROW: "26 rows of class 4A cannot be
+// saved because row 12's Class Start Date is not a date. …"), built from the catalogue
+// so its wording has one home.
+var consequence = func() *regexp.Regexp {
+	e, ok := core.Lookup(core.FailedByRow)
+	if !ok {
+		panic("no catalogue entry " + core.FailedByRow)
+	}
+	q := regexp.QuoteMeta(e.Problem)
+	// "{count} rows" reads "1 row" for one: the word goes with the number.
+	q = regexp.MustCompile(`\\\{count\\\} [a-z]+|\\\{[a-z]+\\\}`).ReplaceAllString(q, ".+?")
+	return regexp.MustCompile("^" + q)
+}()
+
+// warningPrefix starts the notes that are warnings rather than problems.
+const warningPrefix = "Warning: "
+
+// notesText lays an upload's notes out as Check File and Details show them: the problems
+// first, each row's own mistake on its row ("Row 12: …") with, indented under it, what
+// it does to the other rows of its class or user, said once ("26 rows of class 4A
+// cannot be saved because row 12's …"); then the warnings, among them the changes a
+// spreadsheet program made, which the engine says in one line. At most most problems
+// and most warnings are listed; more says where the rest are. "" when there are no
+// notes.
+func notesText(notes []string, most int, more string) string {
+	type problem struct {
+		line  string
+		after []string // its consequences
+	}
+	var problems []problem
+	var warnings []string
+	for _, n := range notes {
+		switch {
+		case strings.HasPrefix(n, warningPrefix):
+			warnings = append(warnings, strings.TrimPrefix(n, warningPrefix))
+		case consequence.MatchString(n) && len(problems) > 0 && strings.HasPrefix(problems[len(problems)-1].line, "Row "):
+			p := &problems[len(problems)-1]
+			p.after = append(p.after, n)
+		default:
+			problems = append(problems, problem{line: n})
+		}
+	}
+	var b strings.Builder
+	if len(problems) > 0 {
+		b.WriteString("Problems:")
+		for i, p := range problems {
+			if i == most {
+				fmt.Fprintf(&b, "\n… and %s (%s).", count(len(problems)-most, "more problem"), more)
 				break
 			}
-			b.WriteString("\n• " + n)
+			b.WriteString("\n• " + p.line)
+			for _, c := range p.after {
+				b.WriteString("\n      – " + c) // the default font has no arrows
+			}
+		}
+	}
+	if len(warnings) > 0 {
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString("Warnings:")
+		for i, w := range warnings {
+			if i == most {
+				fmt.Fprintf(&b, "\n… and %s.", count(len(warnings)-most, "more warning"))
+				break
+			}
+			b.WriteString("\n• " + w)
 		}
 	}
 	return b.String()

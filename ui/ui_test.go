@@ -661,6 +661,8 @@ func TestFinishedNote(t *testing.T) {
 		{engine.Result{Upload: 5, FileName: "x.csv", Status: core.StatusFailed, Message: "The column \"Role\" is missing."},
 			"x.csv: Failed. The column \"Role\" is missing."},
 		{engine.Result{Upload: 6, Status: core.StatusFailed}, "Upload 6: Failed."},
+		{engine.Result{Upload: 7, FileName: "fall.csv", Status: core.StatusCancelled, Message: "The upload was cancelled before it was saved: nothing in the file was applied."},
+			"fall.csv: Cancelled. The upload was cancelled before it was saved: nothing in the file was applied."},
 	} {
 		if got := finishedNote(tc.r); got != tc.want {
 			t.Errorf("finishedNote(%+v) = %q, want %q", tc.r, got, tc.want)
@@ -693,7 +695,10 @@ func gridText(g *grid) string {
 				b.WriteString(v.Text)
 			case *historyCell:
 				if v.text.Visible() {
-					b.WriteString(v.text.Text)
+					b.WriteString(v.line())
+					if v.reason.Visible() {
+						b.WriteString(" " + v.reason.Text)
+					}
 				} else {
 					b.WriteString("[" + v.actions.Text + "]")
 				}
