@@ -182,7 +182,7 @@ func (s *historyScreen) text(u core.Upload, col historyCol) (string, bool) {
 		return u.UploadedAt.Local().Format("2006-01-02 15:04"), false
 	case colRows:
 		switch {
-		case refused(u):
+		case refused(u) && u.Rows > 0:
 			// The file was refused as a whole: its rows were read, none was checked.
 			return core.Thousands(u.Rows) + " read / — / —", false
 		case u.Status == core.StatusCompleted, u.Status == core.StatusCompletedWithError, u.Rows > 0:
@@ -487,10 +487,25 @@ func (s *historyScreen) onDownload(u core.Upload, kind core.FileKind, f core.For
 	})
 }
 
+// detailsNotes is how many of each kind of note Details lists.
+const detailsNotes = 20
+
+// detailsWhere says where the problems Details does not list are.
+const detailsWhere = "the Error File lists every row that failed"
+
 // detailsText is what Details says of an upload: its figures (for a file refused as a
 // whole, how many rows were read), its failure reason and its problems, each row's own
-// mistake first and then what it did to other rows.
+// mistake first and then what it did to other rows (detailsHead, then notesText).
 func detailsText(u core.Upload) string {
+	text := detailsHead(u)
+	if list := notesText(u.Notes, detailsNotes, detailsWhere); list != "" {
+		text += "\n\n" + list
+	}
+	return text
+}
+
+// detailsHead is what Details says above the notes.
+func detailsHead(u core.Upload) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s — %s\nUploaded by %s on %s for %s.\n", u.FileName, u.Status, u.UploadedBy, u.UploadedAt.Local().Format("2006-01-02 15:04"), u.SchoolName)
 	if u.Message != "" {
@@ -505,16 +520,14 @@ func detailsText(u core.Upload) string {
 			count(u.Rows, "row"), core.Thousands(u.Applied), core.Thousands(u.Failed), count(u.Warnings, "warning"),
 			core.Thousands(u.UsersCreated), core.Thousands(u.UsersUpdated), core.Thousands(u.ClassesCreated), core.Thousands(u.EnrollmentsAdded))
 	}
-	if list := notesText(u.Notes, 20, "the Error File lists every row that failed"); list != "" {
-		b.WriteString("\n\n" + list)
-	}
 	return b.String()
 }
 
 // onDetails shows an upload's figures, its failure reason and its first problems.
 func (s *historyScreen) onDetails(u core.Upload) {
-	l := widget.NewLabel(detailsText(u))
+	l := widget.NewLabel(detailsHead(u))
 	l.Wrapping = fyne.TextWrapWord
 	l.Selectable = true
-	s.details = s.a.showModal(modalSpec{title: "Upload details", content: container.NewVScroll(l), size: fyne.NewSize(640, 420)})
+	content := container.NewVBox(l, notesView(u.Notes, detailsNotes, detailsWhere))
+	s.details = s.a.showModal(modalSpec{title: "Upload details", content: container.NewVScroll(content), size: fyne.NewSize(640, 420)})
 }

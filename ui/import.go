@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -40,6 +41,7 @@ type importScreen struct {
 	fileLabel                           *widget.Label
 	progress                            *widget.ProgressBar
 	result                              *widget.Label
+	notes                               *fyne.Container // the last check's problems and warnings
 	content                             fyne.CanvasObject
 
 	file         *chosenFile
@@ -69,6 +71,7 @@ func newImportScreen(a *App) *importScreen {
 	s.progress.Hide()
 	s.result = widget.NewLabel("")
 	s.result.Wrapping = fyne.TextWrapWord
+	s.notes = container.NewStack()
 
 	s.usersItem = widget.NewFormItem("Export Teachers & Students", container.NewHBox(s.exportUsersCSV, s.exportUsersXLSX))
 	s.downloads = widget.NewForm(
@@ -82,6 +85,7 @@ func newImportScreen(a *App) *importScreen {
 		container.NewHBox(s.pickBtn, s.fileLabel, s.checkBtn, s.uploadBtn),
 		s.progress,
 		s.result,
+		s.notes,
 	)
 	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
 		s.title,
@@ -216,6 +220,7 @@ func (s *importScreen) onPick() {
 			s.file = &file
 			s.fileLabel.SetText(file.name)
 			s.result.SetText("")
+			s.showNotes(nil)
 		}
 		s.updateButtons()
 		s.a.showError(err)
@@ -266,14 +271,17 @@ func (s *importScreen) onCheck() {
 		s.updateButtons()
 		if err != nil {
 			s.result.SetText("")
+			s.showNotes(nil)
 			s.a.showError(err)
 			return
 		}
 		s.result.SetText(checkSummary(req.FileName, school.Name, res))
+		s.showNotes(res.Notes)
 	})
 }
 
-// checkSummary says in plain words what an upload of the file would do.
+// checkSummary says in plain words what an upload of the file would do; the notes
+// follow it (checkNotes).
 func checkSummary(file, school string, r engine.Result) string {
 	var b strings.Builder
 	switch {
@@ -298,9 +306,6 @@ func checkSummary(file, school string, r engine.Result) string {
 		fmt.Fprintf(&b, "Would create %s, update %s, create %s and add %s.",
 			count(r.UsersCreated, "user"), count(r.UsersUpdated, "user"), count(r.ClassesCreated, "class"), count(r.EnrollmentsAdded, "class enrollment"))
 	}
-	if list := notesText(r.Notes, 10, "the Error File lists every row that failed, after the upload"); list != "" {
-		b.WriteString("\n\n" + list)
-	}
 	return b.String()
 }
 
@@ -322,20 +327,19 @@ var consequence = func() *regexp.Regexp {
 // warningPrefix starts the notes that are warnings rather than problems.
 const warningPrefix = "Warning: "
 
-// notesText lays an upload's notes out as Check File and Details show them: the problems
-// first, each row's own mistake on its row ("Row 12: …") with, indented under it, what
-// it does to the other rows of its class or user, said once ("26 rows of class 4A
-// cannot be saved because row 12's …"); then the warnings, among them the changes a
-// spreadsheet program made, which the engine says in one line. At most most problems
-// and most warnings are listed; more says where the rest are. "" when there are no
-// notes.
-func notesText(notes []string, most int, more string) string {
-	type problem struct {
-		line  string
-		after []string // its consequences
-	}
-	var problems []problem
-	var warnings []string
+// noteGroup is a problem as Check File and Details list it: a row's own mistake
+// ("Row 12: …") and what it does to other rows of its class or user ("26 rows of class
+// 4A cannot be saved because row 12's …"), said once, under it.
+type noteGroup struct {
+	line  string
+	after []string
+}
+
+// groupNotes sorts an upload's notes into problems, each row's own mistake with its
+// consequences, and warnings (among them the changes a spreadsheet program made, which
+// the engine says in one line). A consequence whose cause was not kept (the engine
+// keeps the first notes only) is a problem of its own.
+func groupNotes(notes []string) (problems []noteGroup, warnings []string) {
 	for _, n := range notes {
 		switch {
 		case strings.HasPrefix(n, warningPrefix):
@@ -344,15 +348,30 @@ func notesText(notes []string, most int, more string) string {
 			p := &problems[len(problems)-1]
 			p.after = append(p.after, n)
 		default:
-			problems = append(problems, problem{line: n})
+			problems = append(problems, noteGroup{line: n})
 		}
 	}
+	return problems, warnings
+}
+
+// moreLine says how many of a list are not shown, and where they are.
+func moreLine(n int, noun, where string) string {
+	if where != "" {
+		return "… and " + count(n, "more "+noun) + " (" + where + ")."
+	}
+	return "… and " + count(n, "more "+noun) + "."
+}
+
+// notesText is the notes as plain text, laid out as notesView shows them: at most most
+// problems and most warnings, more saying where the rest are. "" when there are none.
+func notesText(notes []string, most int, more string) string {
+	problems, warnings := groupNotes(notes)
 	var b strings.Builder
 	if len(problems) > 0 {
 		b.WriteString("Problems:")
 		for i, p := range problems {
 			if i == most {
-				fmt.Fprintf(&b, "\n… and %s (%s).", count(len(problems)-most, "more problem"), more)
+				b.WriteString("\n" + moreLine(len(problems)-most, "problem", more))
 				break
 			}
 			b.WriteString("\n• " + p.line)
@@ -368,13 +387,63 @@ func notesText(notes []string, most int, more string) string {
 		b.WriteString("Warnings:")
 		for i, w := range warnings {
 			if i == most {
-				fmt.Fprintf(&b, "\n… and %s.", count(len(warnings)-most, "more warning"))
+				b.WriteString("\n" + moreLine(len(warnings)-most, "warning", ""))
 				break
 			}
 			b.WriteString("\n• " + w)
 		}
 	}
 	return b.String()
+}
+
+// notesView shows the notes as notesText says them, with hanging indents: a wrapped
+// line stays under its own text, a consequence under its cause.
+func notesView(notes []string, most int, more string) *fyne.Container {
+	problems, warnings := groupNotes(notes)
+	box := container.NewVBox()
+	item := func(depth int, mark, text string) {
+		m := widget.NewLabel(mark)
+		inset := layout.NewCustomPaddedLayout(0, 0, float32(depth)*6*theme.Padding(), 0)
+		box.Add(container.New(inset, container.NewBorder(nil, nil, container.NewVBox(m), nil, wrapped(text))))
+	}
+	section := func(title string) {
+		box.Add(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	}
+	if len(problems) > 0 {
+		section("Problems")
+		for i, p := range problems {
+			if i == most {
+				box.Add(wrapped(moreLine(len(problems)-most, "problem", more)))
+				break
+			}
+			item(0, "•", p.line)
+			for _, c := range p.after {
+				item(1, "–", c)
+			}
+		}
+	}
+	if len(warnings) > 0 {
+		section("Warnings")
+		for i, w := range warnings {
+			if i == most {
+				box.Add(wrapped(moreLine(len(warnings)-most, "warning", "")))
+				break
+			}
+			item(0, "•", w)
+		}
+	}
+	return box
+}
+
+// checkNotes is how many of each kind of note Check File lists.
+const checkNotes = 10
+
+// showNotes lists a check's problems and warnings under its summary.
+func (s *importScreen) showNotes(notes []string) {
+	s.notes.RemoveAll()
+	if len(notes) > 0 {
+		s.notes.Add(notesView(notes, checkNotes, "the Error File lists every row that failed, after the upload"))
+	}
 }
 
 // onUpload queues the chosen file for the selected school and shows the history, where
@@ -403,6 +472,7 @@ func (s *importScreen) onUpload() {
 		s.file = nil
 		s.fileLabel.SetText("No file chosen")
 		s.result.SetText("")
+		s.showNotes(nil)
 		s.updateButtons()
 		s.a.setStatus(req.FileName + " is queued for " + school.Name + ".")
 		s.a.showPage(PageHistory)
