@@ -701,6 +701,9 @@ func (a *App) onRunProgress(p core.Progress) {
 // lookUpRun reads the upload the runner has started: its file name, and whether the
 // engine runs it again after a quit or a crash.
 func (a *App) lookUpRun(id int64) {
+	if !a.profile.signedIn() {
+		return // uploads run for nobody too; the engine tells nobody anything
+	}
 	actor := a.actor()
 	var u core.Upload
 	a.background("read upload", func(ctx context.Context) error {
