@@ -3,7 +3,6 @@ package oneroster
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"path"
 	"sort"
@@ -66,6 +65,9 @@ type Result struct {
 	Skipped Skipped
 	// Warnings say in plain words what was skipped or ignored.
 	Warnings []string
+	// Passwords reports that users.csv holds passwords. Read never reads them, but a
+	// caller that kept the package's bytes somewhere should know they are there.
+	Passwords bool
 }
 
 // Skipped counts the records Read left out, for the import's summary.
@@ -105,9 +107,16 @@ func Read(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
 	return rd.res, nil
 }
 
-// packageError is a problem with the package as a whole.
-func packageError(format string, args ...any) error {
-	return &core.Error{Kind: core.KindInvalid, Op: "read OneRoster package", Message: fmt.Sprintf(format, args...)}
+// packageError is a problem with the package as a whole: a file-level entry of core's
+// catalogue, which says what is wrong and what to do.
+func packageError(is core.Issue, cause error) error {
+	return &core.Error{Kind: core.KindInvalid, Op: "read OneRoster package", Code: is.Code, Message: is.Text(), Err: cause}
+}
+
+// unreadable is the error for a file of the package (or the zip, file "The zip") that
+// cannot be read, and why.
+func unreadable(file, why string, cause error) error {
+	return packageError(core.Issue{Code: core.FileOneRosterUnreadable, Value: file, Other: why}, cause)
 }
 
 // The records Read keeps, with the line each came from.
@@ -183,12 +192,12 @@ func (rd *reader) tick() error {
 func (rd *reader) run(fsys fs.FS) error {
 	root, _, err := fsRoot(fsys)
 	if err != nil {
-		return packageError("The zip cannot be read (%v). Export the package again from the source system.", err)
+		return unreadable("The list of files", err.Error(), err)
 	}
 	rd.fsys = root
 	entries, err := fs.ReadDir(root, ".")
 	if err != nil {
-		return packageError("The zip cannot be read (%v). Export the package again from the source system.", err)
+		return unreadable("The list of files", err.Error(), err)
 	}
 	rd.names = map[string]string{}
 	for _, e := range entries {
@@ -210,6 +219,7 @@ func (rd *reader) run(fsys fs.FS) error {
 	rd.assignClassIDs()
 	rd.rows()
 	rd.warnings()
+	rd.res.Passwords = rd.passwords
 	return nil
 }
 
@@ -230,7 +240,7 @@ func (rd *reader) file(name string) string {
 func (rd *reader) manifest() error {
 	name, ok := rd.names[strings.ToLower(ManifestFile)]
 	if !ok {
-		return packageError("The zip has no manifest.csv, so it is not a OneRoster 1.1 package. Export a OneRoster 1.1 CSV package from the source system and upload that zip.")
+		return packageError(core.Issue{Code: core.FileOneRosterNotPackage}, nil)
 	}
 	cf, err := rd.load(name)
 	if err != nil {
@@ -238,8 +248,13 @@ func (rd *reader) manifest() error {
 	}
 	ix := index(cf.header, false)
 	pn, pv := ix.at("propertyName", false), ix.at("value", false)
-	if pn < 0 || pv < 0 {
-		return packageError("manifest.csv must have the columns propertyName and value. Export the package again from the source system.")
+	for _, col := range []struct {
+		name string
+		pos  int
+	}{{"propertyName", pn}, {"value", pv}} {
+		if col.pos < 0 {
+			return packageError(core.Issue{Code: core.FileOneRosterColumn, Value: col.name, Other: ManifestFile}, nil)
+		}
 	}
 	rd.modes = map[string]string{}
 	version := ""
@@ -251,19 +266,19 @@ func (rd *reader) manifest() error {
 		case len(prop) > len("file.") && strings.EqualFold(prop[:len("file.")], "file."):
 			mode := strings.ToLower(value)
 			if mode == "delta" {
-				return packageError("%s", DeltaMessage)
+				return packageError(core.Issue{Code: core.FileOneRosterDelta, Value: prop[len("file."):] + ".csv"}, nil)
 			}
 			rd.modes[strings.ToLower(prop[len("file."):])+".csv"] = mode
 		}
 	}
 	if version != "" && version != "1.1" && !strings.HasPrefix(version, "1.1.") {
-		return packageError("This is a OneRoster %s package; Rosterdesk reads OneRoster 1.1. Export a OneRoster 1.1 CSV package from the source system.", version)
+		return packageError(core.Issue{Code: core.FileOneRosterVersion, Value: version}, nil)
 	}
 	for file, mode := range rd.modes {
 		_, present := rd.names[file]
 		switch {
 		case mode == "bulk" && !present:
-			return packageError("manifest.csv lists %s, but the zip has no such file. Export the full package again from the source system.", file)
+			return packageError(core.Issue{Code: core.FileOneRosterFile, Value: file, Other: "though manifest.csv lists it"}, nil)
 		case mode == "absent" && present:
 			rd.absentButSet = append(rd.absentButSet, rd.names[file])
 		}
@@ -277,11 +292,11 @@ func (rd *reader) load(name string) (*csvFile, error) {
 	cf, err := readCSVFile(rd.fsys, name, rd.opts.MaxFileBytes)
 	switch {
 	case errors.Is(err, errTooBig):
-		return nil, packageError("%s is larger than %s MB, too large to read. Export the package for one school at a time.", name, core.Thousands(int(rd.opts.MaxFileBytes>>20)))
+		return nil, unreadable(name, "it is larger than "+core.Thousands(int(rd.opts.MaxFileBytes>>20))+" MB, too large to read", err)
 	case err != nil:
-		return nil, packageError("%s cannot be read (%v). Export the package again from the source system.", name, err)
+		return nil, unreadable(name, err.Error(), err)
 	case cf.header == nil:
-		return nil, packageError("%s is empty: it has no header row. Export the package again from the source system.", name)
+		return nil, unreadable(name, "it is empty: it has no header row", nil)
 	}
 	return cf, nil
 }
@@ -298,7 +313,7 @@ func (rd *reader) columns(cf *csvFile, required []string) (map[string]int, error
 	}
 	for _, name := range required {
 		if pos[name] < 0 {
-			return nil, packageError("%s has no column %s, which Rosterdesk needs. Export the package again from the source system with every column of OneRoster 1.1.", cf.name, name)
+			return nil, packageError(core.Issue{Code: core.FileOneRosterColumn, Value: name, Other: cf.name}, nil)
 		}
 	}
 	for _, h := range cf.header {
@@ -328,7 +343,7 @@ func (rd *reader) dataFile(name string, required bool, cols []string) (*csvFile,
 	actual := rd.file(name)
 	if actual == "" {
 		if required {
-			return nil, nil, packageError("The package has no %s, which Rosterdesk needs. Export the full package again from the source system.", name)
+			return nil, nil, packageError(core.Issue{Code: core.FileOneRosterFile, Value: name, Other: "which Rosterdesk needs"}, nil)
 		}
 		return nil, nil, nil
 	}
@@ -398,7 +413,7 @@ func (rd *reader) chooseSchool() error {
 	}
 	sort.Slice(schools, func(i, j int) bool { return schools[i].line < schools[j].line })
 	if len(schools) == 0 {
-		return packageError("orgs.csv has no org of type school, so there is no school to import. Export the package of a school from the source system.")
+		return packageError(core.Issue{Code: core.FileOneRosterNoSchool}, nil)
 	}
 	pick := func() *orgRec {
 		for _, want := range rd.opts.School {
@@ -439,8 +454,7 @@ func (rd *reader) chooseSchool() error {
 				break
 			}
 		}
-		return packageError("The package has %d schools (%s) and none of them is %q. Select the school in Rosterdesk whose name is the same as in the package, or export a package of that one school.",
-			len(schools), joinAnd(names), want)
+		return packageError(core.Issue{Code: core.FileOneRosterSchool, Count: len(schools), Items: names, Value: want}, nil)
 	}
 	rd.res.SchoolID, rd.res.SchoolName = rd.school.id, rd.school.name
 	rd.res.Skipped.Schools = len(schools) - 1

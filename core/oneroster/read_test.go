@@ -161,7 +161,7 @@ func TestReadChoosesSchool(t *testing.T) {
 		{"OneSchoolNeedsNoMatch", []string{"Elsewhere"}, func(f map[string]string) {
 			f[OrgsFile] = strings.Replace(f[OrgsFile], "S-ROO,,,Roosevelt Middle,school", "S-ROO,,,Roosevelt Middle,department", 1)
 		}, "S-LIN"},
-		{"NoMatch", []string{"guid", "Washington Middle"}, nil, `The package has 2 schools ("Lincoln Elementary" and "Roosevelt Middle") and none of them is "guid".`},
+		{"NoMatch", []string{"guid", "Washington Middle"}, nil, `The package has 2 schools ("Lincoln Elementary"; "Roosevelt Middle") and none of them is "guid".`},
 		{"NoSchool", nil, func(f map[string]string) {
 			f[OrgsFile] = "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\nD1,,,Springfield USD,district,,\n"
 		}, "orgs.csv has no org of type school"},
@@ -280,39 +280,40 @@ func TestReadRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		change func(map[string]string)
+		code   core.Code
 		want   string
 	}{
-		{"NoManifest", func(f map[string]string) { delete(f, ManifestFile) }, "The zip has no manifest.csv"},
-		{"ManifestColumns", func(f map[string]string) { f[ManifestFile] = "name,value\nfile.users,bulk\n" }, "manifest.csv must have the columns propertyName and value"},
+		{"NoManifest", func(f map[string]string) { delete(f, ManifestFile) }, core.FileOneRosterNotPackage, "The zip has no manifest.csv"},
+		{"ManifestColumns", func(f map[string]string) { f[ManifestFile] = "name,value\nfile.users,bulk\n" }, core.FileOneRosterColumn, "manifest.csv has no column propertyName"},
 		{"Delta", func(f map[string]string) {
 			f[ManifestFile] = strings.Replace(f[ManifestFile], "file.enrollments,bulk", "file.enrollments,DELTA", 1)
-		}, DeltaMessage},
+		}, core.FileOneRosterDelta, "manifest.csv marks enrollments.csv as delta. " + DeltaMessage},
 		{"Version12", func(f map[string]string) {
 			f[ManifestFile] = strings.Replace(f[ManifestFile], "oneroster.version,1.1", "oneroster.version,1.2", 1)
-		}, "This is a OneRoster 1.2 package; Rosterdesk reads OneRoster 1.1."},
+		}, core.FileOneRosterVersion, "This is a OneRoster 1.2 package; Rosterdesk reads OneRoster 1.1."},
 		{"NoUsers", func(f map[string]string) {
 			delete(f, UsersFile)
 			f[ManifestFile] = strings.Replace(f[ManifestFile], "file.users,bulk", "file.users,absent", 1)
-		}, "The package has no users.csv"},
+		}, core.FileOneRosterFile, "The package has no users.csv, which Rosterdesk needs."},
 		{"NoOrgs", func(f map[string]string) {
 			delete(f, OrgsFile)
 			f[ManifestFile] = strings.Replace(f[ManifestFile], "file.orgs,bulk\n", "", 1)
-		}, "The package has no orgs.csv"},
-		{"ListedButMissing", func(f map[string]string) { delete(f, ClassesFile) }, "manifest.csv lists classes.csv, but the zip has no such file"},
+		}, core.FileOneRosterFile, "The package has no orgs.csv"},
+		{"ListedButMissing", func(f map[string]string) { delete(f, ClassesFile) }, core.FileOneRosterFile, "The package has no classes.csv, though manifest.csv lists it."},
 		{"MissingColumn", func(f map[string]string) {
 			f[UsersFile] = strings.Replace(f[UsersFile], "givenName", "firstName", 1)
-		}, "users.csv has no column givenName"},
-		{"EmptyFile", func(f map[string]string) { f[EnrollmentsFile] = "" }, "enrollments.csv is empty"},
+		}, core.FileOneRosterColumn, "users.csv has no column givenName"},
+		{"EmptyFile", func(f map[string]string) { f[EnrollmentsFile] = "" }, core.FileOneRosterUnreadable, "enrollments.csv in the package cannot be read (it is empty"},
 		{"UnclosedQuote", func(f map[string]string) {
 			f[UsersFile] = strings.Replace(f[UsersFile], "U-S3,,,true,S-ROO", `U-S3,,,true,"S-ROO`, 1)
-		}, "users.csv cannot be read (line 6"},
+		}, core.FileOneRosterUnreadable, "users.csv in the package cannot be read (line 6"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			files := sisPackage()
 			tc.change(files)
 			_, err := Read(context.Background(), mapFS(files), Options{School: []string{"Lincoln Elementary"}})
-			if err == nil || core.ErrorKind(err) != core.KindInvalid || !strings.Contains(core.ErrorMessage(err), tc.want) {
-				t.Errorf("Read = %v, want an invalid-package error containing %q", err, tc.want)
+			if err == nil || core.ErrorKind(err) != core.KindInvalid || core.ErrorCode(err) != tc.code || !strings.Contains(core.ErrorMessage(err), tc.want) {
+				t.Errorf("Read = %v (%s), want an invalid-package error %s containing %q", err, core.ErrorCode(err), tc.code, tc.want)
 			}
 		})
 	}
@@ -435,13 +436,21 @@ func TestReadRowProblems(t *testing.T) {
 	}
 }
 
-// TestProblemText: every problem says what is wrong and what to do.
+// TestProblemText: every problem is a row entry of core's catalogue, and says what is
+// wrong and what to do.
 func TestProblemText(t *testing.T) {
-	for code := range problemTexts {
+	for _, code := range []ProblemCode{ProblemClassMissing, ProblemUserMissing, ProblemSchoolMissing, ProblemTermMissing,
+		ProblemTermDates, ProblemClassID, ProblemUserIDShared, ProblemDuplicateID} {
+		if e, ok := core.Lookup(core.Code(code)); !ok || e.Severity != core.SeverityRow {
+			t.Errorf("%s: catalogue entry %v, %v; want a row entry", code, e, ok)
+		}
 		text := Problem{Code: code, Value: "V1", Other: "O1"}.Text()
 		if !strings.Contains(text, "V1") || strings.Contains(text, "{") || !strings.HasSuffix(text, ".") {
 			t.Errorf("%s text = %q, want the value named and no placeholder left", code, text)
 		}
+	}
+	if e, _ := core.Lookup(core.FileOneRosterDelta); e == nil || e.Fix != DeltaMessage {
+		t.Errorf("FILE_ONEROSTER_DELTA's fix = %v, want DeltaMessage %q", e, DeltaMessage)
 	}
 	long := strings.Repeat("x", 500)
 	if text := (Problem{Code: ProblemClassMissing, Value: long}).Text(); len(text) > 300 {
