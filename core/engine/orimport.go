@@ -79,7 +79,7 @@ func (j *job) readOneRoster(ctx context.Context, src io.ReaderAt, size int64, on
 		var err error
 		res, err = oneroster.Read(ctx, pkg, oneroster.Options{
 			School: []string{school.GUID, school.Name}, Mode: j.mode,
-			UserExists: l.UserExists, ClassGUID: l.ClassGUID,
+			UserExists: l.UserExists, UserGUID: l.UserGUID, ClassGUID: l.ClassGUID,
 		})
 		return err
 	})
@@ -127,13 +127,13 @@ func zipProblem(err error) error {
 	case errors.Is(err, safezip.ErrTooBig):
 		return core.NewFileError(core.FileTooBig, fmt.Sprintf("the zip unpacks to more than %d GB", safezip.DefaultMaxTotal>>30), err)
 	case errors.Is(err, safezip.ErrRatio):
-		return core.NewFileError(core.FileTooBig, fmt.Sprintf("a file in the zip unpacks to more than %d times its size, as zip bombs do", safezip.DefaultMaxRatio), err)
+		return core.NewFileError(core.FileTooBig, fmt.Sprintf("a file in the zip unpacks to over %d times its size", safezip.DefaultMaxRatio), err)
 	case errors.Is(err, safezip.ErrTooMany):
 		return core.NewFileError(core.FileTooBig, "the zip holds too many files", err)
 	case errors.Is(err, safezip.ErrNotZip):
 		value = "it is not a zip archive"
 	case errors.Is(err, safezip.ErrUnsafePath):
-		value = "a file in it is named to be unpacked outside the zip's folder"
+		value = "a file in it is named to unpack outside its folder"
 	case errors.Is(err, safezip.ErrDuplicate):
 		value = "two files in it have the same name"
 	case errors.Is(err, safezip.ErrNested):
@@ -141,7 +141,7 @@ func zipProblem(err error) error {
 	case errors.Is(err, safezip.ErrEncrypted):
 		value = "a file in it is protected with a password"
 	case errors.Is(err, safezip.ErrUnsupported):
-		value = "a file in it is compressed in a way Rosterdesk cannot read"
+		value = "a file in it is compressed in a way not supported"
 	case errors.Is(err, safezip.ErrDamaged):
 		value = "it is damaged or incomplete"
 	default:

@@ -3,13 +3,16 @@ package engine_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
 	"github.com/rosterdesk/rosterdesk/core/oneroster"
 )
 
@@ -142,4 +145,237 @@ func init() {
 			f[oneroster.UsersFile] += "U-S2,,,true,S-LIN,student,nsmith2,{Local:S2102},Nora,Smith,,S2102,,,,,03,,\r\n"
 		})},
 	)
+}
+
+// TestImportOneRosterDistrict imports the district SIS package into Lincoln Elementary:
+// Lincoln's 9 rows (8 applied, E09 failing because its class CL-9 is not in classes.csv),
+// Roosevelt, the parent and the administrator skipped with a count in the notes, the
+// Uploaded File a template table of the rows, the Error File naming the package line.
+// Importing it again changes nothing and fails no existing class.
+func TestImportOneRosterDistrict(t *testing.T) {
+	e := newEnv(t)
+	pkg := zipOf(t, districtFiles(t))
+	res := e.upload("district.zip", pkg, e.schoolA, admin)
+	want := core.Counts{Rows: 9, Applied: 8, Failed: 1, UsersCreated: 6, ClassesCreated: 3, EnrollmentsAdded: 8, Warnings: res.Warnings}
+	if res.Status != core.StatusCompletedWithError || res.Counts != want {
+		t.Fatalf("Import = %s %+v %q, want Completed with Errors %+v", res.Status, res.Counts, res.Notes, want)
+	}
+	notes := strings.Join(res.Notes, "\n")
+	for _, w := range []string{
+		"Warning: Read from the OneRoster package: Only Lincoln Elementary was read; the package's other school was skipped.",
+		"2 students and teachers of other schools only were skipped",
+		"users who are neither students nor teachers",
+		`Row 10 (enrollments.csv line 10): The class "CL-9" (classSourcedId) is not in classes.csv.`,
+	} {
+		if !strings.Contains(notes, w) {
+			t.Errorf("notes lack %q:\n%s", w, notes)
+		}
+	}
+
+	// The users and classes as Lincoln's rows made them.
+	accounts := e.accounts(e.schoolA)
+	for id, want := range map[string]string{"T1001": "Teacher Maria Garcia  mgarcia@springfield.example.org", "T1002": "Teacher James O'Connor  joconnor@springfield.example.org",
+		"S2001": "Student Ava Johnson 3 ", "S2003": "Student Sofía Hernández K ", "S2004": "Student Liam Nguyen 1 "} {
+		a := accounts[id]
+		if got := strings.Join([]string{string(a.Role), a.FullName(), a.Grade, a.Email}, " "); got != want {
+			t.Errorf("user %s = %q, want %q", id, got, want)
+		}
+	}
+	if len(accounts) != 6 {
+		t.Errorf("Lincoln has %d users, want 6", len(accounts))
+	}
+	if n := len(e.accounts(e.schoolB)); n != 0 {
+		t.Errorf("Washington Middle has %d users, want none", n)
+	}
+	classes := e.classes(e.schoolA)
+	for id, want := range map[string]string{
+		"CL-1": "Math 3 - Section 1|3|2026-08-25|2027-06-10|Maria Garcia|2|1",
+		"CL-2": "Math 3 - Section 2|3|2026-08-25|2027-06-10|Maria Garcia|1|2",
+		"RK-1": "Reading K|K|2026-08-25|2027-01-15|James O'Connor|1|1",
+	} {
+		c := classes[id]
+		got := strings.Join([]string{c.Name, c.Grade, c.Start, c.End, c.Teacher, itoa(c.Students), itoa(c.Teachers)}, "|")
+		if got != want {
+			t.Errorf("class %s = %q, want %q", id, got, want)
+		}
+	}
+
+	// The Uploaded File is the translated rows in the template's columns.
+	up := e.table(res.Upload, core.FileUploaded, "")
+	if len(up) != 10 || strings.Join(up[0], ",") != strings.Join(core.TemplateHeaders(core.ModeAdmin), ",") {
+		t.Fatalf("Uploaded File = %q, want the template header and 9 rows", up)
+	}
+	if got := strings.Join(up[1], ","); got != ",T1001,Teacher,Maria,Garcia,,mgarcia@springfield.example.org,mgarcia@springfield.example.org,,CL-1,Math 3 - Section 1,3,2026-08-25,2027-06-10,," {
+		t.Errorf("Uploaded File row 2 = %q", got)
+	}
+
+	// The Error File: Liam's row in class CL-9, naming the package's line, and fixable.
+	errs := e.table(res.Upload, core.FileError, core.FormatCSV)
+	if len(errs) != 2 {
+		t.Fatalf("Error File = %q, want one row", errs)
+	}
+	row := errs[1]
+	if cell := row[len(row)-1]; !strings.HasPrefix(cell, `From enrollments.csv line 10: The class "CL-9" (classSourcedId) is not in classes.csv.`) {
+		t.Errorf("Error cell = %q", cell)
+	}
+	if row[1] != "S2004" || row[9] != "" {
+		t.Errorf("Error File row = %q, want Liam's cells and no Class ID", row)
+	}
+	// Its User GUID is Liam's, whom E06 created; uploaded again as it is (a CSV, the
+	// Error column ignored), the row adds nothing new and applies.
+	if row[0] != e.user("S2004").GUID {
+		t.Errorf("Error File User GUID = %q, want Liam's %s", row[0], e.user("S2004").GUID)
+	}
+	if res := e.upload("district_errors.csv", e.fileBytes(res.Upload, core.FileError, core.FormatCSV), e.schoolA, admin); res.Status != core.StatusCompleted || res.Applied != 1 || res.UsersCreated != 0 {
+		t.Errorf("the Error File uploaded again = %s %+v %q, want Completed, 1 row applied, no user created", res.Status, res.Counts, res.Notes)
+	}
+
+	// The same package again: every user is found by User ID and every class by its
+	// Class ID, so nothing is created twice and no class fails for existing.
+	again := e.upload("district.zip", pkg, e.schoolA, admin)
+	if again.Status != core.StatusCompletedWithError || again.Applied != 8 || again.UsersCreated != 0 || again.ClassesCreated != 0 || again.EnrollmentsAdded != 0 {
+		t.Errorf("second import = %s %+v %q, want the same 8 rows applied, nothing created", again.Status, again.Counts, again.Notes)
+	}
+}
+
+// TestOneRosterRoundTripImport exports Lincoln as a OneRoster package, uploads that zip
+// into a fresh database, and exports again: apart from the GUIDs the new database
+// makes, the two packages are the same (users, classes, primary teachers, enrollments,
+// terms, courses). Uploading the first package into the database it came from updates
+// every user by GUID and joins every class, creating nothing.
+func TestOneRosterRoundTripImport(t *testing.T) {
+	ctx := context.Background()
+	svc := sampleService(t)
+	lincoln := schoolNamed(t, svc, "Lincoln Elementary")
+	first := exportOneRoster(t, svc, lincoln.ID, engine.Owner("Test"))
+
+	fresh, err := engine.Open(ctx, filepath.Join(t.TempDir(), "fresh.db"), engine.Options{Now: func() time.Time { return orDay }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if _, err := fresh.Init(ctx, "Sample School District"); err != nil {
+		t.Fatal(err)
+	}
+	school, err := fresh.AddSchool(ctx, engine.Owner("Test"), "Lincoln Elementary")
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := fresh.Import(ctx, engine.UploadRequest{FileName: "lincoln.zip", Data: first, SchoolID: school.ID, Actor: engine.Owner("Test")}, nil)
+	if err != nil || up.Status != core.StatusCompleted {
+		t.Fatalf("Import = %+v, %v; want Completed", up, err)
+	}
+	second := exportOneRoster(t, fresh, school.ID, engine.Owner("Test"))
+	names1, files1 := packageFiles(t, first)
+	names2, files2 := packageFiles(t, second)
+	if strings.Join(names1, ",") != strings.Join(names2, ",") {
+		t.Fatalf("files %q, then %q", names1, names2)
+	}
+	for _, n := range names1 {
+		if files1[n] != files2[n] {
+			t.Errorf("%s after the round trip =\n%s\nwant\n%s", n, files2[n], files1[n])
+		}
+	}
+
+	again, err := svc.Import(ctx, engine.UploadRequest{FileName: "lincoln.zip", Data: first, SchoolID: lincoln.ID, Actor: engine.Owner("Test")}, nil)
+	if err != nil || again.Status != core.StatusCompleted || again.UsersCreated != 0 || again.ClassesCreated != 0 || again.EnrollmentsAdded != 0 {
+		t.Errorf("the package into its own database = %+v, %v; want Completed, nothing created", again, err)
+	}
+}
+
+// TestImportOneRosterHostileZips: a package is opened as an uploaded workbook is, and
+// what a hostile or broken zip holds fails the upload before anything is read, with
+// the reason in plain words. __MACOSX/ and .DS_Store are ignored.
+func TestImportOneRosterHostileZips(t *testing.T) {
+	member := func(name string, data []byte) func(*zip.Writer) error {
+		return func(zw *zip.Writer) error {
+			w, err := zw.Create(name)
+			if err == nil {
+				_, err = w.Write(data)
+			}
+			return err
+		}
+	}
+	build := func(t *testing.T, extra ...func(*zip.Writer) error) []byte {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		files := districtFiles(t)
+		withoutE09(files)
+		names := make([]string, 0, len(files))
+		for n := range files {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if err := member(n, []byte(files[n]))(zw); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, add := range extra {
+			if err := add(zw); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	for _, tc := range []struct {
+		name  string
+		extra []func(*zip.Writer) error
+		data  []byte
+		code  core.Code // "": the upload is Completed
+		want  string
+	}{
+		{name: "Junk", extra: []func(*zip.Writer) error{member("__MACOSX/._users.csv", []byte{0, 5, 22, 7}), member(".DS_Store", []byte{0, 0, 0, 1})}},
+		{name: "Bomb", extra: []func(*zip.Writer) error{member("notes.csv", bytes.Repeat([]byte{','}, 64<<20))},
+			code: core.FileTooBig, want: "over 250 times its size"},
+		{name: "DeclaredHuge", extra: []func(*zip.Writer) error{func(zw *zip.Writer) error {
+			w, err := zw.CreateRaw(&zip.FileHeader{Name: "big.csv", Method: zip.Deflate, CompressedSize64: 5, UncompressedSize64: 2 << 30})
+			if err == nil {
+				_, err = w.Write([]byte{1, 2, 3, 4, 5})
+			}
+			return err
+		}}, code: core.FileTooBig, want: "over 250 times its size"},
+		{name: "Traversal", extra: []func(*zip.Writer) error{member("../users.csv", []byte("x"))},
+			code: core.FileOneRosterZip, want: "outside its folder"},
+		{name: "Absolute", extra: []func(*zip.Writer) error{member("/etc/users.csv", []byte("x"))},
+			code: core.FileOneRosterZip, want: "outside its folder"},
+		{name: "Duplicate", extra: []func(*zip.Writer) error{member("users.csv", []byte("x"))},
+			code: core.FileOneRosterZip, want: "two files in it have the same name"},
+		{name: "DuplicateInOtherCase", extra: []func(*zip.Writer) error{member("USERS.csv", []byte("x"))},
+			code: core.FileOneRosterZip, want: "two files in it have the same name"},
+		{name: "Nested", extra: []func(*zip.Writer) error{member("inner.zip", []byte("PK\x03\x04"))},
+			code: core.FileOneRosterZip, want: "another zip archive"},
+		{name: "NestedRenamed", data: func() []byte {
+			files := districtFiles(t)
+			withoutE09(files)
+			files[oneroster.AcademicSessionsFile] = string(zipOf(t, map[string]string{"a.csv": "x"}))
+			return zipOf(t, files)
+		}(), code: core.FileOneRosterZip, want: "another zip archive"},
+		{name: "NotAZip", data: []byte("sourcedId,status\r\n"), code: core.FileOneRosterZip, want: "it is not a zip archive"},
+		{name: "Truncated", data: build(t)[:2000], code: core.FileOneRosterZip, want: "damaged or incomplete"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			data := tc.data
+			if data == nil {
+				data = build(t, tc.extra...)
+			}
+			res := e.upload("district.zip", data, e.schoolA, admin)
+			if tc.code == "" {
+				if res.Status != core.StatusCompleted || res.Applied != 8 {
+					t.Errorf("Import = %s %+v %q, want Completed with 8 rows", res.Status, res.Counts, res.Notes)
+				}
+				return
+			}
+			if res.Status != core.StatusFailed || !textPattern(tc.code).MatchString(res.Message) || !strings.Contains(res.Message, tc.want) {
+				t.Errorf("Import = %s %q, want Failed with %s saying %q", res.Status, res.Message, tc.code, tc.want)
+			}
+			if n := len(e.accounts(core.School{})); n != 0 {
+				t.Errorf("a refused package left %d users", n)
+			}
+		})
+	}
 }

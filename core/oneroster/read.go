@@ -33,6 +33,13 @@ type Options struct {
 	// whose sourcedId it accepts gets it as User GUID, and so updates that user; any
 	// other user is matched by User ID. Nil: no sourcedId is taken for a User GUID.
 	UserExists func(guid string) bool
+	// UserGUID returns the GUID of the existing Rosterdesk user whose User ID is userID,
+	// or "". A user of the package whose sourcedId is not an existing user's GUID but
+	// whose User ID is taken gets that user's GUID, so a package exported again by the
+	// same SIS updates the users the first import made rather than failing each row as a
+	// second user with a taken User ID. Nil: no user is matched by User ID here (the
+	// import then treats the row as a new user, as a template row without a GUID).
+	UserGUID func(userID string) string
 	// ClassGUID returns the GUID of the selected school's class whose GUID is sourcedID
 	// or whose Class ID is classID, or "" for a class the school does not have. It fills
 	// Class GUID, so an existing class is joined rather than created twice. Nil: "".

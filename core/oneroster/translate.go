@@ -170,6 +170,9 @@ func (rd *reader) add(origin Origin, u *userRec, c *classRec, probs []Problem) {
 				cells[core.ColUserGUID] = g
 			}
 		}
+		if cells[core.ColUserGUID] == "" && rd.opts.UserGUID != nil && core.ValidUserID(u.userID) && !hasProblem(u.problems, ProblemUserIDShared) {
+			cells[core.ColUserGUID] = rd.opts.UserGUID(u.userID)
+		}
 		cells[core.ColUserID] = u.userID
 		if rd.opts.Mode != core.ModeTeacher {
 			cells[core.ColRole] = titleRole(u.role)
@@ -212,6 +215,16 @@ func titleRole(role string) string {
 		return string(core.RoleTeacher)
 	}
 	return string(core.RoleStudent)
+}
+
+// hasProblem reports whether list has a problem of code.
+func hasProblem(list []Problem, code ProblemCode) bool {
+	for _, p := range list {
+		if p.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
 // appendProblem appends p unless the list has it already.

@@ -268,7 +268,9 @@ func oneRosterEnrollments(ctx context.Context, tx *sql.Tx, scope OneRosterScope,
 type OneRosterLookups struct {
 	ctx      context.Context
 	user     *sql.Stmt
+	byUserID *sql.Stmt
 	users    map[string]bool
+	userIDs  map[string]string // User ID key → GUID, "" for none
 	byGUID   map[string]string // the school's classes: GUID → GUID
 	byID     map[string]string // Class ID key → GUID
 	firstErr error
@@ -280,7 +282,7 @@ type OneRosterLookups struct {
 // may hold millions. The first error of a lookup is returned once fn has run.
 func (db *DB) WithOneRosterLookups(ctx context.Context, schoolID int64, fn func(*OneRosterLookups) error) error {
 	return db.read(ctx, func(tx *sql.Tx) error {
-		l := &OneRosterLookups{ctx: ctx, users: map[string]bool{}, byGUID: map[string]string{}, byID: map[string]string{}}
+		l := &OneRosterLookups{ctx: ctx, users: map[string]bool{}, userIDs: map[string]string{}, byGUID: map[string]string{}, byID: map[string]string{}}
 		rows, err := tx.QueryContext(ctx, `SELECT guid, class_id_key FROM classes WHERE school_id = ?`, schoolID)
 		if err != nil {
 			return fmt.Errorf("read classes: %w", err)
@@ -300,6 +302,10 @@ func (db *DB) WithOneRosterLookups(ctx context.Context, schoolID int64, fn func(
 			return fmt.Errorf("prepare user lookup: %w", err)
 		}
 		defer l.user.Close()
+		if l.byUserID, err = tx.PrepareContext(ctx, `SELECT guid FROM users WHERE user_id_key = ?`); err != nil {
+			return fmt.Errorf("prepare user lookup: %w", err)
+		}
+		defer l.byUserID.Close()
 		return errors.Join(fn(l), l.firstErr)
 	})
 }
@@ -321,6 +327,27 @@ func (l *OneRosterLookups) UserExists(guid string) bool {
 	}
 	l.users[guid] = err == nil
 	return err == nil
+}
+
+// UserGUID returns the GUID of the user whose User ID is userID (as core.Key compares
+// them), or "".
+func (l *OneRosterLookups) UserGUID(userID string) string {
+	k := core.Key(userID)
+	if g, seen := l.userIDs[k]; seen {
+		return g
+	}
+	var guid string
+	err := l.byUserID.QueryRowContext(l.ctx, k).Scan(&guid)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		if l.firstErr == nil {
+			l.firstErr = fmt.Errorf("look up User ID %s: %w", userID, err)
+		}
+		return ""
+	}
+	l.userIDs[k] = guid
+	return guid
 }
 
 // ClassGUID returns the GUID of the school's class whose GUID is sourcedID, else of the
