@@ -74,13 +74,20 @@ func (j *job) readOneRoster(ctx context.Context, src io.ReaderAt, size int64, on
 	if err != nil {
 		return info, err
 	}
+	opts := oneroster.Options{School: []string{school.GUID, school.Name}, Mode: j.mode}
+	if j.mode == core.ModeTeacher {
+		// A teacher imports the classes the package gives them, not their colleagues'.
+		t, err := j.s.db.UserByID(ctx, j.actor.TeacherID)
+		if err != nil {
+			return info, err
+		}
+		opts.Teacher.GUID, opts.Teacher.UserID = t.GUID, t.UserID
+	}
 	var res *oneroster.Result
 	err = j.s.db.WithOneRosterLookups(ctx, j.schoolID, func(l *sqlite.OneRosterLookups) error {
+		opts.UserExists, opts.UserGUID, opts.ClassGUID = l.UserExists, l.UserGUID, l.ClassGUID
 		var err error
-		res, err = oneroster.Read(ctx, pkg, oneroster.Options{
-			School: []string{school.GUID, school.Name}, Mode: j.mode,
-			UserExists: l.UserExists, UserGUID: l.UserGUID, ClassGUID: l.ClassGUID,
-		})
+		res, err = oneroster.Read(ctx, pkg, opts)
 		return err
 	})
 	if err != nil {

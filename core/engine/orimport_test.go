@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -377,5 +378,57 @@ func TestImportOneRosterHostileZips(t *testing.T) {
 				t.Errorf("a refused package left %d users", n)
 			}
 		})
+	}
+}
+
+// TestImportOneRosterPasswordsAndTeacher: a password in users.csv is never imported (the
+// new student gets a temporary password, and neither the Uploaded File nor the Completed
+// File holds the package's), and a teacher's upload (Import Students/Rosters) of a
+// district's package takes only students, of the teacher's own classes.
+func TestImportOneRosterPasswordsAndTeacher(t *testing.T) {
+	e := newEnv(t)
+	// The district's teachers, and Reading K of James O'Connor, exist already.
+	e.mustImport("User ID,Role,First Name,Last Name,Email,Class ID,Class Name,Class Grade Level",
+		"T1001,Teacher,Maria,Garcia,mgarcia@springfield.example.org,,,",
+		"T1002,Teacher,James,O'Connor,joconnor@springfield.example.org,RK-1,Reading K,K")
+	files := districtFiles(t)
+	withoutE09(files)
+	replace(files, oneroster.UsersFile, "S2003,,,,,KG,,", "S2003,,,,,KG,Secret2026x,")
+	pkg := zipOf(t, files)
+
+	res := e.upload("district.zip", pkg, e.schoolA, e.teacher("T1002"))
+	// James teaches Math 3 - Section 2 (with Maria) and Reading K: Liam and Sofía.
+	if res.Status != core.StatusCompleted || res.Rows != 2 || res.UsersCreated != 2 || res.ClassesCreated != 1 {
+		t.Fatalf("teacher's import = %s %+v %q %q, want Completed: 2 rows, 2 students and 1 class created", res.Status, res.Counts, res.Message, res.Notes)
+	}
+	notes := strings.Join(res.Notes, "\n")
+	for _, w := range []string{"teachers were skipped: Import Students/Rosters imports students only",
+		"1 class of another teacher was skipped", "2 students who are only in other teachers' classes were skipped",
+		"The package holds passwords; Rosterdesk never imports them"} {
+		if !strings.Contains(notes, w) {
+			t.Errorf("notes lack %q:\n%s", w, notes)
+		}
+	}
+	accounts := e.accounts(e.schoolA)
+	if _, ok := accounts["S2001"]; ok {
+		t.Errorf("Ava, a student of Maria's class only, was imported by James")
+	}
+	sofia := accounts["S2003"]
+	if sofia.Password != core.PasswordTemporary || !slices.Contains(sofia.Classes, "RK-1") {
+		t.Errorf("Sofía = %+v, want a temporary password and class RK-1", sofia)
+	}
+	if c := e.classes(e.schoolA)["CL-2"]; c.Teacher != "James O'Connor" || c.Students != 1 {
+		t.Errorf("class CL-2 = %+v, want James's, with Liam", c)
+	}
+	for _, kind := range []core.FileKind{core.FileUploaded, core.FileCompleted} {
+		rows := e.table(res.Upload, kind, core.FormatCSV)
+		if strings.Join(rows[0], ",") != strings.Join(core.TemplateHeaders(core.ModeTeacher), ",") {
+			t.Errorf("%s header = %q, want the teacher template's", kind, rows[0])
+		}
+		for _, r := range rows {
+			if slices.Contains(r, "Secret2026x") {
+				t.Errorf("%s holds the package's password: %q", kind, r)
+			}
+		}
 	}
 }

@@ -46,6 +46,12 @@ type Options struct {
 	ClassGUID func(sourcedID, classID string) string
 	// MaxFileBytes bounds the bytes read of each CSV file; 0 means DefaultMaxFileBytes.
 	MaxFileBytes int64
+	// Teacher is the teacher who uploads, in core.ModeTeacher: their User GUID and User
+	// ID. A class whose teachers in the package do not include them (by sourcedId or by
+	// a User ID candidate) is another teacher's: it is skipped, with its students that
+	// are in no class of theirs. A class with no teacher in the package is kept (the
+	// import makes the uploading teacher its teacher). Empty: every class is kept.
+	Teacher struct{ GUID, UserID string }
 }
 
 // Row is one template row translated from a package.
@@ -87,6 +93,9 @@ type Skipped struct {
 	Enrollments  int // enrollments in other schools' classes, or of users left out
 	Deleted      int // records whose status is tobedeleted
 	Duplicates   int // enrollments of a user in a class already read
+	// In Import Students/Rosters (Options.Teacher): other teachers' classes, and the
+	// students who are in those classes only.
+	OtherTeachersClasses, OtherTeachersStudents int
 }
 
 // Read translates the OneRoster 1.1 bulk package in fsys (manifest.csv at its root, or
@@ -144,6 +153,7 @@ type (
 		userID                                        string // the User ID chosen
 		inSchool                                      bool
 		rowed                                         bool // has an enrollment row
+		elsewhere                                     bool // enrolled in a class of another teacher (Options.Teacher)
 		problems                                      []Problem
 	}
 	classRec struct {
@@ -179,6 +189,9 @@ type reader struct {
 	classes map[string]*classRec
 	clsSeq  []*classRec
 	enrolls []enrollRec
+	// classTeachers are the users each class has teacher enrollments for, read even in
+	// Import Students/Rosters, where teachers are not imported (Options.Teacher).
+	classTeachers map[string][]string
 	// Counts behind the warnings.
 	ignoredCols  map[string][]string
 	unmapped     int // users and classes whose grades Rosterdesk has no level for
@@ -622,6 +635,12 @@ func (rd *reader) readEnrollments() error {
 			return
 		}
 		if u := rd.users[e.user]; u != nil {
+			if u.role == "teacher" && e.role == "teacher" {
+				if rd.classTeachers == nil {
+					rd.classTeachers = map[string][]string{}
+				}
+				rd.classTeachers[e.class] = append(rd.classTeachers[e.class], e.user)
+			}
 			if !rd.imported(u) {
 				rd.res.Skipped.Enrollments++
 				return

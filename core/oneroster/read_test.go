@@ -569,6 +569,56 @@ func TestReadIdentity(t *testing.T) {
 	}
 }
 
+// TestReadUserGUIDByUserID: a user whose sourcedId is no Rosterdesk GUID but whose
+// User ID is an existing user's gets that user's GUID (a SIS's package imported again
+// updates the users the first import made); a GUID sourcedId of an existing user wins;
+// users who would share a User ID are not matched to anyone.
+func TestReadUserGUIDByUserID(t *testing.T) {
+	const known = "6f9619ff-8b86-d011-b42d-00c04fc964ff"
+	files := sisPackage()
+	files[UsersFile] = strings.Replace(files[UsersFile], "U-T1,", known+",", 1)
+	files[EnrollmentsFile] = strings.ReplaceAll(files[EnrollmentsFile], ",U-T1,", ","+known+",")
+	var asked []string
+	opts := Options{
+		School:     []string{"S-LIN"},
+		UserExists: func(guid string) bool { return guid == known },
+		UserGUID: func(userID string) string {
+			asked = append(asked, userID)
+			if userID == "S2001" || userID == "T1001" {
+				return "guid-of-" + userID
+			}
+			return ""
+		},
+	}
+	got := map[string]string{}
+	for _, r := range read(t, mapFS(files), opts).Rows {
+		got[r.Cells[core.ColUserID]] = r.Cells[core.ColUserGUID]
+	}
+	for id, want := range map[string]string{"T1001": known, "S2001": "guid-of-S2001", "S2002": ""} {
+		if got[id] != want {
+			t.Errorf("User %s: User GUID %q, want %q", id, got[id], want)
+		}
+	}
+	if slices.Contains(asked, "T1001") {
+		t.Errorf("UserGUID was asked for T1001, whose sourcedId is a known GUID")
+	}
+
+	files = sisPackage()
+	files[UsersFile] = strings.Replace(files[UsersFile], `"{Fed:999},{Local:S2002}",Noah`, `"{Fed:999},{Local:S2001}",Noah`, 1)
+	shared := 0
+	for _, r := range read(t, mapFS(files), opts).Rows {
+		if hasProblem(r.Problems, ProblemUserIDShared) {
+			shared++
+		}
+		if r.Cells[core.ColUserID] == "S2001" && r.Cells[core.ColUserGUID] != "" {
+			t.Errorf("%v: User GUID %q for a User ID two users of the package share", r.Origin, r.Cells[core.ColUserGUID])
+		}
+	}
+	if shared == 0 {
+		t.Errorf("no row has %s: the package was not changed as meant", ProblemUserIDShared)
+	}
+}
+
 // TestReadRoundTrip reads what Write wrote: every user, class and enrollment of the
 // school comes back as the template rows that would make them again.
 func TestReadRoundTrip(t *testing.T) {
@@ -703,5 +753,46 @@ func TestReadGrades(t *testing.T) {
 		if !slices.Contains(res.Warnings, w) {
 			t.Errorf("Warnings = %q, want %q", res.Warnings, w)
 		}
+	}
+}
+
+// TestReadTeacherClasses: in Import Students/Rosters, the uploading teacher gets the
+// classes the package gives them (matched by sourcedId GUID or by User ID), and a class
+// with no teacher in the package; other teachers' classes are skipped, with their
+// students who are in no class of the uploader's.
+func TestReadTeacherClasses(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		teacher string // User ID
+		change  func(map[string]string)
+		want    []string // Class ID and Student ID of each row
+		skipped [2]int   // classes, students
+	}{
+		{"Maria", "T1001", nil, []string{"MATH3A S2001"}, [2]int{1, 1}},
+		{"James", "t1002", nil, []string{"MATH3A S2001", "READ3B S2001", "READ3B S2002"}, [2]int{0, 0}},
+		{"Nobody", "T9999", nil, nil, [2]int{2, 2}},
+		{"ClassWithoutTeacher", "T1001", func(f map[string]string) {
+			f[EnrollmentsFile] = strings.Replace(f[EnrollmentsFile], "E4,,,CL-2,S-LIN,U-T2,teacher,true,,\n", "", 1)
+		}, []string{"MATH3A S2001", "READ3B S2001", "READ3B S2002"}, [2]int{0, 0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := sisPackage()
+			if tc.change != nil {
+				tc.change(files)
+			}
+			opts := Options{School: []string{"S-LIN"}, Mode: core.ModeTeacher}
+			opts.Teacher.UserID = tc.teacher
+			res := read(t, mapFS(files), opts)
+			var got []string
+			for _, r := range res.Rows {
+				got = append(got, r.Cells[core.ColClassID]+" "+r.Cells[core.ColUserID])
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("rows %q, want %q", got, tc.want)
+			}
+			if sk := [2]int{res.Skipped.OtherTeachersClasses, res.Skipped.OtherTeachersStudents}; sk != tc.skipped {
+				t.Errorf("skipped classes, students = %v, want %v (warnings %q)", sk, tc.skipped, res.Warnings)
+			}
+		})
 	}
 }
