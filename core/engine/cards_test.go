@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -15,6 +14,7 @@ import (
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/cards"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/internal/poppler"
 )
 
 // printedCard is one login card as pdftotext reads it back.
@@ -32,24 +32,12 @@ var cardRE = regexp.MustCompile(`Username (\S+) Password (Signed in already|\S+)
 // readCards reads a login-card PDF printed one card a page back with pdftotext.
 func readCards(t *testing.T, pdf []byte) []printedCard {
 	t.Helper()
-	tool, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("pdftotext is missing: install Debian's poppler-utils")
-		}
-		t.Skip("pdftotext is not installed (Debian: poppler-utils)")
-	}
 	path := filepath.Join(t.TempDir(), "cards.pdf")
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(tool, "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
 	var list []printedCard
-	for _, page := range strings.Split(strings.TrimSuffix(string(out), "\f"), "\f") {
-		text := strings.Join(strings.Fields(page), " ")
+	for _, text := range poppler.Pages(t, path) {
 		m := cardRE.FindStringSubmatch(text)
 		if m == nil {
 			t.Fatalf("page %q is not a login card", text)
