@@ -129,9 +129,9 @@ func cardsNote(res cards.Result) string {
 	var notes []string
 	switch {
 	case res.NoPassword == 1:
-		notes = append(notes, "1 card has no password: it was used or has expired, so the card asks the student to see their teacher.")
+		notes = append(notes, "1 card has no password: it was used, replaced by a reset, or has expired, so the card asks the student to see their teacher.")
 	case res.NoPassword > 1:
-		notes = append(notes, count(res.NoPassword, "card")+" have no password: they were used or have expired, so the cards ask the students to see their teacher.")
+		notes = append(notes, count(res.NoPassword, "card")+" have no password: theirs were used, replaced by a reset, or have expired, so the cards ask the students to see their teacher.")
 	}
 	if res.NoPassword > 0 {
 		notes = append(notes, "To print new passwords, use Reset and print login cards on the Accounts page.")

@@ -108,9 +108,14 @@ func printCardsResult(w io.Writer, res cards.Result, path string, reset bool) {
 	if reset {
 		fmt.Fprintln(w, "The students' old passwords no longer work; the new ones are only in this file, so keep it safe and delete it once the cards are handed out.")
 	}
+	switch {
+	case res.NoPassword == 1:
+		fmt.Fprint(w, "1 card has no password: it was used, replaced by a reset, or has expired.")
+	case res.NoPassword > 1:
+		fmt.Fprintf(w, "%d cards have no password: theirs were used, replaced by a reset, or have expired.", res.NoPassword)
+	}
 	if res.NoPassword > 0 {
-		fmt.Fprintf(w, "%s no password: it was used or has expired. Print new ones with: rosterctl cards --school NAME --class CLASSID --reset\n",
-			map[bool]string{true: "1 card has", false: fmt.Sprintf("%d cards have", res.NoPassword)}[res.NoPassword == 1])
+		fmt.Fprintln(w, " Print new ones with: rosterctl cards --school NAME --class CLASSID --reset")
 	}
 	if len(res.NamesNotDrawn) > 0 {
 		fmt.Fprintf(w, "No font on this computer draws the names of %s: their cards ask the teacher to write the name in.\n",

@@ -1,7 +1,7 @@
 // Command rosterctl runs Rosterdesk's engine without a window, for scripting, automation
 // and support: it creates the database, adds schools, writes templates and exports,
-// imports roster files, shows the upload history, downloads an upload's files, and
-// resets and tries passwords.
+// imports roster files, shows the upload history, downloads an upload's files, prints
+// login cards, and resets and tries passwords.
 //
 // Usage:
 //
