@@ -15,7 +15,7 @@ import (
 )
 
 // credentialsView shows new temporary passwords once, in a grid that scrolls (name,
-// username, password), with Copy and Save as CSV or Excel.
+// username, password), with Copy, Save as CSV or Excel, and Print login cards.
 type credentialsView struct {
 	creds    []core.Credential
 	classID  int64 // the class reset, 0 for one account
