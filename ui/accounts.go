@@ -378,14 +378,24 @@ func classLabel(c core.Class) string {
 	return name
 }
 
-func (s *accountsScreen) onResetClass() {
+// resetableClass returns the class chosen under Whole class, and false when none is or,
+// saying so under title, when it has no students.
+func (s *accountsScreen) resetableClass(title string) (core.Class, bool) {
 	i := s.classSelect.SelectedIndex()
 	if i < 0 || i >= len(s.classes) {
-		return
+		return core.Class{}, false
 	}
 	class := s.classes[i]
 	if class.Students == 0 {
-		s.a.showMessage("Reset Class Passwords", class.Name+" has no students, so there is no password to reset.")
+		s.a.showMessage(title, class.Name+" has no students, so there is no password to reset.")
+		return class, false
+	}
+	return class, true
+}
+
+func (s *accountsScreen) onResetClass() {
+	class, ok := s.resetableClass("Reset Class Passwords")
+	if !ok {
 		return
 	}
 	actor := s.a.actor()

@@ -170,13 +170,8 @@ func resetPrintQuestion(c core.Class) string {
 // onResetPrintClass resets the chosen class's passwords and prints them as login cards,
 // so the new passwords exist only in the PDF.
 func (s *accountsScreen) onResetPrintClass() {
-	i := s.classSelect.SelectedIndex()
-	if i < 0 || i >= len(s.classes) {
-		return
-	}
-	class := s.classes[i]
-	if class.Students == 0 {
-		s.a.showMessage("Reset and print login cards", class.Name+" has no students, so there is no card to print.")
+	class, ok := s.resetableClass("Reset and print login cards")
+	if !ok {
 		return
 	}
 	s.cards = s.a.printCards(cardsRequest{title: "Reset and print login cards", question: resetPrintQuestion(class),
