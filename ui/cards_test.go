@@ -16,8 +16,8 @@ import (
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/cards"
+	"github.com/rosterdesk/rosterdesk/core/cards/cardstest"
 	"github.com/rosterdesk/rosterdesk/core/engine"
-	"github.com/rosterdesk/rosterdesk/internal/poppler"
 )
 
 // localPaper is the paper the login cards dialog offers first on this computer.
@@ -260,7 +260,7 @@ func TestResetAndPrintRealEngine(t *testing.T) {
 	}
 
 	// The printed password signs in (read back with pdftotext, last: it may skip).
-	text := poppler.Text(t, path)
+	text := cardstest.Text(t, path)
 	pw := regexp.MustCompile(`Username ajohnson Password (\S+)`).FindStringSubmatch(text)
 	if pw == nil {
 		t.Fatalf("the PDF's text has no password for ajohnson:\n%s", text)

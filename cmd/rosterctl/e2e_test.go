@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
-	"github.com/rosterdesk/rosterdesk/internal/poppler"
+	"github.com/rosterdesk/rosterdesk/core/cards/cardstest"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -783,7 +783,7 @@ func TestEndToEnd(t *testing.T) {
 				t.Errorf("cards.pdf: %v, mode %v; want 0600, for it holds passwords", err, st.Mode().Perm())
 			}
 		}
-		text := poppler.Text(t, e.path("cards.pdf"))
+		text := cardstest.Text(t, e.path("cards.pdf"))
 		for _, c := range []struct {
 			username, password string
 			n                  int
@@ -803,7 +803,7 @@ func TestEndToEnd(t *testing.T) {
 
 		// One card a page on A4: MATH3 (Ava, Liam), READ3 (Ava), no class (Noah).
 		e.must(0, "", "cards", "--upload", id, "--layout", "1up", "--paper", "a4", "--qr", "-o", e.path("cards-1up.pdf"))
-		info := poppler.Run(t, "pdfinfo", e.path("cards-1up.pdf"))
+		info := cardstest.Run(t, "pdfinfo", e.path("cards-1up.pdf"))
 		if !regexp.MustCompile(`(?m)^Pages:\s+4$`).MatchString(info) || !strings.Contains(info, "(A4)") {
 			t.Errorf("pdfinfo of the 1-up A4 cards:\n%s\nwant 4 A4 pages", info)
 		}
@@ -814,7 +814,7 @@ func TestEndToEnd(t *testing.T) {
 		if !strings.Contains(o.stdout, "8 login cards") || !strings.Contains(o.stdout, "1 card has no password") {
 			t.Errorf("cards --teacher mgarcia stdout = %q, want 8 cards, 1 without a password", o.stdout)
 		}
-		text = poppler.Text(t, e.path("garcia-cards.pdf"))
+		text = cardstest.Text(t, e.path("garcia-cards.pdf"))
 		for u, n := range map[string]int{"abrown": 2, "ljones": 1, "hadams": 1, "gbaker": 1, "mdavis": 1, "etaylor": 1, "emoore": 1, "zclark": 0} {
 			if strings.Count(text, u) != n {
 				t.Errorf("Maria Garcia's cards show %s %d times, want %d", u, strings.Count(text, u), n)
@@ -973,7 +973,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("cards --reset stdout = %q, want 4 cards", o.stdout)
 		}
 		got := map[string]string{}
-		for _, m := range regexp.MustCompile(`Username (\S+) Password (\S+)`).FindAllStringSubmatch(poppler.Text(t, e.path("read3.pdf")), -1) {
+		for _, m := range regexp.MustCompile(`Username (\S+) Password (\S+)`).FindAllStringSubmatch(cardstest.Text(t, e.path("read3.pdf")), -1) {
 			got[m[1]] = m[2]
 		}
 		if len(got) != 4 || got["abrown"] == "" || got["zclark"] == "" {

@@ -13,8 +13,8 @@ import (
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/cards"
+	"github.com/rosterdesk/rosterdesk/core/cards/cardstest"
 	"github.com/rosterdesk/rosterdesk/core/engine"
-	"github.com/rosterdesk/rosterdesk/internal/poppler"
 )
 
 // printedCard is one login card as pdftotext reads it back.
@@ -37,7 +37,7 @@ func readCards(t *testing.T, pdf []byte) []printedCard {
 		t.Fatal(err)
 	}
 	var list []printedCard
-	for _, text := range poppler.Pages(t, path) {
+	for _, text := range cardstest.Pages(t, path) {
 		m := cardRE.FindStringSubmatch(text)
 		if m == nil {
 			t.Fatalf("page %q is not a login card", text)

@@ -1,7 +1,8 @@
-// Package poppler runs the poppler-utils tools (pdftotext, pdfinfo) with which tests read
-// the PDFs Rosterdesk writes back. CI installs poppler-utils; elsewhere a missing tool
-// skips the test that needs it.
-package poppler
+// Package cardstest runs the poppler-utils tools (pdftotext, pdfinfo, pdftoppm) with which
+// tests read back the PDFs Rosterdesk writes. CI installs poppler-utils; elsewhere a missing
+// tool skips the test that needs it. It lives under core/cards (like net/http/httptest) so
+// that the engine's, rosterctl's and the window's tests share it.
+package cardstest
 
 import (
 	"os"
@@ -23,16 +24,20 @@ func Run(tb testing.TB, name string, args ...string) string {
 	}
 	out, err := exec.Command(p, args...).Output()
 	if err != nil {
-		tb.Fatalf("%s %q: %v", name, args, err)
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		tb.Fatalf("%s %q: %v\n%s", name, args, err, stderr)
 	}
 	return string(out)
 }
 
-// Pages returns the text of each page of the PDF at path as pdftotext reads it, runs of
-// white space made one space.
-func Pages(tb testing.TB, path string) []string {
+// Pages returns the text of each page of the PDF at path as pdftotext reads it (with
+// options such as -layout before the file), runs of white space made one space.
+func Pages(tb testing.TB, path string, options ...string) []string {
 	tb.Helper()
-	out := Run(tb, "pdftotext", "-enc", "UTF-8", path, "-")
+	out := Run(tb, "pdftotext", append(options, "-enc", "UTF-8", path, "-")...)
 	pages := strings.Split(strings.TrimSuffix(out, "\f"), "\f")
 	for i, p := range pages {
 		pages[i] = strings.Join(strings.Fields(p), " ")
