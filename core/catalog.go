@@ -21,8 +21,8 @@ const (
 	// SeverityWarning is reported but changes nothing.
 	SeverityWarning
 	// SeverityRequest refuses a request that is not an upload (a sign-in, a command, a
-	// change of accounts): nothing changes. These entries are the ACCESS_, SIGNIN_ and
-	// ADMIN_ codes; they never appear in an Error File.
+	// change of accounts): nothing changes. These entries are the ACCESS_, SIGNIN_,
+	// ADMIN_ and CARDS_ codes; they never appear in an Error File.
 	SeverityRequest
 )
 
@@ -145,6 +145,10 @@ const (
 	AdminNotTeacher     Code = "ADMIN_NOT_TEACHER"
 	AdminTeacherLinked  Code = "ADMIN_TEACHER_LINKED"
 	AdminNotFound       Code = "ADMIN_NOT_FOUND"
+
+	// Login cards (SPEC §10).
+	CardsNoPasswords Code = "CARDS_NO_PASSWORDS"
+	CardsNoStudents  Code = "CARDS_NO_STUDENTS"
 
 	// A OneRoster package (.zip) that cannot be imported as a whole.
 	FileOneRosterZip        Code = "FILE_ONEROSTER_ZIP"
@@ -274,6 +278,9 @@ var Catalog = []Entry{
 	{AdminNotTeacher, SeverityRequest, "", "{value} is not a teacher account.", "Give the username of the teacher account the administrator also uses, or none."},
 	{AdminTeacherLinked, SeverityRequest, "", "The teacher account {value} already belongs to another administrator.", "Give the username of this administrator's own teacher account."},
 	{AdminNotFound, SeverityRequest, "", "There is no administrator with the username {value}.", "Check the username against the list of administrators."},
+
+	{CardsNoPasswords, SeverityRequest, "", "Upload {value} has no temporary passwords left to print: it gave none, or they have all been used or have expired.", "Print new ones: on the Accounts page choose the class, then Reset and print login cards (rosterctl cards --school NAME --class CLASSID --reset)."},
+	{CardsNoStudents, SeverityRequest, "", "{value} has no students, so there are no login cards to print.", "Enroll the students with an upload first, or choose another class or teacher."},
 
 	{FileOneRosterZip, SeverityFile, "", "The zip cannot be opened safely: {value}.", "Export the package again from the source system and upload the zip exactly as it was made, without adding to it or unpacking it."},
 	{FileOneRosterNotPackage, SeverityFile, "", "The zip has no manifest.csv, so it is not a OneRoster 1.1 package.", "Export a OneRoster 1.1 CSV package from the source system and upload that zip."},

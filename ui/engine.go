@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/cards"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
@@ -50,6 +51,7 @@ type Engine interface {
 	WriteUploadFile(ctx context.Context, actor engine.Actor, w io.Writer, id int64, kind core.FileKind, f core.Format) error
 	ResetPassword(ctx context.Context, actor engine.Actor, userID int64) (core.Credential, error)
 	ResetClassPasswords(ctx context.Context, actor engine.Actor, classID int64) ([]core.Credential, error)
+	WriteLoginCards(ctx context.Context, actor engine.Actor, w io.Writer, src engine.CardSource, opts cards.Options) (cards.Result, error)
 	Watch(ctx context.Context) (engine.Watcher, error)
 }
 

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
-	"github.com/rosterdesk/rosterdesk/core/account"
 	"github.com/rosterdesk/rosterdesk/core/report"
 )
 
@@ -122,7 +121,7 @@ func (s *Service) livePasswords(ctx context.Context, id int64, now time.Time) (t
 		}
 		for g, pw := range batch {
 			st, ok := states[g]
-			if ok && st.Kind == core.PasswordTemporary && now.Before(st.IssuedAt.Add(core.TempPasswordLifetime)) && account.Verify(st.Hash, pw) {
+			if ok && signsIn(st.Kind, st.Hash, st.IssuedAt, pw, now) {
 				return st.IssuedAt, true, nil
 			}
 		}
