@@ -42,6 +42,7 @@ type Engine interface {
 	WriteTemplate(w io.Writer, f core.Format, mode core.Mode) error
 	ExportUsers(ctx context.Context, actor engine.Actor, w io.Writer, f core.Format, schoolID int64) error
 	ExportClasses(ctx context.Context, actor engine.Actor, w io.Writer, f core.Format, schoolID int64) error
+	ExportOneRoster(ctx context.Context, actor engine.Actor, w io.Writer, schoolID int64) error
 	Enqueue(ctx context.Context, req engine.UploadRequest) (core.Upload, error)
 	Check(ctx context.Context, req engine.UploadRequest, progress func(core.Progress)) (engine.Result, error)
 	RunPending(ctx context.Context, progress func(core.Progress)) ([]engine.Result, error)

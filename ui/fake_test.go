@@ -306,6 +306,15 @@ func (f *fakeEngine) ExportClasses(_ context.Context, actor engine.Actor, w io.W
 	return err
 }
 
+func (f *fakeEngine) ExportOneRoster(_ context.Context, actor engine.Actor, w io.Writer, schoolID int64) error {
+	f.mu.Lock()
+	f.record("ExportOneRoster")
+	f.lastActor = actor
+	f.mu.Unlock()
+	_, err := fmt.Fprintf(w, "oneroster school=%d", schoolID)
+	return err
+}
+
 func (f *fakeEngine) schoolName(id int64) string {
 	for _, s := range f.schools {
 		if s.ID == id {

@@ -220,6 +220,8 @@ func printUsage(w io.Writer, cmd *command) {
 Every command takes --db PATH (default: $ROSTERDESK_DB, else the desktop app's database
 in your config folder). ROSTERDESK_NOW (RFC 3339, e.g. 2026-09-01T08:00:00Z) stands in
 for the current time. Output formats follow -o FILE's extension: .csv or .xlsx.
+import reads a .csv, an .xlsx, or a OneRoster 1.1 bulk package (.zip) for the school
+named by --school.
 
 rosterctl acts as an Organization Administrator (whoever can open the database file
 owns it); --as NAME only labels Uploaded By, and --teacher USERNAME restricts a command

@@ -38,6 +38,11 @@ func (s *Service) WriteUploadFile(ctx context.Context, actor Actor, w io.Writer,
 	if f == "" {
 		f = core.Format(rec.Format)
 	}
+	if f == core.FormatOneRoster {
+		// A package's Uploaded File is the table of its translated rows: a template
+		// file, given back as CSV (docs/oneroster.md says why not the zip).
+		f = core.FormatCSV
+	}
 	if kind == core.FileUploaded && f == core.FormatCSV {
 		delim := ','
 		if d := []rune(rec.Delimiter); len(d) == 1 {
