@@ -21,8 +21,8 @@ const (
 	// SeverityWarning is reported but changes nothing.
 	SeverityWarning
 	// SeverityRequest refuses a request that is not an upload (a sign-in, a command, a
-	// change of accounts): nothing changes. These entries are the ACCESS_, SIGNIN_ and
-	// ADMIN_ codes; they never appear in an Error File.
+	// change of accounts): nothing changes. These entries are the ACCESS_, SIGNIN_,
+	// ADMIN_ and CARDS_ codes; they never appear in an Error File.
 	SeverityRequest
 )
 
@@ -145,12 +145,41 @@ const (
 	AdminNotTeacher     Code = "ADMIN_NOT_TEACHER"
 	AdminTeacherLinked  Code = "ADMIN_TEACHER_LINKED"
 	AdminNotFound       Code = "ADMIN_NOT_FOUND"
+
+	// Login cards (SPEC §10).
+	CardsNoPasswords Code = "CARDS_NO_PASSWORDS"
+	CardsNoStudents  Code = "CARDS_NO_STUDENTS"
+
+	// A OneRoster package (.zip) that cannot be imported as a whole.
+	FileOneRosterZip        Code = "FILE_ONEROSTER_ZIP"
+	FileOneRosterNotPackage Code = "FILE_ONEROSTER_NOT_PACKAGE"
+	FileOneRosterDelta      Code = "FILE_ONEROSTER_DELTA"
+	FileOneRosterVersion    Code = "FILE_ONEROSTER_VERSION"
+	FileOneRosterFile       Code = "FILE_ONEROSTER_FILE_MISSING"
+	FileOneRosterColumn     Code = "FILE_ONEROSTER_COLUMN_MISSING"
+	FileOneRosterUnreadable Code = "FILE_ONEROSTER_UNREADABLE"
+	FileOneRosterNoSchool   Code = "FILE_ONEROSTER_NO_SCHOOL"
+	FileOneRosterSchool     Code = "FILE_ONEROSTER_SCHOOL"
+	FileOneRosterEmpty      Code = "FILE_ONEROSTER_EMPTY"
+	WarnOneRoster           Code = "WARN_ONEROSTER"
+
+	// A row of a OneRoster package that cannot be imported: a reference that does not
+	// resolve, an identifier Rosterdesk cannot use. The values are those of
+	// oneroster.ProblemCode.
+	OneRosterClassMissing  Code = "ONEROSTER_CLASS_MISSING"
+	OneRosterUserMissing   Code = "ONEROSTER_USER_MISSING"
+	OneRosterSchoolMissing Code = "ONEROSTER_SCHOOL_MISSING"
+	OneRosterTermMissing   Code = "ONEROSTER_TERM_MISSING"
+	OneRosterTermDates     Code = "ONEROSTER_TERM_DATES"
+	OneRosterClassID       Code = "ONEROSTER_CLASS_ID"
+	OneRosterUserIDShared  Code = "ONEROSTER_USER_ID_SHARED"
+	OneRosterDuplicateID   Code = "ONEROSTER_DUPLICATE_ID"
 )
 
 // Catalog lists every error and warning an upload can report. The Errors and Resolution
 // Steps document and the template's Instructions sheet are generated from it.
 var Catalog = []Entry{
-	{FileType, SeverityFile, "", "The file is not a .csv or .xlsx file.", "In Excel choose File > Save As and pick \"Excel Workbook (*.xlsx)\" or \"CSV UTF-8 (Comma delimited) (*.csv)\", then upload that copy."},
+	{FileType, SeverityFile, "", "The file is not a .csv or .xlsx file (or a OneRoster .zip package).", "In Excel choose File > Save As and pick \"Excel Workbook (*.xlsx)\" or \"CSV UTF-8 (Comma delimited) (*.csv)\", then upload that copy."},
 	{FileUnreadable, SeverityFile, "", "The file could not be read ({value}).", "Open it in Excel, save it again as .xlsx or .csv, and upload the new copy."},
 	{FileEncrypted, SeverityFile, "", "The workbook is protected with a password, so it cannot be read.", "Open it in Excel, remove the password (File > Info > Protect Workbook), save, and upload it again."},
 	{FileEmpty, SeverityFile, "", "The file is empty.", "Download the Blank Template, fill in one row per user, and upload it."},
@@ -249,6 +278,30 @@ var Catalog = []Entry{
 	{AdminNotTeacher, SeverityRequest, "", "{value} is not a teacher account.", "Give the username of the teacher account the administrator also uses, or none."},
 	{AdminTeacherLinked, SeverityRequest, "", "The teacher account {value} already belongs to another administrator.", "Give the username of this administrator's own teacher account."},
 	{AdminNotFound, SeverityRequest, "", "There is no administrator with the username {value}.", "Check the username against the list of administrators."},
+
+	{CardsNoPasswords, SeverityRequest, "", "Upload {value} has no temporary passwords left to print: it gave none, or they have all been used or have expired.", "Print new ones: on the Accounts page choose the class, then Reset and print login cards (rosterctl cards --school NAME --class CLASSID --reset)."},
+	{CardsNoStudents, SeverityRequest, "", "{value} has no students, so there are no login cards to print.", "Enroll the students with an upload first, or choose another class or teacher."},
+
+	{FileOneRosterZip, SeverityFile, "", "The zip cannot be opened safely: {value}.", "Export the package again from the source system and upload the zip exactly as it was made, without adding to it or unpacking it."},
+	{FileOneRosterNotPackage, SeverityFile, "", "The zip has no manifest.csv, so it is not a OneRoster 1.1 package.", "Export a OneRoster 1.1 CSV package from the source system and upload that zip."},
+	{FileOneRosterDelta, SeverityFile, "", "The OneRoster package holds only the changes since an earlier export: manifest.csv marks {value} as delta.", "Rosterdesk imports bulk packages; export a full package from the source system."},
+	{FileOneRosterVersion, SeverityFile, "", "This is a OneRoster {value} package; Rosterdesk reads OneRoster 1.1.", "Export a OneRoster 1.1 CSV package from the source system."},
+	{FileOneRosterFile, SeverityFile, "", "The package has no {value}, {other}.", "Export the full package again from the source system."},
+	{FileOneRosterColumn, SeverityFile, "", "{other} has no column {value}, which Rosterdesk needs.", "Export the package again from the source system with every column of OneRoster 1.1."},
+	{FileOneRosterUnreadable, SeverityFile, "", "{value} in the package cannot be read ({other}).", "Export the package again from the source system; if it is very large, export one school at a time."},
+	{FileOneRosterNoSchool, SeverityFile, "", "orgs.csv has no org of type school, so there is no school to import.", "Export the package of a school from the source system."},
+	{FileOneRosterSchool, SeverityFile, "", "The package has {count} schools ({items}) and none of them is \"{value}\".", "Select the school in Rosterdesk whose name is the same as in the package (rosterctl: --school), or export a package of that one school."},
+	{FileOneRosterEmpty, SeverityFile, "", "The package has no student or teacher of {value} to import.", "Check that the package is the one of this school, or export it again from the source system with its users and enrollments."},
+	{WarnOneRoster, SeverityWarning, "", "Read from the OneRoster package: {items}.", "Nothing to do if that is expected; otherwise correct it in the source system and export the package again."},
+
+	{OneRosterClassMissing, SeverityRow, "Class ID", "The class \"{value}\" (classSourcedId) is not in classes.csv.", "Type the Class ID and Class Name of the class this user belongs in, or clear the class columns to add the user without a class."},
+	{OneRosterUserMissing, SeverityRow, "User ID", "The user \"{value}\" (userSourcedId) is not in users.csv.", "Type the user's User ID, Role, First Name and Last Name, or delete this row."},
+	{OneRosterSchoolMissing, SeverityRow, "Class ID", "The school \"{value}\" of class \"{other}\" (schoolSourcedId) is not in orgs.csv.", "Check that the class belongs in the selected school, then upload this row again."},
+	{OneRosterTermMissing, SeverityRow, "Class Start Date", "The term \"{value}\" of class \"{other}\" (termSourcedIds) is not in academicSessions.csv.", "Type the Class Start Date and Class End Date, or leave them blank."},
+	{OneRosterTermDates, SeverityRow, "Class Start Date", "The term \"{value}\" of class \"{other}\" has no valid startDate and endDate in academicSessions.csv.", "Type the Class Start Date and Class End Date, or leave them blank."},
+	{OneRosterClassID, SeverityRow, "Class ID", "Class \"{other}\" has no Class ID Rosterdesk can use: {items}.", "Type a Class ID of 1 to 50 letters, digits, hyphens (-) or underscores (_) that no other class of the school has."},
+	{OneRosterUserIDShared, SeverityRow, "User ID", "User ID \"{value}\" would be given to more than one user of the package ({other}).", "Give each person their own User ID, here or in the source system."},
+	{OneRosterDuplicateID, SeverityRow, "", "The sourcedId \"{value}\" is used by more than one record of {other}.", "Export the package again from the source system: each record needs its own sourcedId."},
 }
 
 var catalogIndex = func() map[Code]*Entry {

@@ -437,6 +437,10 @@ type Format string
 const (
 	FormatCSV  Format = "csv"
 	FormatXLSX Format = "xlsx"
+	// FormatOneRoster is a OneRoster 1.1 CSV bulk package: a zip that an upload reads
+	// (its rows translated to template rows) and an export writes, but never a format
+	// the template files themselves are written in.
+	FormatOneRoster Format = "zip"
 )
 
 // FormatOf returns the format named by a file name's extension, case-insensitively, and
@@ -448,6 +452,8 @@ func FormatOf(name string) (Format, bool) {
 		return FormatCSV, true
 	case strings.HasSuffix(ext, ".xlsx"):
 		return FormatXLSX, true
+	case strings.HasSuffix(ext, ".zip"):
+		return FormatOneRoster, true
 	}
 	return "", false
 }

@@ -173,10 +173,13 @@ func TestFormatOf(t *testing.T) {
 		{"ROSTER.CSV", core.FormatCSV, true},
 		{"roster.xlsx", core.FormatXLSX, true},
 		{"Roster.Fall.XLSX", core.FormatXLSX, true},
+		{"district.zip", core.FormatOneRoster, true},
+		{"OneRoster.ZIP", core.FormatOneRoster, true},
 		{"roster.xls", "", false},
 		{"roster.txt", "", false},
 		{"roster", "", false},
 		{"roster.csv.exe", "", false},
+		{"roster.zip.csv", core.FormatCSV, true},
 	} {
 		t.Run(tt.in, func(t *testing.T) {
 			got, ok := core.FormatOf(tt.in)

@@ -46,6 +46,7 @@ type accountsScreen struct {
 	resetBtn      *keyButton
 	classSelect   *keySelect
 	resetClassBtn *keyButton
+	printClassBtn *keyButton // Reset and print login cards
 	content       fyne.CanvasObject
 
 	accounts []core.Account // the page shown
@@ -62,6 +63,7 @@ type accountsScreen struct {
 	// The open dialogs, kept for tests.
 	confirm *modal
 	creds   *credentialsView
+	cards   *cardsDialog
 }
 
 func newAccountsScreen(a *App) *accountsScreen {
@@ -82,6 +84,8 @@ func newAccountsScreen(a *App) *accountsScreen {
 	s.classSelect.PlaceHolder = "Choose a class"
 	s.resetClassBtn = a.newButton("Reset Class Passwords", nil, s.onResetClass)
 	s.resetClassBtn.Disable()
+	s.printClassBtn = a.newButton("Reset and print login cards…", theme.DocumentPrintIcon(), s.onResetPrintClass)
+	s.printClassBtn.Disable()
 	cols := accountColumns()
 	s.grid = a.newGrid(cols, func() (int, int) { return len(s.accounts), len(cols) }, textCell, s.updateCell)
 	s.grid.cellText = func(id widget.TableCellID) (string, bool) { return s.cellText(id), false }
@@ -98,7 +102,7 @@ func newAccountsScreen(a *App) *accountsScreen {
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, title, s.summary, s.search),
 		container.NewBorder(nil, nil, container.NewHBox(s.resetBtn, widget.NewSeparator(), widget.NewLabel("Whole class:")),
-			container.NewHBox(s.resetClassBtn, s.pager), s.classSelect),
+			container.NewHBox(s.resetClassBtn, s.printClassBtn, s.pager), s.classSelect),
 	)
 	s.content = container.NewBorder(container.NewPadded(top), nil, nil, nil,
 		container.NewStack(s.grid.content, container.NewCenter(s.empty)))
@@ -154,6 +158,7 @@ func (s *accountsScreen) updateButtons() {
 	_, ok := s.selectedAccount()
 	setEnabled(&s.resetBtn.Button, ok)
 	setEnabled(&s.resetClassBtn.Button, s.classSelect.SelectedIndex() >= 0)
+	setEnabled(&s.printClassBtn.Button, s.classSelect.SelectedIndex() >= 0)
 	setEnabled(&s.prevBtn.Button, s.offset > 0)
 	setEnabled(&s.nextBtn.Button, s.offset+len(s.accounts) < s.total)
 }
@@ -327,15 +332,15 @@ func (s *accountsScreen) onResetPassword() {
 	}
 	question := "Give " + acc.FullName() + " (" + acc.Username + ") a new temporary password?\nTheir current password stops working."
 	actor := s.a.actor()
-	s.reset("Reset Password", question, "Reset", "New temporary password — "+acc.FullName(), func(ctx context.Context) ([]core.Credential, error) {
+	s.reset("Reset Password", question, "Reset", "New temporary password — "+acc.FullName(), 0, func(ctx context.Context) ([]core.Credential, error) {
 		cred, err := s.a.eng.ResetPassword(ctx, actor, acc.ID)
 		return []core.Credential{cred}, err
 	})
 }
 
 // reset asks question and, when confirmed, runs do in the background and shows the new
-// passwords it returns under credsTitle.
-func (s *accountsScreen) reset(title, question, confirm, credsTitle string, do func(ctx context.Context) ([]core.Credential, error)) {
+// passwords it returns under credsTitle; classID is the class reset, 0 for one account.
+func (s *accountsScreen) reset(title, question, confirm, credsTitle string, classID int64, do func(ctx context.Context) ([]core.Credential, error)) {
 	msg := widget.NewLabel(question)
 	msg.Wrapping = fyne.TextWrapWord
 	s.confirm = s.a.showModal(modalSpec{title: title, content: msg, confirm: confirm, size: fyne.NewSize(480, 0), onConfirm: func() bool {
@@ -349,7 +354,7 @@ func (s *accountsScreen) reset(title, question, confirm, credsTitle string, do f
 				s.a.showError(err)
 				return
 			}
-			s.showCredentials(credsTitle, creds)
+			s.showCredentials(credsTitle, creds, classID)
 			s.load()
 		})
 		return true
@@ -358,27 +363,43 @@ func (s *accountsScreen) reset(title, question, confirm, credsTitle string, do f
 
 // resetClassQuestion asks before resetting a class, saying how many students it touches.
 func resetClassQuestion(c core.Class) string {
+	return "Reset the passwords of " + count(c.Students, "student") + " in " + classLabel(c) + "? Their current passwords stop working."
+}
+
+// classLabel names a class as the questions about it do: its name, with its Class ID
+// when that differs.
+func classLabel(c core.Class) string {
 	name := c.Name
 	if name == "" {
 		name = c.ClassID
 	} else if c.ClassID != "" && !strings.EqualFold(c.ClassID, c.Name) {
 		name += " (" + c.ClassID + ")"
 	}
-	return "Reset the passwords of " + count(c.Students, "student") + " in " + name + "? Their current passwords stop working."
+	return name
 }
 
-func (s *accountsScreen) onResetClass() {
+// resetableClass returns the class chosen under Whole class, and false when none is or,
+// saying so under title, when it has no students.
+func (s *accountsScreen) resetableClass(title string) (core.Class, bool) {
 	i := s.classSelect.SelectedIndex()
 	if i < 0 || i >= len(s.classes) {
-		return
+		return core.Class{}, false
 	}
 	class := s.classes[i]
 	if class.Students == 0 {
-		s.a.showMessage("Reset Class Passwords", class.Name+" has no students, so there is no password to reset.")
+		s.a.showMessage(title, class.Name+" has no students, so there is no password to reset.")
+		return class, false
+	}
+	return class, true
+}
+
+func (s *accountsScreen) onResetClass() {
+	class, ok := s.resetableClass("Reset Class Passwords")
+	if !ok {
 		return
 	}
 	actor := s.a.actor()
-	s.reset("Reset Class Passwords", resetClassQuestion(class), "Reset "+count(class.Students, "Password"), "New temporary passwords — "+class.Name,
+	s.reset("Reset Class Passwords", resetClassQuestion(class), "Reset "+count(class.Students, "Password"), "New temporary passwords — "+class.Name, class.ID,
 		func(ctx context.Context) ([]core.Credential, error) {
 			return s.a.eng.ResetClassPasswords(ctx, actor, class.ID)
 		})

@@ -15,14 +15,16 @@ import (
 )
 
 // credentialsView shows new temporary passwords once, in a grid that scrolls (name,
-// username, password), with Copy and Save as CSV or Excel.
+// username, password), with Copy, Save as CSV or Excel, and Print login cards.
 type credentialsView struct {
-	creds   []core.Credential
-	grid    *grid
-	copyBtn *keyButton
-	csvBtn  *keyButton
-	xlsxBtn *keyButton
-	modal   *modal
+	creds    []core.Credential
+	classID  int64 // the class reset, 0 for one account
+	grid     *grid
+	copyBtn  *keyButton
+	csvBtn   *keyButton
+	xlsxBtn  *keyButton
+	printBtn *keyButton // Print login cards
+	modal    *modal
 }
 
 // credentialHeader and credentialRows are the columns and rows of a saved or copied
@@ -37,9 +39,9 @@ func credentialRows(creds []core.Credential) [][]string {
 	return rows
 }
 
-func (s *accountsScreen) showCredentials(title string, creds []core.Credential) {
+func (s *accountsScreen) showCredentials(title string, creds []core.Credential, classID int64) {
 	a := s.a
-	v := &credentialsView{creds: creds}
+	v := &credentialsView{creds: creds, classID: classID}
 	cols := []gridColumn{
 		{title: "Name", sample: "Katherine Johnson", least: 120, grow: 3},
 		{title: "Username", sample: "kjohnson", least: 90, grow: 1},
@@ -55,12 +57,13 @@ func (s *accountsScreen) showCredentials(title string, creds []core.Credential) 
 	v.copyBtn = a.newButton("Copy", theme.ContentCopyIcon(), func() { s.onCopyCredentials(v) })
 	v.csvBtn = a.newButton("Save as CSV…", theme.DocumentSaveIcon(), func() { s.onSaveCredentials(v, core.FormatCSV) })
 	v.xlsxBtn = a.newButton("Save as Excel…", theme.DocumentSaveIcon(), func() { s.onSaveCredentials(v, core.FormatXLSX) })
+	v.printBtn = a.newButton("Print login cards…", theme.DocumentPrintIcon(), func() { s.onPrintCredentials(v) })
 	if a.clip == nil {
 		v.copyBtn.Disable()
 	}
 	note := widget.NewLabel("Shown only now: copy or save them before closing. " + expiryNote(len(creds)))
 	note.Wrapping = fyne.TextWrapWord
-	body := container.NewBorder(note, container.NewHBox(v.copyBtn, v.csvBtn, v.xlsxBtn), nil, nil, v.grid.content)
+	body := container.NewBorder(note, container.NewHBox(v.copyBtn, v.csvBtn, v.xlsxBtn, v.printBtn), nil, nil, v.grid.content)
 	win := a.win.Canvas().Size()
 	size := fyne.NewSize(fyne.Min(720, win.Width*0.95), fyne.Min(520, win.Height*0.9))
 	v.modal = a.showModal(modalSpec{title: title, content: body, dismiss: "Close", size: size, first: v.copyBtn})

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/cards"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
@@ -41,6 +42,7 @@ type Engine interface {
 	WriteTemplate(w io.Writer, f core.Format, mode core.Mode) error
 	ExportUsers(ctx context.Context, actor engine.Actor, w io.Writer, f core.Format, schoolID int64) error
 	ExportClasses(ctx context.Context, actor engine.Actor, w io.Writer, f core.Format, schoolID int64) error
+	ExportOneRoster(ctx context.Context, actor engine.Actor, w io.Writer, schoolID int64) error
 	Enqueue(ctx context.Context, req engine.UploadRequest) (core.Upload, error)
 	Check(ctx context.Context, req engine.UploadRequest, progress func(core.Progress)) (engine.Result, error)
 	RunPending(ctx context.Context, progress func(core.Progress)) ([]engine.Result, error)
@@ -51,6 +53,7 @@ type Engine interface {
 	WriteUploadFile(ctx context.Context, actor engine.Actor, w io.Writer, id int64, kind core.FileKind, f core.Format) error
 	ResetPassword(ctx context.Context, actor engine.Actor, userID int64) (core.Credential, error)
 	ResetClassPasswords(ctx context.Context, actor engine.Actor, classID int64) ([]core.Credential, error)
+	WriteLoginCards(ctx context.Context, actor engine.Actor, w io.Writer, src engine.CardSource, opts cards.Options) (cards.Result, error)
 	Watch(ctx context.Context) (engine.Watcher, error)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/account"
+	"github.com/rosterdesk/rosterdesk/core/cards"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
@@ -60,6 +61,9 @@ type fakeEngine struct {
 	accountsPage func(ctx context.Context, query string) error
 	// classCreds, when set, is what ResetClassPasswords answers.
 	classCreds []core.Credential
+	// cardsFn, when set, answers WriteLoginCards; cardsAsked records each request.
+	cardsFn    func(src engine.CardSource, opts cards.Options) (cards.Result, error)
+	cardsAsked []cardsCall
 
 	// version counts changes to the data, as the database's data_version does: tests
 	// that change the fake's data behind the window's back call touch.
@@ -309,6 +313,15 @@ func (f *fakeEngine) ExportClasses(_ context.Context, actor engine.Actor, w io.W
 	return err
 }
 
+func (f *fakeEngine) ExportOneRoster(_ context.Context, actor engine.Actor, w io.Writer, schoolID int64) error {
+	f.mu.Lock()
+	f.record("ExportOneRoster")
+	f.lastActor = actor
+	f.mu.Unlock()
+	_, err := fmt.Fprintf(w, "oneroster school=%d", schoolID)
+	return err
+}
+
 func (f *fakeEngine) schoolName(id int64) string {
 	for _, s := range f.schools {
 		if s.ID == id {
@@ -515,6 +528,41 @@ func (f *fakeEngine) ResetClassPasswords(_ context.Context, _ engine.Actor, clas
 	}, nil
 }
 
+// cardsCall is one WriteLoginCards request the fake was given.
+type cardsCall struct {
+	actor engine.Actor
+	src   engine.CardSource
+	opts  cards.Options
+}
+
+func (f *fakeEngine) WriteLoginCards(_ context.Context, actor engine.Actor, w io.Writer, src engine.CardSource, opts cards.Options) (cards.Result, error) {
+	f.mu.Lock()
+	f.record("WriteLoginCards")
+	f.cardsAsked = append(f.cardsAsked, cardsCall{actor, src, opts})
+	hook := f.cardsFn
+	f.mu.Unlock()
+	res := cards.Result{Pages: 1, Cards: max(len(src.Credentials), 3)}
+	if hook != nil {
+		var err error
+		if res, err = hook(src, opts); err != nil {
+			return res, err
+		}
+	}
+	_, err := fmt.Fprintf(w, "%%PDF-fake upload=%d reset=%d creds=%d class=%d school=%d layout=%d paper=%d qr=%v",
+		src.Upload, src.ResetClass, len(src.Credentials), src.Class, src.School, opts.Layout, opts.Paper, opts.QR)
+	return res, err
+}
+
+// lastCards returns the last WriteLoginCards request.
+func (f *fakeEngine) lastCards() (cardsCall, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.cardsAsked) == 0 {
+		return cardsCall{}, false
+	}
+	return f.cardsAsked[len(f.cardsAsked)-1], true
+}
+
 // fakePicker answers file dialogs: Open returns openPath, Save returns a file in dir;
 // each remembers what it was asked.
 type fakePicker struct {
@@ -522,8 +570,9 @@ type fakePicker struct {
 	dir        string
 	openPath   string
 	err        error
-	savedNames []string // default names the Save dialog suggested
-	saved      []string // paths Save returned
+	savedNames []string       // default names the Save dialog suggested
+	saved      []string       // paths Save returned
+	filters    [][]FileFilter // the filters of each Save
 }
 
 func (p *fakePicker) Open(title string, filters []FileFilter) (string, error) {
@@ -542,6 +591,7 @@ func (p *fakePicker) Save(title, defaultName string, filters []FileFilter) (stri
 		return "", p.err
 	}
 	p.savedNames = append(p.savedNames, defaultName)
+	p.filters = append(p.filters, filters)
 	path := p.dir + "/" + defaultName
 	p.saved = append(p.saved, path)
 	return path, nil

@@ -14,12 +14,16 @@ import (
 var (
 	filterCSV   = FileFilter{Desc: "CSV file (.csv)", Extensions: []string{"csv"}}
 	filterXLSX  = FileFilter{Desc: "Excel workbook (.xlsx)", Extensions: []string{"xlsx"}}
-	filterInput = FileFilter{Desc: "Roster files (.csv, .xlsx)", Extensions: []string{"csv", "xlsx"}}
+	filterZip   = FileFilter{Desc: "OneRoster package (.zip)", Extensions: []string{"zip"}}
+	filterInput = FileFilter{Desc: "Roster files (.csv, .xlsx, OneRoster .zip)", Extensions: []string{"csv", "xlsx", "zip"}}
 )
 
 func filtersFor(f core.Format) []FileFilter {
-	if f == core.FormatXLSX {
+	switch f {
+	case core.FormatXLSX:
 		return []FileFilter{filterXLSX}
+	case core.FormatOneRoster:
+		return []FileFilter{filterZip}
 	}
 	return []FileFilter{filterCSV}
 }
@@ -39,7 +43,9 @@ func (a *App) save(title, defaultName string, write writeFunc) {
 			return err
 		}
 		f, ok := core.FormatOf(path)
-		if !ok {
+		if !ok || (f == core.FormatOneRoster) != (def == core.FormatOneRoster) {
+			// A OneRoster package is a zip whatever the name typed, and a table is never
+			// one: the name gets the extension of what is written.
 			path += "." + string(def)
 			f = def
 		}

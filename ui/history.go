@@ -397,6 +397,8 @@ func (s *historyScreen) actionsMenu(u core.Upload) *fyne.Menu {
 		it.Disabled = !u.HasFile(kind)
 		return it
 	}
+	cardsItem := fyne.NewMenuItem("Login cards (PDF)…", func() { s.onUploadCards(u) })
+	cardsItem.Disabled = !u.HasFile(core.FileCompleted)
 	return fyne.NewMenu("Actions",
 		item("Uploaded File", core.FileUploaded, core.FormatCSV),
 		item("Uploaded File", core.FileUploaded, core.FormatXLSX),
@@ -407,8 +409,11 @@ func (s *historyScreen) actionsMenu(u core.Upload) *fyne.Menu {
 		item("Error File", core.FileError, core.FormatCSV),
 		item("Error File", core.FileError, core.FormatXLSX),
 		fyne.NewMenuItemSeparator(),
-		s.cancelItem(u),
+		cardsItem,
 		fyne.NewMenuItem("Details…", func() { s.onDetails(u) }),
+		// Last and apart: the one item that changes something.
+		fyne.NewMenuItemSeparator(),
+		s.cancelItem(u),
 	)
 }
 

@@ -37,6 +37,7 @@ type importScreen struct {
 	templateCSV, templateXLSX           *keyButton
 	exportUsersCSV, exportUsersXLSX     *keyButton
 	exportClassesCSV, exportClassesXLSX *keyButton
+	exportOneRoster, exportOrgOneRoster *keyButton // the school's package, the organization's
 	pickBtn, checkBtn, uploadBtn        *keyButton
 	fileLabel                           *widget.Label
 	progress                            *widget.ProgressBar
@@ -61,6 +62,8 @@ func newImportScreen(a *App) *importScreen {
 	s.exportUsersXLSX = a.newButton("Excel", theme.GridIcon(), func() { s.onExportUsers(core.FormatXLSX) })
 	s.exportClassesCSV = a.newButton("CSV", theme.DocumentIcon(), func() { s.onExportClasses(core.FormatCSV) })
 	s.exportClassesXLSX = a.newButton("Excel", theme.GridIcon(), func() { s.onExportClasses(core.FormatXLSX) })
+	s.exportOneRoster = a.newButton("OneRoster (.zip)", theme.DownloadIcon(), func() { s.onExportOneRoster(false) })
+	s.exportOrgOneRoster = a.newButton("Whole organization (.zip)", theme.DownloadIcon(), func() { s.onExportOneRoster(true) })
 	s.pickBtn = a.newButton("Choose File", theme.FolderOpenIcon(), s.onPick)
 	s.fileLabel = widget.NewLabel("No file chosen")
 	s.checkBtn = a.newButton("Check File", theme.SearchIcon(), s.onCheck)
@@ -78,6 +81,7 @@ func newImportScreen(a *App) *importScreen {
 		widget.NewFormItem("Blank Template", container.NewHBox(s.templateCSV, s.templateXLSX)),
 		s.usersItem,
 		widget.NewFormItem("Export Classes", container.NewHBox(s.exportClassesCSV, s.exportClassesXLSX)),
+		widget.NewFormItem("Export for other platforms", container.NewHBox(s.exportOneRoster, s.exportOrgOneRoster)),
 	)
 	upload := container.NewVBox(
 		// Left to right in the order of the steps, so the eye does not have to jump across
@@ -114,6 +118,13 @@ func (s *importScreen) update() {
 		s.usersItem.Text = "Export Teachers & Students"
 		s.intro.SetText("Create or update teacher and student accounts and class rosters for " + name + ". Download the Blank Template (or Export Teachers & Students to update accounts), fill it in, then upload it.")
 	}
+	// Only an Organization Administrator may export the whole organization (the engine
+	// refuses anyone else): the button is not offered to others.
+	if s.a.profile.Role == core.OperatorOrgAdmin && s.a.mode() != core.ModeTeacher {
+		s.exportOrgOneRoster.Show()
+	} else {
+		s.exportOrgOneRoster.Hide()
+	}
 	s.downloads.Refresh()
 	s.updateButtons()
 }
@@ -123,7 +134,7 @@ func (s *importScreen) updateButtons() {
 	setEnabled(s.pickBtn, !s.busy)
 	setEnabled(s.checkBtn, !s.busy && s.file != nil && haveSchool)
 	setEnabled(s.uploadBtn, !s.busy && s.file != nil && haveSchool)
-	for _, b := range []*keyButton{s.exportUsersCSV, s.exportUsersXLSX, s.exportClassesCSV, s.exportClassesXLSX} {
+	for _, b := range []*keyButton{s.exportUsersCSV, s.exportUsersXLSX, s.exportClassesCSV, s.exportClassesXLSX, s.exportOneRoster} {
 		setEnabled(b, haveSchool)
 	}
 }
@@ -188,6 +199,25 @@ func (s *importScreen) onExportClasses(f core.Format) {
 	})
 }
 
+// onExportOneRoster saves a OneRoster 1.1 CSV bulk package of the selected school (a
+// teacher's: their classes in it), or of the whole organization, for the platforms
+// schools roster into.
+func (s *importScreen) onExportOneRoster(org bool) {
+	var schoolID int64
+	name := "OneRoster_" + fileSafe(s.a.org.Name) + "_" + s.a.eng.Now().Format("2006-01-02") + ext(core.FormatOneRoster)
+	if !org {
+		school, ok := s.a.requireSchool()
+		if !ok {
+			return
+		}
+		schoolID, name = school.ID, s.exportName("OneRoster", school, core.FormatOneRoster)
+	}
+	actor := s.a.actor()
+	s.a.save("Save the OneRoster package", name, func(ctx context.Context, w io.Writer, _ core.Format) error {
+		return s.a.eng.ExportOneRoster(ctx, actor, w, schoolID)
+	})
+}
+
 // onPick asks for the roster file and reads it whole: the engine takes bytes, and reading
 // now means a file moved or changed later cannot change what is uploaded.
 func (s *importScreen) onPick() {
@@ -198,12 +228,12 @@ func (s *importScreen) onPick() {
 	s.updateButtons()
 	var file chosenFile
 	s.a.background("choose file", func(context.Context) error {
-		path, err := s.a.picker.Open("Choose a roster file (.csv or .xlsx)", []FileFilter{filterInput})
+		path, err := s.a.picker.Open("Choose a roster file (.csv or .xlsx) or a OneRoster package (.zip)", []FileFilter{filterInput})
 		if err != nil {
 			return err
 		}
 		if _, ok := core.FormatOf(path); !ok {
-			return core.Errorf(core.KindInvalid, "%s is not a .csv or .xlsx file. Save the roster as CSV or Excel Workbook (.xlsx) and choose it again.", filepath.Base(path))
+			return core.Errorf(core.KindInvalid, "%s is not a .csv or .xlsx file or a OneRoster .zip package. Save the roster as CSV or Excel Workbook (.xlsx) and choose it again.", filepath.Base(path))
 		}
 		data, err := readChosen(path)
 		if err != nil {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/cards/cardstest"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -769,6 +770,73 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 
+	step("LoginCards", func(t *testing.T) {
+		id := strconv.FormatInt(firstUpload, 10)
+		tempOf := func(userID string) string {
+			return completed.get(t, completed.find(t, "User ID", userID)[0], "Password")
+		}
+		// The first upload: a card per student row given a temporary password (Ava in two
+		// classes, Liam, Noah in none); not Zoe, who was given her own password.
+		e.must(0, "", "cards", "--upload", id, "-o", e.path("cards.pdf"))
+		if runtime.GOOS != "windows" {
+			if st, err := os.Stat(e.path("cards.pdf")); err != nil || st.Mode().Perm() != 0o600 {
+				t.Errorf("cards.pdf: %v, mode %v; want 0600, for it holds passwords", err, st.Mode().Perm())
+			}
+		}
+		text := cardstest.Text(t, e.path("cards.pdf"))
+		for _, c := range []struct {
+			username, password string
+			n                  int
+		}{{"abrown", tempOf("S200"), 2}, {"ljones", tempOf("S201"), 1}, {"nwilson", tempOf("S202"), 1}, {"zclark", "", 0}} {
+			if got := strings.Count(text, c.username); got != c.n {
+				t.Errorf("cards of upload %s show %s %d times, want %d", id, c.username, got, c.n)
+			}
+			if c.password != "" && strings.Count(text, c.password) != c.n {
+				t.Errorf("cards of upload %s show %s's password %d times, want %d", id, c.username, strings.Count(text, c.password), c.n)
+			}
+		}
+		for _, want := range []string{"Math 3 · Maria Garcia", "Reading 3 · John Smith", "Lincoln Elementary"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("cards of upload %s lack %q", id, want)
+			}
+		}
+
+		// One card a page on A4: MATH3 (Ava, Liam), READ3 (Ava), no class (Noah).
+		e.must(0, "", "cards", "--upload", id, "--layout", "1up", "--paper", "a4", "--qr", "-o", e.path("cards-1up.pdf"))
+		info := cardstest.Run(t, "pdfinfo", e.path("cards-1up.pdf"))
+		if !regexp.MustCompile(`(?m)^Pages:\s+4$`).MatchString(info) || !strings.Contains(info, "(A4)") {
+			t.Errorf("pdfinfo of the 1-up A4 cards:\n%s\nwant 4 A4 pages", info)
+		}
+
+		// Her classes' students (ART3, MATH3, SCI3) with the passwords of every upload
+		// that still sign in, and none for Henry, whose password she reset since.
+		o := e.must(0, "", "cards", "--teacher", "mgarcia", "-o", e.path("garcia-cards.pdf"))
+		if !strings.Contains(o.stdout, "8 login cards") || !strings.Contains(o.stdout, "1 card has no password") {
+			t.Errorf("cards --teacher mgarcia stdout = %q, want 8 cards, 1 without a password", o.stdout)
+		}
+		text = cardstest.Text(t, e.path("garcia-cards.pdf"))
+		for u, n := range map[string]int{"abrown": 2, "ljones": 1, "hadams": 1, "gbaker": 1, "mdavis": 1, "etaylor": 1, "emoore": 1, "zclark": 0} {
+			if strings.Count(text, u) != n {
+				t.Errorf("Maria Garcia's cards show %s %d times, want %d", u, strings.Count(text, u), n)
+			}
+		}
+		if !strings.Contains(text, tempOf("S200")) || !strings.Contains(text, "ask your teacher for a new password") {
+			t.Errorf("Maria Garcia's cards:\n%s\nwant Ava's password and one card without a password", text)
+		}
+
+		// Her rights only, and nothing written when refused.
+		e.expect(2, "", "cards", "--teacher", "mgarcia", "--upload", id, "-o", e.path("refused.pdf"))
+		e.expect(2, "", "cards", "--teacher", "mgarcia", "--school", lincoln, "--class", "READ3", "--reset", "-o", e.path("refused.pdf"))
+		if _, err := os.Stat(e.path("refused.pdf")); err == nil {
+			t.Error("a refused cards command wrote refused.pdf")
+		}
+		e.expect(2, "", "cards", "-o", e.path("x.pdf"))
+		e.expect(2, "", "cards", "--upload", id, "-o", e.path("x.csv"))
+		e.expect(2, "", "cards", "--school", lincoln, "--class", "MATH3", "-o", e.path("x.pdf")) // no --reset
+		e.expect(2, "", "cards", "--upload", id, "--layout", "4up", "-o", e.path("x.pdf"))
+		e.expect(2, "", "cards", "--school", lincoln, "--class", "NOPE", "--reset", "-o", e.path("x.pdf"))
+	})
+
 	var before []string // history and exports before the dry run
 	snapshot := func(t *testing.T, tag string) []string {
 		h := e.must(0, "", "history", "--json").stdout
@@ -895,5 +963,24 @@ func TestEndToEnd(t *testing.T) {
 		e.expect(0, reset+"\n"+liamNew+"\n", "login", "ljones")
 		e.expect(0, liamNew+"\n", "login", "ljones")
 		e.expect(2, "", "password", "reset", "nobody")
+	})
+
+	step("LoginCardsReset", func(t *testing.T) {
+		// READ3's students (Ava, who chose her own password, Zoe, Olivia and Lucas) get
+		// new temporary passwords that exist only in the PDF.
+		o := e.must(0, "", "cards", "--school", lincoln, "--class", "read3", "--reset", "--layout", "1up", "-o", e.path("read3.pdf"))
+		if !strings.Contains(o.stdout, "4 login cards") {
+			t.Errorf("cards --reset stdout = %q, want 4 cards", o.stdout)
+		}
+		got := map[string]string{}
+		for _, m := range regexp.MustCompile(`Username (\S+) Password (\S+)`).FindAllStringSubmatch(cardstest.Text(t, e.path("read3.pdf")), -1) {
+			got[m[1]] = m[2]
+		}
+		if len(got) != 4 || got["abrown"] == "" || got["zclark"] == "" {
+			t.Fatalf("cards of READ3 = %q, want four new passwords, Ava's and Zoe's among them", got)
+		}
+		e.expect(5, got["abrown"]+"\n", "login", "abrown") // a new temporary password
+		e.expect(6, "Bluebird2026x\n", "login", "abrown")  // her own no longer works
+		e.expect(5, got["zclark"]+"\n", "login", "zclark")
 	})
 }

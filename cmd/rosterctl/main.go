@@ -1,7 +1,7 @@
 // Command rosterctl runs Rosterdesk's engine without a window, for scripting, automation
 // and support: it creates the database, adds schools, writes templates and exports,
-// imports roster files, shows the upload history, downloads an upload's files, and
-// resets and tries passwords.
+// imports roster files, shows the upload history, downloads an upload's files, prints
+// login cards, and resets and tries passwords.
 //
 // Usage:
 //
@@ -89,6 +89,7 @@ func init() {
 		{"export", []string{"export users|classes --school NAME [--teacher USERNAME] -o FILE",
 			"export oneroster [--school NAME] [--teacher USERNAME] -o FILE.zip"}, cmdExport},
 		{"password", []string{"password reset [--teacher USERNAME] USERNAME  prints the new temporary password"}, cmdPassword},
+		{"cards", []string{"cards --upload ID | --school NAME --class CLASSID --reset | --teacher USERNAME [--layout 8up|1up] [--paper letter|a4] [--qr] -o FILE.pdf"}, cmdCards},
 		{"admin", []string{
 			"admin add USERNAME --name NAME [--email E] (--school NAME ... | --org-admin) [--teacher-account USERNAME]",
 			"admin list [--json]             list the administrators",
@@ -219,6 +220,8 @@ func printUsage(w io.Writer, cmd *command) {
 Every command takes --db PATH (default: $ROSTERDESK_DB, else the desktop app's database
 in your config folder). ROSTERDESK_NOW (RFC 3339, e.g. 2026-09-01T08:00:00Z) stands in
 for the current time. Output formats follow -o FILE's extension: .csv or .xlsx.
+import reads a .csv, an .xlsx, or a OneRoster 1.1 bulk package (.zip) for the school
+named by --school.
 
 rosterctl acts as an Organization Administrator (whoever can open the database file
 owns it); --as NAME only labels Uploaded By, and --teacher USERNAME restricts a command

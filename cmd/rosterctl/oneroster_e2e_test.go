@@ -2,7 +2,9 @@ package main
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -155,6 +157,76 @@ func TestEndToEndOneRoster(t *testing.T) {
 		}
 	})
 
+	// The round trip: Lincoln's package into a fresh database, then exported again,
+	// holds the same users, classes and enrolments (SPEC §9).
+	t.Run("ImportRoundTrip", func(t *testing.T) {
+		e.t = t
+		first := e.path("lincoln.zip") // the School step's
+		f := &e2e{t: t, dir: e.dir, now: e.now, db: e.path("fresh.db")}
+		f.must(0, "", "init", "--org", "Lincoln Unified")
+		f.must(0, "", "school", "add", lincoln)
+		o := f.must(0, "", "import", "--school", lincoln, "--json", first)
+		var res resultJSON
+		if err := json.Unmarshal([]byte(o.stdout), &res); err != nil || res.Status != "Completed" || res.Failed != 0 || res.UsersCreated == 0 {
+			t.Fatalf("import of the package = %s (%v), want Completed", o.stdout, err)
+		}
+		f.must(0, "", "export", "oneroster", "--school", lincoln, "-o", e.path("again.zip"))
+		before, after := rosterOf(t, zipFiles(t, first)), rosterOf(t, zipFiles(t, e.path("again.zip")))
+		if len(before) < 10 {
+			t.Fatalf("Lincoln's package holds only %q", before)
+		}
+		if !slices.Equal(before, after) {
+			t.Errorf("after the round trip:\n%s\nwant\n%s", strings.Join(after, "\n"), strings.Join(before, "\n"))
+		}
+		// The same package into the database it came from creates nothing.
+		o = e.must(0, "", "import", "--school", lincoln, "--json", first)
+		if err := json.Unmarshal([]byte(o.stdout), &res); err != nil || res.UsersCreated+res.ClassesCreated+res.EnrollmentsAdded != 0 {
+			t.Errorf("the package into its own database = %s (%v), want nothing created", o.stdout, err)
+		}
+	})
+
+	// A district SIS's package: Lincoln's rows, one failing on a class the package does
+	// not have, named in the Error File with its line in enrollments.csv; a delta
+	// package is refused.
+	t.Run("ImportDistrict", func(t *testing.T) {
+		e.t = t
+		f := &e2e{t: t, dir: e.dir, now: e.now, db: e.path("district.db")}
+		f.must(0, "", "init", "--org", "Springfield USD")
+		f.must(0, "", "school", "add", lincoln)
+		files := map[string]string{}
+		dir := filepath.Join("..", "..", "testdata", "oneroster", "district")
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, en := range entries {
+			b, err := os.ReadFile(filepath.Join(dir, en.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[en.Name()] = string(b)
+		}
+		writeZip(t, e.path("sis.zip"), files)
+		o := f.must(3, "", "import", "--school", lincoln, "--json", e.path("sis.zip"))
+		var res resultJSON
+		if err := json.Unmarshal([]byte(o.stdout), &res); err != nil || res.Rows != 9 || res.Applied != 8 || res.Failed != 1 || res.UsersCreated != 6 || res.ClassesCreated != 3 {
+			t.Errorf("import of the district package = %s (%v), want 9 rows, 8 applied, 6 users and 3 classes created", o.stdout, err)
+		}
+		f.must(0, "", "download", "--upload", strconv.FormatInt(res.Upload, 10), "--file", "error", "-o", e.path("sis_errors.csv"))
+		errs := readTable(t, e.path("sis_errors.csv"))
+		if len(errs.rows) != 1 || !strings.HasPrefix(errs.get(t, errs.rows[0], "Error"), `From enrollments.csv line 10: The class "CL-9"`) {
+			t.Errorf("Error File rows = %q, want Liam's row naming enrollments.csv line 10", errs.rows)
+		}
+		f.must(0, "", "download", "--upload", strconv.FormatInt(res.Upload, 10), "--file", "uploaded", "-o", e.path("sis_uploaded.xlsx"))
+
+		files[oneroster.ManifestFile] = strings.Replace(files[oneroster.ManifestFile], "file.users,bulk", "file.users,delta", 1)
+		writeZip(t, e.path("delta.zip"), files)
+		o = f.expect(4, "", "import", "--school", lincoln, e.path("delta.zip"))
+		if !strings.Contains(o.stdout+o.stderr, oneroster.DeltaMessage) {
+			t.Errorf("a delta package: stdout %q, stderr %q; want %q", o.stdout, o.stderr, oneroster.DeltaMessage)
+		}
+	})
+
 	t.Run("Organization", func(t *testing.T) {
 		e.t = t
 		e.must(0, "", "export", "oneroster", "-o", e.path("district.zip"))
@@ -191,6 +263,60 @@ func TestEndToEndOneRoster(t *testing.T) {
 			t.Errorf("a refused export left %s behind", e.path("x.zip"))
 		}
 	})
+}
+
+// rosterOf is what a package says of users, classes and enrolments, one line each,
+// sorted, named by User ID and Class ID rather than by the GUIDs each database makes.
+func rosterOf(t *testing.T, pkg map[string]table) []string {
+	t.Helper()
+	users, classes, terms := pkg[oneroster.UsersFile], pkg[oneroster.ClassesFile], pkg[oneroster.AcademicSessionsFile]
+	userID, classID := map[string]string{}, map[string]string{}
+	var out []string
+	for _, r := range users.rows {
+		userID[users.get(t, r, "sourcedId")] = users.get(t, r, "identifier")
+		out = append(out, "user "+strings.Join([]string{users.get(t, r, "identifier"), users.get(t, r, "role"), users.get(t, r, "givenName"),
+			users.get(t, r, "familyName"), users.get(t, r, "email"), users.get(t, r, "username"), users.get(t, r, "grades")}, "|"))
+	}
+	for _, r := range classes.rows {
+		classID[classes.get(t, r, "sourcedId")] = classes.get(t, r, "classCode")
+		term := terms.one(t, "sourcedId", classes.get(t, r, "termSourcedIds"))
+		out = append(out, "class "+strings.Join([]string{classes.get(t, r, "classCode"), classes.get(t, r, "title"), classes.get(t, r, "grades"),
+			terms.get(t, term, "startDate"), terms.get(t, term, "endDate")}, "|"))
+	}
+	enr := pkg[oneroster.EnrollmentsFile]
+	for _, r := range enr.rows {
+		out = append(out, "enrollment "+strings.Join([]string{classID[enr.get(t, r, "classSourcedId")], userID[enr.get(t, r, "userSourcedId")],
+			enr.get(t, r, "role"), enr.get(t, r, "primary")}, "|"))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// writeZip writes files into a zip at path.
+func writeZip(t *testing.T, path string, files map[string]string) {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		w, err := zw.Create(name)
+		if err == nil {
+			_, err = w.Write([]byte(files[name]))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func atoi(t *testing.T, s string) int {

@@ -24,7 +24,8 @@ func (c *cli) outputFormat(path string) (core.Format, error) {
 		return "", err
 	}
 	f, ok := core.FormatOf(path)
-	if !ok {
+	if !ok || f == core.FormatOneRoster {
+		// A .zip is a OneRoster package, which only "export oneroster" writes.
 		return "", c.usageErrorf("-o %s: the file name must end in .csv or .xlsx", path)
 	}
 	return f, nil

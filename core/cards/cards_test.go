@@ -11,7 +11,6 @@ import (
 	"image/draw"
 	_ "image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -23,6 +22,8 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/rosterdesk/rosterdesk/core/cards/cardstest"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/screenshots/cards-*.png")
@@ -60,20 +61,6 @@ func loadFixture(t testing.TB) fixture {
 	return fx
 }
 
-// needTool returns the path of a poppler tool. CI installs poppler-utils; elsewhere a
-// missing tool skips the test.
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing: install Debian's poppler-utils", name)
-		}
-		t.Skipf("%s is not installed (Debian: poppler-utils)", name)
-	}
-	return p
-}
-
 func writePDF(t testing.TB, pdf []byte) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "cards.pdf")
@@ -83,25 +70,11 @@ func writePDF(t testing.TB, pdf []byte) string {
 	return path
 }
 
-func runTool(t testing.TB, name string, args ...string) string {
-	t.Helper()
-	out, err := exec.Command(needTool(t, name), args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
-	}
-	return string(out)
-}
-
 // pdfPages returns the text of each page, as pdftotext reads it (in reading order, or
 // with layout, line by line across the page), with runs of white space made one space.
 func pdfPages(t testing.TB, pdf []byte, layout ...string) []string {
 	t.Helper()
-	out := runTool(t, "pdftotext", append(layout, "-enc", "UTF-8", writePDF(t, pdf), "-")...)
-	pages := strings.Split(strings.TrimSuffix(out, "\f"), "\f")
-	for i, p := range pages {
-		pages[i] = strings.Join(strings.Fields(p), " ")
-	}
-	return pages
+	return cardstest.Pages(t, writePDF(t, pdf), layout...)
 }
 
 // containsName reports whether text holds name. Poppler writes right-to-left text in
@@ -172,7 +145,7 @@ func TestRenderReadBack(t *testing.T) {
 			if !equalResult(r.res, want) {
 				t.Errorf("Result = %+v, want %+v", r.res, want)
 			}
-			info := runTool(t, "pdfinfo", writePDF(t, pdf))
+			info := cardstest.Run(t, "pdfinfo", writePDF(t, pdf))
 			if got := pdfInfo(info, "Pages"); got != strconv.Itoa(tt.pages) {
 				t.Errorf("pdfinfo: %s pages, want %d", got, tt.pages)
 			}
@@ -335,7 +308,7 @@ func TestQRDecodes(t *testing.T) {
 			order := expectedOrder(cards)
 			pdf, r := renderOK(t, cards, tt.opts)
 			dir := t.TempDir()
-			runTool(t, "pdftoppm", "-r", strconv.Itoa(tt.dpi), "-png", writePDF(t, pdf), filepath.Join(dir, "page"))
+			cardstest.Run(t, "pdftoppm", "-r", strconv.Itoa(tt.dpi), "-png", writePDF(t, pdf), filepath.Join(dir, "page"))
 			files, _ := filepath.Glob(filepath.Join(dir, "page-*.png"))
 			slices.Sort(files)
 			if len(files) != len(r.pages) {

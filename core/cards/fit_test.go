@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/rosterdesk/rosterdesk/core/cards/cardstest"
 )
 
 // scripts are the alphabets random names are drawn from: every script the built-in fonts
@@ -71,7 +73,7 @@ var wordRE = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\
 // the renderer's own record.
 func checkWordsInCards(t testing.TB, pdf []byte, r *renderer) {
 	t.Helper()
-	out := runTool(t, "pdftotext", "-bbox", writePDF(t, pdf), "-")
+	out := cardstest.Run(t, "pdftotext", "-bbox", writePDF(t, pdf), "-")
 	pages := strings.Split(out, "<page ")[1:]
 	if len(pages) != len(r.pages) {
 		t.Fatalf("pdftotext -bbox read %d pages, want %d", len(pages), len(r.pages))

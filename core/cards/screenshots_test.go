@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/rosterdesk/rosterdesk/core/cards/cardstest"
 )
 
 // TestUpdateScreenshots redraws docs/screenshots/cards-8up-letter.png and
@@ -39,7 +41,7 @@ func TestUpdateScreenshots(t *testing.T) {
 			t.Logf("%s: no font on this computer draws the names of %q", s.file, r.res.NamesNotDrawn)
 		}
 		out := filepath.Join("..", "..", "docs", "screenshots", s.file)
-		runTool(t, "pdftoppm", "-r", "100", "-png", "-singlefile", "-f", "1", "-l", "1", writePDF(t, pdf), out)
+		cardstest.Run(t, "pdftoppm", "-r", "100", "-png", "-singlefile", "-f", "1", "-l", "1", writePDF(t, pdf), out)
 		if _, err := os.Stat(out + ".png"); err != nil {
 			t.Fatal(err)
 		}

@@ -45,27 +45,58 @@ func (s *Service) ResetClassPasswords(ctx context.Context, actor Actor, classID 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.class(ctx, r, classID); err != nil {
-		return nil, err
-	}
-	students, err := s.db.Accounts(ctx, sqlite.AccountFilter{ClassID: classID, StudentsOnly: true})
+	reset, err := s.newClassPasswords(ctx, r, classID)
 	if err != nil {
 		return nil, err
 	}
-	if len(students) == 0 {
-		return nil, core.Errorf(core.KindNotFound, "That class has no students.")
-	}
-	now := s.now()
-	ids := make([]int64, len(students))
-	hashes := make([]string, len(students))
-	out := make([]core.Credential, len(students))
-	for i, a := range students {
-		pw := account.NewTemporaryPassword()
-		ids[i], hashes[i] = a.ID, account.HashTemporary(pw)
-		out[i] = credential(a.UserID, a.FullName(), a.Username, pw, now)
-	}
-	if err := s.db.SetPasswords(ctx, ids, hashes, now); err != nil {
+	if err := reset.store(ctx, s); err != nil {
 		return nil, err
 	}
+	out := make([]core.Credential, len(reset.students))
+	for i, a := range reset.students {
+		out[i] = credential(a.UserID, a.FullName(), a.Username, reset.passwords[i], reset.now)
+	}
 	return out, nil
+}
+
+// classReset is a reset of a class's passwords, made but not stored yet.
+type classReset struct {
+	schoolID  int64
+	students  []core.Account
+	passwords []string
+	hashes    []string
+	now       time.Time
+}
+
+// newClassPasswords checks that the rights reach class classID (ACCESS_SCHOOL,
+// ACCESS_CLASS) and makes a new temporary password for each of its students, storing
+// nothing yet. A class without students is KindNotFound.
+func (s *Service) newClassPasswords(ctx context.Context, r rights, classID int64) (classReset, error) {
+	schoolID, err := s.class(ctx, r, classID)
+	if err != nil {
+		return classReset{}, err
+	}
+	students, err := s.db.Accounts(ctx, sqlite.AccountFilter{ClassID: classID, StudentsOnly: true})
+	if err != nil {
+		return classReset{}, err
+	}
+	if len(students) == 0 {
+		return classReset{}, core.Errorf(core.KindNotFound, "That class has no students.")
+	}
+	c := classReset{schoolID: schoolID, students: students, now: s.now(),
+		passwords: make([]string, len(students)), hashes: make([]string, len(students))}
+	for i := range students {
+		c.passwords[i] = account.NewTemporaryPassword()
+		c.hashes[i] = account.HashTemporary(c.passwords[i])
+	}
+	return c, nil
+}
+
+// store stores the reset's passwords in one transaction.
+func (c classReset) store(ctx context.Context, s *Service) error {
+	ids := make([]int64, len(c.students))
+	for i, a := range c.students {
+		ids[i] = a.ID
+	}
+	return s.db.SetPasswords(ctx, ids, c.hashes, c.now)
 }

@@ -52,7 +52,7 @@ func (j *job) mergeUsers(ctx context.Context, st *sqlite.Stage) error {
 				m = newUserMerge(j.mode, &j.p, sr.UKey)
 			}
 			m.add(r)
-			if len(checkRow(r, &j.p)) > 0 {
+			if len(j.ownProblems(r)) > 0 {
 				j.ownFailed++
 				if err := st.MarkOwn(ctx, r.Line); err != nil {
 					return err

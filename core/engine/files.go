@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
-	"github.com/rosterdesk/rosterdesk/core/account"
 	"github.com/rosterdesk/rosterdesk/core/report"
 )
 
@@ -38,6 +37,11 @@ func (s *Service) WriteUploadFile(ctx context.Context, actor Actor, w io.Writer,
 	}
 	if f == "" {
 		f = core.Format(rec.Format)
+	}
+	if f == core.FormatOneRoster {
+		// A package's Uploaded File is the table of its translated rows: a template
+		// file, given back as CSV (docs/oneroster.md says why not the zip).
+		f = core.FormatCSV
 	}
 	if kind == core.FileUploaded && f == core.FormatCSV {
 		delim := ','
@@ -117,7 +121,7 @@ func (s *Service) livePasswords(ctx context.Context, id int64, now time.Time) (t
 		}
 		for g, pw := range batch {
 			st, ok := states[g]
-			if ok && st.Kind == core.PasswordTemporary && now.Before(st.IssuedAt.Add(core.TempPasswordLifetime)) && account.Verify(st.Hash, pw) {
+			if ok && signsIn(st.Kind, st.Hash, st.IssuedAt, pw, now) {
 				return st.IssuedAt, true, nil
 			}
 		}

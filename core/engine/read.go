@@ -72,7 +72,7 @@ func (j *job) read(ctx context.Context, st *sqlite.Stage, src io.ReaderAt, size 
 				return errStopped
 			}
 		}
-		info, err := readRoster(ctx, j.name, src, size, j.mode, onHeader, func(r *core.Row) error {
+		info, err := j.readRows(ctx, src, size, onHeader, func(r *core.Row) error {
 			batch = append(batch, r)
 			if len(batch) == readBatch {
 				return send()

@@ -319,7 +319,7 @@ func (j *job) results(ctx context.Context, tx *sqlite.ImportTx) error {
 				continue
 			}
 			j.counts.Failed++
-			own := checkRow(r, &j.p)
+			own := j.ownProblems(r)
 			userPs, err := decodeProblems(rr.UserIssues)
 			if err != nil {
 				return err
@@ -339,7 +339,7 @@ func (j *job) results(ctx context.Context, tx *sqlite.ImportTx) error {
 			if rr.CKey != "" && rr.ClassApplied && rr.ClassNew {
 				set(core.ColClassGUID, rr.ClassGUID)
 			}
-			if err := failed.write(append(cells, core.JoinIssues(issues))); err != nil {
+			if err := failed.write(append(cells, j.errorCell(r.Line, issues))); err != nil {
 				return err
 			}
 		}
@@ -380,7 +380,7 @@ func (j *job) note(line int, issues, consequences []core.Issue) {
 		}
 	}
 	if len(own) > 0 {
-		j.rowNotes = append(j.rowNotes, "Row "+itoa(line)+": "+core.JoinIssues(own))
+		j.rowNotes = append(j.rowNotes, j.rowName(line)+": "+core.JoinIssues(own))
 	}
 	for _, c := range consequences {
 		j.rowNotes = append(j.rowNotes, c.Text())

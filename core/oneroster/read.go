@@ -3,7 +3,6 @@ package oneroster
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"path"
 	"sort"
@@ -34,12 +33,25 @@ type Options struct {
 	// whose sourcedId it accepts gets it as User GUID, and so updates that user; any
 	// other user is matched by User ID. Nil: no sourcedId is taken for a User GUID.
 	UserExists func(guid string) bool
+	// UserGUID returns the GUID of the existing Rosterdesk user whose User ID is userID,
+	// or "". A user of the package whose sourcedId is not an existing user's GUID but
+	// whose User ID is taken gets that user's GUID, so a package exported again by the
+	// same SIS updates the users the first import made rather than failing each row as a
+	// second user with a taken User ID. Nil: no user is matched by User ID here (the
+	// import then treats the row as a new user, as a template row without a GUID).
+	UserGUID func(userID string) string
 	// ClassGUID returns the GUID of the selected school's class whose GUID is sourcedID
 	// or whose Class ID is classID, or "" for a class the school does not have. It fills
 	// Class GUID, so an existing class is joined rather than created twice. Nil: "".
 	ClassGUID func(sourcedID, classID string) string
 	// MaxFileBytes bounds the bytes read of each CSV file; 0 means DefaultMaxFileBytes.
 	MaxFileBytes int64
+	// Teacher is the teacher who uploads, in core.ModeTeacher: their User GUID and User
+	// ID. A class whose teachers in the package do not include them (by sourcedId or by
+	// a User ID candidate) is another teacher's: it is skipped, with its students that
+	// are in no class of theirs. A class with no teacher in the package is kept (the
+	// import makes the uploading teacher its teacher). Empty: every class is kept.
+	Teacher struct{ GUID, UserID string }
 }
 
 // Row is one template row translated from a package.
@@ -66,6 +78,9 @@ type Result struct {
 	Skipped Skipped
 	// Warnings say in plain words what was skipped or ignored.
 	Warnings []string
+	// Passwords reports that users.csv holds passwords. Read never reads them, but a
+	// caller that kept the package's bytes somewhere should know they are there.
+	Passwords bool
 }
 
 // Skipped counts the records Read left out, for the import's summary.
@@ -78,6 +93,9 @@ type Skipped struct {
 	Enrollments  int // enrollments in other schools' classes, or of users left out
 	Deleted      int // records whose status is tobedeleted
 	Duplicates   int // enrollments of a user in a class already read
+	// In Import Students/Rosters (Options.Teacher): other teachers' classes, and the
+	// students who are in those classes only.
+	OtherTeachersClasses, OtherTeachersStudents int
 }
 
 // Read translates the OneRoster 1.1 bulk package in fsys (manifest.csv at its root, or
@@ -105,9 +123,16 @@ func Read(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
 	return rd.res, nil
 }
 
-// packageError is a problem with the package as a whole.
-func packageError(format string, args ...any) error {
-	return &core.Error{Kind: core.KindInvalid, Op: "read OneRoster package", Message: fmt.Sprintf(format, args...)}
+// packageError is a problem with the package as a whole: a file-level entry of core's
+// catalogue, which says what is wrong and what to do.
+func packageError(is core.Issue, cause error) error {
+	return &core.Error{Kind: core.KindInvalid, Op: "read OneRoster package", Code: is.Code, Message: is.Text(), Err: cause}
+}
+
+// unreadable is the error for a file of the package (or the zip, file "The zip") that
+// cannot be read, and why.
+func unreadable(file, why string, cause error) error {
+	return packageError(core.Issue{Code: core.FileOneRosterUnreadable, Value: file, Other: why}, cause)
 }
 
 // The records Read keeps, with the line each came from.
@@ -128,6 +153,7 @@ type (
 		userID                                        string // the User ID chosen
 		inSchool                                      bool
 		rowed                                         bool // has an enrollment row
+		elsewhere                                     bool // enrolled in a class of another teacher (Options.Teacher)
 		problems                                      []Problem
 	}
 	classRec struct {
@@ -163,6 +189,9 @@ type reader struct {
 	classes map[string]*classRec
 	clsSeq  []*classRec
 	enrolls []enrollRec
+	// classTeachers are the users each class has teacher enrollments for, read even in
+	// Import Students/Rosters, where teachers are not imported (Options.Teacher).
+	classTeachers map[string][]string
 	// Counts behind the warnings.
 	ignoredCols  map[string][]string
 	unmapped     int // users and classes whose grades Rosterdesk has no level for
@@ -183,12 +212,12 @@ func (rd *reader) tick() error {
 func (rd *reader) run(fsys fs.FS) error {
 	root, _, err := fsRoot(fsys)
 	if err != nil {
-		return packageError("The zip cannot be read (%v). Export the package again from the source system.", err)
+		return unreadable("The list of files", err.Error(), err)
 	}
 	rd.fsys = root
 	entries, err := fs.ReadDir(root, ".")
 	if err != nil {
-		return packageError("The zip cannot be read (%v). Export the package again from the source system.", err)
+		return unreadable("The list of files", err.Error(), err)
 	}
 	rd.names = map[string]string{}
 	for _, e := range entries {
@@ -210,6 +239,7 @@ func (rd *reader) run(fsys fs.FS) error {
 	rd.assignClassIDs()
 	rd.rows()
 	rd.warnings()
+	rd.res.Passwords = rd.passwords
 	return nil
 }
 
@@ -230,7 +260,7 @@ func (rd *reader) file(name string) string {
 func (rd *reader) manifest() error {
 	name, ok := rd.names[strings.ToLower(ManifestFile)]
 	if !ok {
-		return packageError("The zip has no manifest.csv, so it is not a OneRoster 1.1 package. Export a OneRoster 1.1 CSV package from the source system and upload that zip.")
+		return packageError(core.Issue{Code: core.FileOneRosterNotPackage}, nil)
 	}
 	cf, err := rd.load(name)
 	if err != nil {
@@ -238,8 +268,13 @@ func (rd *reader) manifest() error {
 	}
 	ix := index(cf.header, false)
 	pn, pv := ix.at("propertyName", false), ix.at("value", false)
-	if pn < 0 || pv < 0 {
-		return packageError("manifest.csv must have the columns propertyName and value. Export the package again from the source system.")
+	for _, col := range []struct {
+		name string
+		pos  int
+	}{{"propertyName", pn}, {"value", pv}} {
+		if col.pos < 0 {
+			return packageError(core.Issue{Code: core.FileOneRosterColumn, Value: col.name, Other: ManifestFile}, nil)
+		}
 	}
 	rd.modes = map[string]string{}
 	version := ""
@@ -251,19 +286,19 @@ func (rd *reader) manifest() error {
 		case len(prop) > len("file.") && strings.EqualFold(prop[:len("file.")], "file."):
 			mode := strings.ToLower(value)
 			if mode == "delta" {
-				return packageError("%s", DeltaMessage)
+				return packageError(core.Issue{Code: core.FileOneRosterDelta, Value: prop[len("file."):] + ".csv"}, nil)
 			}
 			rd.modes[strings.ToLower(prop[len("file."):])+".csv"] = mode
 		}
 	}
 	if version != "" && version != "1.1" && !strings.HasPrefix(version, "1.1.") {
-		return packageError("This is a OneRoster %s package; Rosterdesk reads OneRoster 1.1. Export a OneRoster 1.1 CSV package from the source system.", version)
+		return packageError(core.Issue{Code: core.FileOneRosterVersion, Value: version}, nil)
 	}
 	for file, mode := range rd.modes {
 		_, present := rd.names[file]
 		switch {
 		case mode == "bulk" && !present:
-			return packageError("manifest.csv lists %s, but the zip has no such file. Export the full package again from the source system.", file)
+			return packageError(core.Issue{Code: core.FileOneRosterFile, Value: file, Other: "though manifest.csv lists it"}, nil)
 		case mode == "absent" && present:
 			rd.absentButSet = append(rd.absentButSet, rd.names[file])
 		}
@@ -277,11 +312,11 @@ func (rd *reader) load(name string) (*csvFile, error) {
 	cf, err := readCSVFile(rd.fsys, name, rd.opts.MaxFileBytes)
 	switch {
 	case errors.Is(err, errTooBig):
-		return nil, packageError("%s is larger than %s MB, too large to read. Export the package for one school at a time.", name, core.Thousands(int(rd.opts.MaxFileBytes>>20)))
+		return nil, unreadable(name, "it is larger than "+core.Thousands(int(rd.opts.MaxFileBytes>>20))+" MB, too large to read", err)
 	case err != nil:
-		return nil, packageError("%s cannot be read (%v). Export the package again from the source system.", name, err)
+		return nil, unreadable(name, err.Error(), err)
 	case cf.header == nil:
-		return nil, packageError("%s is empty: it has no header row. Export the package again from the source system.", name)
+		return nil, unreadable(name, "it is empty: it has no header row", nil)
 	}
 	return cf, nil
 }
@@ -298,7 +333,7 @@ func (rd *reader) columns(cf *csvFile, required []string) (map[string]int, error
 	}
 	for _, name := range required {
 		if pos[name] < 0 {
-			return nil, packageError("%s has no column %s, which Rosterdesk needs. Export the package again from the source system with every column of OneRoster 1.1.", cf.name, name)
+			return nil, packageError(core.Issue{Code: core.FileOneRosterColumn, Value: name, Other: cf.name}, nil)
 		}
 	}
 	for _, h := range cf.header {
@@ -328,7 +363,7 @@ func (rd *reader) dataFile(name string, required bool, cols []string) (*csvFile,
 	actual := rd.file(name)
 	if actual == "" {
 		if required {
-			return nil, nil, packageError("The package has no %s, which Rosterdesk needs. Export the full package again from the source system.", name)
+			return nil, nil, packageError(core.Issue{Code: core.FileOneRosterFile, Value: name, Other: "which Rosterdesk needs"}, nil)
 		}
 		return nil, nil, nil
 	}
@@ -398,7 +433,7 @@ func (rd *reader) chooseSchool() error {
 	}
 	sort.Slice(schools, func(i, j int) bool { return schools[i].line < schools[j].line })
 	if len(schools) == 0 {
-		return packageError("orgs.csv has no org of type school, so there is no school to import. Export the package of a school from the source system.")
+		return packageError(core.Issue{Code: core.FileOneRosterNoSchool}, nil)
 	}
 	pick := func() *orgRec {
 		for _, want := range rd.opts.School {
@@ -439,8 +474,7 @@ func (rd *reader) chooseSchool() error {
 				break
 			}
 		}
-		return packageError("The package has %d schools (%s) and none of them is %q. Select the school in Rosterdesk whose name is the same as in the package, or export a package of that one school.",
-			len(schools), joinAnd(names), want)
+		return packageError(core.Issue{Code: core.FileOneRosterSchool, Count: len(schools), Items: names, Value: want}, nil)
 	}
 	rd.res.SchoolID, rd.res.SchoolName = rd.school.id, rd.school.name
 	rd.res.Skipped.Schools = len(schools) - 1
@@ -601,6 +635,12 @@ func (rd *reader) readEnrollments() error {
 			return
 		}
 		if u := rd.users[e.user]; u != nil {
+			if u.role == "teacher" && e.role == "teacher" {
+				if rd.classTeachers == nil {
+					rd.classTeachers = map[string][]string{}
+				}
+				rd.classTeachers[e.class] = append(rd.classTeachers[e.class], e.user)
+			}
 			if !rd.imported(u) {
 				rd.res.Skipped.Enrollments++
 				return

@@ -161,7 +161,7 @@ func TestReadChoosesSchool(t *testing.T) {
 		{"OneSchoolNeedsNoMatch", []string{"Elsewhere"}, func(f map[string]string) {
 			f[OrgsFile] = strings.Replace(f[OrgsFile], "S-ROO,,,Roosevelt Middle,school", "S-ROO,,,Roosevelt Middle,department", 1)
 		}, "S-LIN"},
-		{"NoMatch", []string{"guid", "Washington Middle"}, nil, `The package has 2 schools ("Lincoln Elementary" and "Roosevelt Middle") and none of them is "guid".`},
+		{"NoMatch", []string{"guid", "Washington Middle"}, nil, `The package has 2 schools ("Lincoln Elementary"; "Roosevelt Middle") and none of them is "guid".`},
 		{"NoSchool", nil, func(f map[string]string) {
 			f[OrgsFile] = "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\nD1,,,Springfield USD,district,,\n"
 		}, "orgs.csv has no org of type school"},
@@ -280,39 +280,40 @@ func TestReadRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		change func(map[string]string)
+		code   core.Code
 		want   string
 	}{
-		{"NoManifest", func(f map[string]string) { delete(f, ManifestFile) }, "The zip has no manifest.csv"},
-		{"ManifestColumns", func(f map[string]string) { f[ManifestFile] = "name,value\nfile.users,bulk\n" }, "manifest.csv must have the columns propertyName and value"},
+		{"NoManifest", func(f map[string]string) { delete(f, ManifestFile) }, core.FileOneRosterNotPackage, "The zip has no manifest.csv"},
+		{"ManifestColumns", func(f map[string]string) { f[ManifestFile] = "name,value\nfile.users,bulk\n" }, core.FileOneRosterColumn, "manifest.csv has no column propertyName"},
 		{"Delta", func(f map[string]string) {
 			f[ManifestFile] = strings.Replace(f[ManifestFile], "file.enrollments,bulk", "file.enrollments,DELTA", 1)
-		}, DeltaMessage},
+		}, core.FileOneRosterDelta, "manifest.csv marks enrollments.csv as delta. " + DeltaMessage},
 		{"Version12", func(f map[string]string) {
 			f[ManifestFile] = strings.Replace(f[ManifestFile], "oneroster.version,1.1", "oneroster.version,1.2", 1)
-		}, "This is a OneRoster 1.2 package; Rosterdesk reads OneRoster 1.1."},
+		}, core.FileOneRosterVersion, "This is a OneRoster 1.2 package; Rosterdesk reads OneRoster 1.1."},
 		{"NoUsers", func(f map[string]string) {
 			delete(f, UsersFile)
 			f[ManifestFile] = strings.Replace(f[ManifestFile], "file.users,bulk", "file.users,absent", 1)
-		}, "The package has no users.csv"},
+		}, core.FileOneRosterFile, "The package has no users.csv, which Rosterdesk needs."},
 		{"NoOrgs", func(f map[string]string) {
 			delete(f, OrgsFile)
 			f[ManifestFile] = strings.Replace(f[ManifestFile], "file.orgs,bulk\n", "", 1)
-		}, "The package has no orgs.csv"},
-		{"ListedButMissing", func(f map[string]string) { delete(f, ClassesFile) }, "manifest.csv lists classes.csv, but the zip has no such file"},
+		}, core.FileOneRosterFile, "The package has no orgs.csv"},
+		{"ListedButMissing", func(f map[string]string) { delete(f, ClassesFile) }, core.FileOneRosterFile, "The package has no classes.csv, though manifest.csv lists it."},
 		{"MissingColumn", func(f map[string]string) {
 			f[UsersFile] = strings.Replace(f[UsersFile], "givenName", "firstName", 1)
-		}, "users.csv has no column givenName"},
-		{"EmptyFile", func(f map[string]string) { f[EnrollmentsFile] = "" }, "enrollments.csv is empty"},
+		}, core.FileOneRosterColumn, "users.csv has no column givenName"},
+		{"EmptyFile", func(f map[string]string) { f[EnrollmentsFile] = "" }, core.FileOneRosterUnreadable, "enrollments.csv in the package cannot be read (it is empty"},
 		{"UnclosedQuote", func(f map[string]string) {
 			f[UsersFile] = strings.Replace(f[UsersFile], "U-S3,,,true,S-ROO", `U-S3,,,true,"S-ROO`, 1)
-		}, "users.csv cannot be read (line 6"},
+		}, core.FileOneRosterUnreadable, "users.csv in the package cannot be read (line 6"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			files := sisPackage()
 			tc.change(files)
 			_, err := Read(context.Background(), mapFS(files), Options{School: []string{"Lincoln Elementary"}})
-			if err == nil || core.ErrorKind(err) != core.KindInvalid || !strings.Contains(core.ErrorMessage(err), tc.want) {
-				t.Errorf("Read = %v, want an invalid-package error containing %q", err, tc.want)
+			if err == nil || core.ErrorKind(err) != core.KindInvalid || core.ErrorCode(err) != tc.code || !strings.Contains(core.ErrorMessage(err), tc.want) {
+				t.Errorf("Read = %v (%s), want an invalid-package error %s containing %q", err, core.ErrorCode(err), tc.code, tc.want)
 			}
 		})
 	}
@@ -435,13 +436,21 @@ func TestReadRowProblems(t *testing.T) {
 	}
 }
 
-// TestProblemText: every problem says what is wrong and what to do.
+// TestProblemText: every problem is a row entry of core's catalogue, and says what is
+// wrong and what to do.
 func TestProblemText(t *testing.T) {
-	for code := range problemTexts {
+	for _, code := range []ProblemCode{ProblemClassMissing, ProblemUserMissing, ProblemSchoolMissing, ProblemTermMissing,
+		ProblemTermDates, ProblemClassID, ProblemUserIDShared, ProblemDuplicateID} {
+		if e, ok := core.Lookup(core.Code(code)); !ok || e.Severity != core.SeverityRow {
+			t.Errorf("%s: catalogue entry %v, %v; want a row entry", code, e, ok)
+		}
 		text := Problem{Code: code, Value: "V1", Other: "O1"}.Text()
 		if !strings.Contains(text, "V1") || strings.Contains(text, "{") || !strings.HasSuffix(text, ".") {
 			t.Errorf("%s text = %q, want the value named and no placeholder left", code, text)
 		}
+	}
+	if e, _ := core.Lookup(core.FileOneRosterDelta); e == nil || e.Fix != DeltaMessage {
+		t.Errorf("FILE_ONEROSTER_DELTA's fix = %v, want DeltaMessage %q", e, DeltaMessage)
 	}
 	long := strings.Repeat("x", 500)
 	if text := (Problem{Code: ProblemClassMissing, Value: long}).Text(); len(text) > 300 {
@@ -557,6 +566,56 @@ func TestReadIdentity(t *testing.T) {
 		if got[origin] != want {
 			t.Errorf("%s: User GUID|User ID|Class GUID = %q, want %q", origin, got[origin], want)
 		}
+	}
+}
+
+// TestReadUserGUIDByUserID: a user whose sourcedId is no Rosterdesk GUID but whose
+// User ID is an existing user's gets that user's GUID (a SIS's package imported again
+// updates the users the first import made); a GUID sourcedId of an existing user wins;
+// users who would share a User ID are not matched to anyone.
+func TestReadUserGUIDByUserID(t *testing.T) {
+	const known = "6f9619ff-8b86-d011-b42d-00c04fc964ff"
+	files := sisPackage()
+	files[UsersFile] = strings.Replace(files[UsersFile], "U-T1,", known+",", 1)
+	files[EnrollmentsFile] = strings.ReplaceAll(files[EnrollmentsFile], ",U-T1,", ","+known+",")
+	var asked []string
+	opts := Options{
+		School:     []string{"S-LIN"},
+		UserExists: func(guid string) bool { return guid == known },
+		UserGUID: func(userID string) string {
+			asked = append(asked, userID)
+			if userID == "S2001" || userID == "T1001" {
+				return "guid-of-" + userID
+			}
+			return ""
+		},
+	}
+	got := map[string]string{}
+	for _, r := range read(t, mapFS(files), opts).Rows {
+		got[r.Cells[core.ColUserID]] = r.Cells[core.ColUserGUID]
+	}
+	for id, want := range map[string]string{"T1001": known, "S2001": "guid-of-S2001", "S2002": ""} {
+		if got[id] != want {
+			t.Errorf("User %s: User GUID %q, want %q", id, got[id], want)
+		}
+	}
+	if slices.Contains(asked, "T1001") {
+		t.Errorf("UserGUID was asked for T1001, whose sourcedId is a known GUID")
+	}
+
+	files = sisPackage()
+	files[UsersFile] = strings.Replace(files[UsersFile], `"{Fed:999},{Local:S2002}",Noah`, `"{Fed:999},{Local:S2001}",Noah`, 1)
+	shared := 0
+	for _, r := range read(t, mapFS(files), opts).Rows {
+		if hasProblem(r.Problems, ProblemUserIDShared) {
+			shared++
+		}
+		if r.Cells[core.ColUserID] == "S2001" && r.Cells[core.ColUserGUID] != "" {
+			t.Errorf("%v: User GUID %q for a User ID two users of the package share", r.Origin, r.Cells[core.ColUserGUID])
+		}
+	}
+	if shared == 0 {
+		t.Errorf("no row has %s: the package was not changed as meant", ProblemUserIDShared)
 	}
 }
 
@@ -694,5 +753,46 @@ func TestReadGrades(t *testing.T) {
 		if !slices.Contains(res.Warnings, w) {
 			t.Errorf("Warnings = %q, want %q", res.Warnings, w)
 		}
+	}
+}
+
+// TestReadTeacherClasses: in Import Students/Rosters, the uploading teacher gets the
+// classes the package gives them (matched by sourcedId GUID or by User ID), and a class
+// with no teacher in the package; other teachers' classes are skipped, with their
+// students who are in no class of the uploader's.
+func TestReadTeacherClasses(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		teacher string // User ID
+		change  func(map[string]string)
+		want    []string // Class ID and Student ID of each row
+		skipped [2]int   // classes, students
+	}{
+		{"Maria", "T1001", nil, []string{"MATH3A S2001"}, [2]int{1, 1}},
+		{"James", "t1002", nil, []string{"MATH3A S2001", "READ3B S2001", "READ3B S2002"}, [2]int{0, 0}},
+		{"Nobody", "T9999", nil, nil, [2]int{2, 2}},
+		{"ClassWithoutTeacher", "T1001", func(f map[string]string) {
+			f[EnrollmentsFile] = strings.Replace(f[EnrollmentsFile], "E4,,,CL-2,S-LIN,U-T2,teacher,true,,\n", "", 1)
+		}, []string{"MATH3A S2001", "READ3B S2001", "READ3B S2002"}, [2]int{0, 0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := sisPackage()
+			if tc.change != nil {
+				tc.change(files)
+			}
+			opts := Options{School: []string{"S-LIN"}, Mode: core.ModeTeacher}
+			opts.Teacher.UserID = tc.teacher
+			res := read(t, mapFS(files), opts)
+			var got []string
+			for _, r := range res.Rows {
+				got = append(got, r.Cells[core.ColClassID]+" "+r.Cells[core.ColUserID])
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("rows %q, want %q", got, tc.want)
+			}
+			if sk := [2]int{res.Skipped.OtherTeachersClasses, res.Skipped.OtherTeachersStudents}; sk != tc.skipped {
+				t.Errorf("skipped classes, students = %v, want %v (warnings %q)", sk, tc.skipped, res.Warnings)
+			}
+		})
 	}
 }

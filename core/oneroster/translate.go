@@ -108,6 +108,16 @@ func (rd *reader) rows() {
 	}
 	for _, c := range rd.clsSeq {
 		es := byClass[c.id]
+		if !rd.uploadersClass(c) {
+			rd.res.Skipped.OtherTeachersClasses++
+			rd.res.Skipped.Enrollments += len(es)
+			for _, e := range es {
+				if u := rd.users[e.user]; u != nil {
+					u.elsewhere = true
+				}
+			}
+			continue
+		}
 		// The primary teacher first, so a new class gets them as its primary teacher
 		// (the import makes the first teacher row of a new class its primary teacher).
 		sort.SliceStable(es, func(i, j int) bool { return rank(es[i]) < rank(es[j]) })
@@ -126,10 +136,36 @@ func (rd *reader) rows() {
 			rd.res.Skipped.OtherSchools++
 		case !rd.imported(u):
 			rd.res.Skipped.Teachers++
+		case !u.rowed && u.elsewhere:
+			rd.res.Skipped.OtherTeachersStudents++
 		case !u.rowed:
 			rd.add(Origin{UsersFile, u.line}, u, nil, nil)
 		}
 	}
+}
+
+// uploadersClass reports whether class c may be read for the teacher who uploads (see
+// Options.Teacher): it has no teacher in the package, or the uploader is one of them.
+func (rd *reader) uploadersClass(c *classRec) bool {
+	t := rd.opts.Teacher
+	if rd.opts.Mode != core.ModeTeacher || t.GUID == "" && t.UserID == "" || len(rd.classTeachers[c.id]) == 0 {
+		return true
+	}
+	for _, id := range rd.classTeachers[c.id] {
+		u := rd.users[id]
+		if g, ok := core.NormalizeGUID(id); ok && t.GUID != "" && g == strings.ToLower(t.GUID) {
+			return true
+		}
+		if u == nil || t.UserID == "" {
+			continue
+		}
+		for _, cand := range append([]string{id}, u.ids...) {
+			if core.Key(cand) == core.Key(t.UserID) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // rank orders a class's enrollments: primary teacher, other teachers, students.
@@ -169,6 +205,9 @@ func (rd *reader) add(origin Origin, u *userRec, c *classRec, probs []Problem) {
 			if g, ok := core.NormalizeGUID(u.id); ok && rd.opts.UserExists(g) {
 				cells[core.ColUserGUID] = g
 			}
+		}
+		if cells[core.ColUserGUID] == "" && rd.opts.UserGUID != nil && core.ValidUserID(u.userID) && !hasProblem(u.problems, ProblemUserIDShared) {
+			cells[core.ColUserGUID] = rd.opts.UserGUID(u.userID)
 		}
 		cells[core.ColUserID] = u.userID
 		if rd.opts.Mode != core.ModeTeacher {
@@ -214,6 +253,16 @@ func titleRole(role string) string {
 	return string(core.RoleStudent)
 }
 
+// hasProblem reports whether list has a problem of code.
+func hasProblem(list []Problem, code ProblemCode) bool {
+	for _, p := range list {
+		if p.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
 // appendProblem appends p unless the list has it already.
 func appendProblem(list []Problem, p Problem) []Problem {
 	for _, q := range list {
@@ -242,6 +291,10 @@ func (rd *reader) warnings() {
 			"{n} users who are neither students nor teachers (parents, administrators, aides…) were skipped."},
 		{sk.Teachers, "1 teacher was skipped: Import Students/Rosters imports students only.",
 			"{n} teachers were skipped: Import Students/Rosters imports students only."},
+		{sk.OtherTeachersClasses, "1 class of another teacher was skipped: Import Students/Rosters imports your own classes only.",
+			"{n} classes of other teachers were skipped: Import Students/Rosters imports your own classes only."},
+		{sk.OtherTeachersStudents, "1 student who is only in other teachers' classes was skipped.",
+			"{n} students who are only in other teachers' classes were skipped."},
 		{sk.Classes, "1 class of another school was skipped.",
 			"{n} classes of other schools were skipped."},
 		{sk.Enrollments, "1 enrollment in another school's class, or of a user left out, was skipped.",

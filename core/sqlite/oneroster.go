@@ -259,3 +259,107 @@ func oneRosterEnrollments(ctx context.Context, tx *sql.Tx, scope OneRosterScope,
 	}
 	return rows.Err()
 }
+
+// OneRosterLookups answers, for a OneRoster import into one school, the questions
+// oneroster.Read asks of the database (oneroster.Options.UserExists and ClassGUID),
+// inside one read transaction, so a package is translated against one state of the
+// database. Its methods may be called only while the function given to
+// DB.WithOneRosterLookups runs.
+type OneRosterLookups struct {
+	ctx      context.Context
+	user     *sql.Stmt
+	byUserID *sql.Stmt
+	users    map[string]bool
+	userIDs  map[string]string // User ID key → GUID, "" for none
+	byGUID   map[string]string // the school's classes: GUID → GUID
+	byID     map[string]string // Class ID key → GUID
+	firstErr error
+}
+
+// WithOneRosterLookups runs fn with the lookups of a OneRoster import into school
+// schoolID. The school's classes are read at once (a school has thousands at most);
+// users are looked up one GUID at a time, as the package names them, since a database
+// may hold millions. The first error of a lookup is returned once fn has run.
+func (db *DB) WithOneRosterLookups(ctx context.Context, schoolID int64, fn func(*OneRosterLookups) error) error {
+	return db.read(ctx, func(tx *sql.Tx) error {
+		l := &OneRosterLookups{ctx: ctx, users: map[string]bool{}, userIDs: map[string]string{}, byGUID: map[string]string{}, byID: map[string]string{}}
+		rows, err := tx.QueryContext(ctx, `SELECT guid, class_id_key FROM classes WHERE school_id = ?`, schoolID)
+		if err != nil {
+			return fmt.Errorf("read classes: %w", err)
+		}
+		for rows.Next() {
+			var guid, key string
+			if err := rows.Scan(&guid, &key); err != nil {
+				rows.Close()
+				return fmt.Errorf("read classes: %w", err)
+			}
+			l.byGUID[guid], l.byID[key] = guid, guid
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return fmt.Errorf("read classes: %w", err)
+		}
+		if l.user, err = tx.PrepareContext(ctx, `SELECT 1 FROM users WHERE guid = ?`); err != nil {
+			return fmt.Errorf("prepare user lookup: %w", err)
+		}
+		defer l.user.Close()
+		if l.byUserID, err = tx.PrepareContext(ctx, `SELECT guid FROM users WHERE user_id_key = ?`); err != nil {
+			return fmt.Errorf("prepare user lookup: %w", err)
+		}
+		defer l.byUserID.Close()
+		return errors.Join(fn(l), l.firstErr)
+	})
+}
+
+// UserExists reports whether guid (lower case) is an existing user's GUID.
+func (l *OneRosterLookups) UserExists(guid string) bool {
+	if ok, seen := l.users[guid]; seen {
+		return ok
+	}
+	var one int
+	err := l.user.QueryRowContext(l.ctx, guid).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		if l.firstErr == nil {
+			l.firstErr = fmt.Errorf("look up user %s: %w", guid, err)
+		}
+		return false
+	}
+	l.users[guid] = err == nil
+	return err == nil
+}
+
+// UserGUID returns the GUID of the user whose User ID is userID (as core.Key compares
+// them), or "".
+func (l *OneRosterLookups) UserGUID(userID string) string {
+	k := core.Key(userID)
+	if g, seen := l.userIDs[k]; seen {
+		return g
+	}
+	var guid string
+	err := l.byUserID.QueryRowContext(l.ctx, k).Scan(&guid)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		if l.firstErr == nil {
+			l.firstErr = fmt.Errorf("look up User ID %s: %w", userID, err)
+		}
+		return ""
+	}
+	l.userIDs[k] = guid
+	return guid
+}
+
+// ClassGUID returns the GUID of the school's class whose GUID is sourcedID, else of the
+// one whose Class ID is classID (as core.Key compares them), else "".
+func (l *OneRosterLookups) ClassGUID(sourcedID, classID string) string {
+	if g, ok := core.NormalizeGUID(sourcedID); ok {
+		if guid := l.byGUID[g]; guid != "" {
+			return guid
+		}
+	}
+	if classID == "" {
+		return ""
+	}
+	return l.byID[core.Key(classID)]
+}

@@ -1,0 +1,476 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/account"
+	"github.com/rosterdesk/rosterdesk/core/cards"
+	"github.com/rosterdesk/rosterdesk/core/report"
+	"github.com/rosterdesk/rosterdesk/core/sqlite"
+)
+
+// CardSource says whose login cards to print (SPEC §10). Set exactly one of Upload,
+// ResetClass, Teacher and Credentials.
+type CardSource struct {
+	// Upload prints the students of an upload's Completed File that were given a
+	// temporary password, one card per row (a student in two classes gets a card for
+	// each).
+	Upload int64
+	// ResetClass gives every student of the class a new temporary password and prints
+	// them, so that the new passwords exist only in the PDF.
+	ResetClass int64
+	// Teacher prints a card for every student of every class of this teacher account,
+	// with the temporary password the student was last given where a stored Completed
+	// File still holds it and it still signs in. Nothing is reset: a student whose
+	// password is gone gets a card that says to ask for a new one.
+	Teacher int64
+	// Credentials prints passwords the caller has just been given by ResetPassword or
+	// ResetClassPasswords (the window's new-passwords box). Each card shows Class when it
+	// is not 0, else the student's first class in School that the actor reaches.
+	Credentials []core.Credential
+	Class       int64
+	School      int64
+}
+
+// WriteLoginCards writes the login cards of src as one PDF to w and says what it
+// printed. The rules of the rest of the engine hold: a teacher prints only the cards of
+// their own uploads and classes, a School Organization Administrator only in their
+// schools (ACCESS_UPLOAD, ACCESS_SCHOOL, ACCESS_CLASS, ACCESS_ACCOUNT otherwise).
+//
+// A card never shows a password that no longer signs in: each plaintext is checked
+// against the account's stored hash and the 90 days, and a card whose password was used,
+// expired or replaced says "ask your teacher" instead. An upload whose Completed File
+// holds no password any more is CARDS_NO_PASSWORDS; a class or teacher without students
+// CARDS_NO_STUDENTS.
+//
+// With ResetClass the new passwords are stored only after the PDF has been written to
+// w: when an error is returned every password is as it was, and the caller must throw
+// away what w received. opts.Printed defaults to the service's now.
+func (s *Service) WriteLoginCards(ctx context.Context, actor Actor, w io.Writer, src CardSource, opts cards.Options) (cards.Result, error) {
+	set := 0
+	for _, ok := range []bool{src.Upload != 0, src.ResetClass != 0, src.Teacher != 0, src.Credentials != nil} {
+		if ok {
+			set++
+		}
+	}
+	if set != 1 {
+		return cards.Result{}, core.Errorf(core.KindInvalid, "Say whose login cards to print: an upload, a class to reset, a teacher or new passwords.")
+	}
+	r, err := s.rights(ctx, actor)
+	if err != nil {
+		return cards.Result{}, err
+	}
+	if opts.Printed.IsZero() {
+		opts.Printed = s.now()
+	}
+	var list []cards.Card
+	switch {
+	case src.ResetClass != 0:
+		return s.resetClassCards(ctx, r, w, src.ResetClass, opts)
+	case src.Upload != 0:
+		list, err = s.uploadCards(ctx, r, src.Upload)
+	case src.Teacher != 0:
+		list, err = s.teacherCards(ctx, r, src.Teacher)
+	default:
+		list, err = s.credentialCards(ctx, r, src)
+	}
+	if err != nil {
+		return cards.Result{}, err
+	}
+	return cards.Render(ctx, w, list, opts)
+}
+
+// ClassByClassID finds a class of school schoolID by its Class ID (compared by
+// core.Key). It returns KindNotFound when the school has no such class, and
+// ACCESS_SCHOOL or ACCESS_CLASS when the actor does not reach it.
+func (s *Service) ClassByClassID(ctx context.Context, actor Actor, schoolID int64, classID string) (core.Class, error) {
+	r, err := s.rights(ctx, actor)
+	if err != nil {
+		return core.Class{}, err
+	}
+	sc, err := s.school(ctx, r, schoolID)
+	if err != nil {
+		return core.Class{}, err
+	}
+	classes, err := s.db.Classes(ctx, schoolID, 0)
+	if err != nil {
+		return core.Class{}, err
+	}
+	key := core.Key(strings.TrimSpace(classID))
+	for _, c := range classes {
+		if core.Key(c.ClassID) == key {
+			if _, err := s.class(ctx, r, c.ID); err != nil {
+				return core.Class{}, err
+			}
+			return c, nil
+		}
+	}
+	return core.Class{}, core.Errorf(core.KindNotFound, "%s has no class with the Class ID %q.", sc.Name, strings.TrimSpace(classID))
+}
+
+// signsIn reports whether pw is still the temporary password of an account whose
+// password is of kind, hashed as hash and issued at issued: not yet used (a used one was
+// replaced by a permanent password) and not older than the 90 days.
+func signsIn(kind core.PasswordState, hash string, issued time.Time, pw string, now time.Time) bool {
+	return pw != "" && kind == core.PasswordTemporary && now.Before(issued.Add(core.TempPasswordLifetime)) && account.Verify(hash, pw)
+}
+
+// livePassword returns pw when it still signs in to a, else "".
+func livePassword(a sqlite.CardAccount, pw string, now time.Time) string {
+	if signsIn(a.Password, a.Hash, a.IssuedAt, pw, now) {
+		return pw
+	}
+	return ""
+}
+
+// cardOf makes the card of student a in class c of school.
+func cardOf(school string, c core.Class, a core.Account, pw string) cards.Card {
+	return cards.Card{School: school, ClassID: c.ClassID, ClassName: c.Name, Teacher: c.Teacher,
+		FirstName: a.FirstName, LastName: a.LastName, Username: a.Username, Password: pw}
+}
+
+// completedRow is a student's row of a Completed File that holds a temporary password.
+type completedRow struct {
+	guid, first, last, username, password string
+	classID, className, classGUID         string
+}
+
+// completedRows reads upload id's stored Completed File and returns its student rows
+// that hold a temporary password; keep, when not nil, keeps only the rows of those
+// GUIDs. It also says whether the file had student rows at all.
+func (s *Service) completedRows(ctx context.Context, id int64, keep map[string]bool) (rows []completedRow, students int, err error) {
+	file, err := s.db.File(ctx, id, string(core.FileCompleted))
+	if err != nil {
+		return nil, 0, err
+	}
+	t, err := report.NewTableReader(file.Reader())
+	if err != nil {
+		return nil, 0, fmt.Errorf("read stored %s: %w", core.FileCompleted, err)
+	}
+	h := t.Header()
+	col := func(c core.Column) int { return indexOf(h, c) }
+	guidC, roleC, firstC, lastC := col(core.ColUserGUID), col(core.ColRole), col(core.ColFirstName), col(core.ColLastName)
+	userC, pwC, classC, nameC, classGUIDC := col(core.ColUsername), col(core.ColPassword), col(core.ColClassID), col(core.ColClassName), col(core.ColClassGUID)
+	for cells := range t.Rows() {
+		get := func(i int) string {
+			if i >= 0 && i < len(cells) {
+				return strings.TrimSpace(cells[i])
+			}
+			return ""
+		}
+		// The teacher template has no Role column: every row is a student.
+		if roleC >= 0 && !strings.EqualFold(get(roleC), string(core.RoleStudent)) {
+			continue
+		}
+		students++
+		row := completedRow{guid: get(guidC), first: get(firstC), last: get(lastC), username: get(userC), password: get(pwC),
+			classID: get(classC), className: get(nameC), classGUID: get(classGUIDC)}
+		if row.password == "" || row.guid == "" || keep != nil && !keep[row.guid] {
+			continue
+		}
+		rows = append(rows, row)
+	}
+	if err := t.Err(); err != nil {
+		return nil, 0, fmt.Errorf("read stored %s: %w", core.FileCompleted, err)
+	}
+	return rows, students, nil
+}
+
+// uploadCards makes the cards of upload id's Completed File, each joined with the
+// student's account as it is now, the class and its primary teacher.
+func (s *Service) uploadCards(ctx context.Context, r rights, id int64) ([]cards.Card, error) {
+	rec, err := s.upload(ctx, r, id)
+	if err != nil {
+		return nil, err
+	}
+	if !rec.HasFile(core.FileCompleted) {
+		return nil, core.Errorf(core.KindNotFound, "Upload %d has no Completed File, so it has no passwords to print.", id)
+	}
+	school, err := s.db.School(ctx, rec.SchoolID)
+	if err != nil {
+		return nil, err
+	}
+	rows, _, err := s.completedRows(ctx, id, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, core.Refusal(core.KindNotFound, core.CardsNoPasswords, itoa(int(id)), "")
+	}
+	guids := make([]string, len(rows))
+	for i, row := range rows {
+		guids[i] = row.guid
+	}
+	accounts, err := s.db.AccountsByGUID(ctx, guids)
+	if err != nil {
+		return nil, err
+	}
+	classes, err := s.db.Classes(ctx, rec.SchoolID, 0)
+	if err != nil {
+		return nil, err
+	}
+	byGUID, byKey := map[string]core.Class{}, map[string]core.Class{}
+	for _, c := range classes {
+		byGUID[c.GUID], byKey[core.Key(c.ClassID)] = c, c
+	}
+	// A teacher prints passwords only in the classes they teach (their upload may hold
+	// a student in no class of theirs).
+	var taught map[int64]bool
+	if r.isTeacher() {
+		mine, err := s.db.Classes(ctx, rec.SchoolID, r.teacher.ID)
+		if err != nil {
+			return nil, err
+		}
+		taught = map[int64]bool{}
+		for _, c := range mine {
+			taught[c.ID] = true
+		}
+	}
+	now := s.now()
+	out := make([]cards.Card, 0, len(rows))
+	for _, row := range rows {
+		c, ok := byGUID[row.classGUID]
+		if !ok && row.classID != "" {
+			c, ok = byKey[core.Key(row.classID)]
+		}
+		if !ok {
+			c = core.Class{ClassID: row.classID, Name: row.className}
+		}
+		a, found := accounts[row.guid]
+		if !found {
+			// The account is gone: the card may name the student, but no password of
+			// theirs signs in.
+			out = append(out, cardOf(school.Name, c, core.Account{FirstName: row.first, LastName: row.last, Username: row.username}, ""))
+			continue
+		}
+		pw := livePassword(a, row.password, now)
+		if taught != nil && !taught[c.ID] {
+			pw = ""
+		}
+		out = append(out, cardOf(school.Name, c, a.Account, pw))
+	}
+	return out, nil
+}
+
+// resetClassCards resets the passwords of class classID's students (as
+// ResetClassPasswords) and writes their cards to w, storing the new passwords only once
+// the PDF is written.
+func (s *Service) resetClassCards(ctx context.Context, r rights, w io.Writer, classID int64, opts cards.Options) (cards.Result, error) {
+	reset, err := s.newClassPasswords(ctx, r, classID)
+	if err != nil {
+		return cards.Result{}, err
+	}
+	school, err := s.db.School(ctx, reset.schoolID)
+	if err != nil {
+		return cards.Result{}, err
+	}
+	c, err := s.classInfo(ctx, reset.schoolID, classID)
+	if err != nil {
+		return cards.Result{}, err
+	}
+	list := make([]cards.Card, len(reset.students))
+	for i, a := range reset.students {
+		list[i] = cardOf(school.Name, c, a, reset.passwords[i])
+	}
+	res, err := cards.Render(ctx, w, list, opts)
+	if err != nil {
+		return cards.Result{}, err
+	}
+	if err := reset.store(ctx, s); err != nil {
+		return cards.Result{}, err
+	}
+	return res, nil
+}
+
+// classInfo returns class id of school schoolID with its name and primary teacher.
+func (s *Service) classInfo(ctx context.Context, schoolID, id int64) (core.Class, error) {
+	classes, err := s.db.Classes(ctx, schoolID, 0)
+	if err != nil {
+		return core.Class{}, err
+	}
+	for _, c := range classes {
+		if c.ID == id {
+			return c, nil
+		}
+	}
+	return core.Class{}, core.Errorf(core.KindNotFound, "That class no longer exists.")
+}
+
+// teacherCards makes a card for every student of every class of teacher teacherID in the
+// schools the rights reach, with the passwords stored Completed Files still hand out.
+func (s *Service) teacherCards(ctx context.Context, r rights, teacherID int64) ([]cards.Card, error) {
+	t, err := s.db.UserByID(ctx, teacherID)
+	if err != nil {
+		return nil, err
+	}
+	if t.Role != core.RoleTeacher {
+		return nil, core.Refusal(core.KindInvalid, core.AdminNotTeacher, t.Username, "")
+	}
+	denied := core.Refusal(core.KindDenied, core.AccessAccount, t.FullName()+" ("+t.Username+")", "")
+	if r.isTeacher() && t.ID != r.teacher.ID {
+		return nil, denied
+	}
+	all, err := s.db.UserSchools(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	type member struct {
+		school string
+		class  core.Class
+		a      core.Account
+	}
+	var members []member
+	schools := map[int64]bool{}
+	reached := false
+	for _, sc := range all {
+		if !r.reaches(sc.ID) {
+			continue
+		}
+		reached = true
+		classes, err := s.db.Classes(ctx, sc.ID, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range classes {
+			students, err := s.db.Accounts(ctx, sqlite.AccountFilter{ClassID: c.ID, StudentsOnly: true})
+			if err != nil {
+				return nil, err
+			}
+			for _, a := range students {
+				members = append(members, member{sc.Name, c, a})
+				schools[sc.ID] = true
+			}
+		}
+	}
+	if !reached && len(all) > 0 {
+		return nil, denied
+	}
+	if len(members) == 0 {
+		return nil, core.Refusal(core.KindNotFound, core.CardsNoStudents, t.FullName(), "")
+	}
+	want := map[string]bool{}
+	guids := make([]string, 0, len(members))
+	for _, m := range members {
+		if !want[m.a.GUID] {
+			want[m.a.GUID] = true
+			guids = append(guids, m.a.GUID)
+		}
+	}
+	accounts, err := s.db.AccountsByGUID(ctx, guids)
+	if err != nil {
+		return nil, err
+	}
+	live, err := s.storedPasswords(ctx, schools, want, accounts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cards.Card, len(members))
+	for i, m := range members {
+		out[i] = cardOf(m.school, m.class, m.a, live[m.a.GUID])
+	}
+	return out, nil
+}
+
+// storedPasswords looks through the stored Completed Files of uploads into schools that
+// may still hand out temporary passwords, and returns, by GUID, the password of each
+// wanted account that still signs in to it.
+func (s *Service) storedPasswords(ctx context.Context, schools map[int64]bool, want map[string]bool, accounts map[string]sqlite.CardAccount) (map[string]string, error) {
+	files, err := s.db.CompletedFilesWithPasswords(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	live := map[string]string{}
+	for _, f := range files {
+		if !f.IssuedAt.IsZero() && !now.Before(f.IssuedAt.Add(core.TempPasswordLifetime)) {
+			continue // every password of this file has expired
+		}
+		rec, err := s.db.Upload(ctx, f.Upload)
+		if err != nil {
+			return nil, err
+		}
+		if !schools[rec.SchoolID] {
+			continue
+		}
+		rows, _, err := s.completedRows(ctx, f.Upload, want)
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range rows {
+			if pw := livePassword(accounts[row.guid], row.password, now); pw != "" {
+				live[row.guid] = pw
+			}
+		}
+	}
+	return live, nil
+}
+
+// credentialCards makes the cards of passwords just issued, each checked against the
+// account it belongs to.
+func (s *Service) credentialCards(ctx context.Context, r rights, src CardSource) ([]cards.Card, error) {
+	if len(src.Credentials) == 0 {
+		return nil, core.Errorf(core.KindInvalid, "There are no new passwords to print.")
+	}
+	schoolID := src.School
+	var fixed *core.Class
+	if src.Class != 0 {
+		var err error
+		if schoolID, err = s.class(ctx, r, src.Class); err != nil {
+			return nil, err
+		}
+		c, err := s.classInfo(ctx, schoolID, src.Class)
+		if err != nil {
+			return nil, err
+		}
+		fixed = &c
+	}
+	school, err := s.school(ctx, r, schoolID)
+	if err != nil {
+		return nil, err
+	}
+	classes, err := s.db.Classes(ctx, schoolID, r.teacher.ID)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]core.Class{}
+	for _, c := range classes {
+		byID[c.ID] = c
+	}
+	now := s.now()
+	out := make([]cards.Card, 0, len(src.Credentials))
+	for _, cred := range src.Credentials {
+		a, err := s.db.UserByUsername(ctx, cred.Username)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.account(ctx, r, a); err != nil {
+			return nil, err
+		}
+		stored, err := s.db.AccountsByGUID(ctx, []string{a.GUID})
+		if err != nil {
+			return nil, err
+		}
+		c := core.Class{}
+		if fixed != nil {
+			c = *fixed
+		} else {
+			ids, err := s.db.StudentClasses(ctx, a.ID, schoolID)
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range ids {
+				if cl, ok := byID[id]; ok {
+					c = cl
+					break
+				}
+			}
+		}
+		out = append(out, cardOf(school.Name, c, a, livePassword(stored[a.GUID], cred.Password, now)))
+	}
+	return out, nil
+}

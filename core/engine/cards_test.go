@@ -1,0 +1,449 @@
+package engine_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/cards"
+	"github.com/rosterdesk/rosterdesk/core/cards/cardstest"
+	"github.com/rosterdesk/rosterdesk/core/engine"
+)
+
+// printedCard is one login card as pdftotext reads it back.
+type printedCard struct {
+	text     string // the page's text, runs of white space made one space
+	username string
+	password string // "" when the card says to ask for a new password
+}
+
+// oneUp prints one card a page, so each page of the PDF is one card.
+var oneUp = cards.Options{Layout: cards.OneUp, Paper: cards.Letter}
+
+var cardRE = regexp.MustCompile(`Username (\S+) Password (Signed in already|\S+)`)
+
+// readCards reads a login-card PDF printed one card a page back with pdftotext.
+func readCards(t *testing.T, pdf []byte) []printedCard {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "cards.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var list []printedCard
+	for _, text := range cardstest.Pages(t, path) {
+		m := cardRE.FindStringSubmatch(text)
+		if m == nil {
+			t.Fatalf("page %q is not a login card", text)
+		}
+		c := printedCard{text: text, username: m[1], password: m[2]}
+		if strings.HasPrefix(c.password, "Signed in already") {
+			c.password = ""
+		}
+		list = append(list, c)
+	}
+	return list
+}
+
+// printCards prints src as actor, one card a page, and reads the cards back.
+func (e *env) printCards(actor engine.Actor, src engine.CardSource) (cards.Result, []printedCard) {
+	e.t.Helper()
+	var buf bytes.Buffer
+	res, err := e.svc.WriteLoginCards(e.ctx, actor, &buf, src, oneUp)
+	if err != nil {
+		e.t.Fatalf("WriteLoginCards(%+v): %v", src, err)
+	}
+	t := e.t.(*testing.T)
+	return res, readCards(t, buf.Bytes())
+}
+
+// byUsername indexes cards by username; a username printed twice fails the test.
+func byUsername(t *testing.T, list []printedCard) map[string]printedCard {
+	t.Helper()
+	out := map[string]printedCard{}
+	for _, c := range list {
+		if _, dup := out[c.username]; dup {
+			t.Errorf("username %s is on two cards", c.username)
+		}
+		out[c.username] = c
+	}
+	return out
+}
+
+// signsIn reports whether pw is a temporary password that signs in to username.
+func (e *env) signsIn(username, pw string) bool {
+	e.t.Helper()
+	r, err := e.svc.Authenticate(e.ctx, username, pw)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return r.Status == engine.AuthChangeRequired
+}
+
+// completedPasswords returns the temporary passwords of an upload's Completed File by
+// username.
+func (e *env) completedPasswords(id int64) map[string]string {
+	e.t.Helper()
+	rows := e.table(id, core.FileCompleted, core.FormatCSV)
+	users, pws := column(e.t, rows, core.ColUsername.String()), column(e.t, rows, core.ColPassword.String())
+	out := map[string]string{}
+	for i := range users {
+		if pws[i] != "" {
+			out[users[i]] = pws[i]
+		}
+	}
+	return out
+}
+
+func TestLoginCardsFromUpload(t *testing.T) {
+	e := newEnv(t)
+	res := e.mustImport(append(slices.Clone(classTeachers),
+		"S1,Student,Ava,Johnson,,MATH,",
+		"S2,Student,Noah,Smith,,MATH,",
+		"S3,Student,Zoë,Nguyễn,,READ,",
+		"S4,Student,Omar,Haddad,,,")...)
+	temp := e.completedPasswords(res.Upload)
+	ava, noah, zoe, omar := e.user("S1"), e.user("S2"), e.user("S3"), e.user("S4")
+
+	t.Run("OK", func(t *testing.T) {
+		r, list := e.printCards(admin, engine.CardSource{Upload: res.Upload})
+		if r.Cards != 4 || r.Pages != 4 || r.NoPassword != 0 {
+			t.Errorf("Result = %+v, want 4 cards on 4 pages, every one with its password", r)
+		}
+		got := byUsername(t, list)
+		for _, a := range []core.Account{ava, noah, zoe, omar} {
+			c, ok := got[a.Username]
+			if !ok {
+				t.Errorf("no card for %s", a.Username)
+				continue
+			}
+			if c.password != temp[a.Username] {
+				t.Errorf("card of %s shows password %q, want the Completed File's %q", a.Username, c.password, temp[a.Username])
+			}
+			if !strings.Contains(c.text, "Lincoln Elementary") || !strings.Contains(c.text, a.FullName()) {
+				t.Errorf("card of %s = %q, want the school and %q", a.Username, c.text, a.FullName())
+			}
+		}
+		for _, tt := range []struct{ username, class string }{
+			{ava.Username, "Math 3A · Maria Garcia"}, {zoe.Username, "Reading 3B · James Oconnor"}, {omar.Username, "No class"},
+		} {
+			if !strings.Contains(got[tt.username].text, tt.class) {
+				t.Errorf("card of %s = %q, want the class line %q", tt.username, got[tt.username].text, tt.class)
+			}
+		}
+		for _, teacher := range []string{e.user("T1").Username, e.user("T2").Username} {
+			if _, ok := got[teacher]; ok {
+				t.Errorf("teacher %s has a card", teacher)
+			}
+		}
+	})
+
+	t.Run("UsedPasswordNotPrinted", func(t *testing.T) {
+		if err := e.svc.ChangePassword(e.ctx, ava.Username, temp[ava.Username], "Sunflower2026"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.ResetPassword(e.ctx, admin, noah.ID); err != nil {
+			t.Fatal(err)
+		}
+		r, list := e.printCards(admin, engine.CardSource{Upload: res.Upload})
+		got := byUsername(t, list)
+		for _, u := range []string{ava.Username, noah.Username} {
+			if c := got[u]; c.password != "" || strings.Contains(c.text, temp[u]) {
+				t.Errorf("card of %s = %q, want no password: it was used or replaced", u, c.text)
+			}
+		}
+		if got[zoe.Username].password != temp[zoe.Username] {
+			t.Errorf("card of %s lost its password", zoe.Username)
+		}
+		if r.NoPassword != 2 {
+			t.Errorf("NoPassword = %d, want 2", r.NoPassword)
+		}
+	})
+
+	t.Run("ExpiredPasswordNotPrinted", func(t *testing.T) {
+		e.clock.Add(core.TempPasswordLifetime)
+		r, list := e.printCards(admin, engine.CardSource{Upload: res.Upload})
+		for _, c := range list {
+			if c.password != "" {
+				t.Errorf("card of %s shows %q after 90 days", c.username, c.password)
+			}
+		}
+		if r.NoPassword != len(list) {
+			t.Errorf("NoPassword = %d, want every card (%d)", r.NoPassword, len(list))
+		}
+	})
+
+	t.Run("CardsNoPasswords", func(t *testing.T) {
+		// Once no password of the file signs in, the file forgets them all.
+		if _, err := e.svc.ScrubCompletedFiles(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		_, err := e.svc.WriteLoginCards(e.ctx, admin, &bytes.Buffer{}, engine.CardSource{Upload: res.Upload}, oneUp)
+		if core.ErrorCode(err) != core.CardsNoPasswords {
+			t.Errorf("WriteLoginCards(scrubbed upload) = %v, want CARDS_NO_PASSWORDS", err)
+		}
+	})
+}
+
+func TestLoginCardsTeacherUploadOnlyOwnClasses(t *testing.T) {
+	w := newWorld(t)
+	_, list := w.printCards(w.maria, engine.CardSource{Upload: w.up["maria"]})
+	liam := w.user("S4")
+	if len(list) != 1 || list[0].username != liam.Username || list[0].password == "" {
+		t.Fatalf("Maria's cards of her upload = %+v, want Liam's with his password", list)
+	}
+	// A student her upload made in no class of hers: a card, without the password.
+	res := w.upload("noclass.csv", csvOf("Student ID,First Name,Last Name", "S8,Ella,Brown"), w.schoolA, w.maria)
+	if res.Status != core.StatusCompleted {
+		t.Fatalf("import: %s %q", res.Status, res.Notes)
+	}
+	_, list = w.printCards(w.maria, engine.CardSource{Upload: res.Upload})
+	if len(list) != 1 || list[0].password != "" {
+		t.Errorf("Maria's card of a student in none of her classes = %+v, want no password", list)
+	}
+}
+
+func TestLoginCardsResetClass(t *testing.T) {
+	e := newEnv(t)
+	res := e.mustImport(append(slices.Clone(classTeachers),
+		"S1,Student,Ava,Johnson,,MATH,", "S2,Student,Noah,Smith,,MATH,", "S3,Student,Zoë,Nguyễn,,READ,")...)
+	old := e.completedPasswords(res.Upload)
+	math := e.classes(e.schoolA)["MATH"]
+	ava, noah, zoe := e.user("S1"), e.user("S2"), e.user("S3")
+
+	t.Run("WriteFailsNothingReset", func(t *testing.T) {
+		_, err := e.svc.WriteLoginCards(e.ctx, admin, failWriter{}, engine.CardSource{ResetClass: math.ID}, oneUp)
+		if err == nil {
+			t.Fatal("WriteLoginCards to a failing writer: no error")
+		}
+		for _, a := range []core.Account{ava, noah} {
+			if !e.signsIn(a.Username, old[a.Username]) {
+				t.Errorf("%s's password stopped working though no card was written", a.Username)
+			}
+		}
+	})
+
+	t.Run("OK", func(t *testing.T) {
+		r, list := e.printCards(admin, engine.CardSource{ResetClass: math.ID})
+		if r.Cards != 2 || r.NoPassword != 0 {
+			t.Errorf("Result = %+v, want 2 cards with passwords", r)
+		}
+		got := byUsername(t, list)
+		for _, a := range []core.Account{ava, noah} {
+			c := got[a.Username]
+			if c.password == "" || c.password == old[a.Username] {
+				t.Errorf("card of %s shows %q, want a new password", a.Username, c.password)
+			}
+			if !e.signsIn(a.Username, c.password) {
+				t.Errorf("the printed password of %s does not sign in", a.Username)
+			}
+			if e.signsIn(a.Username, old[a.Username]) {
+				t.Errorf("the old password of %s still signs in", a.Username)
+			}
+			if !strings.Contains(c.text, "Math 3A · Maria Garcia") {
+				t.Errorf("card of %s = %q, want the class and its teacher", a.Username, c.text)
+			}
+		}
+		if _, ok := got[zoe.Username]; ok {
+			t.Error("a student of another class has a card")
+		}
+		if !e.signsIn(zoe.Username, old[zoe.Username]) {
+			t.Error("the reset touched a student of another class")
+		}
+	})
+
+	t.Run("EmptyClass", func(t *testing.T) {
+		e.mustImport("User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T9,Teacher,Ines,Ruiz,iruiz@lincoln.example.org,ART,Art")
+		art := e.classes(e.schoolA)["ART"]
+		_, err := e.svc.WriteLoginCards(e.ctx, admin, &bytes.Buffer{}, engine.CardSource{ResetClass: art.ID}, oneUp)
+		if core.ErrorKind(err) != core.KindNotFound {
+			t.Errorf("WriteLoginCards(reset of a class without students) = %v, want KindNotFound", err)
+		}
+	})
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestLoginCardsTeacher(t *testing.T) {
+	w := newWorld(t)
+	maria := w.user("T1")
+	ava, liam := w.user("S1"), w.user("S4")
+	temp := w.completedPasswords(w.up["adminA"])
+	for k, v := range w.completedPasswords(w.up["maria"]) {
+		temp[k] = v
+	}
+	if _, err := w.svc.ResetPassword(w.ctx, admin, liam.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []struct {
+		name  string
+		actor engine.Actor
+	}{{"Maria", w.maria}, {"SchoolAdmin", w.schoolAdmin}, {"OrgAdmin", w.orgAdmin}} {
+		t.Run(who.name, func(t *testing.T) {
+			r, list := w.printCards(who.actor, engine.CardSource{Teacher: maria.ID})
+			got := byUsername(t, list)
+			if len(got) != 2 || r.Cards != 2 {
+				t.Fatalf("cards = %+v, want Ava's and Liam's (MATH)", list)
+			}
+			if got[ava.Username].password != temp[ava.Username] {
+				t.Errorf("Ava's card shows %q, want her Completed File's password", got[ava.Username].password)
+			}
+			// Liam's password was reset after his upload: it is in no file, so his card
+			// has none, and never the stale one.
+			if c := got[liam.Username]; c.password != "" || strings.Contains(c.text, temp[liam.Username]) {
+				t.Errorf("Liam's card = %q, want no password", c.text)
+			}
+		})
+	}
+	t.Run("CardsNoStudents", func(t *testing.T) {
+		w.mustImport("User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T9,Teacher,Ines,Ruiz,iruiz@lincoln.example.org,ART,Art")
+		_, err := w.svc.WriteLoginCards(w.ctx, admin, &bytes.Buffer{}, engine.CardSource{Teacher: w.user("T9").ID}, oneUp)
+		if core.ErrorCode(err) != core.CardsNoStudents {
+			t.Errorf("WriteLoginCards(teacher without students) = %v, want CARDS_NO_STUDENTS", err)
+		}
+	})
+	t.Run("NotATeacher", func(t *testing.T) {
+		_, err := w.svc.WriteLoginCards(w.ctx, admin, &bytes.Buffer{}, engine.CardSource{Teacher: ava.ID}, oneUp)
+		if core.ErrorCode(err) != core.AdminNotTeacher {
+			t.Errorf("WriteLoginCards(a student as teacher) = %v, want ADMIN_NOT_TEACHER", err)
+		}
+	})
+}
+
+func TestLoginCardsCredentials(t *testing.T) {
+	w := newWorld(t)
+	ava := w.user("S1")
+	cred, err := w.svc.ResetPassword(w.ctx, w.maria, ava.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, list := w.printCards(w.maria, engine.CardSource{Credentials: []core.Credential{cred}, School: w.schoolA.ID})
+	if len(list) != 1 || list[0].password != cred.Password || !strings.Contains(list[0].text, "Math 3A · Maria Garcia") {
+		t.Fatalf("cards = %+v, want Ava's new password in Math 3A", list)
+	}
+	// A password replaced since it was shown is not printed.
+	if _, err := w.svc.ResetPassword(w.ctx, admin, ava.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, list = w.printCards(w.maria, engine.CardSource{Credentials: []core.Credential{cred}, School: w.schoolA.ID})
+	if len(list) != 1 || list[0].password != "" {
+		t.Errorf("cards = %+v, want no password: it was replaced", list)
+	}
+	// A class's new passwords print with that class.
+	creds, err := w.svc.ResetClassPasswords(w.ctx, admin, w.classes(w.schoolA)["READ"].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, list = w.printCards(admin, engine.CardSource{Credentials: creds, Class: w.classes(w.schoolA)["READ"].ID})
+	if len(list) != len(creds) {
+		t.Fatalf("%d cards, want %d", len(list), len(creds))
+	}
+	for _, c := range list {
+		if c.password == "" || !strings.Contains(c.text, "Reading 3B · James Oconnor") {
+			t.Errorf("card = %q, want its new password in Reading 3B", c.text)
+		}
+	}
+}
+
+// TestLoginCardsAccess asks for cards as the wrong person for each rule and wants the
+// refusal's catalogue code, with no password changed; then as the right people.
+func TestLoginCardsAccess(t *testing.T) {
+	w := newWorld(t)
+	classes := w.classes(w.schoolA)
+	hist := w.classes(w.schoolB)["HIST"]
+	s2cred := core.Credential{Username: w.user("S2").Username, Password: "Xx23456789abcd"}
+	srcs := map[string]engine.CardSource{
+		"UploadAdminA":    {Upload: w.up["adminA"]},
+		"UploadAdminB":    {Upload: w.up["adminB"]},
+		"UploadMaria":     {Upload: w.up["maria"]},
+		"UploadJames":     {Upload: w.up["james"]},
+		"ResetMATH":       {ResetClass: classes["MATH"].ID},
+		"ResetREAD":       {ResetClass: classes["READ"].ID},
+		"ResetHIST":       {ResetClass: hist.ID},
+		"TeacherT1":       {Teacher: w.user("T1").ID},
+		"TeacherT2":       {Teacher: w.user("T2").ID},
+		"TeacherT3":       {Teacher: w.user("T3").ID},
+		"CredentialsS2":   {Credentials: []core.Credential{s2cred}, School: w.schoolA.ID},
+		"CredentialsB":    {Credentials: []core.Credential{s2cred}, School: w.schoolB.ID},
+		"CredentialsREAD": {Credentials: []core.Credential{s2cred}, Class: classes["READ"].ID},
+	}
+	before := w.snapshot(t)
+	for _, tt := range []struct {
+		who, src string
+		want     core.Code
+	}{
+		{"schoolAdmin", "UploadAdminB", core.AccessUpload},
+		{"schoolAdmin", "ResetHIST", core.AccessSchool},
+		{"schoolAdmin", "TeacherT3", core.AccessAccount},
+		{"schoolAdmin", "CredentialsB", core.AccessSchool},
+		{"maria", "UploadAdminA", core.AccessUpload},
+		{"maria", "UploadJames", core.AccessUpload},
+		{"maria", "ResetREAD", core.AccessClass},
+		{"maria", "ResetHIST", core.AccessSchool},
+		{"maria", "TeacherT2", core.AccessAccount},
+		{"maria", "CredentialsS2", core.AccessAccount},
+		{"maria", "CredentialsREAD", core.AccessClass},
+		{"signedOut", "UploadAdminA", core.AccessSignedOut},
+		{"signedOut", "ResetMATH", core.AccessSignedOut},
+	} {
+		t.Run(tt.who+"/"+tt.src, func(t *testing.T) {
+			a := engine.Actor{}
+			if tt.who != "signedOut" {
+				a = w.actor(tt.who)
+			}
+			_, err := w.svc.WriteLoginCards(w.ctx, a, &bytes.Buffer{}, srcs[tt.src], oneUp)
+			if core.ErrorCode(err) != tt.want || core.ErrorKind(err) != core.KindDenied {
+				t.Errorf("WriteLoginCards(%s) as %s = %v, want %s", tt.src, tt.who, err, tt.want)
+			}
+		})
+	}
+	if after := w.snapshot(t); !reflect.DeepEqual(before, after) {
+		t.Error("a refused request changed the database")
+	}
+	for _, tt := range []struct{ who, src string }{
+		{"schoolAdmin", "UploadAdminA"}, {"schoolAdmin", "TeacherT1"}, {"schoolAdmin", "ResetREAD"},
+		{"maria", "UploadMaria"}, {"maria", "TeacherT1"}, {"maria", "ResetMATH"},
+		{"orgAdmin", "UploadAdminB"}, {"orgAdmin", "ResetHIST"}, {"orgAdmin", "TeacherT3"},
+	} {
+		t.Run("Allowed/"+tt.who+"/"+tt.src, func(t *testing.T) {
+			if _, err := w.svc.WriteLoginCards(w.ctx, w.actor(tt.who), &bytes.Buffer{}, srcs[tt.src], oneUp); err != nil {
+				t.Errorf("WriteLoginCards(%s) as %s: %v", tt.src, tt.who, err)
+			}
+		})
+	}
+}
+
+func TestLoginCardsOneSource(t *testing.T) {
+	w := newWorld(t)
+	for _, src := range []engine.CardSource{{}, {Upload: w.up["adminA"], Teacher: w.user("T1").ID}} {
+		_, err := w.svc.WriteLoginCards(w.ctx, admin, &bytes.Buffer{}, src, oneUp)
+		if core.ErrorKind(err) != core.KindInvalid {
+			t.Errorf("WriteLoginCards(%+v) = %v, want KindInvalid", src, err)
+		}
+	}
+}
+
+func TestClassByClassID(t *testing.T) {
+	w := newWorld(t)
+	c, err := w.svc.ClassByClassID(w.ctx, w.maria, w.schoolA.ID, " math ")
+	if err != nil || c.ClassID != "MATH" || c.Teacher != "Maria Garcia" {
+		t.Errorf("ClassByClassID(math) as Maria = %+v, %v; want MATH", c, err)
+	}
+	if _, err := w.svc.ClassByClassID(w.ctx, w.maria, w.schoolA.ID, "READ"); core.ErrorCode(err) != core.AccessClass {
+		t.Errorf("ClassByClassID(READ) as Maria = %v, want ACCESS_CLASS", err)
+	}
+	if _, err := w.svc.ClassByClassID(w.ctx, w.schoolAdmin, w.schoolB.ID, "HIST"); core.ErrorCode(err) != core.AccessSchool {
+		t.Errorf("ClassByClassID(HIST) as the school admin of A = %v, want ACCESS_SCHOOL", err)
+	}
+	if _, err := w.svc.ClassByClassID(w.ctx, admin, w.schoolA.ID, "NOPE"); core.ErrorKind(err) != core.KindNotFound {
+		t.Errorf("ClassByClassID(NOPE) = %v, want KindNotFound", err)
+	}
+}
