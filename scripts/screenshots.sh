@@ -249,7 +249,7 @@ xdotool type --delay 10 "$tmp/Grade5_Roster.csv"; sleep 0.5
 xdotool key Return; sleep 1
 xdotool search --onlyvisible --name '^Open File$' >/dev/null 2>&1 && { xdotool key Return; sleep 1; }
 xdotool windowfocus --sync "$win"; sleep 1
-click ${CHECK_X:-332} ${CHECK_Y:-421}
+click ${CHECK_X:-332} ${CHECK_Y:-461}
 sleep 2
 shot check
 stop
