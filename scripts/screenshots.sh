@@ -15,6 +15,9 @@
 #   accounts-800x600.png, accounts-1920x1080.png
 #                                            the grids at a small and a large screen;
 #   passwords.png                            the new passwords after a class reset;
+#   check.png, details.png                   Check File and Details on the walk-through's
+#                                            file of issue 9: the cause on its row first,
+#                                            then what it does to its class, once;
 #   schooladmin.png                          the top bar of a School Organization Administrator.
 #
 # Needs: Xvfb, xdotool, ImageMagick (import), and the Fyne build packages (gcc, libgl, X11
@@ -140,6 +143,46 @@ printf 'Student Number,Given Name\n1,Ann\n' >"$tmp/Old_Export.csv"
 "$tmp/rosterctl" import --school "$school" --as "Maria Garcia" "$tmp/Spring_Roster.csv" >/dev/null || true
 "$tmp/rosterctl" import --school "$school" --as "Maria Garcia" "$tmp/Old_Export.csv" >/dev/null || true
 
+# interrupt NAME: rosterctl starts uploading NAME.csv (as the IT Office) and is killed once
+# the upload is In Progress, as a crash would leave it.
+interrupt() {
+	"$tmp/rosterctl" import --school "$school" --as "IT Office" "$tmp/$1.csv" >/dev/null 2>&1 &
+	bg_pid=$!
+	i=0
+	until "$tmp/rosterctl" history | grep "$1" | grep -q 'In Progress'; do
+		i=$((i + 1)); [ $i -lt 600 ] || { echo "the upload of $1 did not start" >&2; exit 1; }
+		sleep 0.1
+	done
+	kill -9 "$bg_pid" 2>/dev/null || true
+	wait "$bg_pid" 2>/dev/null || true
+	bg_pid=
+}
+
+# 2b. The walk-through's file of issue 9: one bad date on row 12 fails its class of 27,
+# the other classes apply (Completed with Errors); and an upload cancelled while it ran
+# (its rosterctl stopped, then rosterctl cancel): Cancelled, nothing applied.
+# grade G writes such a file for grade G: classes GA (row 12's bad date) and GB.
+grade() {
+	awk -v g="$1" 'BEGIN {
+		print "User ID,Role,First Name,Last Name,Grade Level,Email,Class ID,Class Name,Class Start Date"
+		printf "T%s001,Teacher,Rosa,Parks,,rparks%s@example.org,%sA,Class %sA,08/25/2026\n", g, g, g, g
+		for (i = 1; i <= 26; i++)
+			printf "S%s%03d,Student,Ann,Lee%c,%s,,%sA,,%s\n", g, i, 96 + i, g, g, (i == 10 ? "13/45/2026" : "08/25/2026")
+		printf "T%s002,Teacher,Mae,Jemison,,mjemison%s@example.org,%sB,Class %sB,08/25/2026\n", g, g, g, g
+		for (i = 1; i <= 20; i++)
+			printf "S%s%03d,Student,Ben,Ray%c,%s,,%sB,,08/25/2026\n", g, 100 + i, 96 + i, g, g
+	}'
+}
+grade 4 >"$tmp/Grade4_Roster.csv"
+grade 5 >"$tmp/Grade5_Roster.csv"
+"$tmp/rosterctl" import --school "$school" --as "Maria Garcia" "$tmp/Grade4_Roster.csv" >/dev/null || true
+awk 'BEGIN {
+	print "User ID,Role,First Name,Last Name,Grade Level,Password"
+	for (i = 1; i <= 3000; i++) printf "L%05d,Student,Lou,Late,6,Latecomer%05dX\n", i, i
+}' >"$tmp/Late_Roster.csv"
+interrupt Late_Roster
+"$tmp/rosterctl" cancel --upload "$("$tmp/rosterctl" history | awk '/Late_Roster/ { print $1; exit }')" >/dev/null
+
 # 3. Accounts page, at three sizes and in both themes.
 start accounts 1100 720 light
 signin "$user" "$pass"
@@ -192,6 +235,31 @@ resize 800 600
 shot admins-800x600
 stop
 
+# 5b. Check File on the walk-through's file (its grade 5 twin, not uploaded yet), chosen
+# with Ctrl+O in the system's file dialog (GTK's "Open File": Ctrl+L, its path, Enter
+# twice, the first one taking the completion); then Details of the grade 4 upload, from
+# the history's Actions menu (the second row, under the cancelled one).
+start import 1100 720 light
+signin "$user" "$pass"
+xdotool key ctrl+o
+dlg=$(xdotool search --sync --onlyvisible --name '^Open File$' | head -n 1)
+xdotool windowfocus --sync "$dlg"; sleep 1
+xdotool key ctrl+l; sleep 0.5
+xdotool type --delay 10 "$tmp/Grade5_Roster.csv"; sleep 0.5
+xdotool key Return; sleep 1
+xdotool search --onlyvisible --name '^Open File$' >/dev/null 2>&1 && { xdotool key Return; sleep 1; }
+xdotool windowfocus --sync "$win"; sleep 1
+click ${CHECK_X:-332} ${CHECK_Y:-461}
+sleep 2
+shot check
+stop
+start history 1100 720 light
+signin "$user" "$pass"
+click $((width - ${ACTIONS_FROM_RIGHT:-50})) ${DETAILS_ROW_Y:-235}
+click ${DETAILS_X:-856} ${DETAILS_Y:-559}
+shot details
+stop
+
 # 6. A big upload with typed passwords (slow to secure on purpose), interrupted: rosterctl
 # starts it and is killed, so every window started after it resumes it from the start and
 # shows it In Progress, with its time estimate.
@@ -204,16 +272,7 @@ awk 'BEGIN {
 		printf "D%06d,Student,Sam,Lee%s,5,Secret%06dX\n", i, s, i
 	}
 }' >"$tmp/District_Transfer.csv"
-"$tmp/rosterctl" import --school "$school" --as "IT Office" "$tmp/District_Transfer.csv" >/dev/null 2>&1 &
-bg_pid=$!
-i=0
-until "$tmp/rosterctl" history | grep District_Transfer | grep -q 'In Progress'; do
-	i=$((i + 1)); [ $i -lt 600 ] || { echo "the big upload did not start" >&2; exit 1; }
-	sleep 0.1
-done
-kill -9 "$bg_pid" 2>/dev/null || true
-wait "$bg_pid" 2>/dev/null || true
-bg_pid=
+interrupt District_Transfer
 
 # One window for every size, so the upload keeps going and the estimate appears (the
 # first passwords take a few seconds to secure): a window started again would resume
@@ -223,8 +282,9 @@ start history 800 600 light
 signin "$user" "$pass"
 shot history-800x600
 resize 1100 720
-# Open the Actions menu of the third row (the Completed with Errors upload).
-click $((width - ${ACTIONS_FROM_RIGHT:-50})) ${ACTIONS_Y:-275}
+# Open the Actions menu of the first row (the upload in progress: Cancel upload… is
+# offered).
+click $((width - ${ACTIONS_FROM_RIGHT:-50})) ${ACTIONS_Y:-195}
 shot history
 xdotool key Escape; sleep 1
 for size in 1280x800 1920x1080; do

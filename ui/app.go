@@ -133,14 +133,19 @@ type App struct {
 	clock func() time.Time
 
 	runnerBusy, runnerAgain bool
-	// running is the upload the runner reports progress for, 0 between uploads;
-	// interrupted holds the uploads left In Progress when the window opened (a quit or
-	// a crash), which the runner resumes.
-	running     int64
-	interrupted map[int64]bool
+	// running is the upload the runner reports progress for, 0 between uploads.
+	running int64
+	// resumed holds the uploads the runner runs again from the start after a quit or a
+	// crash interrupted them, as the engine marks them (core.Upload.Resumed), read when
+	// each starts to run.
+	resumed map[int64]bool
 	// names holds the file names of the uploads this window has queued or listed, by id,
 	// for the status line.
 	names map[int64]string
+	// waits shows the engine's wait notices (ShowWait); waiting is true while the status
+	// line shows one.
+	waits   func(engine.Wait)
+	waiting bool
 	// closeWindow closes the window (the quit question's Quit Anyway).
 	closeWindow func()
 
@@ -165,11 +170,11 @@ func New(ctx context.Context, cfg Config) *App {
 		post:  cfg.Post,
 		first: cfg.Page,
 
-		clock:       time.Now,
-		watchEvery:  3 * time.Second,
-		focused:     true,
-		interrupted: map[int64]bool{},
-		names:       map[int64]string{},
+		clock:      time.Now,
+		watchEvery: 3 * time.Second,
+		focused:    true,
+		resumed:    map[int64]bool{},
+		names:      map[int64]string{},
 	}
 	a.closeWindow = a.win.Close
 	a.sample, a.lockClock = cfg.Sample, cfg.Lock
@@ -184,6 +189,12 @@ func New(ctx context.Context, cfg Config) *App {
 		a.picker = noPicker{}
 	}
 	a.ctx, a.cancel = context.WithCancel(ctx)
+	a.waits = latestOnly(a, func(w engine.Wait) {
+		if a.runnerBusy {
+			a.waiting = true
+			a.setStatus(w.Message())
+		}
+	})
 	a.forgetObsoletePrefs()
 	if cfg.App != nil {
 		cfg.App.Settings().SetTheme(Theme())
@@ -278,14 +289,21 @@ func (a *App) background(name string, work func(ctx context.Context) error, done
 // possibly once per row) to apply on the UI goroutine, dropping intermediate reports
 // while one is still waiting to be shown so a fast import cannot flood the UI.
 func (a *App) progressSink(apply func(core.Progress)) func(core.Progress) {
+	return latestOnly(a, apply)
+}
+
+// latestOnly returns a function, safe to call from any goroutine and returning at once,
+// that applies its argument on the UI goroutine; values that arrive while one is still
+// waiting to be applied replace it, so only the latest is shown.
+func latestOnly[T any](a *App, apply func(T)) func(T) {
 	var (
 		mu      sync.Mutex
-		latest  core.Progress
+		latest  T
 		pending bool
 	)
-	return func(p core.Progress) {
+	return func(v T) {
 		mu.Lock()
-		latest = p
+		latest = v
 		if pending {
 			mu.Unlock()
 			return
@@ -294,10 +312,10 @@ func (a *App) progressSink(apply func(core.Progress)) func(core.Progress) {
 		mu.Unlock()
 		a.onMain(func() {
 			mu.Lock()
-			p := latest
+			v := latest
 			pending = false
 			mu.Unlock()
-			apply(p)
+			apply(v)
 		})
 	}
 }
@@ -396,7 +414,6 @@ func (a *App) openMain() {
 	var (
 		org     core.Org
 		schools []core.School
-		pending []core.Upload
 	)
 	actor := a.actor()
 	a.background("load schools", func(ctx context.Context) error {
@@ -404,12 +421,7 @@ func (a *App) openMain() {
 		if org, err = a.eng.Org(ctx); err != nil {
 			return err
 		}
-		if schools, err = a.eng.Schools(ctx, actor); err != nil {
-			return err
-		}
-		// An upload left In Progress by a quit or a crash is resumed from the start by
-		// the runner: note which, to say so. They are among the newest uploads.
-		pending, err = a.eng.History(ctx, actor, engine.HistoryFilter{Limit: historyPage})
+		schools, err = a.eng.Schools(ctx, actor)
 		return err
 	}, func(err error) {
 		if err != nil {
@@ -418,12 +430,6 @@ func (a *App) openMain() {
 		}
 		a.org = org
 		a.setSchools(schools)
-		for _, u := range pending {
-			a.names[u.ID] = u.FileName
-			if u.Status == core.StatusInProgress {
-				a.interrupted[u.ID] = true
-			}
-		}
 		a.buildMain()
 		a.show(a.main)
 		a.profile.SchoolID = a.rememberedSchool()
@@ -433,7 +439,8 @@ func (a *App) openMain() {
 		a.armLock()
 		// Uploads a crash or quit interrupted, and any still queued, run now. The
 		// window starts them once someone has signed in: it reads nothing, not even
-		// which uploads were interrupted, as nobody.
+		// which uploads were interrupted, as nobody. Which ones run again is the
+		// engine's word (core.Upload.Resumed), read as each starts: onRunProgress.
 		a.kickRunner()
 		a.startWatch()
 	})
@@ -643,15 +650,19 @@ func (a *App) kickRunner() {
 		a.runnerBusy = false
 		a.running = 0
 		a.showError(err)
+		if a.waiting && len(results) == 0 && err == nil {
+			a.setStatus("The upload the other Rosterdesk was running has ended; nothing here waits to run.")
+		}
+		a.waiting = false
 		if n := len(results); n > 0 {
 			r := results[n-1]
 			note := finishedNote(r)
-			if a.interrupted[r.Upload] {
+			if r.Resumed {
 				note = "Resumed after Rosterdesk was closed — " + note
 			}
 			a.setStatus(note)
 			for _, r := range results {
-				delete(a.interrupted, r.Upload)
+				delete(a.resumed, r.Upload)
 			}
 		}
 		// Every list may have changed: new accounts, classes, schools' uploads.
@@ -666,21 +677,70 @@ func (a *App) kickRunner() {
 }
 
 // onRunProgress follows the upload the runner is running: its row in the history and
-// the status line, which says which file it is and how far it has come.
+// the status line, which says which file it is, whether it runs again after a quit or
+// a crash, and how far it has come.
 func (a *App) onRunProgress(p core.Progress) {
 	a.history.onProgress(p)
 	if p.Phase == core.PhaseDone {
 		a.running = 0
 		return
 	}
-	a.running = p.Upload
-	line, _ := a.history.liveLine(p.Upload)
-	name := a.uploadName(p.Upload)
-	if a.interrupted[p.Upload] {
+	if p.Upload != a.running {
+		if a.running != 0 {
+			// The one before ended without finishing (cancelled, failed): its row
+			// says so once read again.
+			a.history.onRefresh()
+		}
+		a.running = p.Upload
+		a.waiting = false
+		a.lookUpRun(p.Upload)
+	}
+	a.showRunStatus()
+}
+
+// lookUpRun reads the upload the runner has started: its file name, and whether the
+// engine runs it again after a quit or a crash.
+func (a *App) lookUpRun(id int64) {
+	if !a.profile.signedIn() {
+		return // uploads run for nobody too; the engine tells nobody anything
+	}
+	actor := a.actor()
+	var u core.Upload
+	a.background("read upload", func(ctx context.Context) error {
+		var err error
+		u, err = a.eng.Upload(ctx, actor, id)
+		return err
+	}, func(err error) {
+		if err != nil {
+			// Another's upload the role may not see: it is named by its number.
+			return
+		}
+		a.names[id] = u.FileName
+		a.resumed[id] = u.Resumed
+		if a.running == id {
+			a.showRunStatus()
+		}
+	})
+}
+
+// showRunStatus says in the status line how far the running upload has come.
+func (a *App) showRunStatus() {
+	line, ok := a.history.liveLine(a.running)
+	if a.running == 0 || !ok {
+		return
+	}
+	name := a.uploadName(a.running)
+	if a.resumed[a.running] {
 		name += " (resumed: Rosterdesk was closed while it ran, so it starts again from the beginning)"
 	}
 	a.setStatus(name + ": " + line)
 }
+
+// ShowWait says in the status line why the uploads this window runs wait for another
+// Rosterdesk's (rosterctl, another window) or that it takes one over: give it to
+// engine.Options.OnWait. It is safe to call from any goroutine and returns at once; of
+// notices that come faster than the window shows them, the latest is shown.
+func (a *App) ShowWait(w engine.Wait) { a.waits(w) }
 
 // uploadName returns the file name of upload id, as the history shows it.
 func (a *App) uploadName(id int64) string {
@@ -703,11 +763,10 @@ func finishedNote(r engine.Result) string {
 	case core.StatusCompletedWithError:
 		return name + ": Completed with Errors, " + core.Thousands(r.Applied) + " of " + count(r.Rows, "row") + " applied and " +
 			core.Thousands(r.Failed) + " failed. Its Error File (Actions) says what to fix on each."
-	case core.StatusFailed:
+	case core.StatusFailed, core.StatusCancelled:
 		if r.Message != "" {
-			return name + ": Failed. " + r.Message
+			return name + ": " + string(r.Status) + ". " + r.Message
 		}
-		return name + ": Failed."
 	}
 	return name + ": " + string(r.Status) + "."
 }

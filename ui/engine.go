@@ -46,6 +46,8 @@ type Engine interface {
 	Enqueue(ctx context.Context, req engine.UploadRequest) (core.Upload, error)
 	Check(ctx context.Context, req engine.UploadRequest, progress func(core.Progress)) (engine.Result, error)
 	RunPending(ctx context.Context, progress func(core.Progress)) ([]engine.Result, error)
+	// Cancel cancels a queued upload, or stops a running one before it saves anything.
+	Cancel(ctx context.Context, actor engine.Actor, id int64) error
 	Upload(ctx context.Context, actor engine.Actor, id int64) (core.Upload, error)
 	History(ctx context.Context, actor engine.Actor, f engine.HistoryFilter) ([]core.Upload, error)
 	WriteUploadFile(ctx context.Context, actor engine.Actor, w io.Writer, id int64, kind core.FileKind, f core.Format) error

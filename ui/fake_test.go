@@ -43,6 +43,13 @@ type fakeEngine struct {
 	// resume makes RunPending take uploads left In Progress too, as the engine does with
 	// those a quit or a crash interrupted (without it they belong to a live process).
 	resume bool
+	// waitFn, when set, is called as RunPending starts, as the engine waits there for
+	// another process's upload (and calls Options.OnWait).
+	waitFn func(ctx context.Context) error
+	// cancelled holds the running uploads Cancel was asked to stop: RunPending ends
+	// them Cancelled once their gate lets them go on, as the engine stops a run before
+	// its commit.
+	cancelled map[int64]bool
 	// finished, when set, is called (under the lock) as RunPending finishes an upload.
 	finished func(u *core.Upload)
 	enqueue  func(req engine.UploadRequest) error
@@ -359,7 +366,13 @@ func (f *fakeEngine) Check(_ context.Context, req engine.UploadRequest, progress
 func (f *fakeEngine) RunPending(ctx context.Context, progress func(core.Progress)) ([]engine.Result, error) {
 	f.mu.Lock()
 	f.record("RunPending")
+	wait := f.waitFn
 	f.mu.Unlock()
+	if wait != nil {
+		if err := wait(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var results []engine.Result
 	for {
 		f.mu.Lock()
@@ -370,6 +383,9 @@ func (f *fakeEngine) RunPending(ctx context.Context, progress func(core.Progress
 			f.mu.Unlock()
 			return results, nil
 		}
+		// Like the engine, an upload taken up again after a quit or a crash is marked
+		// resumed (its second attempt).
+		f.uploads[i].Resumed = f.uploads[i].Resumed || f.uploads[i].Status == core.StatusInProgress
 		f.uploads[i].Status = core.StatusInProgress
 		// Like the engine, the stored row lags behind the progress callback.
 		f.uploads[i].Total = 10
@@ -385,6 +401,14 @@ func (f *fakeEngine) RunPending(ctx context.Context, progress func(core.Progress
 		}
 		f.mu.Lock()
 		up := &f.uploads[i]
+		if f.cancelled[up.ID] {
+			up.Status, up.Message = core.StatusCancelled, "The upload was cancelled before it was saved: nothing in the file was applied."
+			up.Files = nil
+			f.version++
+			f.mu.Unlock()
+			results = append(results, engine.Result{Upload: u.ID, FileName: u.FileName, Status: up.Status, Message: up.Message, Resumed: up.Resumed})
+			continue
+		}
 		up.Status = core.StatusCompletedWithError
 		up.Counts = core.Counts{Rows: 3, Applied: 2, Failed: 1}
 		up.Files = []core.FileKind{core.FileUploaded, core.FileCompleted, core.FileError}
@@ -394,8 +418,37 @@ func (f *fakeEngine) RunPending(ctx context.Context, progress func(core.Progress
 		f.version++
 		f.mu.Unlock()
 		progress(core.Progress{Upload: u.ID, Phase: core.PhaseDone, Done: 10, Total: 10})
-		results = append(results, engine.Result{Upload: u.ID, FileName: u.FileName, Status: core.StatusCompletedWithError, Counts: up.Counts})
+		results = append(results, engine.Result{Upload: u.ID, FileName: u.FileName, Status: core.StatusCompletedWithError, Counts: up.Counts, Resumed: up.Resumed})
 	}
+}
+
+// Cancel cancels a queued upload at once and marks a running one to end Cancelled, as
+// the engine does; a finished one is a conflict, in the engine's words.
+func (f *fakeEngine) Cancel(_ context.Context, actor engine.Actor, id int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Cancel")
+	f.lastActor = actor
+	for i := range f.uploads {
+		u := &f.uploads[i]
+		if u.ID != id {
+			continue
+		}
+		switch u.Status {
+		case core.StatusQueued:
+			u.Status, u.Message, u.Files = core.StatusCancelled, "Cancelled by "+actor.Name+" before it ran: nothing in the file was applied.", nil
+			f.version++
+		case core.StatusInProgress:
+			if f.cancelled == nil {
+				f.cancelled = map[int64]bool{}
+			}
+			f.cancelled[id] = true
+		default:
+			return core.Errorf(core.KindConflict, "Upload %d has already finished (%s), so there is nothing to cancel.", id, u.Status)
+		}
+		return nil
+	}
+	return &core.Error{Kind: core.KindNotFound, Message: "no such upload"}
 }
 
 func (f *fakeEngine) Upload(_ context.Context, _ engine.Actor, id int64) (core.Upload, error) {

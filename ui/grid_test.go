@@ -174,8 +174,8 @@ func TestHistoryCells(t *testing.T) {
 	if !c.text.Visible() || c.actions.Visible() || c.text.Truncation != fyne.TextTruncateEllipsis {
 		t.Errorf("a running upload's status cell: text shown %v, button shown %v, truncation %v", c.text.Visible(), c.actions.Visible(), c.text.Truncation)
 	}
-	if c.text.Text != "In Progress 450 / 19,229" || c.track.Hidden {
-		t.Errorf("status cell says %q, progress line hidden %v", c.text.Text, c.track.Hidden)
+	if c.line() != "In Progress 450 / 19,229" || c.track.Hidden {
+		t.Errorf("status cell says %q, progress line hidden %v", c.line(), c.track.Hidden)
 	}
 	if got, want := c.fill.Size().Width, c.track.Size().Width*450/19229; got < want-0.5 || got > want+0.5 {
 		t.Errorf("progress line %.1f of %.1f, want %.1f", got, c.track.Size().Width, want)

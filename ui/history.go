@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -88,6 +87,8 @@ type historyScreen struct {
 	menu       *fyne.Menu
 	menuUpload core.Upload
 	details    *modal
+	// cancelDialog is the last Cancel upload question, kept for tests.
+	cancelDialog *modal
 }
 
 func newHistoryScreen(a *App) *historyScreen {
@@ -133,100 +134,6 @@ func (s *historyScreen) everySchool() bool {
 
 func (s *historyScreen) length() (int, int) { return len(s.uploads), len(s.cols) }
 
-// historyCell is one cell of the history grid: a line of text (a file name, a status,
-// counts…) with, for an upload in progress, a thin progress line under it; or, in the
-// Actions column, the Actions button.
-type historyCell struct {
-	widget.BaseWidget
-	text    *widget.Label
-	track   *canvas.Rectangle
-	fill    *canvas.Rectangle
-	actions *keyButton
-	// done is the part of the upload done, shown as the progress line; negative hides it.
-	done float64
-}
-
-func newHistoryCell(a *App) fyne.CanvasObject {
-	c := &historyCell{
-		text:    widget.NewLabel(""),
-		track:   canvas.NewRectangle(theme.Color(theme.ColorNameInputBorder)),
-		fill:    canvas.NewRectangle(theme.Color(theme.ColorNamePrimary)),
-		actions: a.newButton("Actions", theme.MoreVerticalIcon(), nil),
-		done:    -1,
-	}
-	c.text.Truncation = fyne.TextTruncateEllipsis
-	c.actions.Importance = widget.LowImportance
-	c.ExtendBaseWidget(c)
-	return c
-}
-
-// show sets the cell to a line of text, with a progress line when done ≥ 0.
-func (c *historyCell) show(text string, importance widget.Importance, bold bool, done float64) {
-	c.actions.Hide()
-	c.text.Show()
-	c.text.Importance = importance
-	c.text.TextStyle = fyne.TextStyle{Bold: bold}
-	c.text.Text = text
-	c.done = done
-	c.Refresh()
-}
-
-// showActions sets the cell to the Actions button, which runs tapped.
-func (c *historyCell) showActions(tapped func()) {
-	c.text.Hide()
-	c.done = -1
-	c.actions.OnTapped = tapped
-	c.actions.Show()
-	c.Refresh()
-}
-
-func (c *historyCell) CreateRenderer() fyne.WidgetRenderer { return &historyCellRenderer{c: c} }
-
-type historyCellRenderer struct{ c *historyCell }
-
-// progressHeight is the height of the progress line under an upload's status.
-const progressHeight = 4
-
-func (r *historyCellRenderer) Layout(size fyne.Size) {
-	c := r.c
-	c.text.Resize(size)
-	c.actions.Resize(fyne.NewSize(size.Width, fyne.Min(size.Height, c.actions.MinSize().Height)))
-	c.actions.Move(fyne.NewPos(0, (size.Height-c.actions.Size().Height)/2))
-	pad := theme.InnerPadding()
-	w := fyne.Max(size.Width-2*pad, 0)
-	y := size.Height - progressHeight - theme.Padding()
-	c.track.Move(fyne.NewPos(pad, y))
-	c.track.Resize(fyne.NewSize(w, progressHeight))
-	c.fill.Move(fyne.NewPos(pad, y))
-	c.fill.Resize(fyne.NewSize(w*float32(fyne.Min(float32(c.done), 1)), progressHeight))
-}
-
-func (r *historyCellRenderer) MinSize() fyne.Size {
-	t, b := r.c.text.MinSize(), r.c.actions.MinSize()
-	return fyne.NewSize(fyne.Max(t.Width, b.Width), fyne.Max(t.Height, b.Height))
-}
-
-func (r *historyCellRenderer) Refresh() {
-	c := r.c
-	on := c.done >= 0 && c.text.Visible()
-	c.track.Hidden, c.fill.Hidden = !on, !on
-	// The track is the input border's colour (3:1 against the window in both themes),
-	// the part done the primary colour.
-	c.track.FillColor = theme.Color(theme.ColorNameInputBorder)
-	c.fill.FillColor = theme.Color(theme.ColorNamePrimary)
-	r.Layout(c.Size())
-	c.text.Refresh()
-	c.actions.Refresh()
-	c.track.Refresh()
-	c.fill.Refresh()
-}
-
-func (r *historyCellRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{r.c.text, r.c.track, r.c.fill, r.c.actions}
-}
-
-func (r *historyCellRenderer) Destroy() {}
-
 func (s *historyScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	c := o.(*historyCell)
 	if id.Row < 0 || id.Row >= len(s.uploads) || id.Col < 0 || id.Col >= len(s.cols) {
@@ -241,13 +148,14 @@ func (s *historyScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	case colStatus:
 		if u.Status == core.StatusInProgress {
 			line, done := s.progress(u)
-			c.show(line, widget.MediumImportance, false, done)
+			c.show(line, theme.ColorNameForeground, false, done)
 			return
 		}
-		c.show(string(u.Status), statusImportance(u.Status), true, -1)
+		// A Failed or Cancelled upload says why right in the grid (issue 9 item 2).
+		c.showStatus(string(u.Status), statusColour(u.Status), true, reasonLine(u), -1)
 	default:
 		text, _ := s.text(u, col)
-		c.show(text, widget.MediumImportance, false, -1)
+		c.show(text, theme.ColorNameForeground, false, -1)
 	}
 }
 
@@ -273,7 +181,11 @@ func (s *historyScreen) text(u core.Upload, col historyCol) (string, bool) {
 	case colDate:
 		return u.UploadedAt.Local().Format("2006-01-02 15:04"), false
 	case colRows:
-		if u.Status.Finished() && u.Status != core.StatusFailed || u.Rows > 0 {
+		switch {
+		case refused(u) && u.Rows > 0:
+			// The file was refused as a whole: its rows were read, none was checked.
+			return core.Thousands(u.Rows) + " read / — / —", false
+		case u.Status == core.StatusCompleted, u.Status == core.StatusCompletedWithError, u.Rows > 0:
 			return core.Thousands(u.Rows) + " / " + core.Thousands(u.Applied) + " / " + core.Thousands(u.Failed), false
 		}
 		return "—", false
@@ -297,13 +209,16 @@ func (s *historyScreen) cellText(id widget.TableCellID) (string, bool) {
 	case colActions:
 		return "", false
 	case colRows:
-		if text, _ := s.text(u, col); text == "—" {
+		switch text, _ := s.text(u, col); {
+		case text == "—":
 			return "", false
+		case refused(u):
+			return readLine(u), true
 		}
 		return count(u.Rows, "row") + ": " + core.Thousands(u.Applied) + " applied, " + core.Thousands(u.Failed) + " failed.", true
 	case colStatus:
-		if u.Status == core.StatusFailed && u.Message != "" {
-			return "Failed: " + u.Message, true
+		if reasonLine(u) != "" {
+			return string(u.Status) + ": " + u.Message, true
 		}
 		return s.text(u, col)
 	default:
@@ -318,16 +233,28 @@ func fraction(done, total int) float64 {
 	return float64(done) / float64(total)
 }
 
-func statusImportance(st core.Status) widget.Importance {
-	switch st {
-	case core.StatusCompleted:
-		return widget.SuccessImportance
-	case core.StatusCompletedWithError:
-		return widget.WarningImportance
-	case core.StatusFailed:
-		return widget.DangerImportance
+// reasonLine is the one-line reason the grid shows after a Failed or Cancelled status:
+// the engine's message, "" for other statuses.
+func reasonLine(u core.Upload) string {
+	if u.Status == core.StatusFailed || u.Status == core.StatusCancelled {
+		return u.Message
 	}
-	return widget.MediumImportance
+	return ""
+}
+
+// refused reports whether an upload Failed as a whole (a problem with the file, not its
+// rows): no row was applied or failed, whatever was read.
+func refused(u core.Upload) bool {
+	return u.Status == core.StatusFailed && u.Applied == 0 && u.Failed == 0
+}
+
+// readLine says how many rows of a refused upload were read: the engine keeps the count
+// (and the Uploaded File) of every file it got past reading the bytes of.
+func readLine(u core.Upload) string {
+	if u.Rows == 0 {
+		return "No row was read: the file was refused before its rows, so nothing was applied."
+	}
+	return count(u.Rows, "row") + " read from the file; the file was refused as a whole, so none was applied."
 }
 
 func (s *historyScreen) filter(offset int) engine.HistoryFilter {
@@ -484,7 +411,67 @@ func (s *historyScreen) actionsMenu(u core.Upload) *fyne.Menu {
 		fyne.NewMenuItemSeparator(),
 		cardsItem,
 		fyne.NewMenuItem("Details…", func() { s.onDetails(u) }),
+		// Last and apart: the one item that changes something.
+		fyne.NewMenuItemSeparator(),
+		s.cancelItem(u),
 	)
+}
+
+// cancelItem is the Actions menu's Cancel upload…, enabled while the upload waits or
+// runs (issue 9 item 4).
+func (s *historyScreen) cancelItem(u core.Upload) *fyne.MenuItem {
+	it := fyne.NewMenuItem("Cancel upload…", func() { s.onCancel(u) })
+	it.Disabled = u.Status != core.StatusQueued && u.Status != core.StatusInProgress
+	return it
+}
+
+// onCancel asks whether to cancel upload u, and cancels it if so. The engine cancels a
+// queued upload at once and stops a running one before it saves anything, whichever
+// process runs it; the question says which of the two it will be.
+func (s *historyScreen) onCancel(u core.Upload) {
+	msg := "Cancel the upload of " + u.FileName + "? It has not started yet: nothing in the file will be applied."
+	if u.Status == core.StatusInProgress {
+		msg = "Stop the upload of " + u.FileName + "? It is stopped before anything in it is saved: nothing in the file will be applied, and the work done so far is lost."
+	}
+	s.cancelDialog = s.a.showModal(modalSpec{title: "Cancel this upload?", content: wrapped(msg), confirm: "Cancel Upload", dismiss: "Keep It",
+		size: fyne.NewSize(480, 0), onConfirm: func() bool {
+			s.cancel(u)
+			return true
+		}})
+}
+
+// cancel asks the engine to cancel upload u, then says in the status line what
+// happened: cancelled, or (one running) being stopped.
+func (s *historyScreen) cancel(u core.Upload) {
+	actor := s.a.actor()
+	var after core.Upload
+	s.a.background("cancel upload", func(ctx context.Context) error {
+		if err := s.a.eng.Cancel(ctx, actor, u.ID); err != nil {
+			return err
+		}
+		var err error
+		after, err = s.a.eng.Upload(ctx, actor, u.ID)
+		return err
+	}, func(err error) {
+		s.onRefresh()
+		if err != nil {
+			s.a.showError(err)
+			return
+		}
+		s.a.setStatus(cancelNote(after))
+	})
+}
+
+// cancelNote is the status line once a cancel was asked for: what became of the upload.
+func cancelNote(u core.Upload) string {
+	switch u.Status {
+	case core.StatusCancelled:
+		return u.FileName + " was cancelled: nothing in the file was applied."
+	case core.StatusInProgress:
+		return "Cancelling " + u.FileName + ": it is stopped before anything in it is saved, so nothing in the file is applied."
+	}
+	// It finished before the cancel reached it.
+	return u.FileName + " had already finished (" + string(u.Status) + ") when it was cancelled, so it stays as it is."
 }
 
 func (s *historyScreen) onActions(row int, anchor fyne.CanvasObject) {
@@ -505,34 +492,47 @@ func (s *historyScreen) onDownload(u core.Upload, kind core.FileKind, f core.For
 	})
 }
 
-// detailsText is what Details says of an upload: its figures, its failure reason and
-// its first problems.
+// detailsNotes is how many of each kind of note Details lists.
+const detailsNotes = 20
+
+// detailsWhere says where the problems Details does not list are.
+const detailsWhere = "the Error File lists every row that failed"
+
+// detailsText is what Details says of an upload: its figures (for a file refused as a
+// whole, how many rows were read), its failure reason and its problems, each row's own
+// mistake first and then what it did to other rows (detailsHead, then notesText).
 func detailsText(u core.Upload) string {
+	text := detailsHead(u)
+	if list := notesText(u.Notes, detailsNotes, detailsWhere); list != "" {
+		text += "\n\n" + list
+	}
+	return text
+}
+
+// detailsHead is what Details says above the notes.
+func detailsHead(u core.Upload) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s — %s\nUploaded by %s on %s for %s.\n", u.FileName, u.Status, u.UploadedBy, u.UploadedAt.Local().Format("2006-01-02 15:04"), u.SchoolName)
 	if u.Message != "" {
 		b.WriteString("\n" + u.Message + "\n")
 	}
-	fmt.Fprintf(&b, "\n%s: %s applied, %s failed, %s.\nUsers created: %s · updated: %s · classes created: %s · enrollments added: %s",
-		count(u.Rows, "row"), core.Thousands(u.Applied), core.Thousands(u.Failed), count(u.Warnings, "warning"),
-		core.Thousands(u.UsersCreated), core.Thousands(u.UsersUpdated), core.Thousands(u.ClassesCreated), core.Thousands(u.EnrollmentsAdded))
-	for i, n := range u.Notes {
-		if i == 0 {
-			b.WriteString("\n\nProblems:")
-		}
-		if i == 20 {
-			b.WriteString("\n… the Error File lists every one.")
-			break
-		}
-		b.WriteString("\n• " + n)
+	switch {
+	case refused(u):
+		b.WriteString("\n" + readLine(u))
+	case u.Status == core.StatusCancelled, u.Status == core.StatusQueued:
+	default:
+		fmt.Fprintf(&b, "\n%s: %s applied, %s failed, %s.\nUsers created: %s · updated: %s · classes created: %s · enrollments added: %s",
+			count(u.Rows, "row"), core.Thousands(u.Applied), core.Thousands(u.Failed), count(u.Warnings, "warning"),
+			core.Thousands(u.UsersCreated), core.Thousands(u.UsersUpdated), core.Thousands(u.ClassesCreated), core.Thousands(u.EnrollmentsAdded))
 	}
 	return b.String()
 }
 
 // onDetails shows an upload's figures, its failure reason and its first problems.
 func (s *historyScreen) onDetails(u core.Upload) {
-	l := widget.NewLabel(detailsText(u))
+	l := widget.NewLabel(detailsHead(u))
 	l.Wrapping = fyne.TextWrapWord
 	l.Selectable = true
-	s.details = s.a.showModal(modalSpec{title: "Upload details", content: container.NewVScroll(l), size: fyne.NewSize(640, 420)})
+	content := container.NewVBox(l, notesView(u.Notes, detailsNotes, detailsWhere))
+	s.details = s.a.showModal(modalSpec{title: "Upload details", content: container.NewVScroll(content), size: fyne.NewSize(640, 420)})
 }

@@ -7,10 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -40,6 +42,7 @@ type importScreen struct {
 	fileLabel                           *widget.Label
 	progress                            *widget.ProgressBar
 	result                              *widget.Label
+	notes                               *fyne.Container // the last check's problems and warnings
 	content                             fyne.CanvasObject
 
 	file         *chosenFile
@@ -71,6 +74,7 @@ func newImportScreen(a *App) *importScreen {
 	s.progress.Hide()
 	s.result = widget.NewLabel("")
 	s.result.Wrapping = fyne.TextWrapWord
+	s.notes = container.NewStack()
 
 	s.usersItem = widget.NewFormItem("Export Teachers & Students", container.NewHBox(s.exportUsersCSV, s.exportUsersXLSX))
 	s.downloads = widget.NewForm(
@@ -85,6 +89,7 @@ func newImportScreen(a *App) *importScreen {
 		container.NewHBox(s.pickBtn, s.fileLabel, s.checkBtn, s.uploadBtn),
 		s.progress,
 		s.result,
+		s.notes,
 	)
 	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
 		s.title,
@@ -245,6 +250,7 @@ func (s *importScreen) onPick() {
 			s.file = &file
 			s.fileLabel.SetText(file.name)
 			s.result.SetText("")
+			s.showNotes(nil)
 		}
 		s.updateButtons()
 		s.a.showError(err)
@@ -295,19 +301,31 @@ func (s *importScreen) onCheck() {
 		s.updateButtons()
 		if err != nil {
 			s.result.SetText("")
+			s.showNotes(nil)
 			s.a.showError(err)
 			return
 		}
 		s.result.SetText(checkSummary(req.FileName, school.Name, res))
+		s.showNotes(res.Notes)
 	})
 }
 
-// checkSummary says in plain words what an upload of the file would do.
+// checkSummary says in plain words what an upload of the file would do; the notes
+// follow it (checkNotes).
 func checkSummary(file, school string, r engine.Result) string {
 	var b strings.Builder
-	if r.Status == core.StatusFailed {
+	switch {
+	case r.Status == core.StatusFailed && r.Applied == 0 && r.Failed == 0:
+		// Refused as a whole: its rows were not checked.
 		fmt.Fprintf(&b, "%s cannot be uploaded: %s", file, r.Message)
-	} else {
+		if r.Rows > 0 {
+			fmt.Fprintf(&b, " (%s read.)", count(r.Rows, "row"))
+		}
+	case r.Status == core.StatusFailed:
+		// Every row has a problem: say which, not what the upload would do.
+		fmt.Fprintf(&b, "Check of %s for %s: nothing has been changed yet.\n", file, school)
+		fmt.Fprintf(&b, "No row can be applied as the file stands (%s checked): fix the problems below, then check it again.", count(r.Rows, "row"))
+	default:
 		fmt.Fprintf(&b, "Check of %s for %s: nothing has been changed yet.\n", file, school)
 		has := "have"
 		if r.Failed == 1 {
@@ -318,18 +336,144 @@ func checkSummary(file, school string, r engine.Result) string {
 		fmt.Fprintf(&b, "Would create %s, update %s, create %s and add %s.",
 			count(r.UsersCreated, "user"), count(r.UsersUpdated, "user"), count(r.ClassesCreated, "class"), count(r.EnrollmentsAdded, "class enrollment"))
 	}
-	const shown = 10
-	if len(r.Notes) > 0 {
-		b.WriteString("\n\nFirst problems:")
-		for i, n := range r.Notes {
-			if i == shown {
-				fmt.Fprintf(&b, "\n… and %s more (the Error File lists every one after the upload).", core.Thousands(len(r.Notes)-shown))
+	return b.String()
+}
+
+// consequence matches the note the engine writes once per class or user whose rows fail
+// because of another row's own mistake (FAILED_BY_ROW: "26 rows of class 4A cannot be
+// saved because row 12's Class Start Date is not a date. …"), built from the catalogue
+// so its wording has one home.
+var consequence = func() *regexp.Regexp {
+	e, ok := core.Lookup(core.FailedByRow)
+	if !ok {
+		panic("no catalogue entry " + core.FailedByRow)
+	}
+	q := regexp.QuoteMeta(e.Problem)
+	// "{count} rows" reads "1 row" for one: the word goes with the number.
+	q = regexp.MustCompile(`\\\{count\\\} [a-z]+|\\\{[a-z]+\\\}`).ReplaceAllString(q, ".+?")
+	return regexp.MustCompile("^" + q)
+}()
+
+// warningPrefix starts the notes that are warnings rather than problems.
+const warningPrefix = "Warning: "
+
+// noteGroup is a problem as Check File and Details list it: a row's own mistake
+// ("Row 12: …") and what it does to other rows of its class or user ("26 rows of class
+// 4A cannot be saved because row 12's …"), said once, under it.
+type noteGroup struct {
+	line  string
+	after []string
+}
+
+// groupNotes sorts an upload's notes into problems, each row's own mistake with its
+// consequences, and warnings (among them the changes a spreadsheet program made, which
+// the engine says in one line). A consequence whose cause was not kept (the engine
+// keeps the first notes only) is a problem of its own.
+func groupNotes(notes []string) (problems []noteGroup, warnings []string) {
+	for _, n := range notes {
+		switch {
+		case strings.HasPrefix(n, warningPrefix):
+			warnings = append(warnings, strings.TrimPrefix(n, warningPrefix))
+		case consequence.MatchString(n) && len(problems) > 0 && strings.HasPrefix(problems[len(problems)-1].line, "Row "):
+			p := &problems[len(problems)-1]
+			p.after = append(p.after, n)
+		default:
+			problems = append(problems, noteGroup{line: n})
+		}
+	}
+	return problems, warnings
+}
+
+// moreLine says how many of a list are not shown, and where they are.
+func moreLine(n int, noun, where string) string {
+	if where != "" {
+		return "… and " + count(n, "more "+noun) + " (" + where + ")."
+	}
+	return "… and " + count(n, "more "+noun) + "."
+}
+
+// notesText is the notes as plain text, laid out as notesView shows them: at most most
+// problems and most warnings, more saying where the rest are. "" when there are none.
+func notesText(notes []string, most int, more string) string {
+	problems, warnings := groupNotes(notes)
+	var b strings.Builder
+	if len(problems) > 0 {
+		b.WriteString("Problems:")
+		for i, p := range problems {
+			if i == most {
+				b.WriteString("\n" + moreLine(len(problems)-most, "problem", more))
 				break
 			}
-			b.WriteString("\n• " + n)
+			b.WriteString("\n• " + p.line)
+			for _, c := range p.after {
+				b.WriteString("\n      – " + c) // the default font has no arrows
+			}
+		}
+	}
+	if len(warnings) > 0 {
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString("Warnings:")
+		for i, w := range warnings {
+			if i == most {
+				b.WriteString("\n" + moreLine(len(warnings)-most, "warning", ""))
+				break
+			}
+			b.WriteString("\n• " + w)
 		}
 	}
 	return b.String()
+}
+
+// notesView shows the notes as notesText says them, with hanging indents: a wrapped
+// line stays under its own text, a consequence under its cause.
+func notesView(notes []string, most int, more string) *fyne.Container {
+	problems, warnings := groupNotes(notes)
+	box := container.NewVBox()
+	item := func(depth int, mark, text string) {
+		m := widget.NewLabel(mark)
+		inset := layout.NewCustomPaddedLayout(0, 0, float32(depth)*6*theme.Padding(), 0)
+		box.Add(container.New(inset, container.NewBorder(nil, nil, container.NewVBox(m), nil, wrapped(text))))
+	}
+	section := func(title string) {
+		box.Add(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	}
+	if len(problems) > 0 {
+		section("Problems")
+		for i, p := range problems {
+			if i == most {
+				box.Add(wrapped(moreLine(len(problems)-most, "problem", more)))
+				break
+			}
+			item(0, "•", p.line)
+			for _, c := range p.after {
+				item(1, "–", c)
+			}
+		}
+	}
+	if len(warnings) > 0 {
+		section("Warnings")
+		for i, w := range warnings {
+			if i == most {
+				box.Add(wrapped(moreLine(len(warnings)-most, "warning", "")))
+				break
+			}
+			item(0, "•", w)
+		}
+	}
+	return box
+}
+
+// checkNotes is how many of each kind of note Check File lists.
+const checkNotes = 10
+
+// showNotes lists a check's problems and warnings under its summary.
+func (s *importScreen) showNotes(notes []string) {
+	s.notes.RemoveAll()
+	if len(notes) > 0 {
+		s.notes.Add(notesView(notes, checkNotes, "the Error File lists every row that failed, after the upload"))
+	}
 }
 
 // onUpload queues the chosen file for the selected school and shows the history, where
@@ -358,6 +502,7 @@ func (s *importScreen) onUpload() {
 		s.file = nil
 		s.fileLabel.SetText("No file chosen")
 		s.result.SetText("")
+		s.showNotes(nil)
 		s.updateButtons()
 		s.a.setStatus(req.FileName + " is queued for " + school.Name + ".")
 		s.a.showPage(PageHistory)

@@ -283,7 +283,8 @@ func TestResumedUploadIsNamed(t *testing.T) {
 	h.settle()
 	h.submitSignIn("pat", patPassword)
 	h.runUntilClosed("the interrupted upload runs", running)
-	h.runUntil("the status line follows it", func() bool { return h.a.status != nil && strings.Contains(h.a.status.Text, "Saving") })
+	// The engine's marker is read as the upload starts.
+	h.runUntil("the status line follows it", func() bool { return h.a.status != nil && strings.Contains(h.a.status.Text, "(resumed") })
 	if got := h.a.status.Text; !strings.HasPrefix(got, "district.csv (resumed") || !strings.Contains(got, "starts again from the beginning") {
 		t.Errorf("while it runs the status line says %q", got)
 	}

@@ -10,6 +10,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+
+	"github.com/rosterdesk/rosterdesk/core"
 )
 
 // luminance is the WCAG 2 relative luminance of an opaque colour.
@@ -92,6 +94,12 @@ func TestThemeContrast(t *testing.T) {
 			{what: "focus tint on the window", fg: over(c(theme.ColorNameFocus), bg), bg: bg, min: 3},
 			{what: "focus tint on a menu", fg: over(c(theme.ColorNameFocus), c(theme.ColorNameMenuBackground)), bg: c(theme.ColorNameMenuBackground), min: 3},
 			{what: "input border", fg: c(theme.ColorNameInputBorder), bg: bg, min: 3},
+		}
+		// Every status as the history grid colours it (statusColour), Cancelled's neutral
+		// grey among them.
+		for _, st := range []core.Status{core.StatusQueued, core.StatusInProgress, core.StatusCompleted,
+			core.StatusCompletedWithError, core.StatusFailed, core.StatusCancelled} {
+			checks = append(checks, pair{what: "status " + string(st), surfaces: rows, fg: c(statusColour(st)), min: 4.5})
 		}
 		for _, kind := range []struct{ on, fill fyne.ThemeColorName }{
 			{theme.ColorNameForegroundOnPrimary, theme.ColorNamePrimary},

@@ -319,8 +319,11 @@ func TestImportFlow(t *testing.T) {
 
 	test.Tap(imp.checkBtn)
 	h.settle()
-	if got := imp.result.Text; !strings.Contains(got, "3 rows: 2 would be applied, 1 has errors") || !strings.Contains(got, "create 0 classes and add 0 class enrollments") || !strings.Contains(got, "Row 4: First Name is missing.") {
+	if got := imp.result.Text; !strings.Contains(got, "3 rows: 2 would be applied, 1 has errors") || !strings.Contains(got, "create 0 classes and add 0 class enrollments") {
 		t.Errorf("check result = %q", got)
+	}
+	if got := viewLines(imp.notes); len(got) != 3 || got[2].text != "Row 4: First Name is missing." {
+		t.Errorf("check notes = %+v", got)
 	}
 	if h.eng.called("Enqueue") != 0 {
 		t.Error("Check File enqueued an upload")
@@ -661,6 +664,8 @@ func TestFinishedNote(t *testing.T) {
 		{engine.Result{Upload: 5, FileName: "x.csv", Status: core.StatusFailed, Message: "The column \"Role\" is missing."},
 			"x.csv: Failed. The column \"Role\" is missing."},
 		{engine.Result{Upload: 6, Status: core.StatusFailed}, "Upload 6: Failed."},
+		{engine.Result{Upload: 7, FileName: "fall.csv", Status: core.StatusCancelled, Message: "The upload was cancelled before it was saved: nothing in the file was applied."},
+			"fall.csv: Cancelled. The upload was cancelled before it was saved: nothing in the file was applied."},
 	} {
 		if got := finishedNote(tc.r); got != tc.want {
 			t.Errorf("finishedNote(%+v) = %q, want %q", tc.r, got, tc.want)
@@ -693,7 +698,10 @@ func gridText(g *grid) string {
 				b.WriteString(v.Text)
 			case *historyCell:
 				if v.text.Visible() {
-					b.WriteString(v.text.Text)
+					b.WriteString(v.line())
+					if v.reason.Visible() {
+						b.WriteString(" " + v.reason.Text)
+					}
 				} else {
 					b.WriteString("[" + v.actions.Text + "]")
 				}

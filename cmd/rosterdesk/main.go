@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -133,7 +134,15 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	svc, err := engine.Open(ctx, path, engine.Options{Now: now})
+	// The engine's wait notices (another process's upload waited for or taken over) go
+	// to the window's status line once the window exists.
+	var desk atomic.Pointer[ui.App]
+	onWait := func(w engine.Wait) {
+		if d := desk.Load(); d != nil {
+			d.ShowWait(w)
+		}
+	}
+	svc, err := engine.Open(ctx, path, engine.Options{Now: now, OnWait: onWait})
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
@@ -162,7 +171,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	w.SetIcon(assets.Icon)
 	w.Resize(fyne.NewSize(1100, 720))
 	w.SetMaster()
-	desk := ui.New(ctx, ui.Config{
+	d := ui.New(ctx, ui.Config{
 		Engine:    svc,
 		Window:    w,
 		Picker:    ui.DatabaseGuard{Picker: &ui.HelperPicker{Command: fileDialogCommand}, Database: svc.DBPath()},
@@ -172,7 +181,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		App:       a,
 		Sample:    sample.Admin,
 	})
-	desk.Start()
+	desk.Store(d)
+	d.Start()
 	if msg := duplicatesNotice(dups); msg != "" {
 		dialog.ShowInformation("Some records need another name", msg, w)
 	}
@@ -182,6 +192,6 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		fyne.Do(a.Quit)
 	}()
 	w.ShowAndRun()
-	desk.Shutdown()
+	d.Shutdown()
 	return nil
 }
