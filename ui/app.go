@@ -102,12 +102,15 @@ type App struct {
 	schools []core.School
 	profile Profile
 
-	setup    *setupScreen
-	signIn   *signInScreen
-	change   *changeScreen
-	top      *topBar
-	imp      *importScreen
-	history  *historyScreen
+	setup   *setupScreen
+	signIn  *signInScreen
+	change  *changeScreen
+	top     *topBar
+	imp     *importScreen
+	history *historyScreen
+	// early is the runner's latest progress from before the first sign-in, when no
+	// history page existed to show it.
+	early    core.Progress
 	accounts *accountsScreen
 	admins   *adminsScreen
 	tabs     *container.AppTabs
@@ -146,6 +149,7 @@ type App struct {
 	// line shows one.
 	waits   func(engine.Wait)
 	waiting bool
+	wait    engine.Wait // the latest notice while waiting, shown again after sign-in
 	// closeWindow closes the window (the quit question's Quit Anyway).
 	closeWindow func()
 
@@ -192,6 +196,7 @@ func New(ctx context.Context, cfg Config) *App {
 	a.waits = latestOnly(a, func(w engine.Wait) {
 		if a.runnerBusy {
 			a.waiting = true
+			a.wait = w
 			a.setStatus(w.Message())
 		}
 	})
@@ -234,6 +239,13 @@ func (a *App) Start() {
 			a.showSignIn()
 		} else {
 			a.showSetup(state)
+		}
+		// Uploads a crash or a quit interrupted, and any still queued, run again now
+		// (SPEC: on the next launch), not only once someone signs in: running them
+		// needs nobody's rights, and the office may not sign in for hours. Who sees
+		// them is decided when someone does. A new database has none.
+		if state != engine.SetupNewDatabase {
+			a.kickRunner()
 		}
 	})
 }
@@ -437,11 +449,17 @@ func (a *App) openMain() {
 		a.applyProfile()
 		a.touch()
 		a.armLock()
-		// Uploads a crash or quit interrupted, and any still queued, run now. The
-		// window starts them once someone has signed in: it reads nothing, not even
-		// which uploads were interrupted, as nobody. Which ones run again is the
-		// engine's word (core.Upload.Resumed), read as each starts: onRunProgress.
+		// The runner started at launch; anything queued since runs now. Which
+		// uploads run again is the engine's word (core.Upload.Resumed), read as each
+		// starts (onRunProgress), and for the one already running now that someone
+		// may read it.
 		a.kickRunner()
+		if a.running != 0 && a.early.Upload == a.running {
+			a.history.onProgress(a.early)
+			a.lookUpRun(a.running)
+		} else if a.waiting {
+			a.setStatus(a.wait.Message())
+		}
 		a.startWatch()
 	})
 }
@@ -680,6 +698,17 @@ func (a *App) kickRunner() {
 // the status line, which says which file it is, whether it runs again after a quit or
 // a crash, and how far it has come.
 func (a *App) onRunProgress(p core.Progress) {
+	if a.history == nil {
+		// Nobody has signed in yet: there is no page to show it on. Keep the
+		// latest, for the history and the status line once someone signs in.
+		a.early = p
+		if p.Phase == core.PhaseDone {
+			a.running = 0
+		} else {
+			a.running = p.Upload
+		}
+		return
+	}
 	a.history.onProgress(p)
 	if p.Phase == core.PhaseDone {
 		a.running = 0
@@ -725,6 +754,9 @@ func (a *App) lookUpRun(id int64) {
 
 // showRunStatus says in the status line how far the running upload has come.
 func (a *App) showRunStatus() {
+	if a.history == nil {
+		return
+	}
 	line, ok := a.history.liveLine(a.running)
 	if a.running == 0 || !ok {
 		return

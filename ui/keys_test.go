@@ -279,8 +279,7 @@ func TestResumedUploadIsNamed(t *testing.T) {
 		return nil
 	}
 	h := newHarness(t, eng)
-	h.a.Start()
-	h.settle()
+	h.open()
 	h.submitSignIn("pat", patPassword)
 	h.runUntilClosed("the interrupted upload runs", running)
 	// The engine's marker is read as the upload starts.
@@ -288,6 +287,37 @@ func TestResumedUploadIsNamed(t *testing.T) {
 	if got := h.a.status.Text; !strings.HasPrefix(got, "district.csv (resumed") || !strings.Contains(got, "starts again from the beginning") {
 		t.Errorf("while it runs the status line says %q", got)
 	}
+	close(release)
+	h.settle()
+	if got := h.a.status.Text; !strings.HasPrefix(got, "Resumed after Rosterdesk was closed — district.csv: Completed with Errors") {
+		t.Errorf("when it ends the status line says %q", got)
+	}
+}
+
+// TestInterruptedUploadRunsBeforeSignIn: an upload a quit or a crash interrupted runs
+// again as the window opens (SPEC: on the next launch), before anyone signs in, and is
+// named once someone does.
+func TestInterruptedUploadRunsBeforeSignIn(t *testing.T) {
+	eng := seeded()
+	eng.resume = true
+	eng.uploads = []core.Upload{{ID: 1, FileName: "district.csv", SchoolID: 1, Status: core.StatusInProgress, Done: 900, Total: 1000}}
+	running := make(chan struct{})
+	release := make(chan struct{})
+	eng.runGate = func(ctx context.Context, u core.Upload) error {
+		close(running)
+		<-release
+		return nil
+	}
+	h := newHarness(t, eng)
+	h.open()
+	h.runUntilClosed("the interrupted upload runs with nobody signed in", running)
+	if h.a.profile.signedIn() {
+		t.Fatal("somebody is signed in before the sign-in screen was used")
+	}
+	h.submitSignIn("pat", patPassword)
+	h.runUntil("the status line names the resumed upload", func() bool {
+		return h.a.status != nil && strings.Contains(h.a.status.Text, "district.csv")
+	})
 	close(release)
 	h.settle()
 	if got := h.a.status.Text; !strings.HasPrefix(got, "Resumed after Rosterdesk was closed — district.csv: Completed with Errors") {

@@ -383,10 +383,9 @@ func TestProgressShowsTimeLeft(t *testing.T) {
 	h.a.clock = clock.now
 	h.a.first = PageHistory
 	eng.runGate = func(ctx context.Context, u core.Upload) error { <-ctx.Done(); return ctx.Err() }
-	h.a.Start()
-	h.settle()
+	h.open()
 	h.submitSignIn("pat", patPassword)
-	h.runUntil("the upload runs", func() bool { return h.a.running == 7 && len(h.a.history.uploads) == 1 })
+	h.runUntil("the upload runs", func() bool { return h.a.running == 7 && h.a.history != nil && len(h.a.history.uploads) == 1 })
 	for _, st := range []struct {
 		after time.Duration
 		p     core.Progress

@@ -24,11 +24,10 @@ func TestResumedIsTheEnginesWord(t *testing.T) {
 	var seen []string
 	running, release := eng.blockRuns()
 	h := newHarness(t, eng)
-	h.a.Start()
-	h.settle()
+	h.open()
 	h.submitSignIn("pat", patPassword)
 	h.runUntilClosed("the first runs", running)
-	h.runUntil("the marker is read", func() bool { return strings.Contains(h.a.status.Text, "(resumed") })
+	h.runUntil("the marker is read", func() bool { return h.a.status != nil && strings.Contains(h.a.status.Text, "(resumed") })
 	seen = append(seen, h.a.status.Text)
 	if !strings.HasPrefix(seen[0], "taken-over.csv (resumed") {
 		t.Errorf("status line = %q", seen[0])
@@ -63,8 +62,7 @@ func TestWaitNoticesReachTheStatusLine(t *testing.T) {
 			return ctx.Err()
 		}
 	}
-	h.a.Start()
-	h.settle()
+	h.open()
 	h.submitSignIn("pat", patPassword)
 	h.runUntil("the notice shows", func() bool { return h.a.status != nil && h.a.status.Text == w.Message() })
 	if !strings.Contains(h.a.status.Text, "office-2 (process 4242)") {

@@ -156,7 +156,16 @@ func (h *harness) signInAs(username, password string) {
 	}
 }
 
+// open starts the window and runs it until the sign-in screen shows, without waiting for
+// the uploads it runs at launch (a test may hold them).
+func (h *harness) open() {
+	h.t.Helper()
+	h.a.Start()
+	h.runUntil("the sign-in screen shows", func() bool { return h.a.signIn != nil && h.a.shown == h.a.signIn.content })
+}
+
 // submitSignIn types a username and password on the sign-in screen and presses Enter.
+
 func (h *harness) submitSignIn(username, password string) {
 	h.t.Helper()
 	s := h.a.signIn
