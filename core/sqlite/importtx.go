@@ -791,7 +791,7 @@ func (t *ImportTx) AddNewUser(ctx context.Context, u *NewUser, c Created) (int64
 	t.nextUser++
 	t.users.add(id, c.GUID, u.UserID, u.IDKey, u.Role, u.First, u.Last, u.Grade, u.Email, u.EmailKey,
 		c.Username, core.Key(c.Username), string(c.PwKind), c.PwHash, t.now, t.now, t.now)
-	t.gens.add(u.UKey, id, c.GUID, c.Username, blob(c.Temp))
+	t.gens.add(u.UKey, id, c.GUID, c.Username, blob(c.Temp), u.Role)
 	if t.users.rows == userBatch {
 		return id, t.FlushNewUsers(ctx)
 	}
@@ -828,8 +828,85 @@ func (t *ImportTx) FlushNewUsers(ctx context.Context) error {
 		) VALUES `+placeholders(t.users.rows, 17)); err != nil {
 		return classify(err)
 	}
-	_, err := t.b.exec(ctx, &t.gens, `INSERT INTO stage.gen (ukey, id, guid, username, temp) VALUES `+placeholders(t.gens.rows, 5))
+	_, err := t.b.exec(ctx, &t.gens, `
+		INSERT INTO stage.gen (
+			ukey,
+			id,
+			guid,
+			username,
+			temp,
+			role,
+			new,
+			failed,
+			applied,
+			issues
+		) VALUES `+strings.Repeat(`(?, ?, ?, ?, ?, ?, 1, 0, 1, NULL), `, t.gens.rows-1)+`(?, ?, ?, ?, ?, ?, 1, 0, 1, NULL)`)
 	return classify(err)
+}
+
+// addUserResultsQuery records in stage.gen, for a slice of the file's users after user
+// ?1 (at most ?2), those the import does not create: the users it updates, with their
+// stored id, GUID and username once written, and the users that fail.
+const addUserResultsQuery = `
+	INSERT INTO stage.gen (
+		ukey,
+		id,
+		guid,
+		username,
+		temp,
+		role,
+		new,
+		failed,
+		applied,
+		issues
+	)
+	SELECT
+		u.ukey,
+		coalesce(m.id, 0),
+		coalesce(m.guid, ''),
+		coalesce(m.username, ''),
+		NULL,
+		u.role,
+		u.guid = '',
+		u.failed,
+		u.applied,
+		u.issues
+	FROM stage.users AS u
+	LEFT JOIN main.users AS m ON m.guid = nullif(u.guid, '')
+	WHERE u.ukey > ?1 AND NOT (u.guid = '' AND u.applied = 1)
+	ORDER BY u.ukey
+	LIMIT ?2
+	RETURNING ukey`
+
+// AddUserResults records what the results pass needs of every user the import does
+// not create (those it does were recorded as they were made): call it once the users
+// are written. It goes a slice of the stage at a time, like the other writes over
+// every user.
+func (t *ImportTx) AddUserResults(ctx context.Context) error {
+	after := ""
+	for {
+		var last string
+		n := 0
+		rows, err := t.tx.QueryContext(ctx, addUserResultsQuery, after, writeSlice)
+		if err != nil {
+			return classify(err)
+		}
+		for rows.Next() {
+			if err := rows.Scan(&last); err != nil {
+				rows.Close()
+				return classify(err)
+			}
+			n++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return classify(err)
+		}
+		if n < writeSlice {
+			return nil
+		}
+		after = last
+	}
 }
 
 // NewClass is a class the import creates.
@@ -1139,7 +1216,8 @@ type ResultRow struct {
 	ClassGUID                           string
 }
 
-// resultRowsQuery reads the file's rows in order with what the result files show.
+// resultRowsQuery reads the file's rows in order with what the result files show:
+// each row's user from stage.gen (AddUserResults), its class from stage.classes.
 const resultRowsQuery = `
 	SELECT
 		r.line,
@@ -1148,14 +1226,14 @@ const resultRowsQuery = `
 		coalesce(r.code, ''),
 		r.cells,
 		EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
-		u.failed,
-		u.applied,
-		u.guid = '',
-		u.issues,
-		coalesce(g.id, m.id, 0),
-		u.role,
-		coalesce(g.guid, m.guid, ''),
-		coalesce(g.username, m.username, ''),
+		g.failed,
+		g.applied,
+		g.new,
+		g.issues,
+		g.id,
+		g.role,
+		g.guid,
+		g.username,
 		g.temp,
 		coalesce(c.failed, 0),
 		coalesce(c.applied, 0),
@@ -1164,9 +1242,7 @@ const resultRowsQuery = `
 		coalesce(c.cid, 0),
 		coalesce(c.new_guid, c.guid, '')
 	FROM stage.rows AS r
-	JOIN stage.users AS u ON u.ukey = r.ukey
-	LEFT JOIN stage.gen AS g ON g.ukey = (CASE WHEN u.guid = '' THEN u.ukey END)
-	LEFT JOIN main.users AS m ON m.guid = nullif(u.guid, '')
+	JOIN stage.gen AS g ON g.ukey = r.ukey
 	LEFT JOIN stage.classes AS c ON c.ckey = r.ckey
 	WHERE r.line > ?
 	ORDER BY r.line

@@ -30,6 +30,7 @@ var stageQueries = map[string]struct {
 	"NewClasses":               {q: newClassesQuery, args: []any{"", 10}, tx: true},
 	"UpdateUsers":              {q: updateUsersQuery, args: []any{"", "", 10}, tx: true},
 	"ResultRows":               {q: resultRowsQuery, args: []any{0, 10}, tx: true},
+	"AddUserResults":           {q: addUserResultsQuery, args: []any{"", 10}, tx: true},
 	"InsertClasses":            {q: insertClassesQuery, args: []any{1, "", "", "z"}, tx: true},
 	"ClassSliceNew":            {q: classSliceNew, args: []any{"", 10}, tx: true},
 	"ClassSliceStored":         {q: classSliceStored, args: []any{"", 10}, tx: true},

@@ -112,14 +112,23 @@ CREATE TABLE classes (
 	teacher_id INTEGER
 ) WITHOUT ROWID;
 
--- The users an import creates, with what it made for them: their id, GUID and
--- username, and the temporary password (sealed) the Completed File hands out.
+-- One row per user of the file once the write stage has run: all the results pass
+-- shows of them. The users an import creates come first (generate), with what it made
+-- for them: their id, GUID and username, and the temporary password (sealed) the
+-- Completed File hands out; the other users follow (AddUserResults). The pass over
+-- every row joins this narrow table alone, instead of the wide users table and the
+-- stored users, so what it reads stays within the stage's page cache.
 CREATE TABLE gen (
 	ukey     TEXT PRIMARY KEY,
 	id       INTEGER NOT NULL,
 	guid     TEXT NOT NULL,
 	username TEXT NOT NULL,
-	temp     BLOB
+	temp     BLOB,
+	role     TEXT NOT NULL,
+	new      INTEGER NOT NULL,
+	failed   INTEGER NOT NULL,
+	applied  INTEGER NOT NULL,
+	issues   BLOB
 ) WITHOUT ROWID;
 
 -- The stored Uploaded File, written while the file is read.
