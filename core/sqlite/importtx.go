@@ -468,7 +468,7 @@ const newClassesWithoutTeacherQuery = `
 		WHERE r.ckey = c.ckey
 			AND u.failed = 0
 			AND u.role = 'Teacher'
-			AND NOT EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line))
+			AND r.own = 0)
 	ORDER BY c.ckey
 	LIMIT ?`
 
@@ -501,7 +501,6 @@ func (t *ImportTx) FailClass(ctx context.Context, ckey string, issues []byte) er
 // belongs to (its class, in a pass by user; its user, in a pass by class) fails.
 type RowState struct {
 	StagedRow
-	Own         bool
 	OtherFailed bool
 }
 
@@ -514,7 +513,7 @@ var (
 			r.line,
 			r.ukey,
 			coalesce(r.ckey, ''),
-			EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
+			r.own,
 			coalesce((SELECT c.failed FROM stage.classes AS c WHERE c.ckey = r.ckey), 0)
 		FROM stage.rows AS r
 		JOIN stage.users AS u ON u.ukey = r.ukey
@@ -525,7 +524,7 @@ var (
 			r.line,
 			r.ukey,
 			r.ckey,
-			EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
+			r.own,
 			(SELECT u.failed FROM stage.users AS u WHERE u.ukey = r.ukey)
 		FROM stage.rows AS r
 		JOIN stage.classes AS c ON c.ckey = r.ckey
@@ -539,7 +538,7 @@ var (
 			coalesce(r.ckey, ''),
 			coalesce(r.code, ''),
 			r.cells,
-			EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
+			r.own,
 			coalesce((SELECT c.failed FROM stage.classes AS c WHERE c.ckey = r.ckey), 0)
 		FROM stage.rows AS r
 		WHERE r.ukey = ?
@@ -550,7 +549,7 @@ var (
 			r.ckey,
 			coalesce(r.code, ''),
 			r.cells,
-			EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
+			r.own,
 			(SELECT u.failed FROM stage.users AS u WHERE u.ukey = r.ukey)
 		FROM stage.rows AS r
 		WHERE r.ckey = ?
@@ -931,7 +930,7 @@ const newClassesQuery = `
 			WHERE r.ckey = c.ckey
 				AND u.applied = 1
 				AND u.role = 'Teacher'
-				AND NOT EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line)
+				AND r.own = 0
 			ORDER BY r.line
 			LIMIT 1), 0)
 	FROM stage.classes AS c
@@ -1199,7 +1198,6 @@ func (t *ImportTx) LastLine(ctx context.Context) (int, error) {
 // ResultRow is a row of the file with everything its result files show.
 type ResultRow struct {
 	StagedRow
-	Own bool
 	// The row's user: whether they fail or are applied, their problems, whether the
 	// import creates them, and their GUID, username and temporary password (sealed) as
 	// the database has them once written.
@@ -1225,7 +1223,7 @@ const resultRowsQuery = `
 		coalesce(r.ckey, ''),
 		coalesce(r.code, ''),
 		r.cells,
-		EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
+		r.own,
 		g.failed,
 		g.applied,
 		g.new,

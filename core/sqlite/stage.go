@@ -43,22 +43,19 @@ type Stage struct {
 // order of an index, so SQLite never sorts or builds a temporary table: the memory and
 // the disk it uses stay those of the page cache and of this file.
 const stageSchema = `
--- One row per data row of the file: its user and class keys and its cells, encoded by
--- the engine (typed passwords sealed with a key that never leaves the process).
+-- One row per data row of the file: its user and class keys, whether its own cells
+-- have a problem (then it fails whatever its user and class), and its cells, encoded
+-- by the engine (typed passwords sealed with a key that never leaves the process).
 CREATE TABLE rows (
 	line  INTEGER PRIMARY KEY,
 	ukey  TEXT NOT NULL,
 	ckey  TEXT,
 	code  TEXT,
+	own   INTEGER NOT NULL,
 	cells BLOB NOT NULL
 );
 CREATE INDEX rows_user ON rows (ukey, line);
 CREATE INDEX rows_class ON rows (ckey, line) WHERE ckey IS NOT NULL;
-
--- The rows whose own cells have a problem: they fail whatever their user and class.
-CREATE TABLE own (
-	line INTEGER PRIMARY KEY
-);
 
 -- One row per user of the file: the merged cells B–I, the keys they are compared by,
 -- and what was decided.
@@ -264,6 +261,7 @@ type StagedRow struct {
 	UKey string // the user it belongs to
 	CKey string // the class it links to, "" when it has no class columns
 	Code string // its normalised Master Code, "" when none or not valid
+	Own  bool   // its own cells have a problem: it fails whatever its user and class
 	// Cells are the row's template cells, encoded by the engine.
 	Cells []byte
 }
@@ -273,7 +271,7 @@ const rowBatch = 400
 // AddRow stages a row. Rows are written a batch at a time: call FlushRows after the last.
 // It returns an error of kind KindStorage when the disk is full.
 func (s *Stage) AddRow(ctx context.Context, r StagedRow) error {
-	s.rows.add(int64(r.Line), r.UKey, nullable(r.CKey), nullable(r.Code), r.Cells)
+	s.rows.add(int64(r.Line), r.UKey, nullable(r.CKey), nullable(r.Code), boolInt(r.Own), r.Cells)
 	if s.rows.rows == rowBatch {
 		return s.FlushRows(ctx)
 	}
@@ -285,7 +283,7 @@ func (s *Stage) FlushRows(ctx context.Context) error {
 	if s.rows.rows == 0 {
 		return nil
 	}
-	_, err := s.b.exec(ctx, &s.rows, `INSERT INTO rows (line, ukey, ckey, code, cells) VALUES `+placeholders(s.rows.rows, 5))
+	_, err := s.b.exec(ctx, &s.rows, `INSERT INTO rows (line, ukey, ckey, code, own, cells) VALUES `+placeholders(s.rows.rows, 6))
 	return classify(err)
 }
 
@@ -376,12 +374,6 @@ func queryRows(ctx context.Context, q queryer, query string, args ...any) ([]Sta
 		out = append(out, r)
 	}
 	return out, classify(rows.Err())
-}
-
-// MarkOwn records that the row on line fails on its own cells.
-func (s *Stage) MarkOwn(ctx context.Context, line int) error {
-	_, err := s.conn.ExecContext(ctx, `INSERT OR IGNORE INTO own (line) VALUES (?)`, line)
-	return classify(err)
 }
 
 // StagedUser is one user of the file: its rows' cells B–I merged, and the keys they are
