@@ -340,7 +340,7 @@ func (s *Stage) UserRows(ctx context.Context, ukey string, line, limit int) ([]S
 		FROM rows
 		WHERE (ukey, line) > (?, ?)
 		ORDER BY ukey, line
-		LIMIT ?`, ukey, line, limit)
+		LIMIT ?`, limit, ukey, line, limit)
 }
 
 // ClassRows returns the next page of rows with class columns in class order, after the
@@ -351,7 +351,7 @@ func (s *Stage) ClassRows(ctx context.Context, ckey string, line, limit int) ([]
 		FROM rows
 		WHERE ckey IS NOT NULL AND (ckey, line) > (?, ?)
 		ORDER BY ckey, line
-		LIMIT ?`, ckey, line, limit)
+		LIMIT ?`, limit, ckey, line, limit)
 }
 
 // queryer is what *sql.Conn and *sql.Tx share.
@@ -359,13 +359,14 @@ type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-func queryRows(ctx context.Context, q queryer, query string, args ...any) ([]StagedRow, error) {
+// queryRows runs query, which returns at most limit rows.
+func queryRows(ctx context.Context, q queryer, query string, limit int, args ...any) ([]StagedRow, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, classify(err)
 	}
 	defer rows.Close()
-	var out []StagedRow
+	out := make([]StagedRow, 0, limit) // a page: appending from nil allocated it about twice
 	for rows.Next() {
 		var r StagedRow
 		if err := rows.Scan(&r.Line, &r.UKey, &r.CKey, &r.Code, &r.Cells); err != nil {
@@ -661,7 +662,7 @@ func (s *Stage) TypedPasswords(ctx context.Context, ukey string, limit int) ([]T
 		return nil, classify(err)
 	}
 	defer rows.Close()
-	var out []TypedPassword
+	out := make([]TypedPassword, 0, limit) // a page: appending from nil allocated it about twice
 	for rows.Next() {
 		var p TypedPassword
 		if err := rows.Scan(&p.UKey, &p.GUID, &p.Password); err != nil {
