@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"io"
 	"strconv"
 	"strings"
@@ -695,21 +696,14 @@ const newUsersQuery = `
 
 // NewUsers returns the next page of the users the import creates, after user ukey.
 func (t *ImportTx) NewUsers(ctx context.Context, ukey string, limit int) ([]NewUser, error) {
-	rows, err := t.tx.QueryContext(ctx, newUsersQuery, ukey, limit)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
 	out := make([]NewUser, 0, limit) // a page: appending from nil allocated it about twice
-	for rows.Next() {
-		var u NewUser
-		if err := rows.Scan(&u.UKey, &u.FirstLine, &u.Username, &u.Base, &u.UserID, &u.IDKey, &u.Role, &u.First, &u.Last,
-			&u.Grade, &u.Email, &u.EmailKey, &u.Password, &u.PwHash); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, classify(rows.Err())
+	err := t.b.query(ctx, newUsersQuery, args(ukey, int64(limit)), func(v []driver.Value) error {
+		out = append(out, NewUser{UKey: vString(v[0]), FirstLine: int(vInt(v[1])), Username: vString(v[2]), Base: vString(v[3]),
+			UserID: vString(v[4]), IDKey: vString(v[5]), Role: vString(v[6]), First: vString(v[7]), Last: vString(v[8]),
+			Grade: vString(v[9]), Email: vString(v[10]), EmailKey: vString(v[11]), Password: vBytes(v[12]), PwHash: vString(v[13])})
+		return nil
+	})
+	return out, classify(err)
 }
 
 // CountNewUsers returns how many users the import creates.
@@ -1248,21 +1242,19 @@ const resultRowsQuery = `
 
 // ResultRows returns the next page of the file's rows after line, in order.
 func (t *ImportTx) ResultRows(ctx context.Context, line, limit int) ([]ResultRow, error) {
-	rows, err := t.tx.QueryContext(ctx, resultRowsQuery, line, limit)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
 	out := make([]ResultRow, 0, limit) // a page: appending from nil allocated it about twice
-	for rows.Next() {
-		var r ResultRow
-		if err := rows.Scan(&r.Line, &r.UKey, &r.CKey, &r.Code, &r.Cells, &r.Own, &r.UserFailed, &r.UserApplied, &r.UserNew, &r.UserIssues,
-			&r.UID, &r.Role, &r.UserGUID, &r.Username, &r.Temp, &r.ClassFailed, &r.ClassApplied, &r.ClassNew, &r.ClassIssues, &r.CID, &r.ClassGUID); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, classify(rows.Err())
+	err := t.b.query(ctx, resultRowsQuery, args(int64(line), int64(limit)), func(v []driver.Value) error {
+		out = append(out, ResultRow{
+			StagedRow: StagedRow{Line: int(vInt(v[0])), UKey: vString(v[1]), CKey: vString(v[2]), Code: vString(v[3]), Cells: vBytes(v[4]),
+				Own: vBool(v[5])},
+			UserFailed: vBool(v[6]), UserApplied: vBool(v[7]), UserNew: vBool(v[8]), UserIssues: vBytes(v[9]),
+			UID: vInt(v[10]), Role: vString(v[11]), UserGUID: vString(v[12]), Username: vString(v[13]), Temp: vBytes(v[14]),
+			ClassFailed: vBool(v[15]), ClassApplied: vBool(v[16]), ClassNew: vBool(v[17]), ClassIssues: vBytes(v[18]),
+			CID: vInt(v[19]), ClassGUID: vString(v[20]),
+		})
+		return nil
+	})
+	return out, classify(err)
 }
 
 // FileWriter returns a writer that stores the file kind of upload id in this

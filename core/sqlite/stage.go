@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -335,46 +336,34 @@ func (p *stageParts) Read(b []byte) (int, error) {
 // line (the start for ""): at most limit rows, each user's rows by line. It reads only
 // what the stage holds, never the main database.
 func (s *Stage) UserRows(ctx context.Context, ukey string, line, limit int) ([]StagedRow, error) {
-	return queryRows(ctx, s.conn, `
-		SELECT line, ukey, coalesce(ckey, ''), coalesce(code, ''), cells
+	return s.pageOfRows(ctx, `
+		SELECT line, ukey, coalesce(ckey, ''), coalesce(code, ''), own, cells
 		FROM rows
 		WHERE (ukey, line) > (?, ?)
 		ORDER BY ukey, line
-		LIMIT ?`, limit, ukey, line, limit)
+		LIMIT ?`, ukey, line, limit)
 }
 
 // ClassRows returns the next page of rows with class columns in class order, after the
 // row of class ckey on line: at most limit rows, each class's rows by line.
 func (s *Stage) ClassRows(ctx context.Context, ckey string, line, limit int) ([]StagedRow, error) {
-	return queryRows(ctx, s.conn, `
-		SELECT line, ukey, ckey, coalesce(code, ''), cells
+	return s.pageOfRows(ctx, `
+		SELECT line, ukey, ckey, coalesce(code, ''), own, cells
 		FROM rows
 		WHERE ckey IS NOT NULL AND (ckey, line) > (?, ?)
 		ORDER BY ckey, line
-		LIMIT ?`, limit, ckey, line, limit)
+		LIMIT ?`, ckey, line, limit)
 }
 
-// queryer is what *sql.Conn and *sql.Tx share.
-type queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-// queryRows runs query, which returns at most limit rows.
-func queryRows(ctx context.Context, q queryer, query string, limit int, args ...any) ([]StagedRow, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
+// pageOfRows runs query, which reads at most limit rows after (key, line).
+func (s *Stage) pageOfRows(ctx context.Context, query, key string, line, limit int) ([]StagedRow, error) {
 	out := make([]StagedRow, 0, limit) // a page: appending from nil allocated it about twice
-	for rows.Next() {
-		var r StagedRow
-		if err := rows.Scan(&r.Line, &r.UKey, &r.CKey, &r.Code, &r.Cells); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, classify(rows.Err())
+	err := s.b.query(ctx, query, args(key, int64(line), int64(limit)), func(v []driver.Value) error {
+		out = append(out, StagedRow{Line: int(vInt(v[0])), UKey: vString(v[1]), CKey: vString(v[2]), Code: vString(v[3]),
+			Own: vBool(v[4]), Cells: vBytes(v[5])})
+		return nil
+	})
+	return out, classify(err)
 }
 
 // StagedUser is one user of the file: its rows' cells B–I merged, and the keys they are
