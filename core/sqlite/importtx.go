@@ -264,61 +264,39 @@ const usersWithStoredQuery = `
 // UsersWithStored returns the next page of the file's users, after user ukey, each
 // with what is stored about them: at most limit users, in key order.
 func (t *ImportTx) UsersWithStored(ctx context.Context, schoolID int64, ukey string, limit int) ([]UserWithStored, error) {
-	rows, err := t.tx.QueryContext(ctx, usersWithStoredQuery, schoolID, ukey, limit)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
 	out := make([]UserWithStored, 0, limit) // a page: appending from nil allocated it about twice
-	for rows.Next() {
-		var u UserWithStored
-		s := &u.StagedUser
-		var m nullUser
-		var ti, tn, te nullOwner
-		var operator sql.NullString
-		if err := rows.Scan(&s.UKey, &s.FirstLine, &s.GUID, &s.UserID, &s.Role, &s.First, &s.Last, &s.Grade, &s.Email, &s.Username,
-			&s.Password, &s.IDKey, &s.NameKey, &s.EmailKey, &s.TeacherEmailKey, &s.Base, &s.PwHash, &s.Issues, &s.Failed,
-			&m.id, &m.guid, &m.userID, &m.role, &m.first, &m.last, &m.email, &m.username, &m.pwKind, &m.pwHash, &u.InSchool,
-			&ti.id, &ti.first, &ti.last, &ti.username, &tn.id, &tn.first, &tn.last, &tn.username, &te.id, &te.first, &te.last, &te.username, &operator); err != nil {
-			return nil, err
+	err := t.b.query(ctx, usersWithStoredQuery, args(schoolID, ukey, int64(limit)), func(v []driver.Value) error {
+		u := UserWithStored{StagedUser: StagedUser{
+			UKey: vString(v[0]), FirstLine: int(vInt(v[1])), GUID: vString(v[2]), UserID: vString(v[3]), Role: vString(v[4]),
+			First: vString(v[5]), Last: vString(v[6]), Grade: vString(v[7]), Email: vString(v[8]), Username: vString(v[9]),
+			Password: vBytes(v[10]), IDKey: vString(v[11]), NameKey: vString(v[12]), EmailKey: vString(v[13]),
+			TeacherEmailKey: vString(v[14]), Base: vString(v[15]), PwHash: vString(v[16]), Issues: vBytes(v[17]),
+			Failed: vBool(v[18]), Applied: !vBool(v[18]),
+		}}
+		if v[19] != nil {
+			u.ByGUID = &ExistingUser{ID: vInt(v[19]), GUID: vString(v[20]), UserID: vString(v[21]), Role: vString(v[22]),
+				FirstName: vString(v[23]), LastName: vString(v[24]), Email: vString(v[25]), Username: vString(v[26]),
+				PwKind: vString(v[27]), PwHash: vString(v[28])}
 		}
-		s.Applied = !s.Failed
-		u.ByGUID, u.IDOwner, u.NameOwner, u.EmailOwner = m.user(), ti.user(), tn.user(), te.user()
-		if u.NameOwner == nil && operator.Valid {
+		u.InSchool = vBool(v[29])
+		u.IDOwner, u.NameOwner, u.EmailOwner = owner(v[30:34]), owner(v[34:38]), owner(v[38:42])
+		if u.NameOwner == nil && v[42] != nil {
 			// A username is unique across users and administrators (ID 0: no user).
-			u.NameOwner = &ExistingUser{FirstName: "an administrator account", Username: operator.String}
+			u.NameOwner = &ExistingUser{FirstName: "an administrator account", Username: vString(v[42])}
 		}
 		out = append(out, u)
-	}
-	return out, classify(rows.Err())
+		return nil
+	})
+	return out, classify(err)
 }
 
-// nullUser scans a stored user that a LEFT JOIN may not find.
-type nullUser struct {
-	id                                               sql.NullInt64
-	guid, userID, role, first, last, email, username sql.NullString
-	pwKind, pwHash                                   sql.NullString
-}
-
-func (n nullUser) user() *ExistingUser {
-	if !n.id.Valid {
+// owner is the stored holder of a key, whom a message names, from the id, first name,
+// last name and username a LEFT JOIN found: nil when it found none.
+func owner(v []driver.Value) *ExistingUser {
+	if v[0] == nil {
 		return nil
 	}
-	return &ExistingUser{ID: n.id.Int64, GUID: n.guid.String, UserID: n.userID.String, Role: n.role.String, FirstName: n.first.String,
-		LastName: n.last.String, Email: n.email.String, Username: n.username.String, PwKind: n.pwKind.String, PwHash: n.pwHash.String}
-}
-
-// nullOwner scans the stored holder of a key, whom a message names.
-type nullOwner struct {
-	id                    sql.NullInt64
-	first, last, username sql.NullString
-}
-
-func (n nullOwner) user() *ExistingUser {
-	if !n.id.Valid {
-		return nil
-	}
-	return &ExistingUser{ID: n.id.Int64, FirstName: n.first.String, LastName: n.last.String, Username: n.username.String}
+	return &ExistingUser{ID: vInt(v[0]), FirstName: vString(v[1]), LastName: vString(v[2]), Username: vString(v[3])}
 }
 
 // SetUser records what was decided about a staged user: its values, problems, and
