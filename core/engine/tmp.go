@@ -159,8 +159,7 @@ func (t *tmpDir) checkpointPaid() { _ = os.Remove(t.checkpointMark()) }
 // the system's temporary folder: a Completed File, or a list of reset passwords, holds
 // temporary passwords in plain text, and the system's folder may be readable by others
 // and is not cleaned after a crash. Every file the engine writes goes through it; a
-// front end writing such a table itself should too. It stops when ctx ends, and returns
-// an error of kind KindStorage when the private folder cannot be made.
+// front end writing such a table itself should too. It stops when ctx ends.
 func (s *Service) WriteTable(ctx context.Context, w io.Writer, f core.Format, sheet string, header []string, rows iter.Seq[[]string]) error {
 	until := func(yield func([]string) bool) {
 		for r := range rows {
@@ -174,9 +173,13 @@ func (s *Service) WriteTable(ctx context.Context, w io.Writer, f core.Format, sh
 	}
 	dir, err := s.tmp().spillDir()
 	if err != nil {
-		return &core.Error{Kind: core.KindStorage, Op: "write file",
-			Message: "Rosterdesk could not make its private folder beside the database, so the file could not be written. Check that you may write to the database's folder.", Err: err}
+		// A database on a read-only disk is still viewed and exported. Where no private
+		// folder can be made, excelize is given one that does not exist: it then keeps
+		// the whole sheet in memory (its StreamWriter does when it cannot create its
+		// file), which costs memory but never leaves a row in the system's folder.
+		dir = filepath.Join(s.tmp().dir, "spill-none")
+	} else {
+		defer os.RemoveAll(dir)
 	}
-	defer os.RemoveAll(dir)
 	return errors.Join(report.Options{TmpDir: dir}.Write(w, f, sheet, header, until), ctx.Err())
 }
