@@ -863,10 +863,14 @@ func (t *ImportTx) AddUserResults(ctx context.Context) error {
 			return classify(err)
 		}
 		for rows.Next() {
-			if err := rows.Scan(&last); err != nil {
+			var k string
+			if err := rows.Scan(&k); err != nil {
 				rows.Close()
 				return classify(err)
 			}
+			// RETURNING gives the rows in no promised order: the slice ends at its
+			// greatest key.
+			last = max(last, k)
 			n++
 		}
 		rows.Close()
