@@ -22,8 +22,11 @@
 # a 2,000,000-row import takes minutes. Environment: BENCH_REPEAT, BENCH_REPEAT_LARGE,
 # BENCH_XLSX (sizes also run as XLSX, "" for none), BENCH_SEED (default 1), BENCH_DIR
 # (default: a temp dir, removed at the end unless BENCH_KEEP=1), BENCH_SKIP_HASH=1 to
-# skip the hashing run. The import needs free disk of about 8 times the CSV's size (its
-# stage and the WAL). Prints Markdown tables on stdout; progress goes to stderr.
+# skip the hashing run, BENCH_OLD=path/to/rosterctl to time an older build too: each
+# run then imports the same file with the old binary right after the new one, and the
+# table gets a row for each (compare builds only this way: the machine drifts). The
+# import needs free disk of about 8 times the CSV's size (its stage and the WAL). Prints
+# Markdown tables on stdout; progress goes to stderr.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,6 +65,8 @@ log "building rosterctl and rostergen into $WORK"
 (cd "$ROOT" && go build -o "$WORK/rosterctl" ./cmd/rosterctl && go build -o "$WORK/rostergen" ./cmd/rostergen)
 CTL=$WORK/rosterctl
 GEN=$WORK/rostergen
+OLD=${BENCH_OLD:-}
+[ -z "$OLD" ] || [ -x "$OLD" ] || { log "BENCH_OLD=$OLD: not an executable"; exit 2; }
 
 # measure CMD... — runs CMD, prints "SECONDS RSS_KB" (RSS "n/a" without GNU time).
 measure() {
@@ -80,18 +85,20 @@ measure() {
 # median of the numbers on stdin.
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "n/a"} else if (NR%2) {print a[(NR+1)/2]} else {printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}}'; }
 
+# fresh_db DB [CTL] — a new database with one school, made by CTL (default: the new build).
 fresh_db() {
+	local ctl=${2:-$CTL}
 	rm -f "$1" "$1-wal" "$1-shm"
-	"$CTL" --db "$1" init --org "Springfield School District" >/dev/null
-	"$CTL" --db "$1" school add "Lincoln Elementary" >/dev/null
+	"$ctl" --db "$1" init --org "Springfield School District" >/dev/null
+	"$ctl" --db "$1" school add "Lincoln Elementary" >/dev/null
 }
 
-# import_run FILE — one timed import into a fresh database: "SECONDS RSS_KB".
+# import_run FILE [CTL] — one timed import into a fresh database: "SECONDS RSS_KB".
 import_run() {
-	local db=$WORK/bench.db
-	fresh_db "$db"
+	local db=$WORK/bench.db ctl=${2:-$CTL}
+	fresh_db "$db" "$ctl"
 	# Exit 0 (Completed) is expected; 3 would mean rows failed, which the table would hide.
-	measure "$CTL" --db "$db" import --school "Lincoln Elementary" --as "Benchmark" "$1"
+	measure "$ctl" --db "$db" import --school "Lincoln Elementary" --as "Benchmark" "$1"
 }
 
 # sqlite_run FILE — `sqlite3 .import` of FILE into a fresh database: seconds, to the
@@ -101,6 +108,29 @@ sqlite_run() {
 	rm -f "$db"
 	t=$( { time sqlite3 "$db" ".mode csv" ".import $1 t" >/dev/null 2>"$WORK/cmd.err"; } 2>&1 ) || { cat "$WORK/cmd.err" >&2; return 1; }
 	echo "$t"
+}
+
+# ratio_of RUN BASE — the wall time of RUN ("SECONDS RSS_KB") over the baseline's.
+ratio_of() { awk -v w="${1% *}" -v b="$2" 'BEGIN { printf "%.3f\n", w / b }'; }
+
+# row LABEL RUNS... -- RATIOS... — one line of the table, the medians of the runs (of
+# size $n, file size $size, baseline $base); sets ROW_WALL and ROW_RSS.
+row() {
+	local label=$1 rs=() qs=() wall rss ratio=n/a
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do rs+=("$1"); shift; done
+	shift
+	qs=("$@")
+	wall=$(printf '%s\n' "${rs[@]}" | cut -d' ' -f1 | median)
+	rss=$(printf '%s\n' "${rs[@]}" | cut -d' ' -f2 | grep -v n/a | median)
+	[ ${#qs[@]} -eq 0 ] || ratio=$(printf '%s\n' "${qs[@]}" | median)
+	awk -v n="$n" -v f="$label" -v kb="$size" -v w="$wall" -v rss="$rss" -v b="$base" -v ratio="$ratio" 'BEGIN {
+		rps = (w > 0) ? sprintf("%.0f", n / w) : "n/a"
+		mb = (rss == "n/a" || rss == "") ? "n/a" : sprintf("%.0f", rss / 1024)
+		r = (ratio == "n/a") ? "n/a" : sprintf("%.1f×", ratio)
+		printf "| %d | %s | %.1f MB | %.2f | %s | %s | %s | %s |\n", n, f, kb / 1024, w, rps, mb, b, r
+	}'
+	ROW_WALL=$wall ROW_RSS=$rss
 }
 
 printf '| Rows | Format | File | Import wall (s) | Rows/s | Peak RSS (MB) | sqlite3 .import (s) | Ratio |\n'
@@ -121,7 +151,7 @@ for n in "${SIZES[@]}"; do
 	for fmt in "${formats[@]}"; do
 		file=$WORK/roster-$n.$fmt
 		[ -f "$file" ] || "$GEN" -rows "$n" -format "$fmt" -seed "$SEED" -o "$file" 2>/dev/null
-		runs=() bases=() ratios=()
+		runs=() bases=() ratios=() oruns=() oratios=()
 		for i in $(seq "$repeat"); do
 			b=n/a
 			if [ $HAVE_SQLITE = 1 ]; then
@@ -130,26 +160,21 @@ for n in "${SIZES[@]}"; do
 			fi
 			r=$(import_run "$file")
 			runs+=("$r")
-			if [ "$b" != n/a ]; then
-				ratios+=("$(awk -v w="${r% *}" -v b="$b" 'BEGIN { printf "%.3f\n", w / b }')")
+			[ "$b" = n/a ] || ratios+=("$(ratio_of "$r" "$b")")
+			log "  import $n $fmt run $i: ${r% *}s, peak RSS ${r#* } KB; sqlite3 .import ${b}s; load $(cut -d' ' -f1 /proc/loadavg)"
+			if [ -n "$OLD" ]; then
+				o=$(import_run "$file" "$OLD")
+				oruns+=("$o")
+				[ "$b" = n/a ] || oratios+=("$(ratio_of "$o" "$b")")
+				log "  old build, run $i: ${o% *}s, peak RSS ${o#* } KB"
 			fi
-			log "  import $n $fmt run $i: ${r% *}s, peak RSS ${r#* } KB; sqlite3 .import ${b}s"
 		done
-		wall=$(printf '%s\n' "${runs[@]}" | cut -d' ' -f1 | median)
-		rss=$(printf '%s\n' "${runs[@]}" | cut -d' ' -f2 | grep -v n/a | median)
-		WALL[$n.$fmt]=$wall RSS[$n.$fmt]=$rss
-		base=n/a ratio=n/a
-		if [ ${#bases[@]} -gt 0 ]; then
-			base=$(printf '%s\n' "${bases[@]}" | median)
-			ratio=$(printf '%s\n' "${ratios[@]}" | median)
-		fi
+		base=n/a
+		[ ${#bases[@]} -eq 0 ] || base=$(printf '%s\n' "${bases[@]}" | median)
 		size=$(du -k "$file" | cut -f1)
-		awk -v n="$n" -v f="$fmt" -v kb="$size" -v w="$wall" -v rss="$rss" -v b="$base" -v ratio="$ratio" 'BEGIN {
-			rps = (w > 0) ? sprintf("%.0f", n / w) : "n/a"
-			mb = (rss == "n/a" || rss == "") ? "n/a" : sprintf("%.0f", rss / 1024)
-			r = (ratio == "n/a") ? "n/a" : sprintf("%.1f×", ratio)
-			printf "| %d | %s | %.1f MB | %.2f | %s | %s | %s | %s |\n", n, toupper(f), kb / 1024, w, rps, mb, b, r
-		}'
+		row "${fmt^^}" "${runs[@]}" -- "${ratios[@]}"
+		WALL[$n.$fmt]=$ROW_WALL RSS[$n.$fmt]=$ROW_RSS
+		[ -z "$OLD" ] || row "${fmt^^} (old build)" "${oruns[@]}" -- "${oratios[@]}"
 	done
 	rm -f "$WORK"/roster-"$n".*
 done

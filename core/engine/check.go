@@ -22,8 +22,7 @@ func (j *job) row(sr *sqlite.StagedRow, open bool) (*core.Row, error) {
 }
 
 // mergeUsers merges the rows of each user of the file, by user, checks what needs no
-// other user and nothing stored, and stages the users. Rows whose own cells are wrong
-// are marked as they pass.
+// other user and nothing stored, and stages the users.
 func (j *job) mergeUsers(ctx context.Context, st *sqlite.Stage) error {
 	var m *userMerge
 	done := 0
@@ -52,12 +51,6 @@ func (j *job) mergeUsers(ctx context.Context, st *sqlite.Stage) error {
 				m = newUserMerge(j.mode, &j.p, sr.UKey)
 			}
 			m.add(r)
-			if len(j.ownProblems(r)) > 0 {
-				j.ownFailed++
-				if err := st.MarkOwn(ctx, r.Line); err != nil {
-					return err
-				}
-			}
 		}
 		done += len(page)
 		j.prog.fraction(core.PhaseChecking, 0.6*float64(done)/float64(max(j.counts.Rows, 1)), j.counts.Rows)

@@ -50,7 +50,7 @@ func (s *Service) WriteUploadFile(ctx context.Context, actor Actor, w io.Writer,
 		}
 		err = report.WriteCSV(w, delim, t.Header(), t.Rows())
 	} else {
-		err = report.Write(w, f, kind.Title(), t.Header(), t.Rows())
+		err = s.WriteTable(ctx, w, f, kind.Title(), t.Header(), t.Rows())
 	}
 	return errors.Join(err, t.Err())
 }

@@ -108,12 +108,18 @@ func (j *job) readOneRoster(ctx context.Context, src io.ReaderAt, size int64, on
 		return info, err
 	}
 	j.or = &orRows{origins: make([]oneroster.Origin, len(res.Rows)), problems: map[int][]core.Issue{}}
+	// Every row's problems are known before the first row is handed on: the read stage
+	// stages rows on another goroutine, which reads them (ownProblems) while this one
+	// would still be writing the map.
 	for i := range res.Rows {
 		r := &res.Rows[i]
 		j.or.origins[i] = r.Origin
 		for _, p := range r.Problems {
 			j.or.problems[r.Line] = append(j.or.problems[r.Line], p.Issue())
 		}
+	}
+	for i := range res.Rows {
+		r := &res.Rows[i]
 		row := r.Row
 		if err := fn(&row); err != nil {
 			return info, err

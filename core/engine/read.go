@@ -134,7 +134,13 @@ func (j *job) stageRows(ctx context.Context, st *sqlite.Stage, batches <-chan []
 			if r.Cells[core.ColPassword] != "" {
 				j.secrets = true
 			}
-			if err := st.AddRow(ctx, sqlite.StagedRow{Line: r.Line, UKey: userKey(r), CKey: classKey(r), Code: masterCode(r), Cells: j.keys.encodeCells(r)}); err != nil {
+			// A row whose own cells are wrong fails whatever its user and class: the
+			// stage records it with the row, for every later pass to read beside it.
+			own := len(j.ownProblems(r)) > 0
+			if own {
+				j.ownFailed++
+			}
+			if err := st.AddRow(ctx, sqlite.StagedRow{Line: r.Line, UKey: userKey(r), CKey: classKey(r), Code: masterCode(r), Own: own, Cells: j.keys.encodeCells(r)}); err != nil {
 				return err
 			}
 			res.rows++

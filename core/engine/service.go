@@ -351,7 +351,7 @@ func (s *Service) ExportUsers(ctx context.Context, actor Actor, w io.Writer, f c
 	if mode == core.ModeTeacher {
 		sheet = "Students"
 	}
-	return report.Write(w, f, sheet, header, rows)
+	return s.WriteTable(ctx, w, f, sheet, header, rows)
 }
 
 // ExportClasses writes Export Classes for a school (teacher: their own classes), one
@@ -375,7 +375,7 @@ func (s *Service) ExportClasses(ctx context.Context, actor Actor, w io.Writer, f
 			}
 		}
 	}
-	return report.Write(w, f, "Classes", header, rows)
+	return s.WriteTable(ctx, w, f, "Classes", header, rows)
 }
 
 // usDate writes a stored YYYY-MM-DD date as MM/DD/YYYY, the template's first form.

@@ -1,15 +1,21 @@
 package engine
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
+	"iter"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/report"
 	"github.com/rosterdesk/rosterdesk/core/sqlite"
 )
 
@@ -48,12 +54,25 @@ func (t *tmpDir) stagePath() (string, error) {
 	return filepath.Join(t.dir, fmt.Sprintf("stage-%s-%d-%s.db", t.host, os.Getpid(), newGUID()[:8])), nil
 }
 
+// spillDir makes a new folder for the temporary files of one workbook being written
+// (excelize spills a large sheet's rows to disk): spill-HOST-PID-NONCE, named like a
+// stage so that a later start can tell whose it is. The caller removes it once the
+// workbook is written; clean removes one a crash left.
+func (t *tmpDir) spillDir() (string, error) {
+	if err := t.ensure(); err != nil {
+		return "", err
+	}
+	dir := filepath.Join(t.dir, fmt.Sprintf("spill-%s-%d-%s", t.host, os.Getpid(), newGUID()[:8]))
+	return dir, os.Mkdir(dir, 0o700)
+}
+
 // staleAge is how old a stage file of another computer (a database on a shared folder)
 // must be before it is taken for a crash's: an import does not run for a day.
 const staleAge = 24 * time.Hour
 
-// clean removes the stage files a crash left: those of processes of this computer that
-// no longer run, and those of other computers older than staleAge.
+// clean removes the stage files and the workbooks' spill folders a crash left: those
+// of processes of this computer that no longer run, and those of other computers older
+// than staleAge.
 func (t *tmpDir) clean() {
 	entries, err := os.ReadDir(t.dir)
 	if err != nil {
@@ -62,8 +81,11 @@ func (t *tmpDir) clean() {
 	for _, e := range entries {
 		name := e.Name()
 		rest, ok := strings.CutPrefix(name, "stage-")
+		spill := false
 		if !ok {
-			continue
+			if rest, spill = strings.CutPrefix(name, "spill-"); !spill {
+				continue
+			}
 		}
 		parts := strings.SplitN(rest, "-", 3)
 		if len(parts) != 3 {
@@ -76,7 +98,10 @@ func (t *tmpDir) clean() {
 		} else if info, err := e.Info(); err == nil {
 			stale = time.Since(info.ModTime()) > staleAge
 		}
-		if stale {
+		switch {
+		case stale && spill:
+			_ = os.RemoveAll(filepath.Join(t.dir, name))
+		case stale:
 			_ = sqlite.RemoveStage(filepath.Join(t.dir, strings.TrimSuffix(name, "-journal")))
 		}
 	}
@@ -128,3 +153,33 @@ func (t *tmpDir) checkpointOwed() bool {
 }
 
 func (t *tmpDir) checkpointPaid() { _ = os.Remove(t.checkpointMark()) }
+
+// WriteTable writes a table as report.Write does, but a workbook's rows spill (past
+// excelize's in-memory threshold) into a folder of the engine's private one, never into
+// the system's temporary folder: a Completed File, or a list of reset passwords, holds
+// temporary passwords in plain text, and the system's folder may be readable by others
+// and is not cleaned after a crash. Every file the engine writes goes through it; a
+// front end writing such a table itself should too. It stops when ctx ends.
+func (s *Service) WriteTable(ctx context.Context, w io.Writer, f core.Format, sheet string, header []string, rows iter.Seq[[]string]) error {
+	until := func(yield func([]string) bool) {
+		for r := range rows {
+			if ctx.Err() != nil || !yield(r) {
+				return
+			}
+		}
+	}
+	if f != core.FormatXLSX {
+		return errors.Join(report.Write(w, f, sheet, header, until), ctx.Err())
+	}
+	dir, err := s.tmp().spillDir()
+	if err != nil {
+		// A database on a read-only disk is still viewed and exported. Where no private
+		// folder can be made, excelize is given one that does not exist: it then keeps
+		// the whole sheet in memory (its StreamWriter does when it cannot create its
+		// file), which costs memory but never leaves a row in the system's folder.
+		dir = filepath.Join(s.tmp().dir, "spill-none")
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	return errors.Join(report.Options{TmpDir: dir}.Write(w, f, sheet, header, until), ctx.Err())
+}

@@ -1,12 +1,16 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/rosterdesk/rosterdesk/core"
 )
 
 // TestStartRemovesLeftStages: the stages a crashed import left in the private folder
@@ -33,9 +37,19 @@ func TestStartRemovesLeftStages(t *testing.T) {
 		"stage-00000000-4242-cafe.db":                                   false, // another computer's, recent
 		"stage-00000001-4242-cafe.db":                                   true,  // another computer's, a day old
 		"cancel-7":                                                      false,
+		// A workbook's spill folder, left by a crashed process, with a file in it.
+		"spill-" + tmp.host + "-999999-deadbeef":                     true,
+		"spill-" + tmp.host + "-" + strconv.Itoa(os.Getpid()) + "-a": false,
 	}
 	for name := range files {
-		if err := os.WriteFile(filepath.Join(tmp.dir, name), []byte("x"), 0o600); err != nil {
+		p := filepath.Join(tmp.dir, name)
+		if strings.HasPrefix(name, "spill-") {
+			if err := os.Mkdir(p, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			p = filepath.Join(p, "excelize-123")
+		}
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -50,5 +64,95 @@ func TestStartRemovesLeftStages(t *testing.T) {
 		if gone := os.IsNotExist(err); gone != removed {
 			t.Errorf("%s: removed %v, want %v", name, gone, removed)
 		}
+	}
+}
+
+// TestWriteTableSpillsPrivately: a workbook large enough for excelize to spill its rows
+// to disk (the Completed File of a large upload, with its temporary passwords) spills
+// them into a folder of the private folder, never into the system's temporary folder,
+// and that folder is gone once the file is written (issue 13 item 12). Where no
+// private folder can be made (a database on a read-only disk), the rows stay in
+// memory: still nothing in the system's folder.
+func TestWriteTableSpillsPrivately(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		noPrivate bool // a file stands where the private folder would be made
+	}{{"private folder", false}, {"no private folder", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			dbDir, system := t.TempDir(), t.TempDir() // made before TMPDIR changes: t.TempDir uses it
+			t.Setenv("TMPDIR", system)
+			s, err := Open(ctx, filepath.Join(dbDir, "rosterdesk.db"), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if tc.noPrivate {
+				if err := os.WriteFile(s.tmp().dir, []byte("x"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			spilled := func() (n int) {
+				t.Helper()
+				dirs, _ := filepath.Glob(filepath.Join(s.tmp().dir, "spill-*"))
+				for _, d := range dirs {
+					es, err := os.ReadDir(d)
+					if err != nil {
+						t.Fatal(err)
+					}
+					n += len(es)
+				}
+				return n
+			}
+			inSystem := func() []string {
+				t.Helper()
+				es, err := os.ReadDir(system)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var names []string
+				for _, e := range es {
+					names = append(names, e.Name())
+				}
+				return names
+			}
+			// Past excelize's 16 MiB threshold: 8,000 rows of about 2.4 KB of sheet XML.
+			const n = 8_000
+			pad := strings.Repeat("x", 250)
+			sawSpill := false
+			rows := func(yield func([]string) bool) {
+				row := make([]string, 8)
+				for i := range n {
+					for c := range row {
+						row[c] = "Temporary-" + strconv.Itoa(i) + "-" + pad
+					}
+					if i%500 == 0 {
+						if got := inSystem(); len(got) > 0 {
+							t.Fatalf("row %d: files in the system's temporary folder: %q", i, got)
+						}
+						sawSpill = sawSpill || spilled() > 0
+					}
+					if !yield(row) {
+						return
+					}
+				}
+			}
+			var buf bytes.Buffer
+			if err := s.WriteTable(ctx, &buf, core.FormatXLSX, "Completed File", make([]string, 8), rows); err != nil {
+				t.Fatal(err)
+			}
+			if sawSpill == tc.noPrivate {
+				t.Errorf("rows spilled into the private folder: %v, want %v", sawSpill, !tc.noPrivate)
+			}
+			if got := inSystem(); len(got) > 0 {
+				t.Errorf("files left in the system's temporary folder: %q", got)
+			}
+			if dirs, _ := filepath.Glob(filepath.Join(s.tmp().dir, "spill-*")); len(dirs) > 0 {
+				t.Errorf("spill folders left: %q", dirs)
+			}
+			if !bytes.HasPrefix(buf.Bytes(), []byte("PK")) || buf.Len() < 100<<10 { // the rows compress well, but not to nothing
+				t.Errorf("not the workbook: %d bytes", buf.Len())
+			}
+		})
 	}
 }

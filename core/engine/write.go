@@ -248,6 +248,9 @@ func newGUID() string { return uuid.NewString() }
 // problems, then, after the row whose mistake failed its class or user, that
 // consequence once. A dry run writes no file.
 func (j *job) results(ctx context.Context, tx *sqlite.ImportTx) error {
+	if err := tx.AddUserResults(ctx); err != nil {
+		return err
+	}
 	cols := core.TemplateColumns(j.mode)
 	header := core.TemplateHeaders(j.mode)
 	var done, failed *resultTable

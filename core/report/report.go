@@ -10,24 +10,15 @@
 package report
 
 import (
-	"fmt"
 	"io"
 	"iter"
 
 	"github.com/rosterdesk/rosterdesk/core"
 )
 
-// Write writes a table (header and rows) to w in format f: CSV with comma delimiters, or an
-// XLSX workbook with one sheet named sheet (sanitised to Excel's rules). An empty header
-// writes no header row.
+// Write writes a table with Options' zero value: see Options.Write.
 func Write(w io.Writer, f core.Format, sheet string, header []string, rows iter.Seq[[]string]) error {
-	switch f {
-	case core.FormatCSV:
-		return WriteCSV(w, ',', header, rows)
-	case core.FormatXLSX:
-		return WriteXLSX(w, Sheet{Name: sheet, Header: header, Rows: rows})
-	}
-	return fmt.Errorf("write report: unknown format %q", f)
+	return Options{}.Write(w, f, sheet, header, rows)
 }
 
 // Rows returns an iterator over a slice of rows, for callers that already hold them.

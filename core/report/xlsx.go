@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/rosterdesk/rosterdesk/core"
 )
 
 // Sheet is one worksheet of a workbook written by WriteXLSX.
@@ -43,16 +45,46 @@ const (
 	maxSheetName = 31
 )
 
-// WriteXLSX writes sheets to w as one Excel workbook. Every cell is a text cell in a column
-// formatted as Text ("@"), so Excel neither drops leading zeros nor turns values into dates
-// or formulas, and stays text when people type into the file before re-uploading it. Rows
-// are streamed through excelize's StreamWriter, which spills to a temporary file, and the
-// zip is written straight to w, so memory stays bounded for any row count.
-func WriteXLSX(w io.Writer, sheets ...Sheet) (err error) {
+// Options are the settings of a file being written that most callers leave at their
+// zero value.
+type Options struct {
+	// TmpDir is the folder where a workbook's rows wait once a sheet outgrows what
+	// excelize keeps in memory (16 MiB of its XML), until the file is written; "" is the
+	// system's temporary folder. Nothing waits there for a CSV file. A caller writing
+	// secrets (temporary passwords) passes a folder only it may read, and one it cleans
+	// after a crash: excelize removes its files when the workbook is written, but a
+	// process killed meanwhile leaves them behind.
+	TmpDir string
+}
+
+// Write writes a table (header and rows) to w in format f: CSV with comma delimiters, or an
+// XLSX workbook with one sheet named sheet (sanitised to Excel's rules). An empty header
+// writes no header row.
+func (o Options) Write(w io.Writer, f core.Format, sheet string, header []string, rows iter.Seq[[]string]) error {
+	switch f {
+	case core.FormatCSV:
+		return WriteCSV(w, ',', header, rows)
+	case core.FormatXLSX:
+		return o.WriteXLSX(w, Sheet{Name: sheet, Header: header, Rows: rows})
+	}
+	return fmt.Errorf("write report: unknown format %q", f)
+}
+
+// WriteXLSX writes sheets to w as one Excel workbook, with Options' zero value: see
+// Options.WriteXLSX.
+func WriteXLSX(w io.Writer, sheets ...Sheet) error { return Options{}.WriteXLSX(w, sheets...) }
+
+// WriteXLSX writes sheets to w as one Excel workbook. Every cell is a text cell in a
+// column formatted as Text ("@"), so Excel neither drops leading zeros nor turns values
+// into dates or formulas, and stays text when people type into the file before
+// re-uploading it. Rows are streamed through excelize's StreamWriter, which spills a
+// sheet past its in-memory threshold to a temporary file in o.TmpDir, and the zip is
+// written straight to w, so memory stays bounded for any row count.
+func (o Options) WriteXLSX(w io.Writer, sheets ...Sheet) (err error) {
 	if len(sheets) == 0 {
 		return errors.New("write xlsx: no sheets")
 	}
-	f := excelize.NewFile()
+	f := excelize.NewFile(excelize.Options{TmpDir: o.TmpDir})
 	defer func() {
 		// Close removes the stream writers' temporary files.
 		if cerr := f.Close(); cerr != nil && err == nil {

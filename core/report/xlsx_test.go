@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -249,4 +250,79 @@ func TestWriteXLSXWellFormed(t *testing.T) {
 		rc.Close()
 	}
 	golden(t, "xlsx_nasty.txt", []byte(dumpXLSX(t, data)))
+}
+
+// TestWriteXLSXTmpDir: a workbook large enough for excelize to spill its rows to disk
+// spills them into Options.TmpDir and nowhere else, and leaves nothing there once
+// written. With the zero Options the same rows land in the system's temporary folder,
+// which is why a caller writing temporary passwords passes a folder of its own (issue
+// 13 item 12: no password in plain text in a folder others may read, or left there by a
+// crash).
+func TestWriteXLSXTmpDir(t *testing.T) {
+	// The folders are made before TMPDIR points at one of them: t.TempDir itself
+	// makes its folders in TMPDIR.
+	system, private := t.TempDir(), t.TempDir()
+	t.Setenv("TMPDIR", system)
+	entries := func(dir string) []string {
+		t.Helper()
+		es, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range es {
+			names = append(names, e.Name())
+		}
+		return names
+	}
+	for _, tc := range []struct {
+		name   string
+		opts   Options
+		spills string // the folder the rows must spill to
+		clean  string // the folder that must stay empty throughout
+	}{
+		{"private folder", Options{TmpDir: private}, private, system},
+		{"zero options", Options{}, system, private},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Enough rows to pass excelize's 16 MiB in-memory threshold (about 2.4 KB of
+			// sheet XML a row), each cell a long secret-looking value.
+			const n = 8_000
+			pad := strings.Repeat("x", 250)
+			spilled := false
+			rows := func(yield func([]string) bool) {
+				row := make([]string, 8)
+				for i := range n {
+					for c := range row {
+						row[c] = fmt.Sprintf("Temporary-%08d-%02d-%s", i, c, pad)
+					}
+					if i%500 == 0 {
+						if got := entries(tc.clean); len(got) > 0 {
+							t.Fatalf("row %d: files in %s: %q", i, tc.clean, got)
+						}
+						spilled = spilled || len(entries(tc.spills)) > 0
+					}
+					if !yield(row) {
+						return
+					}
+				}
+			}
+			var buf bytes.Buffer
+			if err := tc.opts.WriteXLSX(&buf, Sheet{Name: "Passwords", Header: make([]string, 8), Rows: rows}); err != nil {
+				t.Fatal(err)
+			}
+			if !spilled {
+				t.Errorf("no rows spilled to %s while the workbook was written: the test wrote too few", tc.spills)
+			}
+			for _, dir := range []string{system, private} {
+				if got := entries(dir); len(got) > 0 {
+					t.Errorf("files left in %s: %q", dir, got)
+				}
+			}
+			f := openXLSX(t, buf.Bytes())
+			if v, err := f.GetCellValue("Passwords", "H8001"); err != nil || v != "Temporary-00007999-07-"+pad {
+				t.Errorf("last cell = %q, %v", v, err)
+			}
+		})
+	}
 }

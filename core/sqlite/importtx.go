@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"io"
 	"strconv"
 	"strings"
@@ -263,61 +264,39 @@ const usersWithStoredQuery = `
 // UsersWithStored returns the next page of the file's users, after user ukey, each
 // with what is stored about them: at most limit users, in key order.
 func (t *ImportTx) UsersWithStored(ctx context.Context, schoolID int64, ukey string, limit int) ([]UserWithStored, error) {
-	rows, err := t.tx.QueryContext(ctx, usersWithStoredQuery, schoolID, ukey, limit)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	var out []UserWithStored
-	for rows.Next() {
-		var u UserWithStored
-		s := &u.StagedUser
-		var m nullUser
-		var ti, tn, te nullOwner
-		var operator sql.NullString
-		if err := rows.Scan(&s.UKey, &s.FirstLine, &s.GUID, &s.UserID, &s.Role, &s.First, &s.Last, &s.Grade, &s.Email, &s.Username,
-			&s.Password, &s.IDKey, &s.NameKey, &s.EmailKey, &s.TeacherEmailKey, &s.Base, &s.PwHash, &s.Issues, &s.Failed,
-			&m.id, &m.guid, &m.userID, &m.role, &m.first, &m.last, &m.email, &m.username, &m.pwKind, &m.pwHash, &u.InSchool,
-			&ti.id, &ti.first, &ti.last, &ti.username, &tn.id, &tn.first, &tn.last, &tn.username, &te.id, &te.first, &te.last, &te.username, &operator); err != nil {
-			return nil, err
+	out := make([]UserWithStored, 0, limit) // a page: appending from nil allocated it about twice
+	err := t.b.query(ctx, usersWithStoredQuery, args(schoolID, ukey, int64(limit)), func(v []driver.Value) error {
+		u := UserWithStored{StagedUser: StagedUser{
+			UKey: vString(v[0]), FirstLine: int(vInt(v[1])), GUID: vString(v[2]), UserID: vString(v[3]), Role: vString(v[4]),
+			First: vString(v[5]), Last: vString(v[6]), Grade: vString(v[7]), Email: vString(v[8]), Username: vString(v[9]),
+			Password: vBytes(v[10]), IDKey: vString(v[11]), NameKey: vString(v[12]), EmailKey: vString(v[13]),
+			TeacherEmailKey: vString(v[14]), Base: vString(v[15]), PwHash: vString(v[16]), Issues: vBytes(v[17]),
+			Failed: vBool(v[18]), Applied: !vBool(v[18]),
+		}}
+		if v[19] != nil {
+			u.ByGUID = &ExistingUser{ID: vInt(v[19]), GUID: vString(v[20]), UserID: vString(v[21]), Role: vString(v[22]),
+				FirstName: vString(v[23]), LastName: vString(v[24]), Email: vString(v[25]), Username: vString(v[26]),
+				PwKind: vString(v[27]), PwHash: vString(v[28])}
 		}
-		s.Applied = !s.Failed
-		u.ByGUID, u.IDOwner, u.NameOwner, u.EmailOwner = m.user(), ti.user(), tn.user(), te.user()
-		if u.NameOwner == nil && operator.Valid {
+		u.InSchool = vBool(v[29])
+		u.IDOwner, u.NameOwner, u.EmailOwner = owner(v[30:34]), owner(v[34:38]), owner(v[38:42])
+		if u.NameOwner == nil && v[42] != nil {
 			// A username is unique across users and administrators (ID 0: no user).
-			u.NameOwner = &ExistingUser{FirstName: "an administrator account", Username: operator.String}
+			u.NameOwner = &ExistingUser{FirstName: "an administrator account", Username: vString(v[42])}
 		}
 		out = append(out, u)
-	}
-	return out, classify(rows.Err())
+		return nil
+	})
+	return out, classify(err)
 }
 
-// nullUser scans a stored user that a LEFT JOIN may not find.
-type nullUser struct {
-	id                                               sql.NullInt64
-	guid, userID, role, first, last, email, username sql.NullString
-	pwKind, pwHash                                   sql.NullString
-}
-
-func (n nullUser) user() *ExistingUser {
-	if !n.id.Valid {
+// owner is the stored holder of a key, whom a message names, from the id, first name,
+// last name and username a LEFT JOIN found: nil when it found none.
+func owner(v []driver.Value) *ExistingUser {
+	if v[0] == nil {
 		return nil
 	}
-	return &ExistingUser{ID: n.id.Int64, GUID: n.guid.String, UserID: n.userID.String, Role: n.role.String, FirstName: n.first.String,
-		LastName: n.last.String, Email: n.email.String, Username: n.username.String, PwKind: n.pwKind.String, PwHash: n.pwHash.String}
-}
-
-// nullOwner scans the stored holder of a key, whom a message names.
-type nullOwner struct {
-	id                    sql.NullInt64
-	first, last, username sql.NullString
-}
-
-func (n nullOwner) user() *ExistingUser {
-	if !n.id.Valid {
-		return nil
-	}
-	return &ExistingUser{ID: n.id.Int64, FirstName: n.first.String, LastName: n.last.String, Username: n.username.String}
+	return &ExistingUser{ID: vInt(v[0]), FirstName: vString(v[1]), LastName: vString(v[2]), Username: vString(v[3])}
 }
 
 // SetUser records what was decided about a staged user: its values, problems, and
@@ -402,7 +381,7 @@ func (t *ImportTx) ClassesWithStored(ctx context.Context, schoolID, teacherID in
 		return nil, classify(err)
 	}
 	defer rows.Close()
-	var out []ClassWithStored
+	out := make([]ClassWithStored, 0, limit) // a page: appending from nil allocated it about twice
 	for rows.Next() {
 		var c ClassWithStored
 		s := &c.StagedClass
@@ -468,7 +447,7 @@ const newClassesWithoutTeacherQuery = `
 		WHERE r.ckey = c.ckey
 			AND u.failed = 0
 			AND u.role = 'Teacher'
-			AND NOT EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line))
+			AND r.own = 0)
 	ORDER BY c.ckey
 	LIMIT ?`
 
@@ -480,7 +459,7 @@ func (t *ImportTx) NewClassesWithoutTeacher(ctx context.Context, ckey string, li
 		return nil, classify(err)
 	}
 	defer rows.Close()
-	var out []StagedClass
+	out := make([]StagedClass, 0, limit) // a page: appending from nil allocated it about twice
 	for rows.Next() {
 		var c StagedClass
 		if err := rows.Scan(&c.CKey, &c.ClassID, &c.Issues); err != nil {
@@ -501,7 +480,6 @@ func (t *ImportTx) FailClass(ctx context.Context, ckey string, issues []byte) er
 // belongs to (its class, in a pass by user; its user, in a pass by class) fails.
 type RowState struct {
 	StagedRow
-	Own         bool
 	OtherFailed bool
 }
 
@@ -514,7 +492,7 @@ var (
 			r.line,
 			r.ukey,
 			coalesce(r.ckey, ''),
-			EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
+			r.own,
 			coalesce((SELECT c.failed FROM stage.classes AS c WHERE c.ckey = r.ckey), 0)
 		FROM stage.rows AS r
 		JOIN stage.users AS u ON u.ukey = r.ukey
@@ -525,7 +503,7 @@ var (
 			r.line,
 			r.ukey,
 			r.ckey,
-			EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
+			r.own,
 			(SELECT u.failed FROM stage.users AS u WHERE u.ukey = r.ukey)
 		FROM stage.rows AS r
 		JOIN stage.classes AS c ON c.ckey = r.ckey
@@ -539,7 +517,7 @@ var (
 			coalesce(r.ckey, ''),
 			coalesce(r.code, ''),
 			r.cells,
-			EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
+			r.own,
 			coalesce((SELECT c.failed FROM stage.classes AS c WHERE c.ckey = r.ckey), 0)
 		FROM stage.rows AS r
 		WHERE r.ukey = ?
@@ -550,7 +528,7 @@ var (
 			r.ckey,
 			coalesce(r.code, ''),
 			r.cells,
-			EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
+			r.own,
 			(SELECT u.failed FROM stage.users AS u WHERE u.ukey = r.ukey)
 		FROM stage.rows AS r
 		WHERE r.ckey = ?
@@ -572,7 +550,7 @@ func (t *ImportTx) RowStates(ctx context.Context, by int, key string, line, limi
 		return nil, classify(err)
 	}
 	defer rows.Close()
-	var out []RowState
+	out := make([]RowState, 0, limit) // a page: appending from nil allocated it about twice
 	for rows.Next() {
 		var r RowState
 		if err := rows.Scan(&r.Line, &r.UKey, &r.CKey, &r.Own, &r.OtherFailed); err != nil {
@@ -696,21 +674,14 @@ const newUsersQuery = `
 
 // NewUsers returns the next page of the users the import creates, after user ukey.
 func (t *ImportTx) NewUsers(ctx context.Context, ukey string, limit int) ([]NewUser, error) {
-	rows, err := t.tx.QueryContext(ctx, newUsersQuery, ukey, limit)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	var out []NewUser
-	for rows.Next() {
-		var u NewUser
-		if err := rows.Scan(&u.UKey, &u.FirstLine, &u.Username, &u.Base, &u.UserID, &u.IDKey, &u.Role, &u.First, &u.Last,
-			&u.Grade, &u.Email, &u.EmailKey, &u.Password, &u.PwHash); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, classify(rows.Err())
+	out := make([]NewUser, 0, limit) // a page: appending from nil allocated it about twice
+	err := t.b.query(ctx, newUsersQuery, args(ukey, int64(limit)), func(v []driver.Value) error {
+		out = append(out, NewUser{UKey: vString(v[0]), FirstLine: int(vInt(v[1])), Username: vString(v[2]), Base: vString(v[3]),
+			UserID: vString(v[4]), IDKey: vString(v[5]), Role: vString(v[6]), First: vString(v[7]), Last: vString(v[8]),
+			Grade: vString(v[9]), Email: vString(v[10]), EmailKey: vString(v[11]), Password: vBytes(v[12]), PwHash: vString(v[13])})
+		return nil
+	})
+	return out, classify(err)
 }
 
 // CountNewUsers returns how many users the import creates.
@@ -791,7 +762,7 @@ func (t *ImportTx) AddNewUser(ctx context.Context, u *NewUser, c Created) (int64
 	t.nextUser++
 	t.users.add(id, c.GUID, u.UserID, u.IDKey, u.Role, u.First, u.Last, u.Grade, u.Email, u.EmailKey,
 		c.Username, core.Key(c.Username), string(c.PwKind), c.PwHash, t.now, t.now, t.now)
-	t.gens.add(u.UKey, id, c.GUID, c.Username, blob(c.Temp))
+	t.gens.add(u.UKey, id, c.GUID, c.Username, blob(c.Temp), u.Role)
 	if t.users.rows == userBatch {
 		return id, t.FlushNewUsers(ctx)
 	}
@@ -828,8 +799,89 @@ func (t *ImportTx) FlushNewUsers(ctx context.Context) error {
 		) VALUES `+placeholders(t.users.rows, 17)); err != nil {
 		return classify(err)
 	}
-	_, err := t.b.exec(ctx, &t.gens, `INSERT INTO stage.gen (ukey, id, guid, username, temp) VALUES `+placeholders(t.gens.rows, 5))
+	_, err := t.b.exec(ctx, &t.gens, `
+		INSERT INTO stage.gen (
+			ukey,
+			id,
+			guid,
+			username,
+			temp,
+			role,
+			new,
+			failed,
+			applied,
+			issues
+		) VALUES `+strings.Repeat(`(?, ?, ?, ?, ?, ?, 1, 0, 1, NULL), `, t.gens.rows-1)+`(?, ?, ?, ?, ?, ?, 1, 0, 1, NULL)`)
 	return classify(err)
+}
+
+// addUserResultsQuery records in stage.gen, for a slice of the file's users after user
+// ?1 (at most ?2), those the import does not create: the users it updates, with their
+// stored id, GUID and username once written, and the users that fail.
+const addUserResultsQuery = `
+	INSERT INTO stage.gen (
+		ukey,
+		id,
+		guid,
+		username,
+		temp,
+		role,
+		new,
+		failed,
+		applied,
+		issues
+	)
+	SELECT
+		u.ukey,
+		coalesce(m.id, 0),
+		coalesce(m.guid, ''),
+		coalesce(m.username, ''),
+		NULL,
+		u.role,
+		u.guid = '',
+		u.failed,
+		u.applied,
+		u.issues
+	FROM stage.users AS u
+	LEFT JOIN main.users AS m ON m.guid = nullif(u.guid, '')
+	WHERE u.ukey > ?1 AND NOT (u.guid = '' AND u.applied = 1)
+	ORDER BY u.ukey
+	LIMIT ?2
+	RETURNING ukey`
+
+// AddUserResults records what the results pass needs of every user the import does
+// not create (those it does were recorded as they were made): call it once the users
+// are written. It goes a slice of the stage at a time, like the other writes over
+// every user.
+func (t *ImportTx) AddUserResults(ctx context.Context) error {
+	after := ""
+	for {
+		var last string
+		n := 0
+		rows, err := t.tx.QueryContext(ctx, addUserResultsQuery, after, writeSlice)
+		if err != nil {
+			return classify(err)
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return classify(err)
+			}
+			// RETURNING gives the rows in no promised order: the slice ends at its
+			// greatest key.
+			last = max(last, k)
+			n++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return classify(err)
+		}
+		if n < writeSlice {
+			return nil
+		}
+		after = last
+	}
 }
 
 // NewClass is a class the import creates.
@@ -854,7 +906,7 @@ const newClassesQuery = `
 			WHERE r.ckey = c.ckey
 				AND u.applied = 1
 				AND u.role = 'Teacher'
-				AND NOT EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line)
+				AND r.own = 0
 			ORDER BY r.line
 			LIMIT 1), 0)
 	FROM stage.classes AS c
@@ -869,7 +921,7 @@ func (t *ImportTx) NewClasses(ctx context.Context, ckey string, limit int) ([]Ne
 		return nil, classify(err)
 	}
 	defer rows.Close()
-	var out []NewClass
+	out := make([]NewClass, 0, limit) // a page: appending from nil allocated it about twice
 	for rows.Next() {
 		var c NewClass
 		if err := rows.Scan(&c.CKey, &c.TeacherID); err != nil {
@@ -1122,7 +1174,6 @@ func (t *ImportTx) LastLine(ctx context.Context) (int, error) {
 // ResultRow is a row of the file with everything its result files show.
 type ResultRow struct {
 	StagedRow
-	Own bool
 	// The row's user: whether they fail or are applied, their problems, whether the
 	// import creates them, and their GUID, username and temporary password (sealed) as
 	// the database has them once written.
@@ -1139,7 +1190,8 @@ type ResultRow struct {
 	ClassGUID                           string
 }
 
-// resultRowsQuery reads the file's rows in order with what the result files show.
+// resultRowsQuery reads the file's rows in order with what the result files show:
+// each row's user from stage.gen (AddUserResults), its class from stage.classes.
 const resultRowsQuery = `
 	SELECT
 		r.line,
@@ -1147,15 +1199,15 @@ const resultRowsQuery = `
 		coalesce(r.ckey, ''),
 		coalesce(r.code, ''),
 		r.cells,
-		EXISTS (SELECT 1 FROM stage.own AS o WHERE o.line = r.line),
-		u.failed,
-		u.applied,
-		u.guid = '',
-		u.issues,
-		coalesce(g.id, m.id, 0),
-		u.role,
-		coalesce(g.guid, m.guid, ''),
-		coalesce(g.username, m.username, ''),
+		r.own,
+		g.failed,
+		g.applied,
+		g.new,
+		g.issues,
+		g.id,
+		g.role,
+		g.guid,
+		g.username,
 		g.temp,
 		coalesce(c.failed, 0),
 		coalesce(c.applied, 0),
@@ -1164,9 +1216,7 @@ const resultRowsQuery = `
 		coalesce(c.cid, 0),
 		coalesce(c.new_guid, c.guid, '')
 	FROM stage.rows AS r
-	JOIN stage.users AS u ON u.ukey = r.ukey
-	LEFT JOIN stage.gen AS g ON g.ukey = (CASE WHEN u.guid = '' THEN u.ukey END)
-	LEFT JOIN main.users AS m ON m.guid = nullif(u.guid, '')
+	JOIN stage.gen AS g ON g.ukey = r.ukey
 	LEFT JOIN stage.classes AS c ON c.ckey = r.ckey
 	WHERE r.line > ?
 	ORDER BY r.line
@@ -1174,21 +1224,19 @@ const resultRowsQuery = `
 
 // ResultRows returns the next page of the file's rows after line, in order.
 func (t *ImportTx) ResultRows(ctx context.Context, line, limit int) ([]ResultRow, error) {
-	rows, err := t.tx.QueryContext(ctx, resultRowsQuery, line, limit)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	var out []ResultRow
-	for rows.Next() {
-		var r ResultRow
-		if err := rows.Scan(&r.Line, &r.UKey, &r.CKey, &r.Code, &r.Cells, &r.Own, &r.UserFailed, &r.UserApplied, &r.UserNew, &r.UserIssues,
-			&r.UID, &r.Role, &r.UserGUID, &r.Username, &r.Temp, &r.ClassFailed, &r.ClassApplied, &r.ClassNew, &r.ClassIssues, &r.CID, &r.ClassGUID); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, classify(rows.Err())
+	out := make([]ResultRow, 0, limit) // a page: appending from nil allocated it about twice
+	err := t.b.query(ctx, resultRowsQuery, args(int64(line), int64(limit)), func(v []driver.Value) error {
+		out = append(out, ResultRow{
+			StagedRow: StagedRow{Line: int(vInt(v[0])), UKey: vString(v[1]), CKey: vString(v[2]), Code: vString(v[3]), Cells: vBytes(v[4]),
+				Own: vBool(v[5])},
+			UserFailed: vBool(v[6]), UserApplied: vBool(v[7]), UserNew: vBool(v[8]), UserIssues: vBytes(v[9]),
+			UID: vInt(v[10]), Role: vString(v[11]), UserGUID: vString(v[12]), Username: vString(v[13]), Temp: vBytes(v[14]),
+			ClassFailed: vBool(v[15]), ClassApplied: vBool(v[16]), ClassNew: vBool(v[17]), ClassIssues: vBytes(v[18]),
+			CID: vInt(v[19]), ClassGUID: vString(v[20]),
+		})
+		return nil
+	})
+	return out, classify(err)
 }
 
 // FileWriter returns a writer that stores the file kind of upload id in this

@@ -14,8 +14,8 @@ var stageQueries = map[string]struct {
 	args []any
 	tx   bool // run with the stage attached to the main database
 }{
-	"UserRows":                 {q: `SELECT line, ukey, coalesce(ckey, ''), coalesce(code, ''), cells FROM rows WHERE (ukey, line) > (?, ?) ORDER BY ukey, line LIMIT ?`, args: []any{"", 0, 10}},
-	"ClassRows":                {q: `SELECT line, ukey, ckey, coalesce(code, ''), cells FROM rows WHERE ckey IS NOT NULL AND (ckey, line) > (?, ?) ORDER BY ckey, line LIMIT ?`, args: []any{"", 0, 10}},
+	"UserRows":                 {q: `SELECT line, ukey, coalesce(ckey, ''), coalesce(code, ''), own, cells FROM rows WHERE (ukey, line) > (?, ?) ORDER BY ukey, line LIMIT ?`, args: []any{"", 0, 10}},
+	"ClassRows":                {q: `SELECT line, ukey, ckey, coalesce(code, ''), own, cells FROM rows WHERE ckey IS NOT NULL AND (ckey, line) > (?, ?) ORDER BY ckey, line LIMIT ?`, args: []any{"", 0, 10}},
 	"SharedUserID":             {q: sharedKeyQueries[SharedUserID], args: []any{"", "", 10}},
 	"SharedUsername":           {q: sharedKeyQueries[SharedUsername], args: []any{"", "", 10}},
 	"SharedTeacherEmail":       {q: sharedKeyQueries[SharedTeacherEmail], args: []any{"", "", 10}},
@@ -30,6 +30,7 @@ var stageQueries = map[string]struct {
 	"NewClasses":               {q: newClassesQuery, args: []any{"", 10}, tx: true},
 	"UpdateUsers":              {q: updateUsersQuery, args: []any{"", "", 10}, tx: true},
 	"ResultRows":               {q: resultRowsQuery, args: []any{0, 10}, tx: true},
+	"AddUserResults":           {q: addUserResultsQuery, args: []any{"", 10}, tx: true},
 	"InsertClasses":            {q: insertClassesQuery, args: []any{1, "", "", "z"}, tx: true},
 	"ClassSliceNew":            {q: classSliceNew, args: []any{"", 10}, tx: true},
 	"ClassSliceStored":         {q: classSliceStored, args: []any{"", 10}, tx: true},

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -43,22 +44,19 @@ type Stage struct {
 // order of an index, so SQLite never sorts or builds a temporary table: the memory and
 // the disk it uses stay those of the page cache and of this file.
 const stageSchema = `
--- One row per data row of the file: its user and class keys and its cells, encoded by
--- the engine (typed passwords sealed with a key that never leaves the process).
+-- One row per data row of the file: its user and class keys, whether its own cells
+-- have a problem (then it fails whatever its user and class), and its cells, encoded
+-- by the engine (typed passwords sealed with a key that never leaves the process).
 CREATE TABLE rows (
 	line  INTEGER PRIMARY KEY,
 	ukey  TEXT NOT NULL,
 	ckey  TEXT,
 	code  TEXT,
+	own   INTEGER NOT NULL,
 	cells BLOB NOT NULL
 );
 CREATE INDEX rows_user ON rows (ukey, line);
 CREATE INDEX rows_class ON rows (ckey, line) WHERE ckey IS NOT NULL;
-
--- The rows whose own cells have a problem: they fail whatever their user and class.
-CREATE TABLE own (
-	line INTEGER PRIMARY KEY
-);
 
 -- One row per user of the file: the merged cells B–I, the keys they are compared by,
 -- and what was decided.
@@ -112,14 +110,23 @@ CREATE TABLE classes (
 	teacher_id INTEGER
 ) WITHOUT ROWID;
 
--- The users an import creates, with what it made for them: their id, GUID and
--- username, and the temporary password (sealed) the Completed File hands out.
+-- One row per user of the file once the write stage has run: all the results pass
+-- shows of them. The users an import creates come first (generate), with what it made
+-- for them: their id, GUID and username, and the temporary password (sealed) the
+-- Completed File hands out; the other users follow (AddUserResults). The pass over
+-- every row joins this narrow table alone, instead of the wide users table and the
+-- stored users, so what it reads stays within the stage's page cache.
 CREATE TABLE gen (
 	ukey     TEXT PRIMARY KEY,
 	id       INTEGER NOT NULL,
 	guid     TEXT NOT NULL,
 	username TEXT NOT NULL,
-	temp     BLOB
+	temp     BLOB,
+	role     TEXT NOT NULL,
+	new      INTEGER NOT NULL,
+	failed   INTEGER NOT NULL,
+	applied  INTEGER NOT NULL,
+	issues   BLOB
 ) WITHOUT ROWID;
 
 -- The stored Uploaded File, written while the file is read.
@@ -255,6 +262,7 @@ type StagedRow struct {
 	UKey string // the user it belongs to
 	CKey string // the class it links to, "" when it has no class columns
 	Code string // its normalised Master Code, "" when none or not valid
+	Own  bool   // its own cells have a problem: it fails whatever its user and class
 	// Cells are the row's template cells, encoded by the engine.
 	Cells []byte
 }
@@ -264,7 +272,7 @@ const rowBatch = 400
 // AddRow stages a row. Rows are written a batch at a time: call FlushRows after the last.
 // It returns an error of kind KindStorage when the disk is full.
 func (s *Stage) AddRow(ctx context.Context, r StagedRow) error {
-	s.rows.add(int64(r.Line), r.UKey, nullable(r.CKey), nullable(r.Code), r.Cells)
+	s.rows.add(int64(r.Line), r.UKey, nullable(r.CKey), nullable(r.Code), boolInt(r.Own), r.Cells)
 	if s.rows.rows == rowBatch {
 		return s.FlushRows(ctx)
 	}
@@ -276,7 +284,7 @@ func (s *Stage) FlushRows(ctx context.Context) error {
 	if s.rows.rows == 0 {
 		return nil
 	}
-	_, err := s.b.exec(ctx, &s.rows, `INSERT INTO rows (line, ukey, ckey, code, cells) VALUES `+placeholders(s.rows.rows, 5))
+	_, err := s.b.exec(ctx, &s.rows, `INSERT INTO rows (line, ukey, ckey, code, own, cells) VALUES `+placeholders(s.rows.rows, 6))
 	return classify(err)
 }
 
@@ -328,8 +336,8 @@ func (p *stageParts) Read(b []byte) (int, error) {
 // line (the start for ""): at most limit rows, each user's rows by line. It reads only
 // what the stage holds, never the main database.
 func (s *Stage) UserRows(ctx context.Context, ukey string, line, limit int) ([]StagedRow, error) {
-	return queryRows(ctx, s.conn, `
-		SELECT line, ukey, coalesce(ckey, ''), coalesce(code, ''), cells
+	return s.pageOfRows(ctx, `
+		SELECT line, ukey, coalesce(ckey, ''), coalesce(code, ''), own, cells
 		FROM rows
 		WHERE (ukey, line) > (?, ?)
 		ORDER BY ukey, line
@@ -339,40 +347,23 @@ func (s *Stage) UserRows(ctx context.Context, ukey string, line, limit int) ([]S
 // ClassRows returns the next page of rows with class columns in class order, after the
 // row of class ckey on line: at most limit rows, each class's rows by line.
 func (s *Stage) ClassRows(ctx context.Context, ckey string, line, limit int) ([]StagedRow, error) {
-	return queryRows(ctx, s.conn, `
-		SELECT line, ukey, ckey, coalesce(code, ''), cells
+	return s.pageOfRows(ctx, `
+		SELECT line, ukey, ckey, coalesce(code, ''), own, cells
 		FROM rows
 		WHERE ckey IS NOT NULL AND (ckey, line) > (?, ?)
 		ORDER BY ckey, line
 		LIMIT ?`, ckey, line, limit)
 }
 
-// queryer is what *sql.Conn and *sql.Tx share.
-type queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-func queryRows(ctx context.Context, q queryer, query string, args ...any) ([]StagedRow, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	var out []StagedRow
-	for rows.Next() {
-		var r StagedRow
-		if err := rows.Scan(&r.Line, &r.UKey, &r.CKey, &r.Code, &r.Cells); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, classify(rows.Err())
-}
-
-// MarkOwn records that the row on line fails on its own cells.
-func (s *Stage) MarkOwn(ctx context.Context, line int) error {
-	_, err := s.conn.ExecContext(ctx, `INSERT OR IGNORE INTO own (line) VALUES (?)`, line)
-	return classify(err)
+// pageOfRows runs query, which reads at most limit rows after (key, line).
+func (s *Stage) pageOfRows(ctx context.Context, query, key string, line, limit int) ([]StagedRow, error) {
+	out := make([]StagedRow, 0, limit) // a page: appending from nil allocated it about twice
+	err := s.b.query(ctx, query, args(key, int64(line), int64(limit)), func(v []driver.Value) error {
+		out = append(out, StagedRow{Line: int(vInt(v[0])), UKey: vString(v[1]), CKey: vString(v[2]), Code: vString(v[3]),
+			Own: vBool(v[4]), Cells: vBytes(v[5])})
+		return nil
+	})
+	return out, classify(err)
 }
 
 // StagedUser is one user of the file: its rows' cells B–I merged, and the keys they are
@@ -660,7 +651,7 @@ func (s *Stage) TypedPasswords(ctx context.Context, ukey string, limit int) ([]T
 		return nil, classify(err)
 	}
 	defer rows.Close()
-	var out []TypedPassword
+	out := make([]TypedPassword, 0, limit) // a page: appending from nil allocated it about twice
 	for rows.Next() {
 		var p TypedPassword
 		if err := rows.Scan(&p.UKey, &p.GUID, &p.Password); err != nil {
