@@ -118,7 +118,7 @@ func (s *accountsScreen) onSaveCredentials(v *credentialsView, f core.Format) {
 		name = "Temporary_Passwords_" + fileSafe(school.Name) + "_" + date + ext(f)
 	}
 	rows := credentialRows(v.creds)
-	s.a.save("Save the temporary passwords", name, func(_ context.Context, w io.Writer, f core.Format) error {
-		return report.Write(w, f, "Temporary Passwords", credentialHeader, report.Rows(rows))
+	s.a.save("Save the temporary passwords", name, func(ctx context.Context, w io.Writer, f core.Format) error {
+		return s.a.eng.WriteTable(ctx, w, f, "Temporary Passwords", credentialHeader, report.Rows(rows))
 	})
 }

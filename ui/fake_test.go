@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/rosterdesk/rosterdesk/core/account"
 	"github.com/rosterdesk/rosterdesk/core/cards"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/core/report"
 )
 
 // fakeEngine is a small in-memory engine. Its function fields, when set, replace the
@@ -311,6 +313,13 @@ func (f *fakeEngine) ExportClasses(_ context.Context, actor engine.Actor, w io.W
 	f.mu.Unlock()
 	_, err := fmt.Fprintf(w, "classes %s school=%d", format, schoolID)
 	return err
+}
+
+func (f *fakeEngine) WriteTable(_ context.Context, w io.Writer, fm core.Format, sheet string, header []string, rows iter.Seq[[]string]) error {
+	f.mu.Lock()
+	f.record("WriteTable")
+	f.mu.Unlock()
+	return report.Write(w, fm, sheet, header, rows)
 }
 
 func (f *fakeEngine) ExportOneRoster(_ context.Context, actor engine.Actor, w io.Writer, schoolID int64) error {

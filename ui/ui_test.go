@@ -553,6 +553,11 @@ func TestPasswordReset(t *testing.T) {
 	if got := readFile(t, path); !strings.HasPrefix(got, "\ufeffUser ID,") || !strings.Contains(got, "S200,Ben Ng,bng,Kp7-wQ2x-Rt9m,2026-11-30\r\n") {
 		t.Errorf("passwords file = %q", got)
 	}
+	// Through the engine, whose workbooks never spill passwords into the system's
+	// temporary folder.
+	if h.eng.called("WriteTable") != 1 {
+		t.Errorf("the passwords were written %d times through the engine's WriteTable, want 1", h.eng.called("WriteTable"))
+	}
 
 	// A whole class.
 	s.classSelect.SetSelectedIndex(0)
