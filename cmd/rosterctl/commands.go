@@ -304,7 +304,13 @@ func printHistory(w io.Writer, uploads []core.Upload) {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tFile Name\tSchool\tUploaded By\tDate\tStatus\tRows (total/applied/failed)")
+	// Why an upload failed or was cancelled is too long for a column: it follows the
+	// table, one line per upload, as the window shows it beside the status.
+	var why []string
 	for _, u := range uploads {
+		if (u.Status == core.StatusFailed || u.Status == core.StatusCancelled) && strings.TrimSpace(u.Message) != "" {
+			why = append(why, fmt.Sprintf("Upload %d, %s: %s", u.ID, strings.ToLower(string(u.Status)), printable(strings.Join(strings.Fields(u.Message), " "))))
+		}
 		status := string(u.Status)
 		if u.Status == core.StatusInProgress && u.Total > 0 {
 			status = fmt.Sprintf("%s %d%%", u.Status, u.Done*100/u.Total)
@@ -313,6 +319,12 @@ func printHistory(w io.Writer, uploads []core.Upload) {
 			formatTime(u.UploadedAt), status, u.Rows, u.Applied, u.Failed)
 	}
 	tw.Flush()
+	if len(why) > 0 {
+		fmt.Fprintln(w)
+		for _, line := range why {
+			fmt.Fprintln(w, line)
+		}
+	}
 }
 
 // duplicateJSON is one record duplicates --json lists.

@@ -335,7 +335,8 @@ func TestCancelQueued(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "is cancelled") {
 		t.Fatalf("cancel = %d %q %q, want 0 and cancelled", code, stdout, stderr)
 	}
-	if _, stdout, _ := runInProcess(t, "", "history", "--db", db); !strings.Contains(stdout, "Cancelled") {
-		t.Errorf("history after a cancel = %q, want Cancelled", stdout)
+	if _, stdout, _ := runInProcess(t, "", "history", "--db", db); !strings.Contains(stdout, "Cancelled") ||
+		!strings.Contains(stdout, fmt.Sprintf("Upload %d, cancelled: ", up.ID)) {
+		t.Errorf("history after a cancel = %q, want Cancelled and why, under the table", stdout)
 	}
 }
