@@ -188,3 +188,29 @@ func boolInt(b bool) int64 {
 	}
 	return 0
 }
+
+// queryer is what a page is read through: the import's transaction or the stage's
+// connection.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// scanPage runs query, which reads at most limit rows, and scans each into a T with
+// scan. The slice is made at the page's size: appending from nil allocated a page about
+// twice.
+func scanPage[T any](ctx context.Context, q queryer, limit int, scan func(*sql.Rows, *T) error, query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	out := make([]T, 0, limit)
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, classify(rows.Err())
+}

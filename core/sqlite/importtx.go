@@ -376,25 +376,17 @@ const classesWithStoredQuery = `
 // with what is stored about it; teacherID is the uploading teacher (0: an
 // administrator).
 func (t *ImportTx) ClassesWithStored(ctx context.Context, schoolID, teacherID int64, ckey string, limit int) ([]ClassWithStored, error) {
-	rows, err := t.tx.QueryContext(ctx, classesWithStoredQuery, schoolID, teacherID, ckey, limit)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	out := make([]ClassWithStored, 0, limit) // a page: appending from nil allocated it about twice
-	for rows.Next() {
-		var c ClassWithStored
+	return scanPage(ctx, t.tx, limit, func(rows *sql.Rows, c *ClassWithStored) error {
 		s := &c.StagedClass
 		var m, o nullClass
 		if err := rows.Scan(&s.CKey, &s.FirstLine, &s.GUID, &s.ClassID, &s.TypedID, &s.IDKey, &s.Name, &s.NameGiven, &s.Grade, &s.Start, &s.End,
 			&s.Issues, &s.Failed, &m.id, &m.guid, &m.school, &m.classID, &c.Teaches, &o.id, &o.guid, &o.school, &o.classID); err != nil {
-			return nil, err
+			return err
 		}
 		s.Applied = !s.Failed
 		c.ByGUID, c.IDOwner = m.class(), o.class()
-		out = append(out, c)
-	}
-	return out, classify(rows.Err())
+		return nil
+	}, classesWithStoredQuery, schoolID, teacherID, ckey, limit)
 }
 
 type nullClass struct {
@@ -454,20 +446,9 @@ const newClassesWithoutTeacherQuery = `
 // NewClassesWithoutTeacher returns the next page of new classes, after class ckey, that
 // no teacher row can be applied to (an administrator's upload needs one).
 func (t *ImportTx) NewClassesWithoutTeacher(ctx context.Context, ckey string, limit int) ([]StagedClass, error) {
-	rows, err := t.tx.QueryContext(ctx, newClassesWithoutTeacherQuery, ckey, limit)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	out := make([]StagedClass, 0, limit) // a page: appending from nil allocated it about twice
-	for rows.Next() {
-		var c StagedClass
-		if err := rows.Scan(&c.CKey, &c.ClassID, &c.Issues); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, classify(rows.Err())
+	return scanPage(ctx, t.tx, limit, func(rows *sql.Rows, c *StagedClass) error {
+		return rows.Scan(&c.CKey, &c.ClassID, &c.Issues)
+	}, newClassesWithoutTeacherQuery, ckey, limit)
 }
 
 // FailClass records that class ckey fails, with its problems.
@@ -545,20 +526,9 @@ const (
 // that do not fail, after the row of group key on line, by group and line, without
 // their cells.
 func (t *ImportTx) RowStates(ctx context.Context, by int, key string, line, limit int) ([]RowState, error) {
-	rows, err := t.tx.QueryContext(ctx, rowStateQueries[by], key, line, limit)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	out := make([]RowState, 0, limit) // a page: appending from nil allocated it about twice
-	for rows.Next() {
-		var r RowState
-		if err := rows.Scan(&r.Line, &r.UKey, &r.CKey, &r.Own, &r.OtherFailed); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, classify(rows.Err())
+	return scanPage(ctx, t.tx, limit, func(rows *sql.Rows, r *RowState) error {
+		return rows.Scan(&r.Line, &r.UKey, &r.CKey, &r.Own, &r.OtherFailed)
+	}, rowStateQueries[by], key, line, limit)
 }
 
 // GroupRows returns every row of user (ByUser) or class (ByClass) key, with its cells.
@@ -916,20 +886,9 @@ const newClassesQuery = `
 
 // NewClasses returns the next page of the classes the import creates, after class ckey.
 func (t *ImportTx) NewClasses(ctx context.Context, ckey string, limit int) ([]NewClass, error) {
-	rows, err := t.tx.QueryContext(ctx, newClassesQuery, ckey, limit)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	out := make([]NewClass, 0, limit) // a page: appending from nil allocated it about twice
-	for rows.Next() {
-		var c NewClass
-		if err := rows.Scan(&c.CKey, &c.TeacherID); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, classify(rows.Err())
+	return scanPage(ctx, t.tx, limit, func(rows *sql.Rows, c *NewClass) error {
+		return rows.Scan(&c.CKey, &c.TeacherID)
+	}, newClassesQuery, ckey, limit)
 }
 
 // SetNewClass hands the class ckey the import creates its id, which it returns, its

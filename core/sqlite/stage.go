@@ -641,26 +641,17 @@ type TypedPassword struct {
 // TypedPasswords returns the next page of users who typed a password and have no
 // problem so far, after user ukey.
 func (s *Stage) TypedPasswords(ctx context.Context, ukey string, limit int) ([]TypedPassword, error) {
-	rows, err := s.conn.QueryContext(ctx, `
-		SELECT ukey, guid, password
-		FROM users
-		WHERE ukey > ? AND password IS NOT NULL AND failed = 0
-		ORDER BY ukey
-		LIMIT ?`, ukey, limit)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	out := make([]TypedPassword, 0, limit) // a page: appending from nil allocated it about twice
-	for rows.Next() {
-		var p TypedPassword
-		if err := rows.Scan(&p.UKey, &p.GUID, &p.Password); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, classify(rows.Err())
+	return scanPage(ctx, s.conn, limit, func(rows *sql.Rows, p *TypedPassword) error {
+		return rows.Scan(&p.UKey, &p.GUID, &p.Password)
+	}, typedPasswordsQuery, ukey, limit)
 }
+
+const typedPasswordsQuery = `
+	SELECT ukey, guid, password
+	FROM users
+	WHERE ukey > ? AND password IS NOT NULL AND failed = 0
+	ORDER BY ukey
+	LIMIT ?`
 
 // CountTypedPasswords returns how many users typed a password and have no problem so
 // far.
