@@ -81,7 +81,9 @@ func newAccountsScreen(a *App) *accountsScreen {
 	s.resetBtn = a.newButton("Reset Password", theme.ViewRefreshIcon(), s.onResetPassword)
 	s.resetBtn.Disable()
 	s.classSelect = a.newSelect(nil, func(string) { s.updateButtons() })
-	s.classSelect.PlaceHolder = "Choose a class"
+	// The placeholder says what the select is for, instead of a label beside it: at
+	// 800×600 the row has no room for both next to the class buttons.
+	s.classSelect.PlaceHolder = "Whole class: choose…"
 	s.resetClassBtn = a.newButton("Reset Class Passwords", nil, s.onResetClass)
 	s.resetClassBtn.Disable()
 	s.printClassBtn = a.newButton("Reset and print login cards…", theme.DocumentPrintIcon(), s.onResetPrintClass)
@@ -101,7 +103,7 @@ func newAccountsScreen(a *App) *accountsScreen {
 	s.pager.Hide()
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, title, s.summary, s.search),
-		container.NewBorder(nil, nil, container.NewHBox(s.resetBtn, widget.NewSeparator(), widget.NewLabel("Whole class:")),
+		container.NewBorder(nil, nil, container.NewHBox(s.resetBtn, widget.NewSeparator()),
 			container.NewHBox(s.resetClassBtn, s.printClassBtn, s.pager), s.classSelect),
 	)
 	s.content = container.NewBorder(container.NewPadded(top), nil, nil, nil,

@@ -193,3 +193,18 @@ func TestHistoryCells(t *testing.T) {
 		t.Errorf("history grid = %q, want counts with thousands separators", got)
 	}
 }
+
+// TestPagesFitSmallWindow: no page needs more than 800×600, the smallest window the
+// office's laptops and remote sessions give it; a page that did would widen the whole
+// window past the screen, cutting off the right-hand buttons of every page (the Accounts
+// page did once the login-cards button joined its row).
+func TestPagesFitSmallWindow(t *testing.T) {
+	h := historyWithUploads(t, fyne.NewSize(800, 600))
+	for _, p := range []Page{PageImport, PageHistory, PageAccounts, PageAdmins} {
+		h.a.showPage(p)
+		h.settle()
+		if min := h.win.Content().MinSize(); min.Width > 800 || min.Height > 600 {
+			t.Errorf("with the %s page shown the window needs %.0f×%.0f, more than 800×600", p, min.Width, min.Height)
+		}
+	}
+}
