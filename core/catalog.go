@@ -226,7 +226,7 @@ var Catalog = []Entry{
 	{UsernameFormat, SeverityRow, "Username", "Username \"{value}\" is not valid: use 3 to 50 letters, digits, periods, underscores, hyphens or @, with no spaces.", "Fix the username, or leave it blank to have one made."},
 	{UsernameTaken, SeverityRow, "Username", "Username \"{value}\" is already taken by {other}.", "Choose another username, or leave it blank to have one made."},
 	{UsernameDuplicate, SeverityRow, "Username", "Username \"{value}\" is given to different people on rows {rows}.", "Give each person their own username, or leave it blank to have one made."},
-	{PasswordPolicy, SeverityRow, "Password", "The password is not accepted: {value}.", "Use 9 to 20 characters with at least one upper-case letter, one lower-case letter and one digit, no spaces, no character five times in a row, and not the username or email. Or leave it blank to have a temporary password made."},
+	{PasswordPolicy, SeverityRow, "Password", "The password is not accepted: {items}.", "Use 9 to 20 characters with at least one upper-case letter, one lower-case letter and one digit, no spaces, no character five times in a row, and not the username or email. Or leave it blank to have a temporary password made."},
 	{PasswordRemoved, SeverityRow, "Password", "The password typed on this row was removed from this file to keep it safe.", "Type the password again before you upload this file, or leave it blank to have a temporary password made."},
 	{UserRowsDisagree, SeverityRow, "", "Rows {rows} are the same user but their {value} differs.", "Make the user's columns (User GUID to Password) the same on every row of that user, or leave them blank on all but one row."},
 	{UserIDScientific, SeverityRow, "User ID", "User ID \"{value}\" is a number a spreadsheet program rewrote in scientific notation, so the real ID is lost.", "Format the User ID column as Text (or use the Excel file), type the full IDs again, and upload the file."},
@@ -267,7 +267,7 @@ var Catalog = []Entry{
 	{SignInExpired, SeverityRequest, "", "This temporary password was not used within 90 days and has expired.", "Ask an administrator to reset it."},
 	{SignInStudent, SeverityRequest, "", "Student accounts cannot sign in to Rosterdesk, which is for school staff.", "Sign in where your teacher told you to, with the same username and password."},
 	{SignInChangeRequired, SeverityRequest, "", "This is a temporary password, which must be replaced before signing in.", "Choose your own password now."},
-	{SignInPasswordPolicy, SeverityRequest, "", "The new password is not accepted: {value}.", "Use 9 to 20 characters with an upper-case letter, a lower-case letter and a digit, no spaces, no character five times in a row, and not the username, the email or the current password."},
+	{SignInPasswordPolicy, SeverityRequest, "", "The new password is not accepted: {items}.", "Use 9 to 20 characters with an upper-case letter, a lower-case letter and a digit, no spaces, no character five times in a row, and not the username, the email or the current password."},
 
 	{AdminUsernameFormat, SeverityRequest, "", "Username \"{value}\" is not valid: use 3 to 50 letters, digits, periods, underscores, hyphens or @, with no spaces.", "Choose another username."},
 	{AdminUsernameTaken, SeverityRequest, "", "Username \"{value}\" is already taken.", "Choose another username: each username belongs to one account, whether administrator, teacher or student."},

@@ -71,6 +71,13 @@ func Refusal(k Kind, code Code, value, other string) *Error {
 	return &Error{Kind: k, Code: code, Message: Issue{Code: code, Value: value, Other: other}.Text()}
 }
 
+// RefusalItems is Refusal for a problem told as a list of reasons, the {items} of its
+// text: they are the engine's own words, so they are never cut short as an echoed cell
+// ({value}) is.
+func RefusalItems(k Kind, code Code, items []string) *Error {
+	return &Error{Kind: k, Code: code, Message: Issue{Code: code, Items: items}.Text()}
+}
+
 // ErrorCode returns the catalogue code of the first *Error in err's chain that has one,
 // or "" when none has.
 func ErrorCode(err error) Code {

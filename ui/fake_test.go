@@ -724,7 +724,7 @@ func (f *fakeEngine) Setup(_ context.Context, req engine.SetupRequest) (engine.S
 		return engine.Session{}, core.Refusal(core.KindConflict, core.AccessSetupDone, "", "")
 	}
 	if probs := account.PolicyProblems(req.Password, req.Admin.Username, req.Admin.Email); len(probs) > 0 {
-		return engine.Session{}, core.Refusal(core.KindInvalid, core.SignInPasswordPolicy, strings.Join(probs, "; "), "")
+		return engine.Session{}, core.RefusalItems(core.KindInvalid, core.SignInPasswordPolicy, probs)
 	}
 	if f.org == nil {
 		f.org = &core.Org{Name: req.Org}
@@ -848,7 +848,7 @@ func (f *fakeEngine) ChangePassword(_ context.Context, username, current, newPas
 		probs = append(probs, "it is the same as the current password")
 	}
 	if len(probs) > 0 {
-		return core.Refusal(core.KindInvalid, core.SignInPasswordPolicy, strings.Join(probs, "; "), "")
+		return core.RefusalItems(core.KindInvalid, core.SignInPasswordPolicy, probs)
 	}
 	f.passwords[strings.ToLower(strings.TrimSpace(username))] = fakePassword{password: newPassword}
 	for i := range f.operators {

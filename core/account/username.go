@@ -97,7 +97,8 @@ func foldNFKD(s string) string {
 }
 
 // UsernameBase returns the username a person would get if it were free: the folded first
-// initial and the folded last name (José Núñez → jnunez), cut to 44 characters. Names
+// initial and the folded last name (José Núñez → jnunez), cut to 44 characters; the whole
+// first name when the last name does not fold (Wei 张 → wei). Names
 // with no letter that folds to ASCII (王 小明, Анна in a script without a transliteration
 // here) take their User ID instead, folded (S2001 → s2001): it is unique in the file and
 // stays the same on every import, where a generic word would hand out user, user2, …
@@ -105,10 +106,14 @@ func foldNFKD(s string) string {
 // hash, just as stable.
 func UsernameBase(first, last, userID string) string {
 	base := FoldASCII(first)
-	if base != "" {
-		base = base[:1]
+	// A last name in a script that does not fold (Wei 张, Nik نیک‌نام) leaves the first
+	// name alone: the whole of it (wei), not its initial, which would be a one-letter
+	// base padded out with digits (w10).
+	if l := FoldASCII(last); l != "" && base != "" {
+		base = base[:1] + l
+	} else if l != "" {
+		base = l
 	}
-	base += FoldASCII(last)
 	if base == "" {
 		base = FoldASCII(userID)
 	}

@@ -65,7 +65,8 @@ func TestUsernameBase(t *testing.T) {
 		{"Øyvind", "Ødegård", "S1", "oodegard"},
 		{"Mary Jo", "O'Brien-Smith", "S1", "mobriensmith"},
 		{"伟", "Zhang", "S1", "zhang"},
-		{"Wei", "张", "S1", "w"},
+		{"Wei", "张", "S1", "wei"},
+		{"Nik", "نیک\u200cنام", "S902", "nik"},
 		// Issue 13 item 9: names with no ASCII folding take the User ID, never "user".
 		{"小明", "王", "S2001", "s2001"},
 		{"Анна", "Иванова", "Élève042", "eleve042"},

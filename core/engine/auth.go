@@ -161,7 +161,7 @@ func (s *Service) ChangePassword(ctx context.Context, username, current, newPass
 		probs = append(probs, "it is the same as the current password")
 	}
 	if len(probs) > 0 {
-		return core.Refusal(core.KindInvalid, core.SignInPasswordPolicy, strings.Join(probs, "; "), "")
+		return core.RefusalItems(core.KindInvalid, core.SignInPasswordPolicy, probs)
 	}
 	hash := s.hash.HashPermanent(newPassword)
 	if l.OperatorID != 0 {

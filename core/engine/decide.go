@@ -231,7 +231,7 @@ func cellIssue(c core.Column, v string, p *parsers) (core.Issue, bool) {
 		}
 	case core.ColPassword:
 		if probs := passwordProblems(v, "", ""); len(probs) > 0 {
-			return core.Issue{Code: core.PasswordPolicy, Value: strings.Join(probs, "; ")}, true
+			return core.Issue{Code: core.PasswordPolicy, Items: probs}, true
 		}
 	}
 	return core.Issue{}, false
@@ -507,7 +507,7 @@ func (m *userMerge) plan() *userPlan {
 			probs = append(probs, "it is the username made for this row, or that username with digits")
 		}
 		if len(probs) > 0 {
-			u.problems = append(u.problems, problem{Issue: core.Issue{Code: core.PasswordPolicy, Value: strings.Join(probs, "; ")}, Col: core.ColPassword})
+			u.problems = append(u.problems, problem{Issue: core.Issue{Code: core.PasswordPolicy, Items: probs}, Col: core.ColPassword})
 		}
 	}
 	return u
@@ -945,11 +945,11 @@ func checkStoredUser(mode core.Mode, u *userPlan, snap userSnapshot, w *notices)
 func addPolicyProblem(ps []problem, why string) []problem {
 	for i := range ps {
 		if ps[i].Code == core.PasswordPolicy && ps[i].Col == core.ColPassword && ps[i].Line == 0 {
-			ps[i].Value += "; " + why
+			ps[i].Items = append(ps[i].Items, why)
 			return ps
 		}
 	}
-	return append(ps, problem{Issue: core.Issue{Code: core.PasswordPolicy, Value: why}, Col: core.ColPassword})
+	return append(ps, problem{Issue: core.Issue{Code: core.PasswordPolicy, Items: []string{why}}, Col: core.ColPassword})
 }
 
 // dropCol returns ps without the problems of column c, for a cell whose value is no

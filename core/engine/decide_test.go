@@ -319,7 +319,7 @@ func TestCheckStoredUser(t *testing.T) {
 			if got := problemCodes(u.problems); !slices.Equal(got, tt.want) {
 				t.Errorf("problems = %v, want %v (%+v)", got, tt.want, u.problems)
 			}
-			if tt.why != "" && (len(u.problems) == 0 || !strings.Contains(u.problems[0].Value, tt.why)) {
+			if tt.why != "" && (len(u.problems) == 0 || !strings.Contains(u.problems[0].Text(), tt.why)) {
 				t.Errorf("problems %+v do not say %q", u.problems, tt.why)
 			}
 			if tt.row.Cells[core.ColUserID] != "" && u.vals[core.ColUserID] != tt.userID && (tt.userID != "" || tt.sheet > 0) {

@@ -57,7 +57,7 @@ func (s *Service) Setup(ctx context.Context, req SetupRequest) (Session, error) 
 		return Session{}, err
 	}
 	if probs := account.PolicyProblems(req.Password, op.Username, op.Email); len(probs) > 0 {
-		return Session{}, core.Refusal(core.KindInvalid, core.SignInPasswordPolicy, strings.Join(probs, "; "), "")
+		return Session{}, core.RefusalItems(core.KindInvalid, core.SignInPasswordPolicy, probs)
 	}
 	op.PwKind, op.PwHash = core.PasswordPermanent, s.hash.HashPermanent(req.Password)
 	created, err := s.db.Setup(ctx, org, school, op, s.now())
