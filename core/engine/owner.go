@@ -109,12 +109,14 @@ func (s *Service) alive(owner string, heartbeat time.Time) bool {
 	if w.ThisComputer && pid > 0 && !processAlive(pid) {
 		w.TakingOver, w.Gone = true, true
 		s.notifyWait(w)
+		s.tmp().clean() // its stage: the start's clean-up may have seen it still running
 		return false
 	}
 	w.Silent = s.owners.silence(owner, heartbeat)
 	if w.Silent >= s.owners.staleAfter {
 		w.TakingOver = true
 		s.notifyWait(w)
+		s.tmp().clean()
 		return false
 	}
 	w.TakeOverIn = s.owners.staleAfter - w.Silent

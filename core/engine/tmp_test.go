@@ -156,3 +156,30 @@ func TestWriteTableSpillsPrivately(t *testing.T) {
 		})
 	}
 }
+
+// TestTakeOverRemovesStage: the stage of a process that died in the middle of an upload
+// goes when its upload is taken over, not only at the next start: a process killed just
+// before this one started may still have counted as running at the start's clean-up
+// (found killing rosterctl import with kill -9 and running resume at once).
+func TestTakeOverRemovesStage(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "rosterdesk.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	tmp := s.tmp()
+	if err := tmp.ensure(); err != nil {
+		t.Fatal(err)
+	}
+	stage := filepath.Join(tmp.dir, "stage-"+tmp.host+"-999999-deadbeef.db")
+	if err := os.WriteFile(stage, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if s.alive(s.host+"/999999/deadbeef", time.Now()) {
+		t.Fatal("a process whose pid is free counts as alive")
+	}
+	if _, err := os.Stat(stage); !os.IsNotExist(err) {
+		t.Errorf("the dead process's stage is still there after the take-over (%v)", err)
+	}
+}
