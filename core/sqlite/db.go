@@ -33,9 +33,9 @@ type DB struct {
 	file os.FileInfo // the database file, for the list of files open in this process
 }
 
-// BusyRetry bounds how long a write waits for another process's write transaction (a
+// busyRetry bounds how long a write waits for another process's write transaction (a
 // long import in rosterctl while the window is open) before the error reaches the user.
-var BusyRetry = 10 * time.Minute
+const busyRetry = 10 * time.Minute
 
 // ApplicationID marks a database file as Rosterdesk's in the SQLite header
 // (PRAGMA application_id, bytes 68-71): "RDsk". It is how Open tells a Rosterdesk
@@ -312,9 +312,9 @@ func (db *DB) closePools() error {
 }
 
 // write runs fn in a write transaction and commits it; a busy database is retried until
-// BusyRetry has passed or ctx ends.
+// busyRetry has passed or ctx ends.
 func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	deadline := time.Now().Add(BusyRetry)
+	deadline := time.Now().Add(busyRetry)
 	for {
 		err := db.writeOnce(ctx, fn)
 		if err == nil || !IsBusy(err) || time.Now().After(deadline) {
