@@ -552,6 +552,10 @@ func TestCheckIsDryRun(t *testing.T) {
 			}
 			real := e.upload("r.csv", req.Data, e.schoolA, admin)
 			real.Upload = 0
+			if real.Applied == 0 && dry.Message != "" {
+				// A check words "no row applied" without an Error File: TestCheckNoRowApplied.
+				dry.Message = real.Message
+			}
 			if !reflect.DeepEqual(dry, real) {
 				t.Errorf("Check = %+v\nImport = %+v\nwant the same", dry, real)
 			}
@@ -704,5 +708,24 @@ func TestNewGUIDsAscend(t *testing.T) {
 			t.Errorf("%s (id %d): GUID %s does not follow %s", a.UserID, a.ID, a.GUID, prev)
 		}
 		prev = a.GUID
+	}
+}
+
+// TestCheckNoRowApplied: a check of a file where no row can be applied says so, without
+// the upload's advice to download an Error File a check does not have; the upload of
+// the same file gives that advice.
+func TestCheckNoRowApplied(t *testing.T) {
+	e := newEnv(t)
+	req := engine.UploadRequest{FileName: "r.csv", Data: csvOf("User ID,Role,First Name,Last Name", "S5,Student,Sam,"), SchoolID: e.schoolA.ID, Actor: admin}
+	dry, err := e.svc.Check(e.ctx, req, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (core.Issue{Code: core.FileNoRowApplied}).Problem(); dry.Status != core.StatusFailed || dry.Message != want {
+		t.Errorf("Check = %s %q, want Failed %q", dry.Status, dry.Message, want)
+	}
+	real := e.upload("r.csv", req.Data, e.schoolA, admin)
+	if want := (core.Issue{Code: core.FileNoRowApplied}).Text(); real.Status != core.StatusFailed || real.Message != want || !strings.Contains(want, "Error File") {
+		t.Errorf("Import = %s %q, want Failed %q", real.Status, real.Message, want)
 	}
 }

@@ -164,6 +164,10 @@ func (j *job) result() Result {
 	c := j.counts
 	status, msg := core.StatusCompleted, ""
 	switch {
+	case c.Applied == 0 && j.dry:
+		// A check has no Error File to point to: only what is wrong; the notes say
+		// what to fix on each row.
+		status, msg = core.StatusFailed, core.Issue{Code: core.FileNoRowApplied}.Problem()
 	case c.Applied == 0:
 		status, msg = core.StatusFailed, core.Issue{Code: core.FileNoRowApplied}.Text()
 	case c.Failed > 0:
