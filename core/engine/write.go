@@ -81,7 +81,7 @@ func (j *job) generate(ctx context.Context, tx *sqlite.ImportTx) error {
 				c.PwKind, c.PwHash, c.Temp = core.PasswordTemporary, hash, j.keys.seal(pw)
 				j.tempPWs++
 			}
-			if _, err := tx.AddNewUser(ctx, j.schoolID, u, c); err != nil {
+			if _, err := tx.AddNewUser(ctx, u, c); err != nil {
 				return err
 			}
 		}
@@ -303,12 +303,7 @@ func (j *job) results(ctx context.Context, tx *sqlite.ImportTx) error {
 				if rr.CKey != "" {
 					code = rr.Code
 				}
-				// A user the import created is linked to the school already (AddNewUser).
-				school := j.schoolID
-				if rr.UserNew {
-					school = 0
-				}
-				if err := tx.AddRowWrites(ctx, school, rr.UID, rr.CID, rr.Role, code); err != nil {
+				if err := tx.AddRowWrites(ctx, j.schoolID, rr.UID, rr.CID, rr.Role, code); err != nil {
 					return err
 				}
 				temp, err := j.keys.open(rr.Temp)

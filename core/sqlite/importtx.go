@@ -29,15 +29,11 @@ type ImportTx struct {
 	now       string
 	nextUser  int64
 	nextClass int64
-	// The school the users AddNewUser holds are linked to, and the first one's id: a
-	// batch's ids are consecutive.
-	linkSchool, firstNew int64
-	cacheSize            int64 // the connection's cache_size before the import, restored after
-	tempStore            int64 // the connection's temp_store before the import, restored after
+	cacheSize int64 // the connection's cache_size before the import, restored after
+	tempStore int64 // the connection's temp_store before the import, restored after
 
 	// What waits for the next multi-row statement of each kind.
 	users, gens, links, enrolls, codes batch
-	rowWrites                          int // rows AddRowWrites holds
 	enrolled                           int // enrollments added by the statements run so far
 }
 
@@ -727,16 +723,13 @@ const (
 	rowsBatch = 600 // links, enrollments, codes: 2 or 3 values a row
 )
 
-// AddNewUser creates user u with what the import made for them, links them to school
-// schoolID, hands them the next user id, which it returns, and records it in the stage.
-// Users are written a batch at a time: call FlushNewUsers after the last, and before
-// asking which usernames are taken.
-func (t *ImportTx) AddNewUser(ctx context.Context, schoolID int64, u *NewUser, c Created) (int64, error) {
+// AddNewUser creates user u with what the import made for them, hands them the next
+// user id, which it returns, and records it in the stage. Users are written a batch at
+// a time: call FlushNewUsers after the last, and before asking which usernames are
+// taken.
+func (t *ImportTx) AddNewUser(ctx context.Context, u *NewUser, c Created) (int64, error) {
 	id := t.nextUser
 	t.nextUser++
-	if t.users.rows == 0 {
-		t.linkSchool, t.firstNew = schoolID, id
-	}
 	t.users.add(id, c.GUID, u.UserID, u.IDKey, u.Role, u.First, u.Last, u.Grade, u.Email, u.EmailKey,
 		c.Username, core.Key(c.Username), string(c.PwKind), c.PwHash, t.now, t.now, t.now)
 	t.gens.add(u.UKey, id, c.GUID, c.Username, blob(c.Temp), u.Role)
@@ -754,7 +747,6 @@ func (t *ImportTx) FlushNewUsers(ctx context.Context) error {
 	// OR FAIL: a failing statement ends the whole import (its transaction is rolled
 	// back), so it need not undo itself alone, and SQLite then keeps no statement
 	// journal for it (users has no foreign keys that would need one).
-	n := int64(t.users.rows)
 	if _, err := t.b.exec(ctx, &t.users, `
 		INSERT OR FAIL INTO main.users (
 			id,
@@ -775,17 +767,6 @@ func (t *ImportTx) FlushNewUsers(ctx context.Context) error {
 			created_at,
 			updated_at
 		) VALUES `+placeholders(t.users.rows, 17)); err != nil {
-		return classify(err)
-	}
-	// Every user the import creates has a row it applies (NewUsers reads only applied
-	// users), so each is linked to the school here, with the batch's ids ascending: each
-	// link goes at the end of school_users instead of at a random place, as the results
-	// pass would put it going down the file's rows (ResultRow.UserNew skips those).
-	var link batch
-	link.add(t.linkSchool, t.firstNew, t.firstNew+n-1)
-	if _, err := t.b.exec(ctx, &link, `
-		INSERT OR IGNORE INTO main.school_users (school_id, user_id)
-		SELECT ?1, id FROM main.users WHERE id BETWEEN ?2 AND ?3`); err != nil {
 		return classify(err)
 	}
 	_, err := t.b.exec(ctx, &t.gens, `
@@ -1086,22 +1067,19 @@ func (t *ImportTx) classSlices(ctx context.Context, query string, fn func(after,
 	}
 }
 
-// AddRowWrites links user uid to school schoolID (when not 0: AddNewUser linked the
-// users it created), enrolls them in class cid (when not 0) as role, and records code
-// (when not "") for the class: what an applied row writes. Rows are written a batch at
-// a time: call FlushRows after the last. Existing links, enrollments and codes are kept
-// as they are (an import never removes or demotes).
+// AddRowWrites links user uid to the school, enrolls them in class cid (when not 0) as
+// role, and records code (when not "") for the class: what an applied row writes. Rows
+// are written a batch at a time: call FlushRows after the last. Existing links,
+// enrollments and codes are kept as they are (an import never removes or demotes).
 func (t *ImportTx) AddRowWrites(ctx context.Context, schoolID, uid, cid int64, role, code string) error {
-	if schoolID != 0 {
-		t.links.add(schoolID, uid)
-	}
+	t.links.add(schoolID, uid)
 	if cid != 0 {
 		t.enrolls.add(cid, uid, role)
 		if code != "" {
 			t.codes.add(cid, code)
 		}
 	}
-	if t.rowWrites++; t.rowWrites == rowsBatch {
+	if t.links.rows == rowsBatch {
 		return t.FlushRows(ctx)
 	}
 	return nil
@@ -1109,7 +1087,6 @@ func (t *ImportTx) AddRowWrites(ctx context.Context, schoolID, uid, cid int64, r
 
 // FlushRows writes what AddRowWrites holds.
 func (t *ImportTx) FlushRows(ctx context.Context) error {
-	t.rowWrites = 0
 	if t.links.rows > 0 {
 		if _, err := t.b.exec(ctx, &t.links, `INSERT OR IGNORE INTO main.school_users (school_id, user_id) VALUES `+placeholders(t.links.rows, 2)); err != nil {
 			return classify(err)
