@@ -754,10 +754,7 @@ func (a *App) lookUpRun(id int64) {
 
 // showRunStatus says in the status line how far the running upload has come.
 func (a *App) showRunStatus() {
-	if a.history == nil {
-		return
-	}
-	line, ok := a.history.liveLine(a.running)
+	line, ok := a.runLine()
 	if a.running == 0 || !ok {
 		return
 	}
@@ -766,6 +763,15 @@ func (a *App) showRunStatus() {
 		name += " (resumed: Rosterdesk was closed while it ran, so it starts again from the beginning)"
 	}
 	a.setStatus(name + ": " + line)
+}
+
+// runLine returns the progress line of the upload the runner runs, once a history page
+// exists to have followed it.
+func (a *App) runLine() (string, bool) {
+	if a.history == nil {
+		return "", false
+	}
+	return a.history.liveLine(a.running)
 }
 
 // ShowWait says in the status line why the uploads this window runs wait for another

@@ -324,3 +324,35 @@ func TestInterruptedUploadRunsBeforeSignIn(t *testing.T) {
 		t.Errorf("when it ends the status line says %q", got)
 	}
 }
+
+// TestQuitBeforeSignInWhileResuming: closing the window at the sign-in screen while an
+// interrupted upload runs again asks first, as after sign-in; with no history page yet
+// there is no progress line to quote (it used to crash looking for one).
+func TestQuitBeforeSignInWhileResuming(t *testing.T) {
+	eng := seeded()
+	eng.resume = true
+	eng.uploads = []core.Upload{{ID: 1, FileName: "district.csv", SchoolID: 1, Status: core.StatusInProgress, Done: 900, Total: 1000}}
+	running := make(chan struct{})
+	eng.runGate = func(ctx context.Context, u core.Upload) error {
+		close(running)
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	h := newHarness(t, eng)
+	closed := false
+	h.a.closeWindow = func() { closed = true }
+	h.open()
+	h.runUntilClosed("the interrupted upload runs", running)
+	h.runUntil("the runner follows it", func() bool { return h.a.running != 0 })
+	h.a.onCloseRequest()
+	if m := h.a.topModal(); m == nil || closed {
+		t.Fatalf("closing at the sign-in screen during an upload: dialog %v, window closed %v", m != nil, closed)
+	}
+	if got := overlayText(h.win); !strings.Contains(got, "start again from the beginning") {
+		t.Errorf("the question says %q", got)
+	}
+	h.a.topModal().confirmBtn.Tapped(nil)
+	if !closed {
+		t.Error("Quit Anyway did not close the window")
+	}
+}

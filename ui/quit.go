@@ -17,7 +17,9 @@ func (a *App) onCloseRequest() {
 	msg := "Uploads are waiting to run. If you quit now, they run the next time Rosterdesk opens."
 	if a.running != 0 {
 		msg = a.uploadName(a.running) + " is still being uploaded"
-		if line, ok := a.history.liveLine(a.running); ok {
+		// Before anyone has signed in there is no history page to ask (the runner starts
+		// at launch).
+		if line, ok := a.runLine(); ok {
 			msg += " (" + line + ")"
 		}
 		msg += ". If you quit now, it stops, and the upload will start again from the beginning the next time Rosterdesk opens. Nothing of it is saved until then."
