@@ -62,11 +62,11 @@ func (p *progress) pause(paused bool) {
 	p.mu.Unlock()
 }
 
-// take returns the progress to write, if it changed and may be written.
-func (p *progress) take() (core.Progress, bool) {
+// take returns the progress to write, if it may be written and, unless always, changed.
+func (p *progress) take(always bool) (core.Progress, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.dirty || p.paused {
+	if !p.dirty && !always || p.paused {
 		return core.Progress{}, false
 	}
 	p.dirty = false
@@ -88,7 +88,10 @@ func (j *job) beat(ctx context.Context, stop context.CancelCauseFunc) {
 			return
 		case <-t.C:
 		}
-		if err := j.flush(ctx); core.ErrorKind(err) == core.KindConflict {
+		// Every tick writes, changed or not: a phase that reports no progress for a
+		// minute (one long statement) must not look like a dead process to another
+		// one waiting to take the upload over.
+		if err := j.record(ctx, true); core.ErrorKind(err) == core.KindConflict {
 			stop(err)
 			return
 		}
@@ -97,15 +100,20 @@ func (j *job) beat(ctx context.Context, stop context.CancelCauseFunc) {
 
 // flush writes the progress now if it changed; the run calls it at the end of a phase,
 // so that the database shows the phase complete while the import transaction runs.
-func (j *job) flush(ctx context.Context) error {
+func (j *job) flush(ctx context.Context) error { return j.record(ctx, false) }
+
+// record writes the progress and the heartbeat, if the progress changed or always. The
+// heartbeat is this computer's real time, not the service's clock (which tests and
+// ROSTERDESK_NOW may fix): other processes judge by it whether the run is alive.
+func (j *job) record(ctx context.Context, always bool) error {
 	if j.dry || j.id == 0 {
 		return nil
 	}
 	j.beatMu.Lock()
 	defer j.beatMu.Unlock()
-	p, ok := j.prog.take()
+	p, ok := j.prog.take(always)
 	if !ok {
 		return nil
 	}
-	return j.s.db.Heartbeat(ctx, j.id, j.s.owner, p, j.s.now())
+	return j.s.db.Heartbeat(ctx, j.id, j.s.owner, p, time.Now())
 }
