@@ -26,8 +26,10 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
+# vet also type-checks the tests behind the slow build tag, which make test never builds.
 vet: deps
 	$(GO) vet ./...
+	$(GO) vet -tags slow ./core/engine/...
 
 # test-core proves the engine builds and passes without cgo.
 test-core:

@@ -57,7 +57,7 @@ func TestLibreOfficeRoundTrip(t *testing.T) {
 
 	t.Run("Export", func(t *testing.T) {
 		var buf bytes.Buffer
-		if err := e.svc.ExportUsers(e.ctx, &buf, core.FormatCSV, e.schoolA.ID, admin); err != nil {
+		if err := e.svc.ExportUsers(e.ctx, admin, &buf, core.FormatCSV, e.schoolA.ID); err != nil {
 			t.Fatal(err)
 		}
 		saved := calc(t, "export.csv", buf.Bytes())
