@@ -268,16 +268,7 @@ func TestQuitWhenIdle(t *testing.T) {
 // window opens, and the status line says which file it is and that it starts again
 // from the beginning, while it runs and when it ends (item 6).
 func TestResumedUploadIsNamed(t *testing.T) {
-	eng := seeded()
-	eng.resume = true
-	eng.uploads = []core.Upload{{ID: 1, FileName: "district.csv", SchoolID: 1, Status: core.StatusInProgress, Done: 900, Total: 1000}}
-	running := make(chan struct{})
-	release := make(chan struct{})
-	eng.runGate = func(ctx context.Context, u core.Upload) error {
-		close(running)
-		<-release
-		return nil
-	}
+	eng, running, release := interruptedUpload()
 	h := newHarness(t, eng)
 	h.open()
 	h.submitSignIn("pat", patPassword)
@@ -298,16 +289,7 @@ func TestResumedUploadIsNamed(t *testing.T) {
 // again as the window opens (SPEC: on the next launch), before anyone signs in, and is
 // named once someone does.
 func TestInterruptedUploadRunsBeforeSignIn(t *testing.T) {
-	eng := seeded()
-	eng.resume = true
-	eng.uploads = []core.Upload{{ID: 1, FileName: "district.csv", SchoolID: 1, Status: core.StatusInProgress, Done: 900, Total: 1000}}
-	running := make(chan struct{})
-	release := make(chan struct{})
-	eng.runGate = func(ctx context.Context, u core.Upload) error {
-		close(running)
-		<-release
-		return nil
-	}
+	eng, running, release := interruptedUpload()
 	h := newHarness(t, eng)
 	h.open()
 	h.runUntilClosed("the interrupted upload runs with nobody signed in", running)
@@ -329,15 +311,7 @@ func TestInterruptedUploadRunsBeforeSignIn(t *testing.T) {
 // interrupted upload runs again asks first, as after sign-in; with no history page yet
 // there is no progress line to quote (it used to crash looking for one).
 func TestQuitBeforeSignInWhileResuming(t *testing.T) {
-	eng := seeded()
-	eng.resume = true
-	eng.uploads = []core.Upload{{ID: 1, FileName: "district.csv", SchoolID: 1, Status: core.StatusInProgress, Done: 900, Total: 1000}}
-	running := make(chan struct{})
-	eng.runGate = func(ctx context.Context, u core.Upload) error {
-		close(running)
-		<-ctx.Done()
-		return ctx.Err()
-	}
+	eng, running, _ := interruptedUpload()
 	h := newHarness(t, eng)
 	closed := false
 	h.a.closeWindow = func() { closed = true }
@@ -355,4 +329,15 @@ func TestQuitBeforeSignInWhileResuming(t *testing.T) {
 	if !closed {
 		t.Error("Quit Anyway did not close the window")
 	}
+}
+
+// interruptedUpload returns a seeded engine holding district.csv In Progress, as a quit
+// or a crash leaves it, whose run again blocks: running closes once it has started,
+// release lets it finish.
+func interruptedUpload() (eng *fakeEngine, running, release chan struct{}) {
+	eng = seeded()
+	eng.resume = true
+	eng.uploads = []core.Upload{{ID: 1, FileName: "district.csv", SchoolID: 1, Status: core.StatusInProgress, Done: 900, Total: 1000}}
+	running, release = eng.blockRuns()
+	return eng, running, release
 }
