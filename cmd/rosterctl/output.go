@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -152,6 +153,26 @@ func statusExit(s core.Status) int {
 		return exitCancelled
 	}
 	return exitInternal // Import waits for the end, so anything else is a bug
+}
+
+// exitSeverity lists the exit statuses of finished uploads from the least to the most
+// serious. A Failed upload applied nothing and needs its file fixed; a Cancelled one
+// applied nothing either, but someone chose that; Completed with Errors applied all but
+// some rows. A status no finished upload has (a bug) outranks them all. The numbers
+// themselves are SPEC §7's and say nothing of severity: Cancelled (7) is not worse than
+// Failed (4).
+var exitSeverity = []int{exitOK, exitCompletedErrs, exitCancelled, exitFailed, exitInternal}
+
+// batchExit is the exit status of a batch of finished uploads (resume): that of its most
+// serious outcome, as exitSeverity orders them; exitOK for none.
+func batchExit(statuses []core.Status) int {
+	code := exitOK
+	for _, s := range statuses {
+		if c := statusExit(s); slices.Index(exitSeverity, c) > slices.Index(exitSeverity, code) {
+			code = c
+		}
+	}
+	return code
 }
 
 // progressLine shows an import's progress on one terminal line, rewritten in place. The
