@@ -36,12 +36,22 @@ func (c *cli) outputFormat(path string) (core.Format, error) {
 // a failure never leaves half a file (or clobbers a good one). Every file rosterctl
 // writes holds personal data, so it is readable by its owner only.
 func writeOutput(path string, write func(io.Writer) error) error {
-	err := atomicfile.Write(path, write)
-	if problem := atomicfile.Problem(err); problem != "" {
-		return &core.Error{Kind: core.KindStorage, Op: "write file",
-			Message: fmt.Sprintf("%s was not written: %s.", path, problem), Err: err}
+	return fileError(path, atomicfile.Write(path, write), "")
+}
+
+// fileError says in plain words what is wrong with the output file path when err is an
+// error of that file, followed by note when there is one; other errors are returned as
+// they are.
+func fileError(path string, err error, note string) error {
+	problem := atomicfile.Problem(err)
+	if problem == "" {
+		return err
 	}
-	return err
+	msg := fmt.Sprintf("%s was not written: %s.", path, problem)
+	if note != "" {
+		msg += " " + note
+	}
+	return &core.Error{Kind: core.KindStorage, Op: "write file", Message: msg, Err: err}
 }
 
 // printable shows s with its unprintable characters escaped as Go writes them (\n,
