@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -431,11 +433,11 @@ func (s *Service) teacherCards(ctx context.Context, r rights, teacherID int64) (
 	if len(members) == 0 {
 		return nil, core.Refusal(core.KindNotFound, core.CardsNoStudents, t.FullName(), "")
 	}
-	want := map[string]bool{}
+	seen := map[string]bool{}
 	guids := make([]string, 0, len(members))
 	for _, m := range members {
-		if !want[m.a.GUID] {
-			want[m.a.GUID] = true
+		if !seen[m.a.GUID] {
+			seen[m.a.GUID] = true
 			guids = append(guids, m.a.GUID)
 		}
 	}
@@ -443,7 +445,7 @@ func (s *Service) teacherCards(ctx context.Context, r rights, teacherID int64) (
 	if err != nil {
 		return nil, err
 	}
-	live, err := s.storedPasswords(ctx, schools, want, accounts)
+	live, err := s.storedPasswords(ctx, schools, accounts)
 	if err != nil {
 		return nil, err
 	}
@@ -454,34 +456,62 @@ func (s *Service) teacherCards(ctx context.Context, r rights, teacherID int64) (
 	return out, nil
 }
 
-// storedPasswords looks through the stored Completed Files of uploads into schools that
-// may still hand out temporary passwords, and returns, by GUID, the password of each
-// wanted account that still signs in to it.
-func (s *Service) storedPasswords(ctx context.Context, schools map[int64]bool, want map[string]bool, accounts map[string]sqlite.CardAccount) (map[string]string, error) {
-	files, err := s.db.CompletedFilesWithPasswords(ctx)
+// storedPasswords returns, by GUID, the password of each of accounts that a stored
+// Completed File of an upload into schools still hands out and that still signs in.
+//
+// It reads only the files that can hold one. An account's temporary password is issued
+// by an upload (or a reset) at one moment, which the account keeps as its issue time and
+// the upload as the issue time of its file's passwords: so only an account whose
+// temporary password has not expired can be found, and only in the file of an upload
+// with the same issue time (or one stored before that time was recorded, which only
+// reading tells). Those are read newest first, each for its own accounts only, until
+// every account that can be found is.
+func (s *Service) storedPasswords(ctx context.Context, schools map[int64]bool, accounts map[string]sqlite.CardAccount) (map[string]string, error) {
+	now := s.now()
+	live := map[string]string{}
+	pending := map[string]bool{}
+	issued := map[time.Time]bool{}
+	for g, a := range accounts {
+		if a.Password == core.PasswordTemporary && now.Before(a.IssuedAt.Add(core.TempPasswordLifetime)) {
+			pending[g] = true
+			issued[a.IssuedAt] = true
+		}
+	}
+	if len(pending) == 0 {
+		return live, nil
+	}
+	ids := make([]int64, 0, len(schools))
+	for id := range schools {
+		ids = append(ids, id)
+	}
+	files, err := s.db.CompletedFilesIssued(ctx, ids, slices.Collect(maps.Keys(issued)))
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
-	live := map[string]string{}
 	for _, f := range files {
-		if !f.IssuedAt.IsZero() && !now.Before(f.IssuedAt.Add(core.TempPasswordLifetime)) {
-			continue // every password of this file has expired
+		if len(pending) == 0 {
+			break
 		}
-		rec, err := s.db.Upload(ctx, f.Upload)
-		if err != nil {
-			return nil, err
+		keep := pending // an older upload's file may hold any of them
+		if !f.IssuedAt.IsZero() {
+			keep = map[string]bool{}
+			for g := range pending {
+				if accounts[g].IssuedAt.Equal(f.IssuedAt) {
+					keep[g] = true
+				}
+			}
+			if len(keep) == 0 {
+				continue // its accounts were found in a newer file of the same moment
+			}
 		}
-		if !schools[rec.SchoolID] {
-			continue
-		}
-		rows, _, err := s.completedRows(ctx, f.Upload, want)
+		rows, _, err := s.completedRows(ctx, f.Upload, keep)
 		if err != nil {
 			return nil, err
 		}
 		for _, row := range rows {
 			if pw := livePassword(accounts[row.guid], row.password, now); pw != "" {
 				live[row.guid] = pw
+				delete(pending, row.guid)
 			}
 		}
 	}

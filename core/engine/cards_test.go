@@ -3,7 +3,9 @@ package engine_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/atomicfile"
@@ -473,6 +476,60 @@ func TestLoginCardsTeacher(t *testing.T) {
 			t.Errorf("WriteLoginCards(a student as teacher) = %v, want ADMIN_NOT_TEACHER", err)
 		}
 	})
+}
+
+// TestLoginCardsTeacherReadsOnlyHerUploads: a teacher's cards read only the Completed
+// Files that can hold a live password of one of her students, those of uploads whose
+// passwords were issued when her students' were, newest first, and stop once every
+// student is found. The other uploads of the school, before and after hers, have
+// damaged Completed Files here, and the older one is of a Rosterdesk that did not record
+// when its passwords were issued, so only reading it could tell: reading either fails.
+func TestLoginCardsTeacherReadsOnlyHerUploads(t *testing.T) {
+	e := newEnv(t)
+	other := func(name, id, last string) int64 {
+		res := e.upload(name, csvOf("User ID,Role,First Name,Last Name,Email,Class ID,Class Name",
+			"T"+id+",Teacher,Ines,"+last+",iruiz"+id+"@lincoln.example.org,ART"+id+",Art",
+			"S"+id+",Student,Eve,"+last+",,ART"+id+","), e.schoolA, admin)
+		if res.Status != core.StatusCompleted {
+			t.Fatalf("import %s: %s %q", name, res.Status, res.Notes)
+		}
+		e.clock.Add(time.Minute) // each upload issues its passwords at its own time
+		return res.Upload
+	}
+	before := other("before.csv", "80", "Ruiz")
+	hers := e.mustImport(append(slices.Clone(classTeachers), "S1,Student,Ava,Johnson,,MATH,", "S2,Student,Noah,Smith,,MATH,")...)
+	temp := e.completedPasswords(hers.Upload)
+	e.clock.Add(time.Minute)
+	after := other("after.csv", "90", "Stone")
+
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(e.path)+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`UPDATE upload_files SET data = x'1f8b0000deadbeef' WHERE kind = 'completed' AND upload_id IN (?, ?)`,
+		`UPDATE uploads SET temp_passwords_at = NULL WHERE id = ?`,
+	} {
+		args := []any{before, after}
+		if strings.Contains(q, "NULL") {
+			args = args[:1]
+		}
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	if err := e.svc.WriteUploadFile(e.ctx, admin, io.Discard, after, core.FileCompleted, core.FormatCSV); err == nil {
+		t.Fatal("the damaged Completed File reads: the test proves nothing")
+	}
+
+	_, list := e.printCards(admin, engine.CardSource{Teacher: e.user("T1").ID})
+	got := byUsername(t, list)
+	for _, a := range []core.Account{e.user("S1"), e.user("S2")} {
+		if c := got[a.Username]; c.password == "" || c.password != temp[a.Username] {
+			t.Errorf("%s's card shows %q, want %q from her upload", a.Username, c.password, temp[a.Username])
+		}
+	}
 }
 
 func TestLoginCardsCredentials(t *testing.T) {
