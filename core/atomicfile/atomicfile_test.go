@@ -162,11 +162,7 @@ func TestFileRemoveBeforePublish(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "cards.pdf")
 		os.WriteFile(path, []byte("old"), 0o600)
-		f, err := Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.WriteString(f, "%PDF-new")
+		f := createWith(t, path, "%PDF-new")
 		if sync {
 			f.Sync()
 		}
@@ -185,15 +181,11 @@ func TestFileRemoveBeforePublish(t *testing.T) {
 func TestFilePublishFails(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "cards.pdf")
-	f, err := Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.WriteString(f, "%PDF-new")
+	f := createWith(t, path, "%PDF-new")
 	if err := os.MkdirAll(filepath.Join(path, "inside"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	err = f.Publish()
+	err := f.Publish()
 	assertNamesTarget(t, err, path, ".cards.pdf.tmp-")
 	if err == nil {
 		t.Fatal("Publish over a folder succeeded")
@@ -205,4 +197,18 @@ func TestFilePublishFails(t *testing.T) {
 	if fi, err := os.Stat(path); err != nil || !fi.IsDir() {
 		t.Errorf("the folder in the way: %v, %v", fi, err)
 	}
+}
+
+// createWith creates a File at path, closed when the test ends, and writes content.
+func createWith(t *testing.T, path, content string) *File {
+	t.Helper()
+	f, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	if _, err := io.WriteString(f, content); err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

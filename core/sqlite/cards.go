@@ -119,20 +119,8 @@ func (db *DB) CompletedFilesIssued(ctx context.Context, schoolIDs []int64, issue
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var f CompletedFile
-			var at string
-			if err := rows.Scan(&f.Upload, &at); err != nil {
-				return err
-			}
-			if at != "" && !want[at] {
-				continue
-			}
-			f.IssuedAt = parseTime(at)
-			out = append(out, f)
-		}
-		return rows.Err()
+		out, err = scanCompletedFiles(rows, func(at string) bool { return at == "" || want[at] })
+		return err
 	})
 	return out, err
 }
