@@ -355,7 +355,7 @@ func discard(f CardsFile, err error) error {
 	}
 	why := core.ErrorMessage(cf.err)
 	if errors.Is(cf.err, context.Canceled) || errors.Is(cf.err, context.DeadlineExceeded) {
-		why = "Printing was stopped before they were."
+		why = "Printing was stopped before they were stored."
 	}
 	msg := "The new passwords could not be saved, so the old ones still work and the login cards were deleted. " + why
 	if rmErr != nil {
