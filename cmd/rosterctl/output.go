@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,12 +36,22 @@ func (c *cli) outputFormat(path string) (core.Format, error) {
 // a failure never leaves half a file (or clobbers a good one). Every file rosterctl
 // writes holds personal data, so it is readable by its owner only.
 func writeOutput(path string, write func(io.Writer) error) error {
-	err := atomicfile.Write(path, write)
-	if problem := atomicfile.Problem(err); problem != "" {
-		return &core.Error{Kind: core.KindStorage, Op: "write file",
-			Message: fmt.Sprintf("%s was not written: %s.", path, problem), Err: err}
+	return fileError(path, atomicfile.Write(path, write), "")
+}
+
+// fileError says in plain words what is wrong with the output file path when err is an
+// error of that file, followed by note when there is one; other errors are returned as
+// they are.
+func fileError(path string, err error, note string) error {
+	problem := atomicfile.Problem(err)
+	if problem == "" {
+		return err
 	}
-	return err
+	msg := fmt.Sprintf("%s was not written: %s.", path, problem)
+	if note != "" {
+		msg += " " + note
+	}
+	return &core.Error{Kind: core.KindStorage, Op: "write file", Message: msg, Err: err}
 }
 
 // printable shows s with its unprintable characters escaped as Go writes them (\n,
@@ -152,6 +163,26 @@ func statusExit(s core.Status) int {
 		return exitCancelled
 	}
 	return exitInternal // Import waits for the end, so anything else is a bug
+}
+
+// exitSeverity lists the exit statuses of finished uploads from the least to the most
+// serious. A Failed upload applied nothing and needs its file fixed; a Cancelled one
+// applied nothing either, but someone chose that; Completed with Errors applied all but
+// some rows. A status no finished upload has (a bug) outranks them all. The numbers
+// themselves are SPEC §7's and say nothing of severity: Cancelled (7) is not worse than
+// Failed (4).
+var exitSeverity = []int{exitOK, exitCompletedErrs, exitCancelled, exitFailed, exitInternal}
+
+// batchExit is the exit status of a batch of finished uploads (resume): that of its most
+// serious outcome, as exitSeverity orders them; exitOK for none.
+func batchExit(statuses []core.Status) int {
+	code := exitOK
+	for _, s := range statuses {
+		if c := statusExit(s); slices.Index(exitSeverity, c) > slices.Index(exitSeverity, code) {
+			code = c
+		}
+	}
+	return code
 }
 
 // progressLine shows an import's progress on one terminal line, rewritten in place. The
