@@ -14,6 +14,12 @@
 # (docs/performance.md): peak RSS of the largest CSV against the smallest, and XLSX
 # wall time against the same rows in CSV.
 #
+# With 100,000 among the sizes it then times the floor under the import's speed (Go
+# benchmarks in core/engine/floor_bench_test.go, each run paired with a baseline run):
+# writing only the rows a 100,000-row import stores, the least a SQLite stage costs the
+# staged design, and the same driver doing sqlite3 .import's work (BENCH_SKIP_FLOOR=1
+# skips it).
+#
 # Then it imports 1,000 students with typed passwords and compares the argon2id hashing
 # rate with the all-cores floor: nproc / (time of one hash alone).
 #
@@ -191,6 +197,36 @@ for n in "${SIZES[@]}"; do
 	awk -v n="$n" -v x="${WALL[$n.xlsx]}" -v c="${WALL[$n.csv]}" \
 		'BEGIN { printf "| Wall time, XLSX / CSV (%d rows) | %.2f |\n", n, x / c }'
 done
+
+if [[ " ${SIZES[*]} " == *" 100000 "* ]] && [ $HAVE_SQLITE = 1 ] && [ "${BENCH_SKIP_FLOOR:-0}" != 1 ]; then
+	# One run of the floor benchmarks: "WRITES STAGE EQUIVALENT" in seconds. Each run
+	# imports the roster once first (not timed) to learn the rows it stores.
+	log "floor: go test -bench 'WriteFloor100k|StageFloor100k' (core/engine/floor_bench_test.go)"
+	(cd "$ROOT" && go test -c -o "$WORK/engine.test" ./core/engine)
+	csv=$WORK/roster-floor.csv
+	"$GEN" -rows 100000 -format csv -seed "$SEED" -o "$csv" 2>/dev/null
+	fw=() fs=() fe=() rw=() rs=() rt=() re=()
+	for i in $(seq "$REPEAT"); do
+		b=$(sqlite_run "$csv")
+		read -r w st e < <(cd "$ROOT/core/engine" && "$WORK/engine.test" -test.run '^$' -test.bench 'WriteFloor100k|StageFloor100k' -test.benchtime 1x |
+			awk '/^BenchmarkWriteFloor100k\/writes/ {w=$3} /^BenchmarkStageFloor100k/ {s=$3} /import-equivalent/ {e=$3}
+				END {printf "%.3f %.3f %.3f\n", w/1e9, s/1e9, e/1e9}')
+		fw+=("$w") fs+=("$st") fe+=("$e")
+		rw+=("$(awk -v x="$w" -v b="$b" 'BEGIN {printf "%.3f", x / b}')")
+		rs+=("$(awk -v x="$st" -v b="$b" 'BEGIN {printf "%.3f", x / b}')")
+		rt+=("$(awk -v x="$w" -v y="$st" -v b="$b" 'BEGIN {printf "%.3f", (x + y) / b}')")
+		re+=("$(awk -v x="$e" -v b="$b" 'BEGIN {printf "%.3f", x / b}')")
+		log "  floor run $i: writes ${w}s, stage ${st}s, driver's .import ${e}s; sqlite3 .import ${b}s; load $(cut -d' ' -f1 /proc/loadavg)"
+	done
+	printf '\n| Floor, 100,000 rows (median of %d runs, each paired with sqlite3 .import) | Seconds | × sqlite3 .import |\n|---|---:|---:|\n' "$REPEAT"
+	m() { printf '%s\n' "$@" | median; }
+	printf '| Writing only what the import stores (users, classes, links, enrollments, codes, upload and files) | %s | %.1f× |\n' "$(m "${fw[@]}")" "$(m "${rw[@]}")"
+	printf '| The least a SQLite stage costs (rows written once, read by user, by class, by line) | %s | %.1f× |\n' "$(m "${fs[@]}")" "$(m "${rs[@]}")"
+	printf '| Both: the floor of the staged design, before any reading, checking or file writing | %s | %.1f× |\n' \
+		"$(awk -v a="$(m "${fw[@]}")" -v b="$(m "${fs[@]}")" 'BEGIN {printf "%.3f", a + b}')" "$(m "${rt[@]}")"
+	printf '| This driver doing sqlite3 .import'"'"'s work (16 text columns, one table, no index) | %s | %.1f× |\n' "$(m "${fe[@]}")" "$(m "${re[@]}")"
+	rm -f "$csv"
+fi
 
 if [ "${BENCH_SKIP_HASH:-0}" != 1 ]; then
 	# The hashing rate: the same 1,000-row roster with and without typed passwords; the

@@ -18,10 +18,13 @@
 #   check.png, details.png                   Check File and Details on the walk-through's
 #                                            file of issue 9: the cause on its row first,
 #                                            then what it does to its class, once;
-#   schooladmin.png                          the top bar of a School Organization Administrator.
+#   schooladmin.png                          the top bar of a School Organization Administrator;
+#   quit-signin.png                          closing the window at the sign-in screen while it
+#                                            resumes an interrupted upload: it asks first.
 #
 # Needs: Xvfb, xdotool, ImageMagick (import), and the Fyne build packages (gcc, libgl, X11
-# headers). Usage: scripts/screenshots.sh [OUTDIR]. BIN=DIR uses the rosterdesk and
+# headers; a ten-line X client is compiled to ask the window to close, as a window
+# manager's close button does: xdotool's windowclose destroys the window instead). Usage: scripts/screenshots.sh [OUTDIR]. BIN=DIR uses the rosterdesk and
 # rosterctl already built in DIR (to photograph another version the same way).
 set -eu
 cd "$(dirname "$0")/.."
@@ -47,6 +50,27 @@ else
 	go build -o "$tmp/rosterdesk" ./cmd/rosterdesk
 	go build -o "$tmp/rosterctl" ./cmd/rosterctl
 fi
+
+# close_request WINDOW: the WM_DELETE_WINDOW message a window manager sends when the
+# close button is pressed.
+cc -o "$tmp/close-request" -x c - -lX11 <<'C'
+#include <X11/Xlib.h>
+#include <stdlib.h>
+int main(int argc, char **argv) {
+	Display *d = XOpenDisplay(NULL);
+	if (d == NULL || argc != 2) return 1;
+	XEvent ev = {0};
+	ev.xclient.type = ClientMessage;
+	ev.xclient.window = (Window)strtoul(argv[1], NULL, 0);
+	ev.xclient.message_type = XInternAtom(d, "WM_PROTOCOLS", False);
+	ev.xclient.format = 32;
+	ev.xclient.data.l[0] = XInternAtom(d, "WM_DELETE_WINDOW", False);
+	ev.xclient.data.l[1] = CurrentTime;
+	XSendEvent(d, ev.xclient.window, False, NoEventMask, &ev);
+	XCloseDisplay(d);
+	return 0;
+}
+C
 
 # Xvfb picks a free display itself (-displayfd), so a second run, or another script's
 # X server, cannot collide with this one; -noreset keeps it up between two windows.
@@ -295,4 +319,14 @@ stop
 start history 1100 720 dark
 signin "$user" "$pass"
 shot history-dark
+stop
+
+# Closing the window at the sign-in screen while it resumes the interrupted upload:
+# nobody has signed in, yet the window asks before it stops the upload.
+SETTLE=3
+start history 1100 720 light
+sleep "$SETTLE"
+"$tmp/close-request" "$win"
+sleep 1
+shot quit-signin
 stop
