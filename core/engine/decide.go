@@ -763,11 +763,12 @@ func duplicateProblem(key sharedKind, value string, lines lineList) problem {
 }
 
 // userSnapshot is what is stored about one user of the file: the user their User GUID
-// names, whether that user belongs to the upload's school, and the stored users who
-// already hold their User ID, username or (a teacher's) email.
+// names, whether that user belongs to the upload's school and is a student of the
+// uploading teacher's classes, and the stored users who already hold their User ID,
+// username or (a teacher's) email.
 type userSnapshot struct {
 	byGUID                         *sqlite.ExistingUser
-	inSchool                       bool
+	inSchool, taught               bool
 	idOwner, nameOwner, emailOwner *sqlite.ExistingUser
 }
 
@@ -905,6 +906,11 @@ func checkStoredUser(mode core.Mode, u *userPlan, snap userSnapshot, w *notices)
 				u.problems = addPolicyProblem(u.problems, "it is the same as the email")
 			}
 		}
+		if mode == core.ModeTeacher && role == core.RoleStudent && snap.inSchool && !snap.taught && changesStored(u, e) {
+			// A teacher changes only the students of their own classes, as a password
+			// reset does; another's student may only be rostered into their class.
+			add(core.Issue{Code: core.UserNotYours}, core.ColUserGUID)
+		}
 	default:
 		if v[core.ColUserID] == "" {
 			add(core.Issue{Code: core.UserIDRequired}, core.ColUserID)
@@ -938,6 +944,16 @@ func checkStoredUser(mode core.Mode, u *userPlan, snap userSnapshot, w *notices)
 	if u.role == core.RoleTeacher {
 		taken(snap.emailOwner, core.EmailTaken, v[core.ColEmail], core.ColEmail)
 	}
+}
+
+// changesStored reports whether applying u would change the stored user e: a cell that
+// is not blank and differs from what is stored (any Password cell does).
+func changesStored(u *userPlan, e *sqlite.ExistingUser) bool {
+	v := &u.vals
+	differs := func(c core.Column, stored string) bool { return v[c] != "" && core.Key(v[c]) != core.Key(stored) }
+	return differs(core.ColUserID, e.UserID) || v[core.ColFirstName] != "" && v[core.ColFirstName] != e.FirstName ||
+		v[core.ColLastName] != "" && v[core.ColLastName] != e.LastName || v[core.ColGrade] != "" && u.grade != e.Grade ||
+		differs(core.ColEmail, e.Email) || differs(core.ColUsername, e.Username) || v[core.ColPassword] != ""
 }
 
 // addPolicyProblem adds what is wrong with a Password cell to its policy problem, so

@@ -729,3 +729,50 @@ func TestCheckNoRowApplied(t *testing.T) {
 		t.Errorf("Import = %s %q, want Failed %q", real.Status, real.Message, want)
 	}
 }
+
+// TestTeacherChangesOnlyOwnStudents: a teacher's upload may change only the students of
+// the teacher's own classes, as a password reset may. Another teacher's student named by
+// Student GUID may be rostered into the teacher's class (the row's other cells blank or
+// as stored, as in an Error File), never renamed nor given a password: the red-team round
+// found Import Students/Rosters let any teacher set the password of any student of the
+// school and sign in as them.
+func TestTeacherChangesOnlyOwnStudents(t *testing.T) {
+	e := newEnv(t)
+	e.mustImport(append(slices.Clone(classTeachers), "S1,Student,Ava,Johnson,,MATH,", "S5,Student,Eli,Ross,,READ,")...)
+	maria := e.teacher("T1")
+	s1, s5 := e.user("S1"), e.user("S5")
+	math := e.classes(e.schoolA)["MATH"].GUID
+	for _, tc := range []struct {
+		name, line string
+		applied    bool
+	}{
+		{"ErrRename", s5.GUID + ",S5,Hacked,Ross,,,,", false},
+		{"ErrPassword", s5.GUID + ",,,,,Pwned12345X,,", false},
+		{"ErrPasswordWhileRostering", s5.GUID + ",S5,Eli,Ross,,Pwned12345X,MATH," + math, false},
+		{"ErrUsername", s5.GUID + ",,,,eross2,,,", false},
+		{"OKOwnStudent", s1.GUID + ",S1,Avery,Johnson,,,,", true},
+		{"OKRosterAsStored", s5.GUID + ",S5,Eli,Ross," + s5.Username + ",,MATH," + math, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := e.upload("students.csv", csvOf("Student GUID,Student ID,First Name,Last Name,Username,Password,Class ID,Class GUID", tc.line),
+				e.schoolA, maria)
+			if got := res.Applied == 1; got != tc.applied {
+				t.Fatalf("upload %q = %s %q, want applied %v", tc.line, res.Status, res.Notes, tc.applied)
+			}
+			if !tc.applied && !textPattern(core.UserNotYours).MatchString(strings.Join(res.Notes, "\n")) {
+				t.Errorf("upload %q notes %q, want USER_NOT_YOURS", tc.line, res.Notes)
+			}
+		})
+	}
+	got := e.user("S5")
+	if got.FirstName != "Eli" || got.Username != s5.Username || got.Password != s5.Password {
+		t.Errorf("S5 = %s %s (%s), password %v; want Eli, %s, password %v unchanged", got.FirstName, got.LastName, got.Username,
+			got.Password, s5.Username, s5.Password)
+	}
+	if got := e.accounts(e.schoolA)["S5"]; !slices.Contains(got.Classes, "MATH") {
+		t.Errorf("S5's classes = %q, want MATH among them (rostered as stored)", got.Classes)
+	}
+	if a := e.user("S1"); a.FirstName != "Avery" {
+		t.Errorf("S1's first name = %q, want Avery (Maria's own student)", a.FirstName)
+	}
+}
