@@ -76,6 +76,7 @@ const (
 	RoleTeacherMode   Code = "ROLE_TEACHER_MODE"
 	UserNotInSchool   Code = "USER_NOT_IN_SCHOOL"
 	UserNotYours      Code = "USER_NOT_YOURS"
+	UserOtherSchool   Code = "USER_OTHER_SCHOOL"
 	FirstNameRequired Code = "FIRST_NAME_REQUIRED"
 	FirstNameFormat   Code = "FIRST_NAME_FORMAT"
 	LastNameRequired  Code = "LAST_NAME_REQUIRED"
@@ -213,6 +214,7 @@ var Catalog = []Entry{
 	{RoleChange, SeverityRow, "Role", "This user is a {other}; an import cannot change a user's role to {value}.", "Type {other} in the Role column, or leave it blank."},
 	{RoleTeacherMode, SeverityRow, "Role", "Teachers cannot be added from Import Students/Rosters.", "Remove this row, or ask an administrator to import teachers from Import Users/Rosters."},
 	{UserNotInSchool, SeverityRow, "User GUID", "This student does not belong to your school.", "Select the student's school in the Profile menu, or ask an administrator to add the student."},
+	{UserOtherSchool, SeverityRow, "User GUID", "This user does not belong to the school of this upload, and you manage only the accounts of your own schools.", "Upload the row for the user's own school, or ask an Organization Administrator to add the user to this school."},
 	{UserNotYours, SeverityRow, "User GUID", "This student is not in any of your classes, so you may not change their account.", "To add the student to your class, leave their other cells blank (or as they are); ask an administrator to change the account."},
 	{FirstNameRequired, SeverityRow, "First Name", "First Name is missing.", "Type the user's first name."},
 	{FirstNameFormat, SeverityRow, "First Name", "First Name \"{value}\" is not valid: use 1 to 50 letters, spaces, apostrophes ('), hyphens (-) or periods (.).", "Remove digits and other symbols from the name."},

@@ -305,7 +305,7 @@ func (j *job) checkStoredUsers(ctx context.Context, tx *sqlite.ImportTx) error {
 			if err != nil {
 				return err
 			}
-			checkStoredUser(j.mode, u, userSnapshot{byGUID: us.ByGUID, inSchool: us.InSchool, taught: us.Taught, idOwner: us.IDOwner,
+			checkStoredUser(j.mode, u, userSnapshot{byGUID: us.ByGUID, inSchool: us.InSchool, taught: us.Taught, restricted: j.restricted, idOwner: us.IDOwner,
 				nameOwner: us.NameOwner, emailOwner: us.EmailOwner}, &j.warn)
 			next := j.stagedUser(u)
 			next.PwHash = us.PwHash

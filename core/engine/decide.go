@@ -765,10 +765,11 @@ func duplicateProblem(key sharedKind, value string, lines lineList) problem {
 // userSnapshot is what is stored about one user of the file: the user their User GUID
 // names, whether that user belongs to the upload's school and is a student of the
 // uploading teacher's classes, and the stored users who already hold their User ID,
-// username or (a teacher's) email.
+// username or (a teacher's) email. restricted is the upload's: its uploader manages only
+// some schools.
 type userSnapshot struct {
 	byGUID                         *sqlite.ExistingUser
-	inSchool, taught               bool
+	inSchool, taught, restricted   bool
 	idOwner, nameOwner, emailOwner *sqlite.ExistingUser
 }
 
@@ -870,6 +871,9 @@ func checkStoredUser(mode core.Mode, u *userPlan, snap userSnapshot, w *notices)
 			add(core.Issue{Code: core.RoleChange, Value: string(u.role), Other: e.Role}, core.ColRole)
 		}
 		u.role = role
+		if snap.restricted && !snap.inSchool {
+			add(core.Issue{Code: core.UserOtherSchool}, core.ColUserGUID)
+		}
 		if mode == core.ModeTeacher {
 			if role == core.RoleTeacher {
 				if !hasCode(u.problems, core.RoleTeacherMode) {

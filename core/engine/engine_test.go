@@ -776,3 +776,43 @@ func TestTeacherChangesOnlyOwnStudents(t *testing.T) {
 		t.Errorf("S1's first name = %q, want Avery (Maria's own student)", a.FirstName)
 	}
 }
+
+// TestSchoolAdminChangesOnlyOwnSchools: a School Organization Administrator's upload
+// may not name by User GUID a user of a school they do not manage: applied, the row would
+// change the account and link it to their school, after which every right over it would
+// be theirs. The red-team round found a school administrator of one school could so set
+// the password of a teacher of another.
+func TestSchoolAdminChangesOnlyOwnSchools(t *testing.T) {
+	e := newEnv(t)
+	res, err := e.svc.Import(e.ctx, engine.UploadRequest{FileName: "b.csv", SchoolID: e.schoolB.ID, Actor: admin,
+		Data: csvOf("User ID,Role,First Name,Last Name,Email", "TB,Teacher,Bea,Hart,bhart@washington.example.org")}, nil)
+	if err != nil || res.Status != core.StatusCompleted {
+		t.Fatalf("setup in school B = %s %q (%v)", res.Status, res.Notes, err)
+	}
+	e.mustImport("User ID,Role,First Name,Last Name", "SA,Student,Ada,Park")
+	sa, _, err := e.svc.AddOperator(e.ctx, admin, engine.NewOperator{Username: "sadmin", Name: "Sam Lincoln",
+		Role: core.OperatorSchoolAdmin, SchoolIDs: []int64{e.schoolA.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	schoolAdmin := engine.Actor{Role: core.OperatorSchoolAdmin, OperatorID: sa.ID}
+	tb, ada := e.user("TB"), e.user("SA")
+	head := "User GUID,User ID,Role,First Name,Last Name,Password"
+	if res := e.upload("take.csv", csvOf(head, tb.GUID+",,,Hacked,,Pwned12345X"), e.schoolA, schoolAdmin); res.Applied != 0 ||
+		!textPattern(core.UserOtherSchool).MatchString(strings.Join(res.Notes, "\n")) {
+		t.Errorf("school admin changing school B's teacher = %s %q, want the row failed with USER_OTHER_SCHOOL", res.Status, res.Notes)
+	}
+	if got := e.user("TB"); got.FirstName != "Bea" || got.Password != tb.Password {
+		t.Errorf("TB = %s, password %v; want Bea, password %v unchanged", got.FirstName, got.Password, tb.Password)
+	}
+	if _, in := e.accounts(e.schoolA)["TB"]; in {
+		t.Errorf("TB was linked to school A")
+	}
+	if res := e.upload("own.csv", csvOf(head, ada.GUID+",,,Adaline,,"), e.schoolA, schoolAdmin); res.Applied != 1 {
+		t.Errorf("school admin changing their own school's student = %s %q, want applied", res.Status, res.Notes)
+	}
+	// An Organization Administrator links a user to another school, as ever.
+	if res := e.upload("link.csv", csvOf(head, tb.GUID+",,,,,"), e.schoolA, admin); res.Applied != 1 {
+		t.Errorf("org admin linking school B's teacher to A = %s %q, want applied", res.Status, res.Notes)
+	}
+}
