@@ -10,6 +10,7 @@ import (
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/atomicfile"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/core/sqlite"
 )
 
 // cmdBackup writes a consistent copy of the database while the window or another
@@ -24,7 +25,7 @@ func cmdBackup(c *cli, ctx context.Context, args []string) error {
 		return err
 	}
 	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
-		if same(*out, svc.DBPath()) {
+		if sqlite.IsDatabaseFile(*out, svc.DBPath()) {
 			return c.usageErrorf("-o %s is the database itself: name another file for the backup", *out)
 		}
 		info, err := backupTo(ctx, svc, *out)
@@ -64,13 +65,6 @@ func backupTo(ctx context.Context, svc *engine.Service, path string) (engine.Bac
 		return info, outputError(path, err)
 	}
 	return info, nil
-}
-
-// same reports whether two paths name the same existing file.
-func same(a, b string) bool {
-	sa, errA := os.Stat(a)
-	sb, errB := os.Stat(b)
-	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
 
 // outputError says why the backup file could not be written, in the words writeOutput

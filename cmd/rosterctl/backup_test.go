@@ -65,6 +65,11 @@ func TestBackupCommand(t *testing.T) {
 	}{
 		{"ErrNoOutput", []string{"backup", "--db", db}, "-o FILE is required"},
 		{"ErrItself", []string{"backup", "-o", db, "--db", db}, "is the database itself"},
+		// Found by the red-team round: a backup written over the database's write-ahead log
+		// was reported done, then deleted with the log when the database closed.
+		{"ErrItsLog", []string{"backup", "-o", db + "-wal", "--db", db}, "is the database itself"},
+		{"ErrItsSharedMemory", []string{"backup", "-o", db + "-shm", "--db", db}, "is the database itself"},
+		{"ErrItsJournal", []string{"backup", "-o", db + "-journal", "--db", db}, "is the database itself"},
 		{"ErrNoDatabase", []string{"backup", "-o", out, "--db", filepath.Join(dir, "missing.db")}, "There is no Rosterdesk database"},
 		{"ErrFolder", []string{"backup", "-o", filepath.Join(dir, "no", "such", "b.db"), "--db", db}, "its folder does not exist"},
 	}
