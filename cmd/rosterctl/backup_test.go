@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -78,6 +79,45 @@ func TestBackupCommand(t *testing.T) {
 			code, _, stderr := runInProcess(t, "", tt.args...)
 			if code != exitUsage || !strings.Contains(stderr, tt.want) {
 				t.Errorf("rosterctl %q = %d, stderr %q; want 2 and %q", tt.args, code, stderr, tt.want)
+			}
+		})
+	}
+}
+
+// TestOutputIsNeverTheDatabase: no command writes its file over the database, whatever
+// the database is named. Found by the red-team round: with the database named
+// roster.csv, "rosterctl export users -o roster.csv" replaced every school, user and
+// upload with a CSV of one school's users.
+func TestOutputIsNeverTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"roster.csv", "roster.xlsx", "roster.zip", "template.csv"} {
+		db := filepath.Join(dir, name)
+		for _, args := range [][]string{{"init", "--org", "Test District"}, {"school", "add", "Oak School"}} {
+			if code, _, stderr := runInProcess(t, "", append(args, "--db", db)...); code != 0 {
+				t.Fatalf("rosterctl %q = %d: %s", args, code, stderr)
+			}
+		}
+	}
+	for _, args := range [][]string{
+		{"export", "users", "--school", "Oak School", "-o", "roster.csv"},
+		{"export", "classes", "--school", "Oak School", "-o", "roster.xlsx"},
+		{"export", "oneroster", "-o", "roster.zip"},
+		{"template", "-o", "template.csv"},
+	} {
+		t.Run(args[0]+"-"+args[len(args)-1], func(t *testing.T) {
+			db := filepath.Join(dir, args[len(args)-1])
+			args[len(args)-1] = db
+			before, err := os.ReadFile(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			code, _, stderr := runInProcess(t, "", append(args, "--db", db)...)
+			after, _ := os.ReadFile(db)
+			if code == 0 || !bytes.Equal(before, after) {
+				t.Errorf("rosterctl %q = %d, %q; want it refused and the database untouched", args, code, stderr)
+			}
+			if strings.Contains(strings.Join(args, " "), "export users") && !strings.Contains(stderr, "is the database itself") {
+				t.Errorf("rosterctl %q: stderr %q, want it to say the file is the database itself", args, stderr)
 			}
 		})
 	}

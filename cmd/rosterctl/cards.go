@@ -86,7 +86,7 @@ func cmdCards(c *cli, ctx context.Context, args []string) error {
 			src.Teacher, what = actor.TeacherID, "the classes of "+*teacher
 		}
 		var res cards.Result
-		err = writeOutput(*out, func(w io.Writer) error {
+		err = c.writeOutput(*out, func(w io.Writer) error {
 			var err error
 			if res, err = svc.WriteLoginCards(ctx, actor, w, src, opts); err != nil {
 				return fmt.Errorf("print login cards of %s: %w", what, err)

@@ -16,6 +16,7 @@ import (
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/atomicfile"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/core/sqlite"
 )
 
 // outputFormat returns the format named by -o FILE's extension.
@@ -33,8 +34,12 @@ func (c *cli) outputFormat(path string) (core.Format, error) {
 
 // writeOutput writes a file through write, replacing path only once it is complete, so
 // a failure never leaves half a file (or clobbers a good one). Every file rosterctl
-// writes holds personal data, so it is readable by its owner only.
-func writeOutput(path string, write func(io.Writer) error) error {
+// writes holds personal data, so it is readable by its owner only. It never replaces the
+// database, whatever its name, nor SQLite's files beside it.
+func (c *cli) writeOutput(path string, write func(io.Writer) error) error {
+	if db, err := engine.DBPath(c.db.Path); err == nil && sqlite.IsDatabaseFile(path, db) {
+		return c.usageErrorf("-o %s is the database itself: name another file", path)
+	}
 	err := atomicfile.Write(path, write)
 	if problem := atomicfile.Problem(err); problem != "" {
 		return &core.Error{Kind: core.KindStorage, Op: "write file",
