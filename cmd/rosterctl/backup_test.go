@@ -122,3 +122,28 @@ func TestOutputIsNeverTheDatabase(t *testing.T) {
 		})
 	}
 }
+
+// TestImportIsNeverTheDatabase: the database is never uploaded into itself. Found by the
+// red-team round: rosterctl import of a link to the database, named roster.csv, stored a
+// copy of the whole database (every password hash in it) as the upload's Uploaded File,
+// which every administrator of the school may download.
+func TestImportIsNeverTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "r.db")
+	for _, args := range [][]string{{"init", "--org", "Test District"}, {"school", "add", "Oak School"}} {
+		if code, _, stderr := runInProcess(t, "", append(args, "--db", db)...); code != 0 {
+			t.Fatalf("rosterctl %q = %d: %s", args, code, stderr)
+		}
+	}
+	link := filepath.Join(dir, "roster.csv")
+	if err := os.Symlink(db, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	code, _, stderr := runInProcess(t, "", "import", "--school", "Oak School", link, "--db", db)
+	if code != exitUsage || !strings.Contains(stderr, "is the database itself") {
+		t.Errorf("rosterctl import %s = %d, %q; want 2 and a message that it is the database itself", link, code, stderr)
+	}
+	if _, stdout, _ := runInProcess(t, "", "history", "--db", db); !strings.Contains(stdout, "No uploads") {
+		t.Errorf("history = %q, want no upload recorded", stdout)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 	"github.com/rosterdesk/rosterdesk/core/report"
+	"github.com/rosterdesk/rosterdesk/core/sqlite"
 )
 
 func cmdInit(c *cli, ctx context.Context, args []string) error {
@@ -122,6 +123,9 @@ func cmdImport(c *cli, ctx context.Context, args []string) error {
 	}
 	if err := c.require("school", *school); err != nil {
 		return err
+	}
+	if db, err := engine.DBPath(c.db.Path); err == nil && sqlite.IsDatabaseFile(pos[0], db) {
+		return c.usageErrorf("%s is the database itself: name the roster file to import", pos[0])
 	}
 	file, err := openInput(pos[0])
 	if err != nil {
