@@ -116,6 +116,7 @@ const (
 	ClassNotYours     Code = "CLASS_NOT_YOURS"
 	ClassIDScientific Code = "CLASS_ID_SCIENTIFIC"
 	ClassNameBreak    Code = "CLASS_NAME_LINE_BREAK"
+	ClassNameControl  Code = "CLASS_NAME_CONTROL"
 
 	// Access: a request refused because of who makes it (SPEC §8).
 	AccessSignedOut    Code = "ACCESS_SIGNED_OUT"
@@ -243,6 +244,7 @@ var Catalog = []Entry{
 	{ClassNameRequired, SeverityRow, "Class Name", "Class Name is missing for a new class.", "Type the class's name."},
 	{ClassNameFormat, SeverityRow, "Class Name", "Class Name is longer than 100 characters.", "Shorten the class name."},
 	{ClassNameBreak, SeverityRow, "Class Name", "Class Name \"{value}\" is on more than one line.", "Keep the class name on one line: remove the line break (Alt+Enter in Excel) from the cell."},
+	{ClassNameControl, SeverityRow, "Class Name", "Class Name holds a control character (such as a tab), which cannot be shown or printed.", "Retype the class name in the cell, or copy it from a plain-text source."},
 	{ClassGradeInvalid, SeverityRow, "Class Grade Level", "Class Grade Level \"{value}\" is not valid.", "Use PK, K or a number from 1 to 12, or leave it blank."},
 	{ClassStartInvalid, SeverityRow, "Class Start Date", "Class Start Date \"{value}\" is not a date.", "Type it as MM/DD/YYYY or YYYY-MM-DD, for example {other}."},
 	{ClassEndInvalid, SeverityRow, "Class End Date", "Class End Date \"{value}\" is not a date.", "Type it as MM/DD/YYYY or YYYY-MM-DD, for example {other}."},

@@ -3,6 +3,7 @@ package engine
 import (
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/account"
@@ -182,13 +183,15 @@ func checkRow(r *core.Row, p *parsers) []core.Issue {
 }
 
 // classNameIssue returns what is wrong with a Class Name cell, if anything: a line break
-// is said as such, not as "longer than 100 characters".
+// or another control character is said as such, not as "longer than 100 characters".
 func classNameIssue(v string) (core.Issue, bool) {
-	if core.ValidClassName(v) {
+	switch {
+	case core.ValidClassName(v):
 		return core.Issue{}, true
-	}
-	if strings.ContainsAny(v, "\r\n") {
+	case strings.ContainsAny(v, "\r\n"):
 		return core.Issue{Code: core.ClassNameBreak, Value: v}, false
+	case strings.ContainsFunc(v, unicode.IsControl):
+		return core.Issue{Code: core.ClassNameControl}, false
 	}
 	return core.Issue{Code: core.ClassNameFormat, Value: v}, false
 }

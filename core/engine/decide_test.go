@@ -62,6 +62,8 @@ func TestCheckRow(t *testing.T) {
 		{"end date", cells{"J": "M1", "N": "soon"}, []core.Code{core.ClassEndInvalid}},
 		{"class name with a line break", cells{"J": "M1", "K": "Math\nAdvanced"}, []core.Code{core.ClassNameBreak}},
 		{"class name too long", cells{"J": "M1", "K": strings.Repeat("x", 101)}, []core.Code{core.ClassNameFormat}},
+		// Found by the red-team round: seven characters were "longer than 100".
+		{"class name with a control character", cells{"J": "M1", "K": "Art\tand\x07Craft"}, []core.Code{core.ClassNameControl}},
 		{"master code", cells{"J": "M1", "O": "ABC"}, []core.Code{core.MasterCodeFormat}},
 		{"every class cell at once", cells{"J": "M1", "L": "13", "M": "x", "N": "y"},
 			[]core.Code{core.ClassGradeInvalid, core.ClassStartInvalid, core.ClassEndInvalid}},
