@@ -117,6 +117,7 @@ const (
 	ClassIDScientific Code = "CLASS_ID_SCIENTIFIC"
 	ClassNameBreak    Code = "CLASS_NAME_LINE_BREAK"
 	ClassNameControl  Code = "CLASS_NAME_CONTROL"
+	ClassNameStart    Code = "CLASS_NAME_START"
 
 	// Access: a request refused because of who makes it (SPEC §8).
 	AccessSignedOut    Code = "ACCESS_SIGNED_OUT"
@@ -244,7 +245,8 @@ var Catalog = []Entry{
 	{ClassNameRequired, SeverityRow, "Class Name", "Class Name is missing for a new class.", "Type the class's name."},
 	{ClassNameFormat, SeverityRow, "Class Name", "Class Name is longer than 100 characters.", "Shorten the class name."},
 	{ClassNameBreak, SeverityRow, "Class Name", "Class Name \"{value}\" is on more than one line.", "Keep the class name on one line: remove the line break (Alt+Enter in Excel) from the cell."},
-	{ClassNameControl, SeverityRow, "Class Name", "Class Name holds a control character (such as a tab), which cannot be shown or printed.", "Retype the class name in the cell, or copy it from a plain-text source."},
+	{ClassNameControl, SeverityRow, "Class Name", "Class Name holds a control character (such as a tab) or an invisible text-direction mark, which cannot be shown or printed as typed.", "Retype the class name in the cell, or copy it from a plain-text source."},
+	{ClassNameStart, SeverityRow, "Class Name", "Class Name \"{value}\" starts with a sign (=, +, - or @), which spreadsheet programs read as the start of a formula.", "Start the class name with a letter, a digit or a bracket."},
 	{ClassGradeInvalid, SeverityRow, "Class Grade Level", "Class Grade Level \"{value}\" is not valid.", "Use PK, K or a number from 1 to 12, or leave it blank."},
 	{ClassStartInvalid, SeverityRow, "Class Start Date", "Class Start Date \"{value}\" is not a date.", "Type it as MM/DD/YYYY or YYYY-MM-DD, for example {other}."},
 	{ClassEndInvalid, SeverityRow, "Class End Date", "Class End Date \"{value}\" is not a date.", "Type it as MM/DD/YYYY or YYYY-MM-DD, for example {other}."},

@@ -262,6 +262,12 @@ func TestValidClassName(t *testing.T) {
 		{"ErrHundredOne", strings.Repeat("x", 101), false},
 		{"ErrNewline", "Math\n3A", false},
 		{"ErrControl", "Math\x003A", false},
+		{"ErrOverride", "Math \u202e3gnp.exe", false},
+		{"ErrFormula", "=HYPERLINK(\"http://x\")", false},
+		{"ErrPlus", "+1 Math", false},
+		{"ErrMinus", "-Math-", false},
+		{"ErrAt", "@SUM(1)", false},
+		{"OKSignInside", "Math = Fun - @Home", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := core.ValidClassName(tt.in); got != tt.want {

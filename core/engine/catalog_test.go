@@ -175,6 +175,7 @@ var catalogCases = []catalogCase{
 	{code: core.ClassNameRequired, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,"}},
 	{code: core.ClassNameBreak, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,\"Science\n3\""}},
 	{code: core.ClassIDScientific, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,1.2E+05,Science"}},
+	{code: core.ClassNameStart, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,@SUM(1+1)"}},
 	{code: core.ClassNameControl, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,Art\x07Craft"}},
 	{code: core.ClassNameFormat, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI," + strings.Repeat("S", 101)}},
 	{code: core.ClassGradeInvalid, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name,Class Grade Level", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,Science,13"}},

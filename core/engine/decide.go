@@ -3,7 +3,7 @@ package engine
 import (
 	"strconv"
 	"strings"
-	"unicode"
+	"unicode/utf8"
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/account"
@@ -183,17 +183,20 @@ func checkRow(r *core.Row, p *parsers) []core.Issue {
 }
 
 // classNameIssue returns what is wrong with a Class Name cell, if anything: a line break
-// or another control character is said as such, not as "longer than 100 characters".
+// or another control character, and a sign that starts a formula, are said as such, not
+// as "longer than 100 characters".
 func classNameIssue(v string) (core.Issue, bool) {
 	switch {
 	case core.ValidClassName(v):
 		return core.Issue{}, true
 	case strings.ContainsAny(v, "\r\n"):
 		return core.Issue{Code: core.ClassNameBreak, Value: v}, false
-	case strings.ContainsFunc(v, unicode.IsControl):
+	case utf8.RuneCountInString(v) > 100:
+		return core.Issue{Code: core.ClassNameFormat, Value: v}, false
+	case strings.ContainsFunc(v, core.Unprintable):
 		return core.Issue{Code: core.ClassNameControl}, false
 	}
-	return core.Issue{Code: core.ClassNameFormat, Value: v}, false
+	return core.Issue{Code: core.ClassNameStart, Value: v}, false
 }
 
 // cellIssue returns the problem of a user cell of column c that is not valid, and false
