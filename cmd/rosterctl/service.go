@@ -127,7 +127,7 @@ func (c *cli) actor(ctx context.Context, svc *engine.Service, as, teacher string
 		}
 		if core.ErrorCode(err) == core.AdminNotTeacher {
 			return a, &core.Error{Kind: core.KindInvalid, Op: "find teacher",
-				Message: fmt.Sprintf("%s is not a teacher: --teacher needs a teacher's username.", teacher), Err: err}
+				Message: fmt.Sprintf("%s is not a teacher: give the username of a teacher account.", teacher), Err: err}
 		}
 		return a, fmt.Errorf("find teacher %q: %w", teacher, err)
 	}
