@@ -97,7 +97,8 @@ func TestCLIWording(t *testing.T) {
 		if err := os.WriteFile(roster, []byte("User ID,Role,First Name,Last Name,Username\nS1,Student,Ava,Lee,alee\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		for _, args := range [][]string{{"init", "--org", "Test District"}, {"school", "add", "Oak"}, {"import", "--school", "Oak", roster}} {
+		for _, args := range [][]string{{"init", "--org", "Test District", "--admin", "boss", "--name", "Big Boss"}, {"school", "add", "Oak"},
+			{"import", "--school", "Oak", roster}} {
 			if code, _, stderr := runInProcess(t, "", append(args, "--db", db)...); code != 0 {
 				t.Fatalf("rosterctl %q = %d: %s", args, code, stderr)
 			}
@@ -110,6 +111,11 @@ func TestCLIWording(t *testing.T) {
 			if code != 2 || !strings.Contains(stderr, "alee is not a teacher") || strings.Contains(stderr, "--teacher ") {
 				t.Errorf("rosterctl %q = %d, %q; want 2, \"alee is not a teacher\" and no flag named", args, code, stderr)
 			}
+		}
+		// An administrator's username is an account's, but not a teacher's.
+		if code, _, stderr := runInProcess(t, "", "history", "--teacher", "boss", "--db", db); code != 2 ||
+			!strings.Contains(stderr, `No teacher has the username "boss"`) {
+			t.Errorf("history --teacher boss = %d, %q; want 2 and that no teacher has that username", code, stderr)
 		}
 	})
 	t.Run("NoPromptWithoutTerminal", func(t *testing.T) {
