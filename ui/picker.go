@@ -11,7 +11,7 @@ import (
 	"sync"
 
 	"github.com/rosterdesk/rosterdesk/core"
-	"github.com/rosterdesk/rosterdesk/core/sqlite"
+	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
 // ErrCancelled is what a FilePicker returns when the person closed the dialog without
@@ -139,7 +139,7 @@ func (g DatabaseGuard) Save(title, defaultName string, filters []FileFilter) (st
 // case where the file system ignores case), by their information alone: it never
 // opens either.
 func (g DatabaseGuard) check(path, verb string) error {
-	if sqlite.IsDatabaseFile(path, g.Database) {
+	if engine.IsDatabaseFile(path, g.Database) {
 		return core.Errorf(core.KindInvalid, "%s is Rosterdesk's own database, so Rosterdesk will not %s it. Choose another file.", filepath.Base(path), verb)
 	}
 	return nil

@@ -10,7 +10,6 @@ import (
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/atomicfile"
 	"github.com/rosterdesk/rosterdesk/core/engine"
-	"github.com/rosterdesk/rosterdesk/core/sqlite"
 )
 
 // cmdBackup writes a consistent copy of the database while the window or another
@@ -25,7 +24,7 @@ func cmdBackup(c *cli, ctx context.Context, args []string) error {
 		return err
 	}
 	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
-		if sqlite.IsDatabaseFile(*out, svc.DBPath()) {
+		if engine.IsDatabaseFile(*out, svc.DBPath()) {
 			return c.usageErrorf("-o %s is the database itself: name another file for the backup", *out)
 		}
 		info, err := backupTo(ctx, svc, *out)

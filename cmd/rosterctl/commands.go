@@ -16,7 +16,6 @@ import (
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 	"github.com/rosterdesk/rosterdesk/core/report"
-	"github.com/rosterdesk/rosterdesk/core/sqlite"
 )
 
 func cmdInit(c *cli, ctx context.Context, args []string) error {
@@ -124,7 +123,7 @@ func cmdImport(c *cli, ctx context.Context, args []string) error {
 	if err := c.require("school", *school); err != nil {
 		return err
 	}
-	if db, err := engine.DBPath(c.db.Path); err == nil && sqlite.IsDatabaseFile(pos[0], db) {
+	if db, err := engine.DBPath(c.db.Path); err == nil && engine.IsDatabaseFile(pos[0], db) {
 		return c.usageErrorf("%s is the database itself: name the roster file to import", pos[0])
 	}
 	file, err := openInput(pos[0])

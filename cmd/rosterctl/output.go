@@ -16,7 +16,6 @@ import (
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/atomicfile"
 	"github.com/rosterdesk/rosterdesk/core/engine"
-	"github.com/rosterdesk/rosterdesk/core/sqlite"
 )
 
 // outputFormat returns the format named by -o FILE's extension.
@@ -37,7 +36,7 @@ func (c *cli) outputFormat(path string) (core.Format, error) {
 // writes holds personal data, so it is readable by its owner only. It never replaces the
 // database, whatever its name, nor SQLite's files beside it.
 func (c *cli) writeOutput(path string, write func(io.Writer) error) error {
-	if db, err := engine.DBPath(c.db.Path); err == nil && sqlite.IsDatabaseFile(path, db) {
+	if db, err := engine.DBPath(c.db.Path); err == nil && engine.IsDatabaseFile(path, db) {
 		return c.usageErrorf("-o %s is the database itself: name another file", path)
 	}
 	err := atomicfile.Write(path, write)
