@@ -772,11 +772,12 @@ func duplicateProblem(key sharedKind, value string, lines lineList) problem {
 // names, whether that user belongs to the upload's school and is a student of the
 // uploading teacher's classes, and the stored users who already hold their User ID,
 // username or (a teacher's) email. restricted is the upload's: its uploader manages only
-// some schools.
+// some schools; private, that it may not learn who holds an identifier (a teacher's or
+// a School Organization Administrator's upload).
 type userSnapshot struct {
-	byGUID                         *sqlite.ExistingUser
-	inSchool, taught, restricted   bool
-	idOwner, nameOwner, emailOwner *sqlite.ExistingUser
+	byGUID                                *sqlite.ExistingUser
+	inSchool, taught, restricted, private bool
+	idOwner, nameOwner, emailOwner        *sqlite.ExistingUser
 }
 
 // notices gathers an import's warnings: the first MaxNotes of them, a count of all, and
@@ -946,7 +947,11 @@ func checkStoredUser(mode core.Mode, u *userPlan, snap userSnapshot, w *notices)
 	}
 	taken := func(other *sqlite.ExistingUser, code core.Code, value string, c core.Column) {
 		if other != nil && value != "" && (e == nil || other.ID != e.ID) {
-			add(core.Issue{Code: code, Value: value, Other: other.String()}, c)
+			who := other.String()
+			if snap.private {
+				who = "an account you do not manage"
+			}
+			add(core.Issue{Code: code, Value: value, Other: who}, c)
 		}
 	}
 	taken(snap.idOwner, core.UserIDTaken, v[core.ColUserID], core.ColUserID)

@@ -816,3 +816,46 @@ func TestSchoolAdminChangesOnlyOwnSchools(t *testing.T) {
 		t.Errorf("org admin linking school B's teacher to A = %s %q, want applied", res.Status, res.Notes)
 	}
 }
+
+// TestTakenOwnerNotNamedBeyondReach: a User ID or username that is taken is said to be
+// taken, without naming its holder, to a teacher or a School Organization Administrator:
+// the red-team round found a teacher could list the name and username of every student
+// of the organization with Check File (a dry run leaves no trace), one guessed User ID
+// per row. An Organization Administrator still sees who holds it.
+func TestTakenOwnerNotNamedBeyondReach(t *testing.T) {
+	e := newEnv(t)
+	e.mustImport(append(slices.Clone(classTeachers), "S5,Student,Eli,Rosswell,,READ,")...)
+	sa, _, err := e.svc.AddOperator(e.ctx, admin, engine.NewOperator{Username: "sadmin", Name: "Sam Lincoln",
+		Role: core.OperatorSchoolAdmin, SchoolIDs: []int64{e.schoolB.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		actor  engine.Actor
+		school core.School
+		named  bool
+	}{
+		{"Teacher", e.teacher("T1"), e.schoolA, false},
+		{"SchoolAdmin", engine.Actor{Role: core.OperatorSchoolAdmin, OperatorID: sa.ID}, e.schoolB, false},
+		{"OrgAdmin", admin, e.schoolA, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lines := []string{"User ID,Role,First Name,Last Name,Username", "S5,Student,Guess,Who,", "S6,Student,Guess,Who," + e.user("S5").Username}
+			if tc.actor.TeacherID != 0 {
+				lines = []string{"Student ID,First Name,Last Name,Username", "S5,Guess,Who,", "S6,Guess,Who," + e.user("S5").Username}
+			}
+			res, err := e.svc.Check(e.ctx, engine.UploadRequest{FileName: "guess.csv", Data: csvOf(lines...), SchoolID: tc.school.ID, Actor: tc.actor}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			notes := strings.Join(res.Notes, "\n")
+			if !textPattern(core.UserIDTaken).MatchString(notes) || !textPattern(core.UsernameTaken).MatchString(notes) {
+				t.Fatalf("notes %q, want USER_ID_TAKEN and USERNAME_TAKEN", notes)
+			}
+			if got := strings.Contains(notes, "Rosswell"); got != tc.named {
+				t.Errorf("notes %q name the holder: %v, want %v", notes, got, tc.named)
+			}
+		})
+	}
+}
