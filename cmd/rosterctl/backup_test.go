@@ -26,11 +26,7 @@ func TestVersion(t *testing.T) {
 func TestBackupCommand(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "r.db")
-	for _, args := range [][]string{{"init", "--org", "Test District"}, {"school", "add", "Oak School"}} {
-		if code, _, stderr := runInProcess(t, "", append(args, "--db", db)...); code != 0 {
-			t.Fatalf("rosterctl %q = %d: %s", args, code, stderr)
-		}
-	}
+	mustRun(t, db, oakSchool...)
 	out := filepath.Join(dir, "backup #1.db")
 	// An older backup of the same name is replaced.
 	if err := os.WriteFile(out, []byte("old"), 0o644); err != nil {
@@ -92,11 +88,7 @@ func TestOutputIsNeverTheDatabase(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"roster.csv", "roster.xlsx", "roster.zip", "template.csv"} {
 		db := filepath.Join(dir, name)
-		for _, args := range [][]string{{"init", "--org", "Test District"}, {"school", "add", "Oak School"}} {
-			if code, _, stderr := runInProcess(t, "", append(args, "--db", db)...); code != 0 {
-				t.Fatalf("rosterctl %q = %d: %s", args, code, stderr)
-			}
-		}
+		mustRun(t, db, oakSchool...)
 	}
 	for _, args := range [][]string{
 		{"export", "users", "--school", "Oak School", "-o", "roster.csv"},
@@ -130,11 +122,7 @@ func TestOutputIsNeverTheDatabase(t *testing.T) {
 func TestImportIsNeverTheDatabase(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "r.db")
-	for _, args := range [][]string{{"init", "--org", "Test District"}, {"school", "add", "Oak School"}} {
-		if code, _, stderr := runInProcess(t, "", append(args, "--db", db)...); code != 0 {
-			t.Fatalf("rosterctl %q = %d: %s", args, code, stderr)
-		}
-	}
+	mustRun(t, db, oakSchool...)
 	link := filepath.Join(dir, "roster.csv")
 	if err := os.Symlink(db, link); err != nil {
 		t.Skip("no symbolic links here:", err)

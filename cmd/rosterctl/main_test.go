@@ -27,6 +27,20 @@ func runInProcess(t *testing.T, stdin string, args ...string) (code int, stdout,
 	return code, out.String(), errOut.String()
 }
 
+// mustRun runs each command on database db in this process and fails the test at the
+// first that does not succeed.
+func mustRun(t *testing.T, db string, cmds ...[]string) {
+	t.Helper()
+	for _, args := range cmds {
+		if code, _, stderr := runInProcess(t, "", append(args, "--db", db)...); code != 0 {
+			t.Fatalf("rosterctl %q --db %q = %d: %s", args, db, code, stderr)
+		}
+	}
+}
+
+// oakSchool is the database most command tests start from: an organization and a school.
+var oakSchool = [][]string{{"init", "--org", "Test District"}, {"school", "add", "Oak School"}}
+
 // TestRunUsage covers the command lines that fail (or print help) before any database is
 // opened, so it does not depend on the engine.
 func TestRunUsage(t *testing.T) {
@@ -312,11 +326,7 @@ func TestRunWithDatabase(t *testing.T) {
 func TestCancelQueued(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "r.db")
-	for _, args := range [][]string{{"init", "--org", "Test District"}, {"school", "add", "Oak School"}} {
-		if code, _, stderr := runInProcess(t, "", append(args, "--db", db)...); code != 0 {
-			t.Fatalf("%q: %d %s", args, code, stderr)
-		}
-	}
+	mustRun(t, db, oakSchool...)
 	svc, err := engine.Open(ctx, db, engine.Options{})
 	if err != nil {
 		t.Fatal(err)
