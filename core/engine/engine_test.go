@@ -859,3 +859,16 @@ func TestTakenOwnerNotNamedBeyondReach(t *testing.T) {
 		})
 	}
 }
+
+// TestSchoolByNameSpacing: a school is found by its name however the spaces inside it
+// are typed, as AddSchool stores it with single spaces. Found by the red-team round:
+// rosterctl --school "Lincoln  Elementary" (two spaces, pasted from a spreadsheet) said
+// there was no such school.
+func TestSchoolByNameSpacing(t *testing.T) {
+	e := newEnv(t)
+	for _, name := range []string{"Lincoln Elementary", " lincoln  ELEMENTARY ", "Lincoln\u00a0Elementary", "Lincoln\tElementary"} {
+		if s, err := e.svc.SchoolByName(e.ctx, admin, name); err != nil || s.ID != e.schoolA.ID {
+			t.Errorf("SchoolByName(%q) = %+v, %v; want Lincoln Elementary", name, s, err)
+		}
+	}
+}
