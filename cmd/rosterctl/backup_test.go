@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -133,5 +134,32 @@ func TestImportIsNeverTheDatabase(t *testing.T) {
 	}
 	if _, stdout, _ := runInProcess(t, "", "history", "--db", db); !strings.Contains(stdout, "No uploads") {
 		t.Errorf("history = %q, want no upload recorded", stdout)
+	}
+}
+
+// TestBackupRemovesDeadLeftovers: the half-written copy a backup leaves when its process
+// is killed (kill -9, a closed console, a power cut) is removed by the next backup to the
+// same file; nothing else is. Found by the red-team round: each interrupted backup left
+// a hidden full copy of the database (.b.db.144006890, 20 MB) beside the backup, forever.
+func TestBackupRemovesDeadLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	db, out := filepath.Join(dir, "r.db"), filepath.Join(dir, "b.db")
+	mustRun(t, db, oakSchool...)
+	dead := filepath.Join(dir, ".b.db.2147483646.partial123456") // no process has that id
+	other := filepath.Join(dir, ".b.db.2147483646.old")          // not a backup's leftover
+	mine := filepath.Join(dir, fmt.Sprintf(".b.db.%d.partial42", os.Getpid()))
+	for _, f := range []string{dead, other, mine} {
+		if err := os.WriteFile(f, []byte("partial"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustRun(t, db, []string{"backup", "-o", out})
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("the dead backup's leftover %s is still there (%v)", dead, err)
+	}
+	for _, f := range []string{other, mine} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("%s was removed (%v): it is not a dead backup's", f, err)
+		}
 	}
 }
