@@ -212,6 +212,18 @@ func TestFailExitStatus(t *testing.T) {
 		{"Internal", errors.New("boom"), 1, 1},
 		{"Interrupted", fmt.Errorf("import: %w", context.Canceled), 130, 1},
 	}
+	// Found by the red-team round: an office that stops an import of the wrong file with
+	// Ctrl+C must learn that it will still be applied (the window runs it again when it
+	// opens) unless they cancel it, and how.
+	t.Run("InterruptedSaysHowToCancel", func(t *testing.T) {
+		var stderr bytes.Buffer
+		(&cli{stdout: &bytes.Buffer{}, stderr: &stderr}).fail(context.Canceled)
+		for _, want := range []string{"rosterctl resume", "when the window opens", "rosterctl cancel --upload"} {
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("stderr %q does not say %q", stderr.String(), want)
+			}
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stderr bytes.Buffer
