@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"io"
 	"path/filepath"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/atomicfile"
 	"github.com/rosterdesk/rosterdesk/core/cards"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 )
@@ -90,7 +90,8 @@ func (d *cardsDialog) options() cards.Options {
 
 // saveCards asks where to save the login cards of req and prints them there in the
 // background, through atomicfile: the PDF holds passwords, so it is readable by its
-// owner only, and complete or not there at all.
+// owner only, and complete or not there at all. The engine puts the file in place
+// itself, so that a reset's new passwords are stored exactly when their PDF is there.
 func (a *App) saveCards(req cardsRequest, opts cards.Options) {
 	actor := a.actor()
 	var path string
@@ -104,10 +105,17 @@ func (a *App) saveCards(req cardsRequest, opts cards.Options) {
 			path += ".pdf"
 		}
 		opts.FontDirs = cards.SystemFontDirs()
-		return writeFile(path, func(w io.Writer) error {
-			res, err = a.eng.WriteLoginCards(ctx, actor, w, req.src, opts)
-			return err
-		})
+		f, err := atomicfile.Create(path)
+		if err != nil {
+			return fileError(path, err, "")
+		}
+		defer f.Close()
+		note := ""
+		if req.src.ResetClass != 0 {
+			note = "No password was changed: the old ones still work."
+		}
+		res, err = a.eng.WriteLoginCards(ctx, actor, f, req.src, opts)
+		return fileError(path, err, note)
 	}, func(err error) {
 		if err != nil {
 			a.showError(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -164,6 +165,40 @@ func TestLoginCardsRefused(t *testing.T) {
 		if _, err := os.Stat(path); err == nil {
 			t.Errorf("a refused print left %s", path)
 		}
+	}
+}
+
+// TestResetAndPrintRenameFails: when the PDF cannot be put in place (a folder took its
+// name while it was printed), the window says the file was not saved and that no
+// password changed, leaves no file, and does not reload the accounts as if they had
+// changed.
+func TestResetAndPrintRenameFails(t *testing.T) {
+	eng := seeded()
+	var h *harness
+	eng.cardsFn = func(engine.CardSource, cards.Options) (cards.Result, error) {
+		_, path := h.picker.lastSave()
+		return cards.Result{Pages: 1, Cards: 26}, os.MkdirAll(filepath.Join(path, "in the way"), 0o700)
+	}
+	h = startedOn(t, eng, PageAccounts)
+	s := h.a.accounts
+	s.classSelect.SetSelectedIndex(0)
+	loads := eng.called("AccountsPage")
+	test.Tap(s.printClassBtn)
+	s.cards.modal.submit()
+	h.settle()
+	got := strings.Join(strings.Fields(overlayText(h.win)), " ")
+	for _, want := range []string{"MATH3_Login_Cards.pdf was not saved", "No password was changed: the old ones still work."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the window says %q, want %q", got, want)
+		}
+	}
+	_, path := h.picker.lastSave()
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 || !entries[0].IsDir() {
+		t.Errorf("the folder holds %v, want only the folder in the way: no PDF, no temporary file", entries)
+	}
+	if n := eng.called("AccountsPage"); n != loads {
+		t.Errorf("the accounts were loaded again (%d times) after a reset that changed nothing", n-loads)
 	}
 }
 

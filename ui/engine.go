@@ -54,7 +54,7 @@ type Engine interface {
 	WriteUploadFile(ctx context.Context, actor engine.Actor, w io.Writer, id int64, kind core.FileKind, f core.Format) error
 	ResetPassword(ctx context.Context, actor engine.Actor, userID int64) (core.Credential, error)
 	ResetClassPasswords(ctx context.Context, actor engine.Actor, classID int64) ([]core.Credential, error)
-	WriteLoginCards(ctx context.Context, actor engine.Actor, w io.Writer, src engine.CardSource, opts cards.Options) (cards.Result, error)
+	WriteLoginCards(ctx context.Context, actor engine.Actor, f engine.CardsFile, src engine.CardSource, opts cards.Options) (cards.Result, error)
 	// WriteTable writes a table the window made (the new-passwords box) as the engine
 	// writes its own: a workbook's rows never spill into the system's temporary folder.
 	WriteTable(ctx context.Context, w io.Writer, f core.Format, sheet string, header []string, rows iter.Seq[[]string]) error

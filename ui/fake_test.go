@@ -544,22 +544,30 @@ type cardsCall struct {
 	opts  cards.Options
 }
 
-func (f *fakeEngine) WriteLoginCards(_ context.Context, actor engine.Actor, w io.Writer, src engine.CardSource, opts cards.Options) (cards.Result, error) {
+// WriteLoginCards writes a fake PDF into pdf and publishes it, and, as the engine,
+// removes it on every failure.
+func (f *fakeEngine) WriteLoginCards(_ context.Context, actor engine.Actor, pdf engine.CardsFile, src engine.CardSource, opts cards.Options) (res cards.Result, err error) {
 	f.mu.Lock()
 	f.record("WriteLoginCards")
 	f.cardsAsked = append(f.cardsAsked, cardsCall{actor, src, opts})
 	hook := f.cardsFn
 	f.mu.Unlock()
-	res := cards.Result{Pages: 1, Cards: max(len(src.Credentials), 3)}
+	defer func() {
+		if err != nil {
+			pdf.Remove()
+		}
+	}()
+	res = cards.Result{Pages: 1, Cards: max(len(src.Credentials), 3)}
 	if hook != nil {
-		var err error
 		if res, err = hook(src, opts); err != nil {
 			return res, err
 		}
 	}
-	_, err := fmt.Fprintf(w, "%%PDF-fake upload=%d reset=%d creds=%d class=%d school=%d layout=%d paper=%d qr=%v",
-		src.Upload, src.ResetClass, len(src.Credentials), src.Class, src.School, opts.Layout, opts.Paper, opts.QR)
-	return res, err
+	if _, err = fmt.Fprintf(pdf, "%%PDF-fake upload=%d reset=%d creds=%d class=%d school=%d layout=%d paper=%d qr=%v",
+		src.Upload, src.ResetClass, len(src.Credentials), src.Class, src.School, opts.Layout, opts.Paper, opts.QR); err != nil {
+		return res, err
+	}
+	return res, pdf.Publish()
 }
 
 // lastCards returns the last WriteLoginCards request.

@@ -62,12 +62,22 @@ func (a *App) save(title, defaultName string, write writeFunc) {
 // writeFile writes the chosen file through atomicfile: complete or not at all, readable
 // by its owner only. Its errors name the chosen file and say what is wrong with it.
 func writeFile(path string, write func(io.Writer) error) error {
-	err := atomicfile.Write(path, write)
-	if problem := atomicfile.Problem(err); problem != "" {
-		return &core.Error{Kind: core.KindStorage, Op: "save",
-			Message: fmt.Sprintf("%s was not saved: %s. Choose another place or name.", filepath.Base(path), problem), Err: err}
+	return fileError(path, atomicfile.Write(path, write), "")
+}
+
+// fileError says in plain words what is wrong with the chosen file path when err is an
+// error of that file, followed by note when there is one; other errors are returned as
+// they are.
+func fileError(path string, err error, note string) error {
+	problem := atomicfile.Problem(err)
+	if problem == "" {
+		return err
 	}
-	return err
+	msg := fmt.Sprintf("%s was not saved: %s. Choose another place or name.", filepath.Base(path), problem)
+	if note != "" {
+		msg += " " + note
+	}
+	return &core.Error{Kind: core.KindStorage, Op: "save", Message: msg, Err: err}
 }
 
 // fileSafe makes a school name usable in a file name on every system.

@@ -94,9 +94,7 @@ func removeDeadLeftovers(dir, prefix string) {
 // outputError says why the backup file could not be written, in the words writeOutput
 // uses for every other file.
 func outputError(path string, err error) error {
-	problem := atomicfile.Problem(&fs.PathError{Op: "write", Path: path, Err: err})
-	return &core.Error{Kind: core.KindStorage, Op: "write file",
-		Message: fmt.Sprintf("%s was not written: %s.", path, problem), Err: err}
+	return fileError(path, &fs.PathError{Op: "write", Path: path, Err: err}, "")
 }
 
 func count(n int, one, many string) string {

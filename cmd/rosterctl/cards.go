@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/rosterdesk/rosterdesk/core/atomicfile"
 	"github.com/rosterdesk/rosterdesk/core/cards"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 )
@@ -85,16 +86,23 @@ func cmdCards(c *cli, ctx context.Context, args []string) error {
 		default:
 			src.Teacher, what = actor.TeacherID, "the classes of "+*teacher
 		}
-		var res cards.Result
-		err = c.writeOutput(*out, func(w io.Writer) error {
-			var err error
-			if res, err = svc.WriteLoginCards(ctx, actor, w, src, opts); err != nil {
-				return fmt.Errorf("print login cards of %s: %w", what, err)
-			}
-			return nil
-		})
-		if err != nil {
+		if err := c.notDatabase(*out); err != nil {
 			return err
+		}
+		// The engine puts the file in place itself, so that a reset's new passwords are
+		// stored exactly when the PDF that holds them is there.
+		f, err := atomicfile.Create(*out)
+		if err != nil {
+			return fileError(*out, err, "")
+		}
+		defer f.Close()
+		res, err := svc.WriteLoginCards(ctx, actor, f, src, opts)
+		if err != nil {
+			note := ""
+			if *reset {
+				note = "No password was changed: the old ones still work."
+			}
+			return fileError(*out, fmt.Errorf("print login cards of %s: %w", what, err), note)
 		}
 		printCardsResult(c.stdout, res, *out, *reset)
 		return nil

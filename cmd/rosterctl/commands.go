@@ -211,14 +211,12 @@ func cmdResume(c *cli, ctx context.Context, args []string) error {
 			fmt.Fprintln(c.stdout, "No upload was waiting.")
 			return nil
 		}
-		// The worst outcome decides the exit status; Failed (4) outranks Completed with
-		// Errors (3), which outranks Completed (0).
-		code := exitOK
-		for _, r := range results {
+		statuses := make([]core.Status, len(results))
+		for i, r := range results {
 			printResult(c.stdout, r, false)
-			code = max(code, statusExit(r.Status))
+			statuses[i] = r.Status
 		}
-		return exitStatus(code)
+		return exitStatus(batchExit(statuses))
 	})
 }
 

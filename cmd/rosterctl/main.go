@@ -14,7 +14,9 @@
 // Run "rosterctl help" for the commands. Exit status: 0 success; 1 an unexpected failure;
 // 2 a usage or environment error; 3 an import Completed with Errors; 4 an import Failed;
 // login: 5 a new password is required, 6 refused; 7 an import that was Cancelled (by
-// rosterctl cancel, or in the window) before it was saved.
+// rosterctl cancel, or in the window) before it was saved. resume, which runs several
+// uploads, exits with the most serious of their outcomes: Failed, then Cancelled, then
+// Completed with Errors.
 package main
 
 import (
@@ -232,7 +234,8 @@ temporary password on stdout.
 Exit status: 0 success; 1 unexpected failure; 2 usage or environment error;
 3 import Completed with Errors; 4 import Failed; 7 import Cancelled (nothing applied);
 login: 5 a new password is required, 6 refused (also while sign-in is paused after
-five wrong passwords).
+five wrong passwords). resume exits with its most serious upload's status: Failed (4),
+then Cancelled (7), then Completed with Errors (3).
 `)
 }
 

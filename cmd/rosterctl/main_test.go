@@ -252,6 +252,37 @@ func TestStatusExit(t *testing.T) {
 	}
 }
 
+// TestBatchExit: resume exits with its most serious outcome, Failed before Cancelled
+// before Completed with Errors before Completed, whatever the numbers and the order.
+func TestBatchExit(t *testing.T) {
+	const (
+		ok        = core.StatusCompleted
+		errs      = core.StatusCompletedWithError
+		failed    = core.StatusFailed
+		cancelled = core.StatusCancelled
+	)
+	for _, tt := range []struct {
+		name     string
+		statuses []core.Status
+		want     int
+	}{
+		{"None", nil, 0},
+		{"Completed", []core.Status{ok, ok}, 0},
+		{"CompletedWithErrors", []core.Status{ok, errs, ok}, 3},
+		{"CancelledOutranksErrors", []core.Status{errs, cancelled}, 7},
+		{"FailedOutranksCancelled", []core.Status{cancelled, failed}, 4},
+		{"FailedOutranksCancelledAfter", []core.Status{failed, cancelled, errs}, 4},
+		{"Everything", []core.Status{ok, cancelled, errs, failed, ok}, 4},
+		{"UnfinishedIsABug", []core.Status{failed, core.StatusQueued}, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := batchExit(tt.statuses); got != tt.want {
+				t.Errorf("batchExit(%q) = %d, want %d", tt.statuses, got, tt.want)
+			}
+		})
+	}
+}
+
 // jsonKeys returns the sorted keys of v marshalled as a JSON object.
 func jsonKeys(t *testing.T, v any) []string {
 	t.Helper()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,15 +37,34 @@ func (c *cli) outputFormat(path string) (core.Format, error) {
 // writes holds personal data, so it is readable by its owner only. It never replaces the
 // database, whatever its name, nor SQLite's files beside it.
 func (c *cli) writeOutput(path string, write func(io.Writer) error) error {
+	if err := c.notDatabase(path); err != nil {
+		return err
+	}
+	return fileError(path, atomicfile.Write(path, write), "")
+}
+
+// notDatabase refuses an output file that is the database or one of SQLite's files
+// beside it.
+func (c *cli) notDatabase(path string) error {
 	if db, err := engine.DBPath(c.db.Path); err == nil && engine.IsDatabaseFile(path, db) {
 		return c.usageErrorf("-o %s is the database itself: name another file", path)
 	}
-	err := atomicfile.Write(path, write)
-	if problem := atomicfile.Problem(err); problem != "" {
-		return &core.Error{Kind: core.KindStorage, Op: "write file",
-			Message: fmt.Sprintf("%s was not written: %s.", path, problem), Err: err}
+	return nil
+}
+
+// fileError says in plain words what is wrong with the output file path when err is an
+// error of that file, followed by note when there is one; other errors are returned as
+// they are.
+func fileError(path string, err error, note string) error {
+	problem := atomicfile.Problem(err)
+	if problem == "" {
+		return err
 	}
-	return err
+	msg := fmt.Sprintf("%s was not written: %s.", path, problem)
+	if note != "" {
+		msg += " " + note
+	}
+	return &core.Error{Kind: core.KindStorage, Op: "write file", Message: msg, Err: err}
 }
 
 // printable shows s with its unprintable characters escaped as Go writes them (\n,
@@ -156,6 +176,26 @@ func statusExit(s core.Status) int {
 		return exitCancelled
 	}
 	return exitInternal // Import waits for the end, so anything else is a bug
+}
+
+// exitSeverity lists the exit statuses of finished uploads from the least to the most
+// serious. A Failed upload applied nothing and needs its file fixed; a Cancelled one
+// applied nothing either, but someone chose that; Completed with Errors applied all but
+// some rows. A status no finished upload has (a bug) outranks them all. The numbers
+// themselves are SPEC §7's and say nothing of severity: Cancelled (7) is not worse than
+// Failed (4).
+var exitSeverity = []int{exitOK, exitCompletedErrs, exitCancelled, exitFailed, exitInternal}
+
+// batchExit is the exit status of a batch of finished uploads (resume): that of its most
+// serious outcome, as exitSeverity orders them; exitOK for none.
+func batchExit(statuses []core.Status) int {
+	code := exitOK
+	for _, s := range statuses {
+		if c := statusExit(s); slices.Index(exitSeverity, c) > slices.Index(exitSeverity, code) {
+			code = c
+		}
+	}
+	return code
 }
 
 // progressLine shows an import's progress on one terminal line, rewritten in place. The

@@ -18,61 +18,160 @@ import (
 // only.
 const Perm fs.FileMode = 0o600
 
-// Write creates or replaces the file at path with what write writes. The bytes go to a
-// hidden temporary file in the same folder (so the final rename stays on one file
-// system), created with Perm, flushed to the disk and then renamed over path; on any
-// error the temporary file is removed and path is left as it was.
+// Write creates or replaces the file at path with what write writes, through a File:
+// the bytes go to a hidden temporary file in the same folder (so the final rename stays
+// on one file system), created with Perm, flushed to the disk and then renamed over path;
+// on any error the temporary file is removed and path is left as it was.
 //
 // Errors of the file itself are *fs.PathError values that name path, never the
 // temporary file, whose name means nothing to the person who chose path. Errors that
 // write returns for its own reasons are returned as they are.
-func Write(path string, write func(io.Writer) error) (err error) {
+func Write(path string, write func(io.Writer) error) error {
+	f, err := Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := write(f); err != nil {
+		return err
+	}
+	return f.Publish()
+}
+
+// File is a file being written in place of the one at its path, in steps a caller can
+// put other work between: Write, then Sync (the bytes are complete and on the disk, path
+// is still as it was), then Publish (the file is at path), and Remove to undo whichever
+// of these has happened. A caller that must not lose the file's content and must not
+// leave it behind either (login cards whose passwords are stored only once the file is
+// in place) stores between Sync and Publish, and removes the file when storing fails
+// after all. Always Close it: until it is published, Close throws the temporary file
+// away.
+//
+// Its errors are *fs.PathError values that name path, as Write's.
+type File struct {
+	path      string
+	tmp       *os.File
+	buf       *bufio.Writer
+	err       error // the first failure of Sync; it is returned again
+	synced    bool  // the temporary file is complete, on the disk and closed
+	published bool  // renamed to path
+	gone      bool  // removed, temporary or published
+}
+
+// Create starts writing the file at path: it creates the hidden temporary file beside
+// it, readable and writable by its owner only. A path that is a folder fails at once
+// (ErrIsFolder), before anything is written.
+func Create(path string) (*File, error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return &fs.PathError{Op: "write", Path: path, Err: ErrIsFolder}
+		return nil, &fs.PathError{Op: "write", Path: path, Err: ErrIsFolder}
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return &fs.PathError{Op: "create", Path: path, Err: cause(err)}
+		return nil, &fs.PathError{Op: "create", Path: path, Err: cause(err)}
 	}
-	renamed := false
-	defer func() {
-		if !renamed {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
+	fail := func(op string, err error) (*File, error) {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, &fs.PathError{Op: op, Path: path, Err: cause(err)}
+	}
 	if err := hide(tmp.Name()); err != nil {
-		return &fs.PathError{Op: "create", Path: path, Err: cause(err)}
+		return fail("create", err)
 	}
 	// CreateTemp asks for 0600, but a umask such as 0277 takes bits away from that too.
 	if err := tmp.Chmod(Perm); err != nil {
-		return &fs.PathError{Op: "chmod", Path: path, Err: cause(err)}
+		return fail("chmod", err)
 	}
-	bw := bufio.NewWriterSize(&target{f: tmp, path: path}, 64<<10)
-	if err := write(bw); err != nil {
+	return &File{path: path, tmp: tmp, buf: bufio.NewWriterSize(&target{f: tmp, path: path}, 64<<10)}, nil
+}
+
+// Name returns the path the file is written to.
+func (f *File) Name() string { return f.path }
+
+// Write adds p to the file. After Sync it fails.
+func (f *File) Write(p []byte) (int, error) {
+	if f.synced || f.gone {
+		return 0, &fs.PathError{Op: "write", Path: f.path, Err: fs.ErrClosed}
+	}
+	return f.buf.Write(p)
+}
+
+// Sync makes what was written complete and durable: buffered bytes are written, the
+// temporary file is flushed to the disk and closed. The file is not at its path yet.
+// Calling it again returns the first call's result.
+func (f *File) Sync() error {
+	if f.synced || f.err != nil {
+		return f.err
+	}
+	if f.gone {
+		return &fs.PathError{Op: "write", Path: f.path, Err: fs.ErrClosed}
+	}
+	f.synced = true
+	if err := f.buf.Flush(); err != nil {
+		f.err = err // already a *fs.PathError naming path
+	} else if err := f.tmp.Sync(); err != nil {
+		f.err = &fs.PathError{Op: "write", Path: f.path, Err: cause(err)}
+	}
+	if err := f.tmp.Close(); err != nil && f.err == nil {
+		f.err = &fs.PathError{Op: "write", Path: f.path, Err: cause(err)}
+	}
+	return f.err
+}
+
+// Publish puts the file at its path, replacing what was there: it syncs first if that
+// was not done, then renames the temporary file over path. When it fails, path is as it
+// was and the temporary file is still there for Remove or Close.
+func (f *File) Publish() error {
+	if f.published {
+		return nil
+	}
+	if err := f.Sync(); err != nil {
 		return err
 	}
-	if err := bw.Flush(); err != nil {
-		return err // already a *fs.PathError naming path
-	}
-	if err := tmp.Sync(); err != nil {
-		return &fs.PathError{Op: "write", Path: path, Err: cause(err)}
-	}
-	if err := tmp.Close(); err != nil {
-		return &fs.PathError{Op: "write", Path: path, Err: cause(err)}
-	}
 	// The final file must not keep the temporary file's hidden attribute (Windows).
-	if err := unhide(tmp.Name()); err != nil {
-		return &fs.PathError{Op: "write", Path: path, Err: cause(err)}
+	if err := unhide(f.tmp.Name()); err != nil {
+		return &fs.PathError{Op: "write", Path: f.path, Err: cause(err)}
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return &fs.PathError{Op: "write", Path: path, Err: cause(err)}
+	if err := os.Rename(f.tmp.Name(), f.path); err != nil {
+		return &fs.PathError{Op: "write", Path: f.path, Err: cause(err)}
 	}
-	renamed = true
+	f.published = true
+	syncDir(filepath.Dir(f.path))
+	return nil
+}
+
+// Remove undoes the file: before Publish it throws the temporary file away, as Close
+// does; after Publish it deletes the file at path (what it replaced is gone for good).
+func (f *File) Remove() error {
+	if f.gone {
+		return nil
+	}
+	if !f.published {
+		return f.Close()
+	}
+	if err := os.Remove(f.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return &fs.PathError{Op: "remove", Path: f.path, Err: cause(err)}
+	}
+	f.gone = true
+	return nil
+}
+
+// Close throws the temporary file away unless the file was published, and then does
+// nothing: deferred right after Create, it cleans up after every failure.
+func (f *File) Close() error {
+	if f.published || f.gone {
+		return nil
+	}
+	f.gone = true
+	if !f.synced {
+		f.tmp.Close()
+	}
+	if err := os.Remove(f.tmp.Name()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return &fs.PathError{Op: "remove", Path: f.path, Err: cause(err)}
+	}
 	return nil
 }
 

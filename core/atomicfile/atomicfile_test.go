@@ -114,3 +114,101 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 		t.Errorf("%s holds %q, want %q", dir, got, names)
 	}
 }
+
+// TestFileSteps: a File is not at its path until Publish, even once synced; Remove after
+// Publish deletes it, and no temporary file is ever left.
+func TestFileSteps(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cards.pdf")
+	os.WriteFile(path, []byte("old"), 0o600)
+	f, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := io.WriteString(f, "%PDF-new"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Sync(); err != nil {
+		t.Fatalf("Sync: %v", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "old" {
+		t.Errorf("after Sync the file holds %q, want the old one until Publish", got)
+	}
+	if _, err := f.Write([]byte("late")); err == nil {
+		t.Error("Write after Sync succeeded")
+	}
+	if err := f.Publish(); err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "%PDF-new" {
+		t.Errorf("after Publish the file holds %q", got)
+	}
+	assertOnly(t, dir, "cards.pdf")
+	if err := f.Close(); err != nil {
+		t.Errorf("Close after Publish: %v", err)
+	}
+	assertOnly(t, dir, "cards.pdf")
+	if err := f.Remove(); err != nil {
+		t.Fatalf("Remove after Publish: %v", err)
+	}
+	assertOnly(t, dir)
+}
+
+// TestFileRemoveBeforePublish: Remove (or Close) before Publish throws the temporary
+// file away and leaves the old file, synced or not.
+func TestFileRemoveBeforePublish(t *testing.T) {
+	for _, sync := range []bool{false, true} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "cards.pdf")
+		os.WriteFile(path, []byte("old"), 0o600)
+		f := createWith(t, path, "%PDF-new")
+		if sync {
+			f.Sync()
+		}
+		if err := f.Remove(); err != nil {
+			t.Errorf("Remove (synced %v): %v", sync, err)
+		}
+		if got, _ := os.ReadFile(path); string(got) != "old" {
+			t.Errorf("after Remove (synced %v) the file holds %q, want the old one", sync, got)
+		}
+		assertOnly(t, dir, "cards.pdf")
+	}
+}
+
+// TestFilePublishFails: when the rename fails (here a folder took the name meanwhile),
+// Publish says so naming the path, and Remove leaves nothing behind.
+func TestFilePublishFails(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cards.pdf")
+	f := createWith(t, path, "%PDF-new")
+	if err := os.MkdirAll(filepath.Join(path, "inside"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	err := f.Publish()
+	assertNamesTarget(t, err, path, ".cards.pdf.tmp-")
+	if err == nil {
+		t.Fatal("Publish over a folder succeeded")
+	}
+	if err := f.Remove(); err != nil {
+		t.Errorf("Remove: %v", err)
+	}
+	assertOnly(t, dir, "cards.pdf")
+	if fi, err := os.Stat(path); err != nil || !fi.IsDir() {
+		t.Errorf("the folder in the way: %v, %v", fi, err)
+	}
+}
+
+// createWith creates a File at path, closed when the test ends, and writes content.
+func createWith(t *testing.T, path, content string) *File {
+	t.Helper()
+	f, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	if _, err := io.WriteString(f, content); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}

@@ -27,3 +27,7 @@ func setHidden(name string, on bool) error {
 	}
 	return syscall.SetFileAttributes(p, attrs)
 }
+
+// syncDir does nothing: Go cannot open a folder to sync it on Windows, where NTFS
+// journals the rename itself.
+func syncDir(string) {}

@@ -94,9 +94,15 @@ func (s *Service) newClassPasswords(ctx context.Context, r rights, classID int64
 
 // store stores the reset's passwords in one transaction.
 func (c classReset) store(ctx context.Context, s *Service) error {
+	return c.storeThen(ctx, s, nil)
+}
+
+// storeThen stores the reset's passwords in one transaction that commits only once then
+// (when not nil) has succeeded: see sqlite.DB.SetPasswordsThen.
+func (c classReset) storeThen(ctx context.Context, s *Service, then func() error) error {
 	ids := make([]int64, len(c.students))
 	for i, a := range c.students {
 		ids[i] = a.ID
 	}
-	return s.db.SetPasswords(ctx, ids, c.hashes, c.now)
+	return s.db.SetPasswordsThen(ctx, ids, c.hashes, c.now, then)
 }

@@ -2,8 +2,11 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,7 +40,22 @@ type CardSource struct {
 	School      int64
 }
 
-// WriteLoginCards writes the login cards of src as one PDF to w and says what it
+// CardsFile is the file WriteLoginCards prints into. *atomicfile.File is the one the
+// front ends use.
+type CardsFile interface {
+	io.Writer
+	// Sync makes what was written complete and durable without putting the file in
+	// place yet; WriteLoginCards calls it before storing a reset's passwords.
+	Sync() error
+	// Publish puts the file in place (synced first if it was not), where the person who
+	// asked for it will find it.
+	Publish() error
+	// Remove undoes whichever of these steps happened: after a failed Publish it
+	// throws the unpublished file away, after Publish it deletes the file.
+	Remove() error
+}
+
+// WriteLoginCards prints the login cards of src as one PDF into f and says what it
 // printed. The rules of the rest of the engine hold: a teacher prints only the cards of
 // their own uploads and classes, a School Organization Administrator only in their
 // schools (ACCESS_UPLOAD, ACCESS_SCHOOL, ACCESS_CLASS, ACCESS_ACCOUNT otherwise).
@@ -48,10 +66,20 @@ type CardSource struct {
 // holds no password any more is CARDS_NO_PASSWORDS; a class or teacher without students
 // CARDS_NO_STUDENTS.
 //
-// With ResetClass the new passwords are stored only after the PDF has been written to
-// w: when an error is returned every password is as it was, and the caller must throw
-// away what w received. opts.Printed defaults to the service's now.
-func (s *Service) WriteLoginCards(ctx context.Context, actor Actor, w io.Writer, src CardSource, opts cards.Options) (cards.Result, error) {
+// WriteLoginCards publishes f itself, and removes it on every failure: when it returns
+// nil the PDF is in place, and when it returns an error there is no PDF and no password
+// has changed. A ResetClass's new passwords exist only in the PDF, so neither may happen
+// without the other: the PDF is rendered and synced, the passwords are stored in a
+// transaction, f is published, and only then is the transaction committed. A failed
+// Publish rolls the passwords back (the old ones still sign in); a failed commit after
+// it removes the PDF again, and the error says so. opts.Printed defaults to the
+// service's now.
+func (s *Service) WriteLoginCards(ctx context.Context, actor Actor, f CardsFile, src CardSource, opts cards.Options) (res cards.Result, err error) {
+	defer func() {
+		if err != nil {
+			err = discard(f, err)
+		}
+	}()
 	set := 0
 	for _, ok := range []bool{src.Upload != 0, src.ResetClass != 0, src.Teacher != 0, src.Credentials != nil} {
 		if ok {
@@ -71,7 +99,7 @@ func (s *Service) WriteLoginCards(ctx context.Context, actor Actor, w io.Writer,
 	var list []cards.Card
 	switch {
 	case src.ResetClass != 0:
-		return s.resetClassCards(ctx, r, w, src.ResetClass, opts)
+		return s.resetClassCards(ctx, r, f, src.ResetClass, opts)
 	case src.Upload != 0:
 		list, err = s.uploadCards(ctx, r, src.Upload)
 	case src.Teacher != 0:
@@ -82,7 +110,10 @@ func (s *Service) WriteLoginCards(ctx context.Context, actor Actor, w io.Writer,
 	if err != nil {
 		return cards.Result{}, err
 	}
-	return cards.Render(ctx, w, list, opts)
+	if res, err = cards.Render(ctx, f, list, opts); err != nil {
+		return cards.Result{}, err
+	}
+	return res, f.Publish()
 }
 
 // ClassByClassID finds a class of school schoolID by its Class ID (compared by
@@ -258,9 +289,11 @@ func (s *Service) uploadCards(ctx context.Context, r rights, id int64) ([]cards.
 }
 
 // resetClassCards resets the passwords of class classID's students (as
-// ResetClassPasswords) and writes their cards to w, storing the new passwords only once
-// the PDF is written.
-func (s *Service) resetClassCards(ctx context.Context, r rights, w io.Writer, classID int64, opts cards.Options) (cards.Result, error) {
+// ResetClassPasswords) and prints their cards into f, in the order that never loses a
+// password: render, sync, store, publish, commit (see WriteLoginCards). It leaves
+// removing f on failure to WriteLoginCards; a commit that failed after f was published
+// is a *commitFailed, so that the message can say whether the PDF is gone.
+func (s *Service) resetClassCards(ctx context.Context, r rights, f CardsFile, classID int64, opts cards.Options) (cards.Result, error) {
 	reset, err := s.newClassPasswords(ctx, r, classID)
 	if err != nil {
 		return cards.Result{}, err
@@ -277,14 +310,61 @@ func (s *Service) resetClassCards(ctx context.Context, r rights, w io.Writer, cl
 	for i, a := range reset.students {
 		list[i] = cardOf(school.Name, c, a, reset.passwords[i])
 	}
-	res, err := cards.Render(ctx, w, list, opts)
+	res, err := cards.Render(ctx, f, list, opts)
 	if err != nil {
 		return cards.Result{}, err
 	}
-	if err := reset.store(ctx, s); err != nil {
+	if err := f.Sync(); err != nil {
+		return cards.Result{}, err
+	}
+	published := false
+	var publishErr error
+	err = reset.storeThen(ctx, s, func() error {
+		publishErr = f.Publish()
+		published = publishErr == nil
+		return publishErr
+	})
+	switch {
+	case publishErr != nil:
+		// Returned as Publish said it, not as the database layer dressed it: the
+		// front ends name the file and what is wrong with it.
+		return cards.Result{}, publishErr
+	case err != nil && published:
+		return cards.Result{}, &commitFailed{err}
+	case err != nil:
 		return cards.Result{}, err
 	}
 	return res, nil
+}
+
+// commitFailed is the error of a reset whose passwords could not be committed after its
+// PDF was published: the PDF's passwords do not sign in.
+type commitFailed struct{ err error }
+
+func (e *commitFailed) Error() string { return "store new passwords: " + e.err.Error() }
+func (e *commitFailed) Unwrap() error { return e.err }
+
+// discard removes f after WriteLoginCards failed with err, and returns the error to
+// report: err, except after a failed commit, where what must be said depends on whether
+// the PDF could be removed.
+func discard(f CardsFile, err error) error {
+	rmErr := f.Remove()
+	var cf *commitFailed
+	if !errors.As(err, &cf) {
+		return err
+	}
+	why := core.ErrorMessage(cf.err)
+	if errors.Is(cf.err, context.Canceled) || errors.Is(cf.err, context.DeadlineExceeded) {
+		why = "Printing was stopped before they were stored."
+	}
+	msg := "The new passwords could not be saved, so the old ones still work and the login cards were deleted. " + why
+	if rmErr != nil {
+		msg = "The new passwords could not be saved, so the old ones still work. Delete the login cards just saved: their passwords do not work. " + why
+		// As text: the removal's *fs.PathError must not read as the reason the cards
+		// were not written.
+		err = fmt.Errorf("%w (and removing the cards failed: %v)", err, rmErr)
+	}
+	return &core.Error{Kind: core.KindStorage, Op: "reset and print", Message: msg, Err: err}
 }
 
 // classInfo returns class id of school schoolID with its name and primary teacher.
@@ -353,11 +433,11 @@ func (s *Service) teacherCards(ctx context.Context, r rights, teacherID int64) (
 	if len(members) == 0 {
 		return nil, core.Refusal(core.KindNotFound, core.CardsNoStudents, t.FullName(), "")
 	}
-	want := map[string]bool{}
+	seen := map[string]bool{}
 	guids := make([]string, 0, len(members))
 	for _, m := range members {
-		if !want[m.a.GUID] {
-			want[m.a.GUID] = true
+		if !seen[m.a.GUID] {
+			seen[m.a.GUID] = true
 			guids = append(guids, m.a.GUID)
 		}
 	}
@@ -365,7 +445,7 @@ func (s *Service) teacherCards(ctx context.Context, r rights, teacherID int64) (
 	if err != nil {
 		return nil, err
 	}
-	live, err := s.storedPasswords(ctx, schools, want, accounts)
+	live, err := s.storedPasswords(ctx, schools, accounts)
 	if err != nil {
 		return nil, err
 	}
@@ -376,34 +456,62 @@ func (s *Service) teacherCards(ctx context.Context, r rights, teacherID int64) (
 	return out, nil
 }
 
-// storedPasswords looks through the stored Completed Files of uploads into schools that
-// may still hand out temporary passwords, and returns, by GUID, the password of each
-// wanted account that still signs in to it.
-func (s *Service) storedPasswords(ctx context.Context, schools map[int64]bool, want map[string]bool, accounts map[string]sqlite.CardAccount) (map[string]string, error) {
-	files, err := s.db.CompletedFilesWithPasswords(ctx)
+// storedPasswords returns, by GUID, the password of each of accounts that a stored
+// Completed File of an upload into schools still hands out and that still signs in.
+//
+// It reads only the files that can hold one. An account's temporary password is issued
+// by an upload (or a reset) at one moment, which the account keeps as its issue time and
+// the upload as the issue time of its file's passwords: so only an account whose
+// temporary password has not expired can be found, and only in the file of an upload
+// with the same issue time (or one stored before that time was recorded, which only
+// reading tells). Those are read newest first, each for its own accounts only, until
+// every account that can be found is.
+func (s *Service) storedPasswords(ctx context.Context, schools map[int64]bool, accounts map[string]sqlite.CardAccount) (map[string]string, error) {
+	now := s.now()
+	live := map[string]string{}
+	pending := map[string]bool{}
+	issued := map[time.Time]bool{}
+	for g, a := range accounts {
+		if a.Password == core.PasswordTemporary && now.Before(a.IssuedAt.Add(core.TempPasswordLifetime)) {
+			pending[g] = true
+			issued[a.IssuedAt] = true
+		}
+	}
+	if len(pending) == 0 {
+		return live, nil
+	}
+	ids := make([]int64, 0, len(schools))
+	for id := range schools {
+		ids = append(ids, id)
+	}
+	files, err := s.db.CompletedFilesIssued(ctx, ids, slices.Collect(maps.Keys(issued)))
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
-	live := map[string]string{}
 	for _, f := range files {
-		if !f.IssuedAt.IsZero() && !now.Before(f.IssuedAt.Add(core.TempPasswordLifetime)) {
-			continue // every password of this file has expired
+		if len(pending) == 0 {
+			break
 		}
-		rec, err := s.db.Upload(ctx, f.Upload)
-		if err != nil {
-			return nil, err
+		keep := pending // an older upload's file may hold any of them
+		if !f.IssuedAt.IsZero() {
+			keep = map[string]bool{}
+			for g := range pending {
+				if accounts[g].IssuedAt.Equal(f.IssuedAt) {
+					keep[g] = true
+				}
+			}
+			if len(keep) == 0 {
+				continue // its accounts were found in a newer file of the same moment
+			}
 		}
-		if !schools[rec.SchoolID] {
-			continue
-		}
-		rows, _, err := s.completedRows(ctx, f.Upload, want)
+		rows, _, err := s.completedRows(ctx, f.Upload, keep)
 		if err != nil {
 			return nil, err
 		}
 		for _, row := range rows {
 			if pw := livePassword(accounts[row.guid], row.password, now); pw != "" {
 				live[row.guid] = pw
+				delete(pending, row.guid)
 			}
 		}
 	}

@@ -2,7 +2,11 @@ package engine_test
 
 import (
 	"bytes"
+	"context"
+	"database/sql"
 	"errors"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,8 +14,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/atomicfile"
 	"github.com/rosterdesk/rosterdesk/core/cards"
 	"github.com/rosterdesk/rosterdesk/core/cards/cardstest"
 	"github.com/rosterdesk/rosterdesk/core/engine"
@@ -54,13 +60,16 @@ func readCards(t *testing.T, pdf []byte) []printedCard {
 // printCards prints src as actor, one card a page, and reads the cards back.
 func (e *env) printCards(actor engine.Actor, src engine.CardSource) (cards.Result, []printedCard) {
 	e.t.Helper()
-	var buf bytes.Buffer
-	res, err := e.svc.WriteLoginCards(e.ctx, actor, &buf, src, oneUp)
+	var pdf pdfFile
+	res, err := e.svc.WriteLoginCards(e.ctx, actor, &pdf, src, oneUp)
 	if err != nil {
 		e.t.Fatalf("WriteLoginCards(%+v): %v", src, err)
 	}
+	if !pdf.published || pdf.removed {
+		e.t.Fatalf("WriteLoginCards(%+v) succeeded with the PDF published %v, removed %v", src, pdf.published, pdf.removed)
+	}
 	t := e.t.(*testing.T)
-	return res, readCards(t, buf.Bytes())
+	return res, readCards(t, pdf.Bytes())
 }
 
 // byUsername indexes cards by username; a username printed twice fails the test.
@@ -184,7 +193,7 @@ func TestLoginCardsFromUpload(t *testing.T) {
 		if _, err := e.svc.ScrubCompletedFiles(e.ctx); err != nil {
 			t.Fatal(err)
 		}
-		_, err := e.svc.WriteLoginCards(e.ctx, admin, &bytes.Buffer{}, engine.CardSource{Upload: res.Upload}, oneUp)
+		_, err := e.svc.WriteLoginCards(e.ctx, admin, &pdfFile{}, engine.CardSource{Upload: res.Upload}, oneUp)
 		if core.ErrorCode(err) != core.CardsNoPasswords {
 			t.Errorf("WriteLoginCards(scrubbed upload) = %v, want CARDS_NO_PASSWORDS", err)
 		}
@@ -218,7 +227,7 @@ func TestLoginCardsResetClass(t *testing.T) {
 	ava, noah, zoe := e.user("S1"), e.user("S2"), e.user("S3")
 
 	t.Run("WriteFailsNothingReset", func(t *testing.T) {
-		_, err := e.svc.WriteLoginCards(e.ctx, admin, failWriter{}, engine.CardSource{ResetClass: math.ID}, oneUp)
+		_, err := e.svc.WriteLoginCards(e.ctx, admin, &pdfFile{failWrite: true}, engine.CardSource{ResetClass: math.ID}, oneUp)
 		if err == nil {
 			t.Fatal("WriteLoginCards to a failing writer: no error")
 		}
@@ -227,6 +236,89 @@ func TestLoginCardsResetClass(t *testing.T) {
 				t.Errorf("%s's password stopped working though no card was written", a.Username)
 			}
 		}
+	})
+
+	// stillOld fails the test unless Ava's and Noah's passwords are the ones their upload
+	// gave them.
+	stillOld := func(t *testing.T) {
+		t.Helper()
+		for _, a := range []core.Account{ava, noah} {
+			if !e.signsIn(a.Username, old[a.Username]) {
+				t.Errorf("%s's old password stopped working, yet no card was printed", a.Username)
+			}
+		}
+	}
+	src := engine.CardSource{ResetClass: math.ID}
+
+	t.Run("SyncFailsNothingReset", func(t *testing.T) {
+		f := &pdfFile{failSync: true}
+		if _, err := e.svc.WriteLoginCards(e.ctx, admin, f, src, oneUp); err == nil {
+			t.Fatal("WriteLoginCards with a failing Sync: no error")
+		}
+		if f.published || !f.removed {
+			t.Errorf("the PDF was published %v, removed %v; want removed only", f.published, f.removed)
+		}
+		stillOld(t)
+	})
+
+	t.Run("RenameFailsNothingReset", func(t *testing.T) {
+		// A real file whose rename fails: a folder took its name after it was created.
+		dir := t.TempDir()
+		path := filepath.Join(dir, "MATH.pdf")
+		f, err := atomicfile.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := os.MkdirAll(filepath.Join(path, "in the way"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.svc.WriteLoginCards(e.ctx, admin, f, src, oneUp)
+		var pe *fs.PathError
+		if !errors.As(err, &pe) || pe.Path != path || atomicfile.Problem(err) == "" {
+			t.Errorf("WriteLoginCards with a failing rename = %v, want the file's own error naming %s", err, path)
+		}
+		stillOld(t)
+		if entries, _ := os.ReadDir(dir); len(entries) != 1 || !entries[0].IsDir() {
+			t.Errorf("%s holds %v, want only the folder in the way: no PDF, no temporary file", dir, entries)
+		}
+	})
+
+	t.Run("CommitFailsPDFRemoved", func(t *testing.T) {
+		// The PDF is put in place, then the commit fails: here because printing is
+		// stopped between the two, which database/sql turns into a failed commit.
+		path := filepath.Join(t.TempDir(), "MATH.pdf")
+		f, err := atomicfile.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		ctx, cancel := context.WithCancel(e.ctx)
+		defer cancel()
+		_, err = e.svc.WriteLoginCards(ctx, admin, publishThen{f, func() {
+			if _, err := os.Stat(path); err != nil {
+				t.Errorf("after Publish: %v", err)
+			}
+			cancel()
+		}}, src, oneUp)
+		if core.ErrorKind(err) != core.KindStorage || !strings.Contains(core.ErrorMessage(err), "the old ones still work and the login cards were deleted") {
+			t.Errorf("WriteLoginCards whose commit fails = %v (%q), want a storage error saying the cards were deleted", err, core.ErrorMessage(err))
+		}
+		if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("the PDF of passwords that were not stored is still there: %v", err)
+		}
+		stillOld(t)
+	})
+
+	t.Run("CommitFailsRemoveFails", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(e.ctx)
+		defer cancel()
+		f := &pdfFile{failRemove: true, publish: func() error { cancel(); return nil }}
+		_, err := e.svc.WriteLoginCards(ctx, admin, f, src, oneUp)
+		if !strings.Contains(core.ErrorMessage(err), "Delete the login cards just saved: their passwords do not work.") {
+			t.Errorf("WriteLoginCards whose commit and removal fail says %q, want to delete the cards", core.ErrorMessage(err))
+		}
+		stillOld(t)
 	})
 
 	t.Run("OK", func(t *testing.T) {
@@ -261,16 +353,84 @@ func TestLoginCardsResetClass(t *testing.T) {
 	t.Run("EmptyClass", func(t *testing.T) {
 		e.mustImport("User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T9,Teacher,Ines,Ruiz,iruiz@lincoln.example.org,ART,Art")
 		art := e.classes(e.schoolA)["ART"]
-		_, err := e.svc.WriteLoginCards(e.ctx, admin, &bytes.Buffer{}, engine.CardSource{ResetClass: art.ID}, oneUp)
+		_, err := e.svc.WriteLoginCards(e.ctx, admin, &pdfFile{}, engine.CardSource{ResetClass: art.ID}, oneUp)
 		if core.ErrorKind(err) != core.KindNotFound {
 			t.Errorf("WriteLoginCards(reset of a class without students) = %v, want KindNotFound", err)
 		}
 	})
 }
 
-type failWriter struct{}
+// pdfFile is a CardsFile in memory that records what WriteLoginCards did with it.
+// failWrite and failSync stand in for a full disk; publish, when not nil, runs as
+// Publish; failRemove makes Remove fail.
+type pdfFile struct {
+	bytes.Buffer
+	failWrite, failSync, failRemove bool
+	publish                         func() error
+	synced, published, removed      bool
+}
 
-func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+func (f *pdfFile) Write(p []byte) (int, error) {
+	if f.failWrite {
+		return 0, errors.New("disk full")
+	}
+	return f.Buffer.Write(p)
+}
+
+func (f *pdfFile) Sync() error {
+	if f.failSync {
+		return errors.New("disk full")
+	}
+	f.synced = true
+	return nil
+}
+
+func (f *pdfFile) Publish() error {
+	if f.publish != nil {
+		if err := f.publish(); err != nil {
+			return err
+		}
+	}
+	f.published = true
+	return nil
+}
+
+func (f *pdfFile) Remove() error {
+	if f.failRemove {
+		return errors.New("permission denied")
+	}
+	f.removed = true
+	return nil
+}
+
+// publishThen is an atomicfile.File that calls after once it is published.
+type publishThen struct {
+	*atomicfile.File
+	after func()
+}
+
+func (p publishThen) Publish() error {
+	err := p.File.Publish()
+	if err == nil {
+		p.after()
+	}
+	return err
+}
+
+// TestLoginCardsPublished: the cards of a source that changes nothing are published, and
+// removed when publishing fails.
+func TestLoginCardsPublished(t *testing.T) {
+	w := newWorld(t)
+	src := engine.CardSource{Upload: w.up["adminA"]}
+	f := &pdfFile{publish: func() error { return errors.New("rename failed") }}
+	if _, err := w.svc.WriteLoginCards(w.ctx, admin, f, src, oneUp); err == nil || !f.removed {
+		t.Errorf("WriteLoginCards with a failing Publish = %v, removed %v; want the error and the file removed", err, f.removed)
+	}
+	f = &pdfFile{failWrite: true}
+	if _, err := w.svc.WriteLoginCards(w.ctx, admin, f, src, oneUp); err == nil || f.published || !f.removed {
+		t.Errorf("WriteLoginCards with a failing Write = %v, published %v, removed %v", err, f.published, f.removed)
+	}
+}
 
 func TestLoginCardsTeacher(t *testing.T) {
 	w := newWorld(t)
@@ -305,17 +465,71 @@ func TestLoginCardsTeacher(t *testing.T) {
 	}
 	t.Run("CardsNoStudents", func(t *testing.T) {
 		w.mustImport("User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T9,Teacher,Ines,Ruiz,iruiz@lincoln.example.org,ART,Art")
-		_, err := w.svc.WriteLoginCards(w.ctx, admin, &bytes.Buffer{}, engine.CardSource{Teacher: w.user("T9").ID}, oneUp)
+		_, err := w.svc.WriteLoginCards(w.ctx, admin, &pdfFile{}, engine.CardSource{Teacher: w.user("T9").ID}, oneUp)
 		if core.ErrorCode(err) != core.CardsNoStudents {
 			t.Errorf("WriteLoginCards(teacher without students) = %v, want CARDS_NO_STUDENTS", err)
 		}
 	})
 	t.Run("NotATeacher", func(t *testing.T) {
-		_, err := w.svc.WriteLoginCards(w.ctx, admin, &bytes.Buffer{}, engine.CardSource{Teacher: ava.ID}, oneUp)
+		_, err := w.svc.WriteLoginCards(w.ctx, admin, &pdfFile{}, engine.CardSource{Teacher: ava.ID}, oneUp)
 		if core.ErrorCode(err) != core.AdminNotTeacher {
 			t.Errorf("WriteLoginCards(a student as teacher) = %v, want ADMIN_NOT_TEACHER", err)
 		}
 	})
+}
+
+// TestLoginCardsTeacherReadsOnlyHerUploads: a teacher's cards read only the Completed
+// Files that can hold a live password of one of her students, those of uploads whose
+// passwords were issued when her students' were, newest first, and stop once every
+// student is found. The other uploads of the school, before and after hers, have
+// damaged Completed Files here, and the older one is of a Rosterdesk that did not record
+// when its passwords were issued, so only reading it could tell: reading either fails.
+func TestLoginCardsTeacherReadsOnlyHerUploads(t *testing.T) {
+	e := newEnv(t)
+	other := func(name, id, last string) int64 {
+		res := e.upload(name, csvOf("User ID,Role,First Name,Last Name,Email,Class ID,Class Name",
+			"T"+id+",Teacher,Ines,"+last+",iruiz"+id+"@lincoln.example.org,ART"+id+",Art",
+			"S"+id+",Student,Eve,"+last+",,ART"+id+","), e.schoolA, admin)
+		if res.Status != core.StatusCompleted {
+			t.Fatalf("import %s: %s %q", name, res.Status, res.Notes)
+		}
+		e.clock.Add(time.Minute) // each upload issues its passwords at its own time
+		return res.Upload
+	}
+	before := other("before.csv", "80", "Ruiz")
+	hers := e.mustImport(append(slices.Clone(classTeachers), "S1,Student,Ava,Johnson,,MATH,", "S2,Student,Noah,Smith,,MATH,")...)
+	temp := e.completedPasswords(hers.Upload)
+	e.clock.Add(time.Minute)
+	after := other("after.csv", "90", "Stone")
+
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(e.path)+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`UPDATE upload_files SET data = x'1f8b0000deadbeef' WHERE kind = 'completed' AND upload_id IN (?, ?)`,
+		`UPDATE uploads SET temp_passwords_at = NULL WHERE id = ?`,
+	} {
+		args := []any{before, after}
+		if strings.Contains(q, "NULL") {
+			args = args[:1]
+		}
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	if err := e.svc.WriteUploadFile(e.ctx, admin, io.Discard, after, core.FileCompleted, core.FormatCSV); err == nil {
+		t.Fatal("the damaged Completed File reads: the test proves nothing")
+	}
+
+	_, list := e.printCards(admin, engine.CardSource{Teacher: e.user("T1").ID})
+	got := byUsername(t, list)
+	for _, a := range []core.Account{e.user("S1"), e.user("S2")} {
+		if c := got[a.Username]; c.password == "" || c.password != temp[a.Username] {
+			t.Errorf("%s's card shows %q, want %q from her upload", a.Username, c.password, temp[a.Username])
+		}
+	}
 }
 
 func TestLoginCardsCredentials(t *testing.T) {
@@ -399,7 +613,7 @@ func TestLoginCardsAccess(t *testing.T) {
 			if tt.who != "signedOut" {
 				a = w.actor(tt.who)
 			}
-			_, err := w.svc.WriteLoginCards(w.ctx, a, &bytes.Buffer{}, srcs[tt.src], oneUp)
+			_, err := w.svc.WriteLoginCards(w.ctx, a, &pdfFile{}, srcs[tt.src], oneUp)
 			if core.ErrorCode(err) != tt.want || core.ErrorKind(err) != core.KindDenied {
 				t.Errorf("WriteLoginCards(%s) as %s = %v, want %s", tt.src, tt.who, err, tt.want)
 			}
@@ -414,7 +628,7 @@ func TestLoginCardsAccess(t *testing.T) {
 		{"orgAdmin", "UploadAdminB"}, {"orgAdmin", "ResetHIST"}, {"orgAdmin", "TeacherT3"},
 	} {
 		t.Run("Allowed/"+tt.who+"/"+tt.src, func(t *testing.T) {
-			if _, err := w.svc.WriteLoginCards(w.ctx, w.actor(tt.who), &bytes.Buffer{}, srcs[tt.src], oneUp); err != nil {
+			if _, err := w.svc.WriteLoginCards(w.ctx, w.actor(tt.who), &pdfFile{}, srcs[tt.src], oneUp); err != nil {
 				t.Errorf("WriteLoginCards(%s) as %s: %v", tt.src, tt.who, err)
 			}
 		})
@@ -424,7 +638,7 @@ func TestLoginCardsAccess(t *testing.T) {
 func TestLoginCardsOneSource(t *testing.T) {
 	w := newWorld(t)
 	for _, src := range []engine.CardSource{{}, {Upload: w.up["adminA"], Teacher: w.user("T1").ID}} {
-		_, err := w.svc.WriteLoginCards(w.ctx, admin, &bytes.Buffer{}, src, oneUp)
+		_, err := w.svc.WriteLoginCards(w.ctx, admin, &pdfFile{}, src, oneUp)
 		if core.ErrorKind(err) != core.KindInvalid {
 			t.Errorf("WriteLoginCards(%+v) = %v, want KindInvalid", src, err)
 		}

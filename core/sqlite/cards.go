@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
 )
@@ -81,6 +82,45 @@ func (db *DB) StudentClasses(ctx context.Context, userID, schoolID int64) ([]int
 			out = append(out, id)
 		}
 		return rows.Err()
+	})
+	return out, err
+}
+
+// CompletedFilesIssued returns, newest first, the uploads into the schools schoolIDs
+// whose Completed File may still hold temporary passwords issued at one of the times
+// issued: those whose passwords were issued then, and those stored before the issue
+// time was recorded (IssuedAt zero), which only reading the file tells. A file whose
+// passwords were emptied is never returned.
+func (db *DB) CompletedFilesIssued(ctx context.Context, schoolIDs []int64, issued []time.Time) ([]CompletedFile, error) {
+	if len(schoolIDs) == 0 || len(issued) == 0 {
+		return nil, nil
+	}
+	// The few issue times are matched here rather than in the query: the uploads of a
+	// teacher's schools are one index range, and a list of times could pass SQLite's
+	// limit on parameters.
+	want := make(map[string]bool, len(issued))
+	for _, t := range issued {
+		want[fmtTime(t)] = true
+	}
+	args := make([]any, len(schoolIDs))
+	for i, id := range schoolIDs {
+		args[i] = id
+	}
+	var out []CompletedFile
+	err := db.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `
+			SELECT u.id,
+				coalesce(u.temp_passwords_at, '')
+			FROM uploads AS u
+			WHERE u.school_id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(args)), ",")+`)
+				AND coalesce(u.temp_passwords_at, 'unknown') <> ''
+				AND EXISTS (SELECT 1 FROM upload_files AS f WHERE f.upload_id = u.id AND f.kind = 'completed')
+			ORDER BY u.id DESC`, args...)
+		if err != nil {
+			return err
+		}
+		out, err = scanCompletedFiles(rows, func(at string) bool { return at == "" || want[at] })
+		return err
 	})
 	return out, err
 }

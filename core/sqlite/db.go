@@ -314,10 +314,24 @@ func (db *DB) closePools() error {
 // write runs fn in a write transaction and commits it; a busy database is retried until
 // busyRetry has passed or ctx ends.
 func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.writeThen(ctx, fn, nil)
+}
+
+// writeThen is write with a step between fn and the commit: then, when not nil, runs
+// once fn has succeeded, and the transaction commits only if it returns nil. A busy
+// database is retried only until then has run, so that then happens at most once.
+func (db *DB) writeThen(ctx context.Context, fn func(tx *sql.Tx) error, then func() error) error {
 	deadline := time.Now().Add(busyRetry)
 	for {
-		err := db.writeOnce(ctx, fn)
-		if err == nil || !IsBusy(err) || time.Now().After(deadline) {
+		ran := false
+		err := db.writeOnce(ctx, func(tx *sql.Tx) error {
+			if err := fn(tx); err != nil || then == nil {
+				return err
+			}
+			ran = true
+			return then()
+		})
+		if err == nil || ran || !IsBusy(err) || time.Now().After(deadline) {
 			return classify(err)
 		}
 		select {

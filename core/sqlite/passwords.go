@@ -109,19 +109,31 @@ func (db *DB) CompletedFilesWithPasswords(ctx context.Context) ([]CompletedFile,
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var f CompletedFile
-			var at string
-			if err := rows.Scan(&f.Upload, &at); err != nil {
-				return err
-			}
-			f.IssuedAt = parseTime(at)
-			out = append(out, f)
-		}
-		return rows.Err()
+		out, err = scanCompletedFiles(rows, nil)
+		return err
 	})
 	return out, err
+}
+
+// scanCompletedFiles reads rows of an upload's id and its temp_passwords_at (empty when not
+// known) and closes them; keep, when not nil, keeps only the rows whose
+// temp_passwords_at it accepts.
+func scanCompletedFiles(rows *sql.Rows, keep func(at string) bool) ([]CompletedFile, error) {
+	defer rows.Close()
+	var out []CompletedFile
+	for rows.Next() {
+		var f CompletedFile
+		var at string
+		if err := rows.Scan(&f.Upload, &at); err != nil {
+			return nil, err
+		}
+		if keep != nil && !keep(at) {
+			continue
+		}
+		f.IssuedAt = parseTime(at)
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }
 
 // TemporaryPasswordsLeft reports whether a user still has a temporary password issued at

@@ -347,14 +347,23 @@ func putPassword(ctx context.Context, tx *sql.Tx, t accountTable, id int64, kind
 
 // SetPasswords stores several temporary password hashes in one transaction.
 func (db *DB) SetPasswords(ctx context.Context, ids []int64, hashes []string, issuedAt time.Time) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.SetPasswordsThen(ctx, ids, hashes, issuedAt, nil)
+}
+
+// SetPasswordsThen is SetPasswords with a step before the commit: then, when not nil,
+// runs once every hash is stored, inside the transaction, which commits only if then
+// returns nil. When then fails nothing is stored and its error is returned as it is;
+// then runs at most once. A caller that learns then ran and yet an error came back knows
+// that the commit failed after it.
+func (db *DB) SetPasswordsThen(ctx context.Context, ids []int64, hashes []string, issuedAt time.Time, then func() error) error {
+	return db.writeThen(ctx, func(tx *sql.Tx) error {
 		for i, id := range ids {
 			if err := setPassword(ctx, tx, id, core.PasswordTemporary, hashes[i], issuedAt, ""); err != nil {
 				return err
 			}
 		}
 		return nil
-	})
+	}, then)
 }
 
 // Classes lists the classes of a school; teacherID, when not 0, keeps only the classes
