@@ -135,9 +135,11 @@ func NormalizeGrade(s string) (string, bool) {
 }
 
 // ValidEmail reports whether s is a plain email address (no display name), at most 254
-// characters, with a dot in its domain.
+// characters, with a dot in its domain, that no spreadsheet program reads as a formula
+// (FormulaStart): an email reaches the OneRoster export's users.csv as it is, and
+// "=cmd|'/C calc'!A0@x.org" is a valid address.
 func ValidEmail(s string) bool {
-	if len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>\"") {
+	if len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>\"") || FormulaStart(s) {
 		return false
 	}
 	a, err := mail.ParseAddress(s)

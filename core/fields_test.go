@@ -181,6 +181,11 @@ func TestValidEmail(t *testing.T) {
 		{"ErrNoDomainDot", "mgarcia@localhost", false},
 		{"ErrTrailingDot", "mgarcia@example.", false},
 		{"ErrLeadingDot", "mgarcia@.example.org", false},
+		// Found by the red-team round: a teacher could give a student this email, valid
+		// by RFC 5322, and it reached the OneRoster users.csv as a formula for Excel.
+		{"ErrFormula", "=cmd|'/Ccalc'!A0@x.org", false},
+		{"ErrPlusFirst", "+cmd|'/Ccalc'!A0@x.org", false},
+		{"ErrMinusFirst", "-2+3@x.org", false},
 		{"ErrNoLocal", "@example.org", false},
 		{"ErrSpace", "m garcia@example.org", false},
 		{"ErrDisplayName", "Maria <mgarcia@example.org>", false},
