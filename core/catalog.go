@@ -75,6 +75,8 @@ const (
 	RoleChange        Code = "ROLE_CHANGE"
 	RoleTeacherMode   Code = "ROLE_TEACHER_MODE"
 	UserNotInSchool   Code = "USER_NOT_IN_SCHOOL"
+	UserNotYours      Code = "USER_NOT_YOURS"
+	UserOtherSchool   Code = "USER_OTHER_SCHOOL"
 	FirstNameRequired Code = "FIRST_NAME_REQUIRED"
 	FirstNameFormat   Code = "FIRST_NAME_FORMAT"
 	LastNameRequired  Code = "LAST_NAME_REQUIRED"
@@ -114,6 +116,8 @@ const (
 	ClassNotYours     Code = "CLASS_NOT_YOURS"
 	ClassIDScientific Code = "CLASS_ID_SCIENTIFIC"
 	ClassNameBreak    Code = "CLASS_NAME_LINE_BREAK"
+	ClassNameControl  Code = "CLASS_NAME_CONTROL"
+	ClassNameStart    Code = "CLASS_NAME_START"
 
 	// Access: a request refused because of who makes it (SPEC §8).
 	AccessSignedOut    Code = "ACCESS_SIGNED_OUT"
@@ -212,6 +216,8 @@ var Catalog = []Entry{
 	{RoleChange, SeverityRow, "Role", "This user is a {other}; an import cannot change a user's role to {value}.", "Type {other} in the Role column, or leave it blank."},
 	{RoleTeacherMode, SeverityRow, "Role", "Teachers cannot be added from Import Students/Rosters.", "Remove this row, or ask an administrator to import teachers from Import Users/Rosters."},
 	{UserNotInSchool, SeverityRow, "User GUID", "This student does not belong to your school.", "Select the student's school in the Profile menu, or ask an administrator to add the student."},
+	{UserOtherSchool, SeverityRow, "User GUID", "This user does not belong to the school of this upload, and you manage only the accounts of your own schools.", "Upload the row for the user's own school, or ask an Organization Administrator to add the user to this school."},
+	{UserNotYours, SeverityRow, "User GUID", "This student is not in any of your classes, so you may not change their account.", "To add the student to your class, leave their other cells blank (or as they are); ask an administrator to change the account."},
 	{FirstNameRequired, SeverityRow, "First Name", "First Name is missing.", "Type the user's first name."},
 	{FirstNameFormat, SeverityRow, "First Name", "First Name \"{value}\" is not valid: use 1 to 50 letters, spaces, apostrophes ('), hyphens (-) or periods (.).", "Remove digits and other symbols from the name."},
 	{LastNameRequired, SeverityRow, "Last Name", "Last Name is missing.", "Type the user's last name."},
@@ -239,6 +245,8 @@ var Catalog = []Entry{
 	{ClassNameRequired, SeverityRow, "Class Name", "Class Name is missing for a new class.", "Type the class's name."},
 	{ClassNameFormat, SeverityRow, "Class Name", "Class Name is longer than 100 characters.", "Shorten the class name."},
 	{ClassNameBreak, SeverityRow, "Class Name", "Class Name \"{value}\" is on more than one line.", "Keep the class name on one line: remove the line break (Alt+Enter in Excel) from the cell."},
+	{ClassNameControl, SeverityRow, "Class Name", "Class Name holds a control character (such as a tab) or an invisible text-direction mark, which cannot be shown or printed as typed.", "Retype the class name in the cell, or copy it from a plain-text source."},
+	{ClassNameStart, SeverityRow, "Class Name", "Class Name \"{value}\" starts with a sign (=, +, - or @), which spreadsheet programs read as the start of a formula.", "Start the class name with a letter, a digit or a bracket."},
 	{ClassGradeInvalid, SeverityRow, "Class Grade Level", "Class Grade Level \"{value}\" is not valid.", "Use PK, K or a number from 1 to 12, or leave it blank."},
 	{ClassStartInvalid, SeverityRow, "Class Start Date", "Class Start Date \"{value}\" is not a date.", "Type it as MM/DD/YYYY or YYYY-MM-DD, for example {other}."},
 	{ClassEndInvalid, SeverityRow, "Class End Date", "Class End Date \"{value}\" is not a date.", "Type it as MM/DD/YYYY or YYYY-MM-DD, for example {other}."},

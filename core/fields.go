@@ -135,9 +135,11 @@ func NormalizeGrade(s string) (string, bool) {
 }
 
 // ValidEmail reports whether s is a plain email address (no display name), at most 254
-// characters, with a dot in its domain.
+// characters, with a dot in its domain, that no spreadsheet program reads as a formula
+// (FormulaStart): an email reaches the OneRoster export's users.csv as it is, and
+// "=cmd|'/C calc'!A0@x.org" is a valid address.
 func ValidEmail(s string) bool {
-	if len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>\"") {
+	if len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>\"") || FormulaStart(s) {
 		return false
 	}
 	a, err := mail.ParseAddress(s)
@@ -178,18 +180,13 @@ func ValidClassID(s string) bool {
 	return n >= 1 && n <= 50
 }
 
-// ValidClassName reports whether s is a class name: 1 to 100 characters, no control
-// characters.
+// ValidClassName reports whether s is a class name: 1 to 100 characters, nothing
+// Unprintable (control characters, text-direction marks), and no FormulaStart: a class
+// name reaches files that are opened in spreadsheet programs as they are (OneRoster's
+// classes.csv).
 func ValidClassName(s string) bool {
-	if strings.TrimSpace(s) == "" || utf8.RuneCountInString(s) > 100 {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
+	return strings.TrimSpace(s) != "" && utf8.RuneCountInString(s) <= 100 && !FormulaStart(s) &&
+		!strings.ContainsFunc(s, Unprintable)
 }
 
 // ParseDate reads a class date: MM/DD/YYYY (or M/D/YYYY), YYYY-MM-DD, or M/D/YY (see

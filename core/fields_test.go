@@ -181,6 +181,11 @@ func TestValidEmail(t *testing.T) {
 		{"ErrNoDomainDot", "mgarcia@localhost", false},
 		{"ErrTrailingDot", "mgarcia@example.", false},
 		{"ErrLeadingDot", "mgarcia@.example.org", false},
+		// Found by the red-team round: a teacher could give a student this email, valid
+		// by RFC 5322, and it reached the OneRoster users.csv as a formula for Excel.
+		{"ErrFormula", "=cmd|'/Ccalc'!A0@x.org", false},
+		{"ErrPlusFirst", "+cmd|'/Ccalc'!A0@x.org", false},
+		{"ErrMinusFirst", "-2+3@x.org", false},
 		{"ErrNoLocal", "@example.org", false},
 		{"ErrSpace", "m garcia@example.org", false},
 		{"ErrDisplayName", "Maria <mgarcia@example.org>", false},
@@ -262,6 +267,12 @@ func TestValidClassName(t *testing.T) {
 		{"ErrHundredOne", strings.Repeat("x", 101), false},
 		{"ErrNewline", "Math\n3A", false},
 		{"ErrControl", "Math\x003A", false},
+		{"ErrOverride", "Math \u202e3gnp.exe", false},
+		{"ErrFormula", "=HYPERLINK(\"http://x\")", false},
+		{"ErrPlus", "+1 Math", false},
+		{"ErrMinus", "-Math-", false},
+		{"ErrAt", "@SUM(1)", false},
+		{"OKSignInside", "Math = Fun - @Home", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := core.ValidClassName(tt.in); got != tt.want {

@@ -19,3 +19,17 @@ func Unprintable(r rune) bool {
 	}
 	return false
 }
+
+// FormulaStart reports whether a spreadsheet program would read a cell holding s as a
+// formula: s starts with =, +, - or @ (or a tab or carriage return, which some put
+// before one).
+func FormulaStart(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
+}

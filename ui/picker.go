@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
 // ErrCancelled is what a FilePicker returns when the person closed the dialog without
@@ -139,23 +139,8 @@ func (g DatabaseGuard) Save(title, defaultName string, filters []FileFilter) (st
 // case where the file system ignores case), by their information alone: it never
 // opens either.
 func (g DatabaseGuard) check(path, verb string) error {
-	db, err := filepath.Abs(g.Database)
-	if err != nil || g.Database == "" {
-		return nil
-	}
-	chosen, err := filepath.Abs(path)
-	if err != nil {
-		return nil
-	}
-	chosenInfo, chosenErr := os.Stat(chosen)
-	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
-		same := chosen == db+suffix
-		if other, err := os.Stat(db + suffix); !same && chosenErr == nil && err == nil {
-			same = os.SameFile(chosenInfo, other)
-		}
-		if same {
-			return core.Errorf(core.KindInvalid, "%s is Rosterdesk's own database, so Rosterdesk will not %s it. Choose another file.", filepath.Base(path), verb)
-		}
+	if engine.IsDatabaseFile(path, g.Database) {
+		return core.Errorf(core.KindInvalid, "%s is Rosterdesk's own database, so Rosterdesk will not %s it. Choose another file.", filepath.Base(path), verb)
 	}
 	return nil
 }

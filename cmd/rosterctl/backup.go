@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/atomicfile"
@@ -24,7 +26,7 @@ func cmdBackup(c *cli, ctx context.Context, args []string) error {
 		return err
 	}
 	return c.withService(ctx, needOrg, func(svc *engine.Service) error {
-		if same(*out, svc.DBPath()) {
+		if engine.IsDatabaseFile(*out, svc.DBPath()) {
 			return c.usageErrorf("-o %s is the database itself: name another file for the backup", *out)
 		}
 		info, err := backupTo(ctx, svc, *out)
@@ -40,9 +42,12 @@ func cmdBackup(c *cli, ctx context.Context, args []string) error {
 
 // backupTo writes the backup into a new file beside path, readable by its owner only
 // (it holds personal data), and renames it into place once it is complete and checked,
-// so a failed backup never replaces an older good one.
+// so a failed backup never replaces an older good one. The new file's name holds this
+// process's id, so that the copy a killed backup left is recognised and removed.
 func backupTo(ctx context.Context, svc *engine.Service, path string) (engine.BackupInfo, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	prefix := "." + filepath.Base(path) + "."
+	removeDeadLeftovers(filepath.Dir(path), prefix)
+	tmp, err := os.CreateTemp(filepath.Dir(path), prefix+strconv.Itoa(os.Getpid())+partial+"*")
 	if err != nil {
 		return engine.BackupInfo{}, outputError(path, err)
 	}
@@ -66,11 +71,24 @@ func backupTo(ctx context.Context, svc *engine.Service, path string) (engine.Bac
 	return info, nil
 }
 
-// same reports whether two paths name the same existing file.
-func same(a, b string) bool {
-	sa, errA := os.Stat(a)
-	sb, errB := os.Stat(b)
-	return errA == nil && errB == nil && os.SameFile(sa, sb)
+// partial marks the name of a backup being written.
+const partial = ".partial"
+
+// removeDeadLeftovers removes the files in dir that backups to the same file left when
+// their process was killed: named prefix, a process id that is no longer running,
+// partial and CreateTemp's number. Each is a whole copy of the database.
+func removeDeadLeftovers(dir, prefix string) {
+	entries, _ := os.ReadDir(dir) // a folder that cannot be listed fails CreateTemp next
+	for _, e := range entries {
+		after, found := strings.CutPrefix(e.Name(), prefix)
+		pid, num, ok := strings.Cut(after, partial)
+		n, err := strconv.Atoi(pid)
+		if _, errNum := strconv.ParseUint(num, 10, 64); !found || !ok || err != nil || errNum != nil || n <= 0 ||
+			!e.Type().IsRegular() || engine.ProcessAlive(n) {
+			continue
+		}
+		os.Remove(filepath.Join(dir, e.Name())) // one that cannot be removed harms nothing more than before
+	}
 }
 
 // outputError says why the backup file could not be written, in the words writeOutput

@@ -86,6 +86,9 @@ func cmdCards(c *cli, ctx context.Context, args []string) error {
 		default:
 			src.Teacher, what = actor.TeacherID, "the classes of "+*teacher
 		}
+		if err := c.notDatabase(*out); err != nil {
+			return err
+		}
 		// The engine puts the file in place itself, so that a reset's new passwords are
 		// stored exactly when the PDF that holds them is there.
 		f, err := atomicfile.Create(*out)

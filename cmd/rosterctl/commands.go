@@ -101,7 +101,7 @@ func cmdTemplate(c *cli, ctx context.Context, args []string) error {
 		mode = core.ModeTeacher
 	}
 	// The Blank Template is the same for every database: none is opened.
-	return writeOutput(*out, func(w io.Writer) error {
+	return c.writeOutput(*out, func(w io.Writer) error {
 		if err := report.Template(w, format, mode); err != nil {
 			return fmt.Errorf("write template: %w", err)
 		}
@@ -122,6 +122,9 @@ func cmdImport(c *cli, ctx context.Context, args []string) error {
 	}
 	if err := c.require("school", *school); err != nil {
 		return err
+	}
+	if db, err := engine.DBPath(c.db.Path); err == nil && engine.IsDatabaseFile(pos[0], db) {
+		return c.usageErrorf("%s is the database itself: name the roster file to import", pos[0])
 	}
 	file, err := openInput(pos[0])
 	if err != nil {
@@ -420,7 +423,7 @@ func cmdDownload(c *cli, ctx context.Context, args []string) error {
 			return &core.Error{Kind: core.KindNotFound, Op: "download",
 				Message: fmt.Sprintf("Upload %d (%s) has no %s.", u.ID, u.Status, k.Title())}
 		}
-		return writeOutput(*out, func(w io.Writer) error {
+		return c.writeOutput(*out, func(w io.Writer) error {
 			if err := svc.WriteUploadFile(ctx, actor, w, u.ID, k, format); err != nil {
 				return fmt.Errorf("write %s: %w", k.Title(), err)
 			}
@@ -461,7 +464,7 @@ func cmdExport(c *cli, ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		return writeOutput(*out, func(w io.Writer) error {
+		return c.writeOutput(*out, func(w io.Writer) error {
 			var err error
 			if what == "users" {
 				err = svc.ExportUsers(ctx, actor, w, format, s.ID)

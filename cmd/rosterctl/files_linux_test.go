@@ -84,11 +84,7 @@ func TestOutputFilesArePrivate(t *testing.T) {
 // asked for, never the hidden temporary file it was being written through.
 func TestWriteErrorNamesTheFile(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "r.db")
-	for _, args := range [][]string{{"init", "--org", "Test District"}, {"school", "add", "Oak School"}} {
-		if code, _, stderr := runInProcess(t, "", append(args, "--db", db)...); code != 0 {
-			t.Fatalf("rosterctl %q = %d: %s", args, code, stderr)
-		}
-	}
+	mustRun(t, db, oakSchool...)
 	export := func(t *testing.T, out string) string {
 		t.Helper()
 		code, _, stderr := runInProcess(t, "", "export", "users", "--school", "Oak School", "-o", out, "--db", db)

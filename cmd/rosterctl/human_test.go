@@ -89,6 +89,31 @@ func TestCLIWording(t *testing.T) {
 			}
 		}
 	})
+	// Found by the red-team round: admin add --teacher-account STUDENT answered that
+	// "--teacher needs a teacher's username", a flag the command was not given.
+	t.Run("NotATeacherNamesNoFlag", func(t *testing.T) {
+		dir := t.TempDir()
+		db, roster := filepath.Join(dir, "r.db"), filepath.Join(dir, "r.csv")
+		if err := os.WriteFile(roster, []byte("User ID,Role,First Name,Last Name,Username\nS1,Student,Ava,Lee,alee\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		mustRun(t, db, []string{"init", "--org", "Test District", "--admin", "boss", "--name", "Big Boss"}, []string{"school", "add", "Oak"},
+			[]string{"import", "--school", "Oak", roster})
+		for _, args := range [][]string{
+			{"admin", "add", "sa1", "--name", "Sa One", "--school", "Oak", "--teacher-account", "alee"},
+			{"history", "--teacher", "alee"},
+		} {
+			code, _, stderr := runInProcess(t, "", append(args, "--db", db)...)
+			if code != 2 || !strings.Contains(stderr, "alee is not a teacher") || strings.Contains(stderr, "--teacher ") {
+				t.Errorf("rosterctl %q = %d, %q; want 2, \"alee is not a teacher\" and no flag named", args, code, stderr)
+			}
+		}
+		// An administrator's username is an account's, but not a teacher's.
+		if code, _, stderr := runInProcess(t, "", "history", "--teacher", "boss", "--db", db); code != 2 ||
+			!strings.Contains(stderr, `No teacher has the username "boss"`) {
+			t.Errorf("history --teacher boss = %d, %q; want 2 and that no teacher has that username", code, stderr)
+		}
+	})
 	t.Run("NoPromptWithoutTerminal", func(t *testing.T) {
 		db := filepath.Join(t.TempDir(), "r.db")
 		if code, _, stderr := runInProcess(t, "", "init", "--org", "Test District", "--db", db); code != 0 {

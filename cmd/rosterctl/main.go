@@ -181,7 +181,8 @@ func (c *cli) fail(err error) int {
 		return exitUsage
 	}
 	if errors.Is(err, context.Canceled) {
-		fmt.Fprintln(c.stderr, "rosterctl: interrupted. An unfinished upload is run again from the start by \"rosterctl resume\".")
+		fmt.Fprintln(c.stderr, "rosterctl: interrupted. An unfinished upload is run again from the start by \"rosterctl resume\" or when the window opens; "+
+			"to drop it instead, find its ID with \"rosterctl history\" and run \"rosterctl cancel --upload ID\".")
 		return exitInterrupted
 	}
 	msg := core.ErrorMessage(err)

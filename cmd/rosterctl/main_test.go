@@ -27,6 +27,20 @@ func runInProcess(t *testing.T, stdin string, args ...string) (code int, stdout,
 	return code, out.String(), errOut.String()
 }
 
+// mustRun runs each command on database db in this process and fails the test at the
+// first that does not succeed.
+func mustRun(t *testing.T, db string, cmds ...[]string) {
+	t.Helper()
+	for _, args := range cmds {
+		if code, _, stderr := runInProcess(t, "", append(args, "--db", db)...); code != 0 {
+			t.Fatalf("rosterctl %q --db %q = %d: %s", args, db, code, stderr)
+		}
+	}
+}
+
+// oakSchool is the database most command tests start from: an organization and a school.
+var oakSchool = [][]string{{"init", "--org", "Test District"}, {"school", "add", "Oak School"}}
+
 // TestRunUsage covers the command lines that fail (or print help) before any database is
 // opened, so it does not depend on the engine.
 func TestRunUsage(t *testing.T) {
@@ -198,6 +212,18 @@ func TestFailExitStatus(t *testing.T) {
 		{"Internal", errors.New("boom"), 1, 1},
 		{"Interrupted", fmt.Errorf("import: %w", context.Canceled), 130, 1},
 	}
+	// Found by the red-team round: an office that stops an import of the wrong file with
+	// Ctrl+C must learn that it will still be applied (the window runs it again when it
+	// opens) unless they cancel it, and how.
+	t.Run("InterruptedSaysHowToCancel", func(t *testing.T) {
+		var stderr bytes.Buffer
+		(&cli{stdout: &bytes.Buffer{}, stderr: &stderr}).fail(context.Canceled)
+		for _, want := range []string{"rosterctl resume", "when the window opens", "rosterctl cancel --upload"} {
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("stderr %q does not say %q", stderr.String(), want)
+			}
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stderr bytes.Buffer
@@ -343,11 +369,7 @@ func TestRunWithDatabase(t *testing.T) {
 func TestCancelQueued(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "r.db")
-	for _, args := range [][]string{{"init", "--org", "Test District"}, {"school", "add", "Oak School"}} {
-		if code, _, stderr := runInProcess(t, "", append(args, "--db", db)...); code != 0 {
-			t.Fatalf("%q: %d %s", args, code, stderr)
-		}
-	}
+	mustRun(t, db, oakSchool...)
 	svc, err := engine.Open(ctx, db, engine.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -35,7 +35,7 @@ func (c *cli) exportOneRoster(ctx context.Context, school, teacher, out string) 
 			}
 			schoolID = s.ID
 		}
-		return writeOutput(out, func(w io.Writer) error {
+		return c.writeOutput(out, func(w io.Writer) error {
 			if err := svc.ExportOneRoster(ctx, actor, w, schoolID); err != nil {
 				return fmt.Errorf("export oneroster: %w", err)
 			}

@@ -34,9 +34,22 @@ func (c *cli) outputFormat(path string) (core.Format, error) {
 
 // writeOutput writes a file through write, replacing path only once it is complete, so
 // a failure never leaves half a file (or clobbers a good one). Every file rosterctl
-// writes holds personal data, so it is readable by its owner only.
-func writeOutput(path string, write func(io.Writer) error) error {
+// writes holds personal data, so it is readable by its owner only. It never replaces the
+// database, whatever its name, nor SQLite's files beside it.
+func (c *cli) writeOutput(path string, write func(io.Writer) error) error {
+	if err := c.notDatabase(path); err != nil {
+		return err
+	}
 	return fileError(path, atomicfile.Write(path, write), "")
+}
+
+// notDatabase refuses an output file that is the database or one of SQLite's files
+// beside it.
+func (c *cli) notDatabase(path string) error {
+	if db, err := engine.DBPath(c.db.Path); err == nil && engine.IsDatabaseFile(path, db) {
+		return c.usageErrorf("-o %s is the database itself: name another file", path)
+	}
+	return nil
 }
 
 // fileError says in plain words what is wrong with the output file path when err is an

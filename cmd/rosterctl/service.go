@@ -123,11 +123,11 @@ func (c *cli) actor(ctx context.Context, svc *engine.Service, as, teacher string
 	if err != nil {
 		if core.ErrorKind(err) == core.KindNotFound {
 			return a, &core.Error{Kind: core.KindNotFound, Op: "find teacher",
-				Message: fmt.Sprintf("No account has the username %q.", teacher), Err: err}
+				Message: fmt.Sprintf("No teacher has the username %q. The teachers are listed by: rosterctl export users --school NAME -o FILE", teacher), Err: err}
 		}
 		if core.ErrorCode(err) == core.AdminNotTeacher {
 			return a, &core.Error{Kind: core.KindInvalid, Op: "find teacher",
-				Message: fmt.Sprintf("%s is not a teacher: --teacher needs a teacher's username.", teacher), Err: err}
+				Message: fmt.Sprintf("%s is not a teacher: give the username of a teacher account.", teacher), Err: err}
 		}
 		return a, fmt.Errorf("find teacher %q: %w", teacher, err)
 	}

@@ -28,6 +28,10 @@ type Actor struct {
 	owner bool
 }
 
+// restricted reports whether the actor's uploads may change only the users of the
+// upload's school: a School Organization Administrator's.
+func (a Actor) restricted() bool { return a.Role == core.OperatorSchoolAdmin }
+
 // Owner returns the actor of whoever owns the database file, as rosterctl acts: an
 // Organization Administrator without an account, whose uploads show name as "Uploaded
 // By". The operating system protects the file; the window never acts as the owner of a

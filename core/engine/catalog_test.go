@@ -29,8 +29,10 @@ type catalogCase struct {
 	// apply.
 	setup, setupB []string
 	// teacher, when set, is the User ID of the teacher who uploads (Import
-	// Students/Rosters); otherwise an administrator does.
-	teacher string
+	// Students/Rosters); otherwise an administrator does: a School Organization
+	// Administrator of school A when schoolAdmin is set.
+	teacher     string
+	schoolAdmin bool
 	// name is the uploaded file's name; "roster.csv" when empty.
 	name string
 	// lines are the file's CSV lines; <user:ID> becomes the GUID of the user with that
@@ -131,6 +133,12 @@ var catalogCases = []catalogCase{
 	{code: core.UserNotInSchool, setup: stdSetup, teacher: "T1",
 		setupB: []string{"User ID,Role,First Name,Last Name", "S9,Student,Eve,Stone"},
 		lines:  []string{"Student GUID,Student ID,First Name,Last Name", "<user:S9>,,,"}},
+	{code: core.UserOtherSchool, schoolAdmin: true, on: "S9",
+		setupB: []string{"User ID,Role,First Name,Last Name", "S9,Student,Eve,Stone"},
+		lines:  []string{"User GUID,User ID,Role,First Name,Last Name", "<user:S9>,S9,,,"}},
+	{code: core.UserNotYours, teacher: "T1", on: "S2",
+		setup: []string{stdSetup[0], stdSetup[1], stdSetup[2], "S2,Student,Eli,Ross,,,READ,"},
+		lines: []string{"Student GUID,Student ID,First Name,Last Name", "<user:S2>,S2,Hacked,Ross"}},
 	{code: core.FirstNameRequired, on: "S5", lines: []string{"User ID,Role,First Name,Last Name", "S5,Student,,Wu"}},
 	{code: core.FirstNameFormat, on: "S5", lines: []string{"User ID,Role,First Name,Last Name", "S5,Student,S4m,Wu"}},
 	{code: core.FirstNameStart, on: "S5", lines: []string{"User ID,Role,First Name,Last Name", "S5,Student,-Sam,Wu"}},
@@ -167,6 +175,8 @@ var catalogCases = []catalogCase{
 	{code: core.ClassNameRequired, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,"}},
 	{code: core.ClassNameBreak, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,\"Science\n3\""}},
 	{code: core.ClassIDScientific, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,1.2E+05,Science"}},
+	{code: core.ClassNameStart, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,@SUM(1+1)"}},
+	{code: core.ClassNameControl, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,Art\x07Craft"}},
 	{code: core.ClassNameFormat, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI," + strings.Repeat("S", 101)}},
 	{code: core.ClassGradeInvalid, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name,Class Grade Level", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,Science,13"}},
 	{code: core.ClassStartInvalid, on: "T5", lines: []string{"User ID,Role,First Name,Last Name,Email,Class ID,Class Name,Class Start Date", "T5,Teacher,Tom,Hanks,thanks@lincoln.example.org,SCI,Science,02/30/2026"}},
@@ -272,6 +282,14 @@ func TestCatalog(t *testing.T) {
 			actor := admin
 			if tc.teacher != "" {
 				actor = e.teacher(tc.teacher)
+			}
+			if tc.schoolAdmin {
+				sa, _, err := e.svc.AddOperator(e.ctx, admin, engine.NewOperator{Username: "sadmin", Name: "Sam Lincoln",
+					Role: core.OperatorSchoolAdmin, SchoolIDs: []int64{e.schoolA.ID}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				actor = engine.Actor{Role: core.OperatorSchoolAdmin, OperatorID: sa.ID}
 			}
 			name := tc.name
 			if name == "" {

@@ -295,7 +295,7 @@ func (j *job) hashPasswords(ctx context.Context, st *sqlite.Stage) error {
 func (j *job) checkStoredUsers(ctx context.Context, tx *sqlite.ImportTx) error {
 	after := ""
 	for {
-		page, err := tx.UsersWithStored(ctx, j.schoolID, after, pageSize)
+		page, err := tx.UsersWithStored(ctx, j.schoolID, j.actor.TeacherID, after, pageSize)
 		if err != nil {
 			return err
 		}
@@ -305,8 +305,9 @@ func (j *job) checkStoredUsers(ctx context.Context, tx *sqlite.ImportTx) error {
 			if err != nil {
 				return err
 			}
-			checkStoredUser(j.mode, u, userSnapshot{byGUID: us.ByGUID, inSchool: us.InSchool, idOwner: us.IDOwner,
-				nameOwner: us.NameOwner, emailOwner: us.EmailOwner}, &j.warn)
+			checkStoredUser(j.mode, u, userSnapshot{byGUID: us.ByGUID, inSchool: us.InSchool, taught: us.Taught,
+				restricted: j.restricted, private: j.restricted || j.mode == core.ModeTeacher,
+				idOwner: us.IDOwner, nameOwner: us.NameOwner, emailOwner: us.EmailOwner}, &j.warn)
 			next := j.stagedUser(u)
 			next.PwHash = us.PwHash
 			if u.vals[core.ColPassword] == "" {

@@ -3,6 +3,7 @@ package engine
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/account"
@@ -182,15 +183,20 @@ func checkRow(r *core.Row, p *parsers) []core.Issue {
 }
 
 // classNameIssue returns what is wrong with a Class Name cell, if anything: a line break
-// is said as such, not as "longer than 100 characters".
+// or another control character, and a sign that starts a formula, are said as such, not
+// as "longer than 100 characters".
 func classNameIssue(v string) (core.Issue, bool) {
-	if core.ValidClassName(v) {
+	switch {
+	case core.ValidClassName(v):
 		return core.Issue{}, true
-	}
-	if strings.ContainsAny(v, "\r\n") {
+	case strings.ContainsAny(v, "\r\n"):
 		return core.Issue{Code: core.ClassNameBreak, Value: v}, false
+	case utf8.RuneCountInString(v) > 100:
+		return core.Issue{Code: core.ClassNameFormat, Value: v}, false
+	case strings.ContainsFunc(v, core.Unprintable):
+		return core.Issue{Code: core.ClassNameControl}, false
 	}
-	return core.Issue{Code: core.ClassNameFormat, Value: v}, false
+	return core.Issue{Code: core.ClassNameStart, Value: v}, false
 }
 
 // cellIssue returns the problem of a user cell of column c that is not valid, and false
@@ -763,12 +769,15 @@ func duplicateProblem(key sharedKind, value string, lines lineList) problem {
 }
 
 // userSnapshot is what is stored about one user of the file: the user their User GUID
-// names, whether that user belongs to the upload's school, and the stored users who
-// already hold their User ID, username or (a teacher's) email.
+// names, whether that user belongs to the upload's school and is a student of the
+// uploading teacher's classes, and the stored users who already hold their User ID,
+// username or (a teacher's) email. restricted is the upload's: its uploader manages only
+// some schools; private, that it may not learn who holds an identifier (a teacher's or
+// a School Organization Administrator's upload).
 type userSnapshot struct {
-	byGUID                         *sqlite.ExistingUser
-	inSchool                       bool
-	idOwner, nameOwner, emailOwner *sqlite.ExistingUser
+	byGUID                                *sqlite.ExistingUser
+	inSchool, taught, restricted, private bool
+	idOwner, nameOwner, emailOwner        *sqlite.ExistingUser
 }
 
 // notices gathers an import's warnings: the first MaxNotes of them, a count of all, and
@@ -869,6 +878,9 @@ func checkStoredUser(mode core.Mode, u *userPlan, snap userSnapshot, w *notices)
 			add(core.Issue{Code: core.RoleChange, Value: string(u.role), Other: e.Role}, core.ColRole)
 		}
 		u.role = role
+		if snap.restricted && !snap.inSchool {
+			add(core.Issue{Code: core.UserOtherSchool}, core.ColUserGUID)
+		}
 		if mode == core.ModeTeacher {
 			if role == core.RoleTeacher {
 				if !hasCode(u.problems, core.RoleTeacherMode) {
@@ -905,6 +917,11 @@ func checkStoredUser(mode core.Mode, u *userPlan, snap userSnapshot, w *notices)
 				u.problems = addPolicyProblem(u.problems, "it is the same as the email")
 			}
 		}
+		if mode == core.ModeTeacher && role == core.RoleStudent && snap.inSchool && !snap.taught && changesStored(u, e) {
+			// A teacher changes only the students of their own classes, as a password
+			// reset does; another's student may only be rostered into their class.
+			add(core.Issue{Code: core.UserNotYours}, core.ColUserGUID)
+		}
 	default:
 		if v[core.ColUserID] == "" {
 			add(core.Issue{Code: core.UserIDRequired}, core.ColUserID)
@@ -930,7 +947,11 @@ func checkStoredUser(mode core.Mode, u *userPlan, snap userSnapshot, w *notices)
 	}
 	taken := func(other *sqlite.ExistingUser, code core.Code, value string, c core.Column) {
 		if other != nil && value != "" && (e == nil || other.ID != e.ID) {
-			add(core.Issue{Code: code, Value: value, Other: other.String()}, c)
+			who := other.String()
+			if snap.private {
+				who = "an account you do not manage"
+			}
+			add(core.Issue{Code: code, Value: value, Other: who}, c)
 		}
 	}
 	taken(snap.idOwner, core.UserIDTaken, v[core.ColUserID], core.ColUserID)
@@ -938,6 +959,16 @@ func checkStoredUser(mode core.Mode, u *userPlan, snap userSnapshot, w *notices)
 	if u.role == core.RoleTeacher {
 		taken(snap.emailOwner, core.EmailTaken, v[core.ColEmail], core.ColEmail)
 	}
+}
+
+// changesStored reports whether applying u would change the stored user e: a cell that
+// is not blank and differs from what is stored (any Password cell does).
+func changesStored(u *userPlan, e *sqlite.ExistingUser) bool {
+	v := &u.vals
+	differs := func(c core.Column, stored string) bool { return v[c] != "" && core.Key(v[c]) != core.Key(stored) }
+	return differs(core.ColUserID, e.UserID) || v[core.ColFirstName] != "" && v[core.ColFirstName] != e.FirstName ||
+		v[core.ColLastName] != "" && v[core.ColLastName] != e.LastName || v[core.ColGrade] != "" && u.grade != e.Grade ||
+		differs(core.ColEmail, e.Email) || differs(core.ColUsername, e.Username) || v[core.ColPassword] != ""
 }
 
 // addPolicyProblem adds what is wrong with a Password cell to its policy problem, so

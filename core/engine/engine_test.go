@@ -729,3 +729,146 @@ func TestCheckNoRowApplied(t *testing.T) {
 		t.Errorf("Import = %s %q, want Failed %q", real.Status, real.Message, want)
 	}
 }
+
+// TestTeacherChangesOnlyOwnStudents: a teacher's upload may change only the students of
+// the teacher's own classes, as a password reset may. Another teacher's student named by
+// Student GUID may be rostered into the teacher's class (the row's other cells blank or
+// as stored, as in an Error File), never renamed nor given a password: the red-team round
+// found Import Students/Rosters let any teacher set the password of any student of the
+// school and sign in as them.
+func TestTeacherChangesOnlyOwnStudents(t *testing.T) {
+	e := newEnv(t)
+	e.mustImport(append(slices.Clone(classTeachers), "S1,Student,Ava,Johnson,,MATH,", "S5,Student,Eli,Ross,,READ,")...)
+	maria := e.teacher("T1")
+	s1, s5 := e.user("S1"), e.user("S5")
+	math := e.classes(e.schoolA)["MATH"].GUID
+	for _, tc := range []struct {
+		name, line string
+		applied    bool
+	}{
+		{"ErrRename", s5.GUID + ",S5,Hacked,Ross,,,,", false},
+		{"ErrPassword", s5.GUID + ",,,,,Pwned12345X,,", false},
+		{"ErrPasswordWhileRostering", s5.GUID + ",S5,Eli,Ross,,Pwned12345X,MATH," + math, false},
+		{"ErrUsername", s5.GUID + ",,,,eross2,,,", false},
+		{"OKOwnStudent", s1.GUID + ",S1,Avery,Johnson,,,,", true},
+		{"OKRosterAsStored", s5.GUID + ",S5,Eli,Ross," + s5.Username + ",,MATH," + math, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := e.upload("students.csv", csvOf("Student GUID,Student ID,First Name,Last Name,Username,Password,Class ID,Class GUID", tc.line),
+				e.schoolA, maria)
+			if got := res.Applied == 1; got != tc.applied {
+				t.Fatalf("upload %q = %s %q, want applied %v", tc.line, res.Status, res.Notes, tc.applied)
+			}
+			if !tc.applied && !textPattern(core.UserNotYours).MatchString(strings.Join(res.Notes, "\n")) {
+				t.Errorf("upload %q notes %q, want USER_NOT_YOURS", tc.line, res.Notes)
+			}
+		})
+	}
+	got := e.user("S5")
+	if got.FirstName != "Eli" || got.Username != s5.Username || got.Password != s5.Password {
+		t.Errorf("S5 = %s %s (%s), password %v; want Eli, %s, password %v unchanged", got.FirstName, got.LastName, got.Username,
+			got.Password, s5.Username, s5.Password)
+	}
+	if got := e.accounts(e.schoolA)["S5"]; !slices.Contains(got.Classes, "MATH") {
+		t.Errorf("S5's classes = %q, want MATH among them (rostered as stored)", got.Classes)
+	}
+	if a := e.user("S1"); a.FirstName != "Avery" {
+		t.Errorf("S1's first name = %q, want Avery (Maria's own student)", a.FirstName)
+	}
+}
+
+// TestSchoolAdminChangesOnlyOwnSchools: a School Organization Administrator's upload
+// may not name by User GUID a user of a school they do not manage: applied, the row would
+// change the account and link it to their school, after which every right over it would
+// be theirs. The red-team round found a school administrator of one school could so set
+// the password of a teacher of another.
+func TestSchoolAdminChangesOnlyOwnSchools(t *testing.T) {
+	e := newEnv(t)
+	res, err := e.svc.Import(e.ctx, engine.UploadRequest{FileName: "b.csv", SchoolID: e.schoolB.ID, Actor: admin,
+		Data: csvOf("User ID,Role,First Name,Last Name,Email", "TB,Teacher,Bea,Hart,bhart@washington.example.org")}, nil)
+	if err != nil || res.Status != core.StatusCompleted {
+		t.Fatalf("setup in school B = %s %q (%v)", res.Status, res.Notes, err)
+	}
+	e.mustImport("User ID,Role,First Name,Last Name", "SA,Student,Ada,Park")
+	sa, _, err := e.svc.AddOperator(e.ctx, admin, engine.NewOperator{Username: "sadmin", Name: "Sam Lincoln",
+		Role: core.OperatorSchoolAdmin, SchoolIDs: []int64{e.schoolA.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	schoolAdmin := engine.Actor{Role: core.OperatorSchoolAdmin, OperatorID: sa.ID}
+	tb, ada := e.user("TB"), e.user("SA")
+	head := "User GUID,User ID,Role,First Name,Last Name,Password"
+	if res := e.upload("take.csv", csvOf(head, tb.GUID+",,,Hacked,,Pwned12345X"), e.schoolA, schoolAdmin); res.Applied != 0 ||
+		!textPattern(core.UserOtherSchool).MatchString(strings.Join(res.Notes, "\n")) {
+		t.Errorf("school admin changing school B's teacher = %s %q, want the row failed with USER_OTHER_SCHOOL", res.Status, res.Notes)
+	}
+	if got := e.user("TB"); got.FirstName != "Bea" || got.Password != tb.Password {
+		t.Errorf("TB = %s, password %v; want Bea, password %v unchanged", got.FirstName, got.Password, tb.Password)
+	}
+	if _, in := e.accounts(e.schoolA)["TB"]; in {
+		t.Errorf("TB was linked to school A")
+	}
+	if res := e.upload("own.csv", csvOf(head, ada.GUID+",,,Adaline,,"), e.schoolA, schoolAdmin); res.Applied != 1 {
+		t.Errorf("school admin changing their own school's student = %s %q, want applied", res.Status, res.Notes)
+	}
+	// An Organization Administrator links a user to another school, as ever.
+	if res := e.upload("link.csv", csvOf(head, tb.GUID+",,,,,"), e.schoolA, admin); res.Applied != 1 {
+		t.Errorf("org admin linking school B's teacher to A = %s %q, want applied", res.Status, res.Notes)
+	}
+}
+
+// TestTakenOwnerNotNamedBeyondReach: a User ID or username that is taken is said to be
+// taken, without naming its holder, to a teacher or a School Organization Administrator:
+// the red-team round found a teacher could list the name and username of every student
+// of the organization with Check File (a dry run leaves no trace), one guessed User ID
+// per row. An Organization Administrator still sees who holds it.
+func TestTakenOwnerNotNamedBeyondReach(t *testing.T) {
+	e := newEnv(t)
+	e.mustImport(append(slices.Clone(classTeachers), "S5,Student,Eli,Rosswell,,READ,")...)
+	sa, _, err := e.svc.AddOperator(e.ctx, admin, engine.NewOperator{Username: "sadmin", Name: "Sam Lincoln",
+		Role: core.OperatorSchoolAdmin, SchoolIDs: []int64{e.schoolB.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		actor  engine.Actor
+		school core.School
+		named  bool
+	}{
+		{"Teacher", e.teacher("T1"), e.schoolA, false},
+		{"SchoolAdmin", engine.Actor{Role: core.OperatorSchoolAdmin, OperatorID: sa.ID}, e.schoolB, false},
+		{"OrgAdmin", admin, e.schoolA, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lines := []string{"User ID,Role,First Name,Last Name,Username", "S5,Student,Guess,Who,", "S6,Student,Guess,Who," + e.user("S5").Username}
+			if tc.actor.TeacherID != 0 {
+				lines = []string{"Student ID,First Name,Last Name,Username", "S5,Guess,Who,", "S6,Guess,Who," + e.user("S5").Username}
+			}
+			res, err := e.svc.Check(e.ctx, engine.UploadRequest{FileName: "guess.csv", Data: csvOf(lines...), SchoolID: tc.school.ID, Actor: tc.actor}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			notes := strings.Join(res.Notes, "\n")
+			if !textPattern(core.UserIDTaken).MatchString(notes) || !textPattern(core.UsernameTaken).MatchString(notes) {
+				t.Fatalf("notes %q, want USER_ID_TAKEN and USERNAME_TAKEN", notes)
+			}
+			if got := strings.Contains(notes, "Rosswell"); got != tc.named {
+				t.Errorf("notes %q name the holder: %v, want %v", notes, got, tc.named)
+			}
+		})
+	}
+}
+
+// TestSchoolByNameSpacing: a school is found by its name however the spaces inside it
+// are typed, as AddSchool stores it with single spaces. Found by the red-team round:
+// rosterctl --school "Lincoln  Elementary" (two spaces, pasted from a spreadsheet) said
+// there was no such school.
+func TestSchoolByNameSpacing(t *testing.T) {
+	e := newEnv(t)
+	for _, name := range []string{"Lincoln Elementary", " lincoln  ELEMENTARY ", "Lincoln\u00a0Elementary", "Lincoln\tElementary"} {
+		if s, err := e.svc.SchoolByName(e.ctx, admin, name); err != nil || s.ID != e.schoolA.ID {
+			t.Errorf("SchoolByName(%q) = %+v, %v; want Lincoln Elementary", name, s, err)
+		}
+	}
+}

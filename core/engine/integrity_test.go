@@ -201,3 +201,24 @@ func csvTable(t *testing.T, rows [][]string) []byte {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestOtherPasswordHeadersEmptied: a column of passwords under another common header
+// (a short form, another language) is emptied in the stored Uploaded File as "Password"
+// is. Found by the red-team round: "Temp PW", "Pwd" and "Contraseña" columns were kept
+// in plain text, only called unknown.
+func TestOtherPasswordHeadersEmptied(t *testing.T) {
+	e := newEnv(t)
+	secrets := []string{"Temp PW", "Pwd", "Contraseña", "Passwort", "Mot de passe", "Passcode", "PIN"}
+	header := "User ID,Role,First Name,Last Name,Spinner," + strings.Join(secrets, ",")
+	row := "S1,Student,Ann,Lee,keep,Tulip9876Kx,Rose1234Qz,Lirio4321Za,Rose1234Qy,Lys1234Qxx,Code1234Qw,4321"
+	res := e.upload("pw.csv", csvOf(header, row), e.schoolA, admin)
+	rows := e.table(res.Upload, core.FileUploaded, core.FormatCSV)
+	for _, col := range secrets {
+		if got := column(t, rows, col); got[0] != "" {
+			t.Errorf("stored Uploaded File keeps %q in column %q", got[0], col)
+		}
+	}
+	if got := column(t, rows, "Spinner"); got[0] != "keep" {
+		t.Errorf("column Spinner = %q, want keep (not a password column)", got[0])
+	}
+}

@@ -31,6 +31,9 @@ type job struct {
 	actor    Actor
 	mode     core.Mode
 	dry      bool
+	// restricted: the uploader manages only some schools, and the rows may change only
+	// the users of this one.
+	restricted bool
 
 	now    time.Time // the import's one time: issued temporary passwords, created rows
 	keys   *sealer
@@ -51,7 +54,7 @@ type job struct {
 
 func (s *Service) newJob(id int64, name string, schoolID int64, actor Actor, dry bool, progress func(core.Progress)) *job {
 	return &job{s: s, id: id, name: name, schoolID: schoolID, actor: actor, mode: actor.Mode(), dry: dry,
-		keys: newSealer(), prog: newProgress(id, progress)}
+		restricted: actor.restricted(), keys: newSealer(), prog: newProgress(id, progress)}
 }
 
 // run reads, checks and applies the upload from src (size bytes). Each row is all or

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unicode"
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/report"
@@ -166,6 +167,24 @@ type uploadedTable struct {
 	scratch []string
 }
 
+// passwordHeader reports whether a column's header says it holds passwords or other
+// secrets: the word in English or another language an office may use, or a short form.
+func passwordHeader(h string) bool {
+	h = strings.ToLower(h)
+	for _, w := range []string{"password", "passwd", "passwort", "passcode", "passphrase", "contraseña", "contrasena", "mot de passe", "motdepasse", "senha", "wachtwoord"} {
+		if strings.Contains(h, w) {
+			return true
+		}
+	}
+	for _, word := range strings.FieldsFunc(h, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		switch word {
+		case "pw", "pwd", "pin":
+			return true
+		}
+	}
+	return false
+}
+
 // newUploaded starts the Uploaded File for a file whose header info describes, and
 // returns the read stage's warnings with the reader's: a column whose header says it
 // holds passwords is named, instead of being called an unknown column.
@@ -173,7 +192,7 @@ func (j *job) newUploaded(ctx context.Context, st *sqlite.Stage, info roster.Inf
 	var warnings []core.Issue
 	var secret []int
 	for i, h := range info.Header {
-		if i == info.Columns[core.ColPassword] || strings.Contains(strings.ToLower(h), "password") {
+		if i == info.Columns[core.ColPassword] || passwordHeader(h) {
 			secret = append(secret, i)
 			if i != info.Columns[core.ColPassword] {
 				warnings = append(warnings, core.Issue{Code: core.WarnPasswordColumn, Value: h})
@@ -183,7 +202,7 @@ func (j *job) newUploaded(ctx context.Context, st *sqlite.Stage, info roster.Inf
 	// The reader's warnings known at the header are its unknown columns; the others come
 	// once every row is read (read adds them then).
 	for _, w := range info.Warnings {
-		if w.Code != core.WarnUnknownColumn || strings.Contains(strings.ToLower(w.Value), "password") {
+		if w.Code != core.WarnUnknownColumn || passwordHeader(w.Value) {
 			continue
 		}
 		warnings = append(warnings, w)

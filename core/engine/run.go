@@ -42,7 +42,8 @@ func (s *Service) Enqueue(ctx context.Context, req UploadRequest) (core.Upload, 
 	}
 	id, err := s.db.InsertUpload(ctx, sqlite.NewUpload{
 		FileName: filepath.Base(req.FileName), Format: f, SchoolID: req.SchoolID,
-		UploadedBy: uploadedBy(req.Actor), TeacherID: req.Actor.TeacherID, Original: &checkedReader{r: src, check: check},
+		UploadedBy: uploadedBy(req.Actor), TeacherID: req.Actor.TeacherID, Restricted: req.Actor.restricted(),
+		Original: &checkedReader{r: src, check: check},
 	}, s.now())
 	if err != nil {
 		return core.Upload{}, err
@@ -270,6 +271,7 @@ func (s *Service) runClaimed(ctx context.Context, rec sqlite.UploadRecord, progr
 	defer s.setRunning(rec.ID, nil)
 
 	j := s.newJob(rec.ID, rec.FileName, rec.SchoolID, Actor{Name: rec.UploadedBy, TeacherID: rec.TeacherID}, false, progress)
+	j.restricted = rec.Restricted
 	// Another process asks for a cancel with a marker file (Cancel): the run looks for it
 	// each time it reports progress, which it does at every page of every pass.
 	j.prog.check = func() {

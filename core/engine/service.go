@@ -136,14 +136,15 @@ func (s *Service) Schools(ctx context.Context, actor Actor) ([]core.School, erro
 	return out, nil
 }
 
-// SchoolByName finds a school by name (compared by core.Key) among those the actor
-// reaches. It returns KindNotFound when no school has the name and ACCESS_SCHOOL when the
-// actor does not reach it.
+// SchoolByName finds a school by name (compared by core.Key, its spaces as AddSchool
+// stores them: single) among those the actor reaches. It returns KindNotFound when no
+// school has the name and ACCESS_SCHOOL when the actor does not reach it.
 func (s *Service) SchoolByName(ctx context.Context, actor Actor, name string) (core.School, error) {
 	r, err := s.rights(ctx, actor)
 	if err != nil {
 		return core.School{}, err
 	}
+	name = strings.Join(strings.Fields(name), " ")
 	sc, err := s.db.SchoolByName(ctx, name)
 	if core.ErrorKind(err) == core.KindNotFound {
 		return sc, core.Errorf(core.KindNotFound, "There is no school named %q.", strings.TrimSpace(name))

@@ -153,15 +153,17 @@ func (j *job) loadBases(ctx context.Context, tx *sqlite.ImportTx, names *account
 type guidSeq struct{ n, i uint64 }
 
 func (g *guidSeq) next() string {
-	var b [16]byte
+	// b[16:] is the draw within the slice, apart from the GUID's own bits: drawn from
+	// b[8:] it was also the GUID's tail, which then repeated its head.
+	var b [24]byte
 	rand.Read(b[:]) // never fails: crypto/rand crashes the program instead
 	width := (uint64(1) << 48) / g.n
-	top := g.i*width + binary.BigEndian.Uint64(b[8:])%width
+	top := g.i*width + binary.BigEndian.Uint64(b[16:])%width
 	g.i++
 	b[0], b[1], b[2], b[3], b[4], b[5] = byte(top>>40), byte(top>>32), byte(top>>24), byte(top>>16), byte(top>>8), byte(top)
 	b[6] = b[6]&0x0f | 0x40 // version 4
 	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
-	return uuid.UUID(b).String()
+	return uuid.UUID(b[:16]).String()
 }
 
 // temporaries makes temporary passwords and their hashes on a goroutine of its own, a

@@ -7,6 +7,8 @@ import (
 	"iter"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/rosterdesk/rosterdesk/core"
 )
 
 // bom makes Excel read the file as UTF-8; without it Excel on Windows assumes the ANSI code
@@ -25,16 +27,7 @@ func Neutralize(s string) string {
 	return s
 }
 
-func dangerous(s string) bool {
-	if s == "" {
-		return false
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return true
-	}
-	return false
-}
+func dangerous(s string) bool { return core.FormulaStart(s) }
 
 // WriteCSV writes header and rows to w as CSV with the delimiter delim (',', ';' or '\t'):
 // a UTF-8 byte order mark, CRLF line ends, RFC 4180 quoting, and every cell that Excel

@@ -180,7 +180,7 @@ func (t *ImportTx) restore(ctx context.Context, attached bool) {
 type ExistingUser struct {
 	ID                                             int64
 	GUID, UserID, Role, FirstName, LastName, Email string
-	Username                                       string
+	Username, Grade                                string
 	PwKind, PwHash                                 string
 }
 
@@ -196,6 +196,9 @@ type UserWithStored struct {
 	ByGUID *ExistingUser
 	// InSchool reports whether ByGUID belongs to the school the upload is for.
 	InSchool bool
+	// Taught reports whether ByGUID is a student of a class the uploading teacher
+	// teaches (false for an administrator's upload).
+	Taught bool
 	// IDOwner, NameOwner and EmailOwner are the stored users who hold the user's User
 	// ID, username and email (a teacher, for the email); nil when nobody does. An
 	// administrator holding the username is a NameOwner with ID 0.
@@ -250,7 +253,13 @@ const usersWithStoredQuery = `
 		te.first_name,
 		te.last_name,
 		te.username,
-		op.username
+		op.username,
+		m.grade,
+		m.id IS NOT NULL AND ?4 <> 0 AND EXISTS (
+			SELECT 1
+			FROM main.enrollments AS e
+			JOIN main.enrollments AS t ON t.class_id = e.class_id AND t.user_id = ?4 AND t.role = 'Teacher'
+			WHERE e.user_id = m.id AND e.role = 'Student')
 	FROM stage.users AS s
 	LEFT JOIN main.users AS m ON m.guid = nullif(s.guid, '')
 	LEFT JOIN main.users AS ti ON ti.user_id_key = s.id_key
@@ -262,10 +271,11 @@ const usersWithStoredQuery = `
 	LIMIT ?3`
 
 // UsersWithStored returns the next page of the file's users, after user ukey, each
-// with what is stored about them: at most limit users, in key order.
-func (t *ImportTx) UsersWithStored(ctx context.Context, schoolID int64, ukey string, limit int) ([]UserWithStored, error) {
+// with what is stored about them: at most limit users, in key order. teacherID is the
+// uploading teacher (0: an administrator).
+func (t *ImportTx) UsersWithStored(ctx context.Context, schoolID, teacherID int64, ukey string, limit int) ([]UserWithStored, error) {
 	out := make([]UserWithStored, 0, limit) // a page: appending from nil allocated it about twice
-	err := t.b.query(ctx, usersWithStoredQuery, args(schoolID, ukey, int64(limit)), func(v []driver.Value) error {
+	err := t.b.query(ctx, usersWithStoredQuery, args(schoolID, ukey, int64(limit), teacherID), func(v []driver.Value) error {
 		u := UserWithStored{StagedUser: StagedUser{
 			UKey: vString(v[0]), FirstLine: int(vInt(v[1])), GUID: vString(v[2]), UserID: vString(v[3]), Role: vString(v[4]),
 			First: vString(v[5]), Last: vString(v[6]), Grade: vString(v[7]), Email: vString(v[8]), Username: vString(v[9]),
@@ -276,9 +286,9 @@ func (t *ImportTx) UsersWithStored(ctx context.Context, schoolID int64, ukey str
 		if v[19] != nil {
 			u.ByGUID = &ExistingUser{ID: vInt(v[19]), GUID: vString(v[20]), UserID: vString(v[21]), Role: vString(v[22]),
 				FirstName: vString(v[23]), LastName: vString(v[24]), Email: vString(v[25]), Username: vString(v[26]),
-				PwKind: vString(v[27]), PwHash: vString(v[28])}
+				PwKind: vString(v[27]), PwHash: vString(v[28]), Grade: vString(v[43])}
 		}
-		u.InSchool = vBool(v[29])
+		u.InSchool, u.Taught = vBool(v[29]), vBool(v[44])
 		u.IDOwner, u.NameOwner, u.EmailOwner = owner(v[30:34]), owner(v[34:38]), owner(v[38:42])
 		if u.NameOwner == nil && v[42] != nil {
 			// A username is unique across users and administrators (ID 0: no user).

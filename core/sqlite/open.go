@@ -187,3 +187,33 @@ func forget(fi os.FileInfo) {
 		}
 	}
 }
+
+// IsDatabaseFile reports whether path names the database file db or one of the files
+// SQLite keeps beside it (its write-ahead log, shared memory and rollback journal):
+// writing over any of them, or opening and closing one in the process that holds the
+// database, damages the database. It compares names, then files (a link, another
+// spelling of the folder, a file system that ignores case) by their information alone:
+// it never opens either.
+func IsDatabaseFile(path, db string) bool {
+	if path == "" || db == "" {
+		return false
+	}
+	dbAbs, err := filepath.Abs(db)
+	if err != nil {
+		return false
+	}
+	chosen, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	chosenInfo, chosenErr := os.Stat(chosen)
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		if chosen == dbAbs+suffix {
+			return true
+		}
+		if other, err := os.Stat(dbAbs + suffix); chosenErr == nil && err == nil && os.SameFile(chosenInfo, other) {
+			return true
+		}
+	}
+	return false
+}

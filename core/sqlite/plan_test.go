@@ -19,7 +19,7 @@ var stageQueries = map[string]struct {
 	"SharedUserID":             {q: sharedKeyQueries[SharedUserID], args: []any{"", "", 10}},
 	"SharedUsername":           {q: sharedKeyQueries[SharedUsername], args: []any{"", "", 10}},
 	"SharedTeacherEmail":       {q: sharedKeyQueries[SharedTeacherEmail], args: []any{"", "", 10}},
-	"UsersWithStored":          {q: usersWithStoredQuery, args: []any{1, "", 10}, tx: true},
+	"UsersWithStored":          {q: usersWithStoredQuery, args: []any{1, "", 10, 2}, tx: true},
 	"ClassesWithStored":        {q: classesWithStoredQuery, args: []any{1, 0, "", 10}, tx: true},
 	"NewClassesWithoutTeacher": {q: newClassesWithoutTeacherQuery, args: []any{"", 10}, tx: true},
 	"RowStatesByUser":          {q: rowStateQueries[ByUser], args: []any{"", 0, 10}, tx: true},

@@ -31,6 +31,9 @@ type NewUpload struct {
 	SchoolID   int64
 	UploadedBy string
 	TeacherID  int64
+	// Restricted marks an upload of a School Organization Administrator, whose rows may
+	// change only the users of its school.
+	Restricted bool
 	// Original is the file's content, read to its end and stored in parts. An error from
 	// it (a file that changed while it was read) records nothing.
 	Original io.Reader
@@ -53,10 +56,11 @@ func (db *DB) InsertUpload(ctx context.Context, u NewUpload, now time.Time) (int
 				school_id,
 				uploaded_by,
 				teacher_id,
+				restricted,
 				status,
 				uploaded_at
-			) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			u.FileName, string(u.Format), u.SchoolID, u.UploadedBy, teacher, string(core.StatusQueued), fmtTime(now))
+			) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.FileName, string(u.Format), u.SchoolID, u.UploadedBy, teacher, u.Restricted, string(core.StatusQueued), fmtTime(now))
 		if err != nil {
 			return err
 		}
@@ -257,6 +261,7 @@ const uploadCols = `
 	u.notes,
 	u.owner,
 	u.heartbeat,
+	u.restricted,
 	COALESCE((SELECT group_concat(kind, ',') FROM upload_files f WHERE f.upload_id = u.id AND f.part = 0 AND f.kind <> 'original'), '')`
 
 // UploadRecord is an upload with its bookkeeping.
@@ -265,6 +270,8 @@ type UploadRecord struct {
 	Delimiter string
 	Owner     string
 	Heartbeat time.Time
+	// Restricted is NewUpload.Restricted.
+	Restricted bool
 }
 
 func scanUpload(sc interface{ Scan(...any) error }) (UploadRecord, error) {
@@ -275,7 +282,7 @@ func scanUpload(sc interface{ Scan(...any) error }) (UploadRecord, error) {
 	err := sc.Scan(&u.ID, &u.FileName, &format, &r.Delimiter, &u.SchoolID, &u.SchoolName, &u.UploadedBy, &u.TeacherID, &status,
 		&up, &started, &finished, &u.Rows, &u.Applied, &u.Failed, &u.Warnings,
 		&u.UsersCreated, &u.UsersUpdated, &u.ClassesCreated, &u.EnrollmentsAdded, &u.Done, &u.Total,
-		&phase, &phaseStarted, &attempts, &u.Message, &notes, &r.Owner, &hb, &files)
+		&phase, &phaseStarted, &attempts, &u.Message, &notes, &r.Owner, &hb, &r.Restricted, &files)
 	if err != nil {
 		return r, err
 	}
