@@ -152,8 +152,12 @@ func Stream(ctx context.Context, fsys fs.FS, opts Options, fn func(*Row) error) 
 		defer closeSpill()
 		opts.Spill = conn
 	}
-	rd := &reader{ctx: ctx, opts: opts, res: &Result{}, db: opts.Spill, emit: fn}
-	if err := rd.run(fsys); err != nil {
+	rd := &reader{ctx: ctx, opts: opts, res: &Result{}, db: opts.Spill, emit: fn, stmts: map[string]*sql.Stmt{}}
+	err := rd.run(fsys)
+	for _, st := range rd.stmts {
+		err = errors.Join(err, st.Close())
+	}
+	if err != nil {
 		return nil, err
 	}
 	return rd.res, nil
@@ -214,6 +218,7 @@ type reader struct {
 	termsOK bool // academicSessions.csv was read and has records
 	classes int  // classes of the school read (and of schools orgs.csv lacks)
 	rows    int  // rows handed on
+	stmts   map[string]*sql.Stmt
 	// Counts behind the warnings.
 	ignoredCols  map[string][]string
 	unmapped     int // users and classes whose grades Rosterdesk has no level for
@@ -674,10 +679,12 @@ func (rd *reader) readClasses() error {
 		if core.ValidClassID(code) {
 			codeKey = core.Key(code)
 		}
-		_, err = rd.db.ExecContext(rd.ctx, `
+		insert, err := rd.prepared(`
 			INSERT INTO classes (line, id, place, title, code, code_key, grade, start, end, problems)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			f.r.line, id, place, f.get("title"), code, nullable(codeKey), grade, start, end, encodeProblems(ps))
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err == nil {
+			_, err = insert.ExecContext(rd.ctx, f.r.line, id, place, f.get("title"), code, nullable(codeKey), grade, start, end, encodeProblems(ps))
+		}
 		if err != nil {
 			return fmt.Errorf("store class: %w", err)
 		}
@@ -719,7 +726,7 @@ func (rd *reader) dates(id string, terms []string, ps []Problem) (start, end str
 // each user or class repeated is marked, and the users an enrollment puts in the school.
 func (rd *reader) readEnrollments() error {
 	enrolls := newInserter(rd.db, "enrollments", "line", "class", "school", "user", "role", "rank")
-	enrolls.before = []any{rd.school.id, rd.opts.Mode != core.ModeTeacher}
+	enrolls.after = []any{rd.school.id, rd.opts.Mode != core.ModeTeacher}
 	enrolls.wrap = func(values string) string {
 		return `
 			WITH v (line, class, school, user, role, rank) AS (VALUES ` + values + `),
@@ -732,14 +739,14 @@ func (rd *reader) readEnrollments() error {
 				SELECT e.*, (
 					uline IS NULL AND EXISTS (SELECT 1 FROM deleted WHERE file = 'users.csv' AND id = e.user)
 					OR place IS NULL AND EXISTS (SELECT 1 FROM deleted WHERE file = 'classes.csv' AND id = e.class)
-					OR CASE place WHEN 1 THEN 0 WHEN 2 THEN 1 ELSE school != ?1 END
+					OR CASE place WHEN 1 THEN 0 WHEN 2 THEN 1 ELSE school != ? END
 					OR role NOT IN ('student', 'teacher')) AS skip
 				FROM e)
 			INSERT INTO enrollments (line, class, user, rank, uline, state, teaches)
 			SELECT line, class, user, rank, uline,
 				CASE
 					WHEN skip THEN ` + strconv.Itoa(enrollmentSkipped) + `
-					WHEN urole IS NOT NULL AND NOT (urole = 'student' OR urole = 'teacher' AND ?2) THEN ` + strconv.Itoa(enrollmentNotImported) + `
+					WHEN urole IS NOT NULL AND NOT (urole = 'student' OR urole = 'teacher' AND ?) THEN ` + strconv.Itoa(enrollmentNotImported) + `
 					ELSE ` + strconv.Itoa(enrollmentKept) + `
 				END,
 				NOT skip AND role = 'teacher' AND urole IS 'teacher'
@@ -791,10 +798,28 @@ func (rd *reader) imported(u string) string {
 	return u + `.role IN ('student', 'teacher')`
 }
 
+// prepared returns query prepared, once per text: the queries made for each class
+// would otherwise be parsed again each time.
+func (rd *reader) prepared(query string) (*sql.Stmt, error) {
+	if st := rd.stmts[query]; st != nil {
+		return st, nil
+	}
+	st, err := rd.db.PrepareContext(rd.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	rd.stmts[query] = st
+	return st, nil
+}
+
 // queryRow runs query, which returns at most one row, into dest; sql.ErrNoRows when
 // it returns none.
 func (rd *reader) queryRow(query string, args []any, dest ...any) error {
-	rows, err := rd.db.QueryContext(rd.ctx, query, args...)
+	st, err := rd.prepared(query)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(rd.ctx, args...)
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	// The SQLite driver, for the spill Read keeps in memory when its caller gives none.
@@ -24,6 +24,7 @@ import (
 type Spill interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 // spillSchema holds what Read must look up of a package. Orgs and terms, a few hundred
@@ -118,17 +119,20 @@ func memorySpill(ctx context.Context) (*sql.Conn, func(), error) {
 }
 
 // inserter writes rows into one table of the spill, many to a statement: one INSERT
-// per row was most of the time a large package took to store.
+// per row was most of the time a large package took to store. The statement of a full
+// batch is prepared once.
 type inserter struct {
-	db     Spill
-	table  string
-	cols   []string
-	tail   string // after the VALUES, as " ON CONFLICT DO NOTHING"
-	args   []any
-	rows   int
-	full   string // the statement of a full batch, made once
-	before []any  // arguments that come before the rows' own (numbered ?1…)
-	wrap   func(values string) string
+	db    Spill
+	table string
+	cols  []string
+	tail  string // after the VALUES, as " ON CONFLICT DO NOTHING"
+	// wrap, when set, makes the statement from the VALUES list; after are the arguments
+	// of the placeholders it adds after the list's.
+	wrap  func(values string) string
+	after []any
+	args  []any
+	rows  int
+	full  *sql.Stmt
 }
 
 // insertBatch is how many rows an inserter writes at a time.
@@ -148,19 +152,13 @@ func (in *inserter) add(ctx context.Context, vs ...any) error {
 	return nil
 }
 
-// flush writes the rows staged.
+// flush writes the rows staged. After the last, it closes the prepared statement.
 func (in *inserter) flush(ctx context.Context) error {
-	if in.rows == 0 {
-		return nil
+	err := in.write(ctx)
+	if in.rows < insertBatch && in.full != nil {
+		err = errors.Join(err, in.full.Close())
+		in.full = nil
 	}
-	query := in.full
-	if in.rows != insertBatch || query == "" {
-		query = in.statement(in.rows)
-		if in.rows == insertBatch {
-			in.full = query
-		}
-	}
-	_, err := in.db.ExecContext(ctx, query, append(in.before, in.args...)...)
 	in.args, in.rows = in.args[:0], 0
 	if err != nil {
 		return fmt.Errorf("store %s: %w", in.table, err)
@@ -168,28 +166,33 @@ func (in *inserter) flush(ctx context.Context) error {
 	return nil
 }
 
-// statement returns the INSERT of n rows, its placeholders numbered after before's.
+func (in *inserter) write(ctx context.Context) error {
+	args := append(in.args, in.after...)
+	switch {
+	case in.rows == 0:
+		return nil
+	case in.rows < insertBatch:
+		_, err := in.db.ExecContext(ctx, in.statement(in.rows), args...)
+		return err
+	case in.full == nil:
+		var err error
+		if in.full, err = in.db.PrepareContext(ctx, in.statement(insertBatch)); err != nil {
+			return err
+		}
+	}
+	_, err := in.full.ExecContext(ctx, args...)
+	return err
+}
+
+// statement returns the INSERT of n rows. Its placeholders are plain ?s: numbered
+// ones (?1, ?2…) cost the driver a search through all of them for each one it binds.
 func (in *inserter) statement(n int) string {
-	var b strings.Builder
-	p := len(in.before)
-	for r := 0; r < n; r++ {
-		if r > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('(')
-		for c := range in.cols {
-			if c > 0 {
-				b.WriteString(", ")
-			}
-			p++
-			b.WriteString("?" + strconv.Itoa(p))
-		}
-		b.WriteByte(')')
-	}
+	row := "(" + strings.Repeat("?, ", len(in.cols)-1) + "?)"
+	values := strings.Repeat(row+", ", n-1) + row
 	if in.wrap != nil {
-		return in.wrap(b.String())
+		return in.wrap(values)
 	}
-	return "INSERT INTO " + in.table + " (" + strings.Join(in.cols, ", ") + ") VALUES " + b.String() + in.tail
+	return "INSERT INTO " + in.table + " (" + strings.Join(in.cols, ", ") + ") VALUES " + values + in.tail
 }
 
 // encodeProblems packs a record's problems for the spill; nil (NULL) for none.

@@ -181,7 +181,11 @@ func (rd *reader) assignClassIDs() error {
 
 // query runs query and calls fn for each row; the rows are closed before it returns.
 func (rd *reader) query(query string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := rd.db.QueryContext(rd.ctx, query, args...)
+	st, err := rd.prepared(query)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(rd.ctx, args...)
 	if err != nil {
 		return err
 	}

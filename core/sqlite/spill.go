@@ -60,6 +60,12 @@ func (s *Spill) QueryContext(ctx context.Context, query string, args ...any) (*s
 	return rows, classify(err)
 }
 
+// PrepareContext prepares a statement on the spill's connection.
+func (s *Spill) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	st, err := s.conn.PrepareContext(ctx, query)
+	return st, classify(err)
+}
+
 // Remove closes the spill and deletes its file. What it holds is never kept: its
 // transaction is rolled back, not written out.
 func (s *Spill) Remove() error {
