@@ -55,7 +55,6 @@ func readCSVFile(fsys fs.FS, name string, limit int64) (*csvFile, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.cells = slices.Clone(r.cells) // the stream reuses its slice
 		cf.records = append(cf.records, r)
 	}
 	cf.bom, cf.loneCR, cf.lfOnly = cs.bom, cs.ends.loneCR, cs.ends.lfOnly
@@ -97,7 +96,6 @@ func openCSV(fsys fs.FS, name string, limit int64) (*csvStream, error) {
 	cs.ends = &lineEnds{r: br}
 	cs.cr = csv.NewReader(cs.ends)
 	cs.cr.FieldsPerRecord = -1
-	cs.cr.ReuseRecord = true // the cells are new strings each row; only the slice is reused
 	rec, err := cs.read()
 	switch {
 	case err == io.EOF:
@@ -110,8 +108,7 @@ func openCSV(fsys fs.FS, name string, limit int64) (*csvStream, error) {
 	return cs, nil
 }
 
-// next returns the next data row, skipping blank lines; io.EOF after the last. Its
-// cells slice is the stream's own until the next call.
+// next returns the next data row, skipping blank lines; io.EOF after the last.
 func (cs *csvStream) next() (record, error) {
 	for {
 		rec, err := cs.read()
@@ -124,6 +121,48 @@ func (cs *csvStream) next() (record, error) {
 		line, _ := cs.cr.FieldPos(0)
 		return record{line: line, cells: rec}, nil
 	}
+}
+
+// parsed is a batch of records parseAhead read, and the error that ended the file after
+// them: io.EOF at its end.
+type parsed struct {
+	records []record
+	err     error
+}
+
+// parseBatch is how many records parseAhead hands over at a time.
+const parseBatch = 256
+
+// parseAhead reads the stream's records on a goroutine of its own and sends them in
+// batches, the last with the error that ended them, until stop is closed; it closes
+// the channel when it returns. Unzipping and parsing a file then overlap with storing
+// what was parsed, which was otherwise one core's work while the other waited.
+func (cs *csvStream) parseAhead(stop <-chan struct{}) <-chan parsed {
+	out := make(chan parsed, 4)
+	go func() {
+		defer close(out)
+		batch := make([]record, 0, parseBatch)
+		for {
+			r, err := cs.next()
+			if err != nil {
+				select {
+				case out <- parsed{batch, err}:
+				case <-stop:
+				}
+				return
+			}
+			batch = append(batch, r)
+			if len(batch) == parseBatch {
+				select {
+				case out <- parsed{records: batch}:
+				case <-stop:
+					return
+				}
+				batch = make([]record, 0, parseBatch)
+			}
+		}
+	}()
+	return out
 }
 
 // read returns the next record as the csv reader gives it, its errors naming the line.

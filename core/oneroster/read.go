@@ -435,29 +435,37 @@ func (rd *reader) each(name string, required bool, cols []string, fn func(f fiel
 	}
 	deleted := newInserter(rd.db, "deleted", "file", "id")
 	deleted.tail = " ON CONFLICT DO NOTHING"
-	for {
-		r, err := cs.next()
-		if err == io.EOF {
+	stop := make(chan struct{})
+	batches := cs.parseAhead(stop)
+	defer func() {
+		close(stop)
+		for range batches { // let the parsing goroutine end before the file is closed
+		}
+	}()
+	for p := range batches {
+		for i := range p.records {
+			if err := rd.tick(); err != nil {
+				return err
+			}
+			f := fields{&p.records[i], pos}
+			if strings.EqualFold(f.get("status"), "tobedeleted") {
+				rd.res.Skipped.Deleted++
+				if name == UsersFile || name == ClassesFile {
+					if err := deleted.add(rd.ctx, name, f.get("sourcedId")); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if err := fn(f); err != nil {
+				return err
+			}
+		}
+		if p.err == io.EOF {
 			break
 		}
-		if err != nil {
-			return rd.fileError(actual, err)
-		}
-		if err := rd.tick(); err != nil {
-			return err
-		}
-		f := fields{&r, pos}
-		if strings.EqualFold(f.get("status"), "tobedeleted") {
-			rd.res.Skipped.Deleted++
-			if name == UsersFile || name == ClassesFile {
-				if err := deleted.add(rd.ctx, name, f.get("sourcedId")); err != nil {
-					return err
-				}
-			}
-			continue
-		}
-		if err := fn(f); err != nil {
-			return err
+		if p.err != nil {
+			return rd.fileError(actual, p.err)
 		}
 	}
 	return deleted.flush(rd.ctx)
@@ -764,6 +772,7 @@ func (rd *reader) readEnrollments() error {
 	if err := enrolls.flush(rd.ctx); err != nil {
 		return err
 	}
+
 	// A user enrolled in a class of the school is in the school, whatever orgSourcedIds
 	// says; an enrollment repeated is read once.
 	for _, q := range []string{`

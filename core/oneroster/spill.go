@@ -66,7 +66,6 @@ CREATE TABLE classes (
 	end       TEXT NOT NULL,
 	class_id  TEXT NOT NULL DEFAULT '',
 	class_key TEXT,
-	other     INTEGER NOT NULL DEFAULT 0, -- another teacher's class (Options.Teacher)
 	problems  TEXT
 );
 CREATE INDEX classes_code ON classes (code_key) WHERE code_key IS NOT NULL;
@@ -101,6 +100,7 @@ const (
 	enrollmentNotImported = 2 // of a user whose role the upload does not import
 	enrollmentKept        = 3 // a row
 	enrollmentRepeated    = 4 // of a user already in the class
+	enrollmentOthers      = 5 // kept, but in another teacher's class (Options.Teacher)
 )
 
 // memorySpill opens a private SQLite database in memory for Read's records.

@@ -286,15 +286,17 @@ func (rd *reader) classRows(c *classRec) error {
 		return err
 	}
 	if !ok {
-		var n int
-		if err := rd.queryRow(`SELECT count(*) FROM enrollments WHERE class = ? AND state = ?`, []any{c.id, enrollmentKept}, &n); err != nil {
-			return fmt.Errorf("read enrollments: %w", err)
+		res, err := rd.db.ExecContext(rd.ctx, `UPDATE enrollments SET state = ? WHERE class = ? AND state = ?`,
+			enrollmentOthers, c.id, enrollmentKept)
+		var n int64
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		if err != nil {
+			return fmt.Errorf("skip another teacher's class: %w", err)
 		}
 		rd.res.Skipped.OtherTeachersClasses++
-		rd.res.Skipped.Enrollments += n
-		if _, err := rd.db.ExecContext(rd.ctx, `UPDATE classes SET other = 1 WHERE line = ?`, c.line); err != nil {
-			return fmt.Errorf("store class: %w", err)
-		}
+		rd.res.Skipped.Enrollments += int(n)
 		return nil
 	}
 	// One class's enrollments at a time: tens, a few thousand at the very most.
@@ -364,17 +366,12 @@ func (rd *reader) userRows() error {
 		var page []user
 		err := rd.query(`
 			SELECT `+userColumns+`, u.in_school,
-				EXISTS (
-					SELECT 1 FROM enrollments e
-					WHERE e.uline = u.line AND e.state = ?2
-						AND NOT EXISTS (SELECT 1 FROM classes c WHERE c.id = e.class AND c.other)),
-				EXISTS (
-					SELECT 1 FROM enrollments e JOIN classes c ON c.id = e.class
-					WHERE e.uline = u.line AND e.state = ?2 AND c.other)
+				EXISTS (SELECT 1 FROM enrollments e WHERE e.uline = u.line AND e.state = ?2),
+				EXISTS (SELECT 1 FROM enrollments e WHERE e.uline = u.line AND e.state = ?3)
 			FROM users u
 			WHERE u.line > ?1
 			ORDER BY u.line
-			LIMIT ?3`, []any{after, enrollmentKept, spillPage}, func(rows *sql.Rows) error {
+			LIMIT ?4`, []any{after, enrollmentKept, enrollmentOthers, spillPage}, func(rows *sql.Rows) error {
 			var x user
 			dest, done := userDest(&x.u)
 			if err := rows.Scan(append(dest, &x.inSchool, &x.rowed, &x.elsewhere)...); err != nil {

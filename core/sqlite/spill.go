@@ -21,9 +21,13 @@ type Spill struct {
 	conn *sql.Conn
 }
 
-// spillCacheKiB is a spill's page cache, in KiB: what it holds beyond that is read back
-// from its file (docs/performance.md has the sizes tried).
-const spillCacheKiB = 16 << 10
+// spillCacheKiB is a spill's page cache, in KiB, and spillPageSize its pages' size in
+// bytes: what it holds beyond the cache is read back from its file (docs/performance.md
+// has the sizes tried).
+const (
+	spillCacheKiB = 32 << 10
+	spillPageSize = 8 << 10
+)
 
 // CreateSpill creates a new, empty spill at path. It fails if a file is already there.
 // Remove it when done.
@@ -39,7 +43,9 @@ func CreateSpill(ctx context.Context, path string) (*Spill, error) {
 		return nil, err
 	}
 	s := &Spill{path: path, db: st.db, conn: st.conn}
-	for _, q := range []string{`PRAGMA cache_size = -` + strconv.Itoa(spillCacheKiB), `BEGIN`} {
+	// Smaller pages than a stage's: a spill is read by lookups here and there, and a page
+	// that is not in the cache costs a read of the whole page.
+	for _, q := range []string{`PRAGMA page_size = ` + strconv.Itoa(spillPageSize), `PRAGMA cache_size = -` + strconv.Itoa(spillCacheKiB), `BEGIN`} {
 		if _, err := s.conn.ExecContext(ctx, q); err != nil {
 			s.Remove()
 			return nil, classify(fmt.Errorf("create spill: %w", err))
