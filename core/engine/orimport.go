@@ -89,6 +89,7 @@ func (j *job) readOneRoster(ctx context.Context, src io.ReaderAt, size int64, on
 	}
 	defer spill.Remove()
 	opts.Spill = spill
+	opts.OnRecords = func(int) { j.prog.poll() } // no row yet, but a cancel is still looked for
 	var res *oneroster.Result
 	err = j.s.db.WithOneRosterLookups(ctx, j.schoolID, func(l *sqlite.OneRosterLookups) error {
 		opts.UserExists, opts.UserGUID, opts.ClassGUID = l.UserExists, l.UserGUID, l.ClassGUID

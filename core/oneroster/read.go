@@ -49,6 +49,10 @@ type Options struct {
 	ClassGUID func(sourcedID, classID string) string
 	// MaxFileBytes bounds the bytes read of each CSV file; 0 means DefaultMaxFileBytes.
 	MaxFileBytes int64
+	// OnRecords, when set, is called every 1,024 records read and rows made, with how
+	// many so far: a package's first row comes only once all its records are read, and
+	// until then the caller has nothing else to go by (to look for a cancel, say).
+	OnRecords func(n int)
 	// Spill is the empty database the package's users, classes and enrollments are kept
 	// in while they are translated (see Spill). Nil: a database in memory, for tests and
 	// small packages; an import gives a temporary file, so its memory stays bounded.
@@ -231,6 +235,9 @@ type reader struct {
 func (rd *reader) tick() error {
 	rd.seen++
 	if rd.seen%1024 == 0 {
+		if rd.opts.OnRecords != nil {
+			rd.opts.OnRecords(rd.seen)
+		}
 		return rd.ctx.Err()
 	}
 	return nil

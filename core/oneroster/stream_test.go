@@ -44,8 +44,9 @@ func TestStreamMemoryBounded(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
 	base, peak := ms.HeapAlloc, uint64(0)
-	n := 0
-	_, err := Stream(context.Background(), fsys, Options{School: []string{"S-LIN"}}, func(r *Row) error {
+	n, polls := 0, 0
+	opts := Options{School: []string{"S-LIN"}, OnRecords: func(int) { polls++ }}
+	_, err := Stream(context.Background(), fsys, opts, func(r *Row) error {
 		n++
 		if n%3000 == 0 {
 			runtime.GC()
@@ -59,6 +60,9 @@ func TestStreamMemoryBounded(t *testing.T) {
 	}
 	if want := students + students/25; n != want {
 		t.Fatalf("Stream handed on %d rows, want %d", n, want)
+	}
+	if want := (3*students + 2*students/25) / 1024; polls < want {
+		t.Errorf("OnRecords was called %d times, want at least %d (every 1,024 records)", polls, want)
 	}
 	if grown := int64(peak) - int64(base); grown > 3<<20 {
 		t.Errorf("live heap grew by %d KB while the rows were handed on, want at most 3 MB: the records are held in memory", grown>>10)
