@@ -828,9 +828,8 @@ func (rd *reader) prepared(query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// queryRow runs query, which returns at most one row, into dest; sql.ErrNoRows when
-// it returns none.
-func (rd *reader) queryRow(query string, args []any, dest ...any) error {
+// query runs query and calls fn for each row; the rows are closed before it returns.
+func (rd *reader) query(query string, args []any, fn func(*sql.Rows) error) error {
 	st, err := rd.prepared(query)
 	if err != nil {
 		return err
@@ -840,16 +839,29 @@ func (rd *reader) queryRow(query string, args []any, dest ...any) error {
 		return err
 	}
 	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
+	for rows.Next() {
+		if err := fn(rows); err != nil {
 			return err
 		}
-		return sql.ErrNoRows
 	}
-	if err := rows.Scan(dest...); err != nil {
+	if err := rows.Err(); err != nil {
 		return err
 	}
 	return rows.Close()
+}
+
+// queryRow runs query, which returns at most one row, into dest; sql.ErrNoRows when
+// it returns none.
+func (rd *reader) queryRow(query string, args []any, dest ...any) error {
+	found := false
+	err := rd.query(query, args, func(rows *sql.Rows) error {
+		found = true
+		return rows.Scan(dest...)
+	})
+	if err == nil && !found {
+		return sql.ErrNoRows
+	}
+	return err
 }
 
 // setProblems replaces the problems of the record on line of table (users or classes).

@@ -23,16 +23,12 @@ func (rd *reader) duplicateUsers() error {
 	}
 	after := 0
 	for {
-		var page []dup
-		err := rd.query(`
+		page, err := scanAll(rd, `
 			SELECT a.line, a.id FROM users a
 			WHERE a.line > ? AND EXISTS (SELECT 1 FROM users b WHERE b.id = a.id AND b.line != a.line)
 			ORDER BY a.line
-			LIMIT ?`, []any{after, spillPage}, func(rows *sql.Rows) error {
-			var d dup
-			err := rows.Scan(&d.line, &d.id)
-			page = append(page, d)
-			return err
+			LIMIT ?`, []any{after, spillPage}, func(rows *sql.Rows, d *dup) error {
+			return rows.Scan(&d.line, &d.id)
 		})
 		if err != nil {
 			return fmt.Errorf("find repeated users: %w", err)
@@ -76,18 +72,14 @@ func (rd *reader) assignUserIDs() error {
 	}
 	afterKey, afterLine := "", 0
 	for {
-		var page []member
-		err := rd.query(`
+		page, err := scanAll(rd, `
 			SELECT a.line, a.id_key, a.user_id FROM users a
 			WHERE a.id_key IS NOT NULL AND (a.id_key, a.line) > (?, ?) AND a.in_school AND `+rd.imported("a")+` AND EXISTS (
 				SELECT 1 FROM users b
 				WHERE b.id_key = a.id_key AND b.line != a.line AND b.in_school AND `+rd.imported("b")+`)
 			ORDER BY a.id_key, a.line
-			LIMIT ?`, []any{afterKey, afterLine, spillPage}, func(rows *sql.Rows) error {
-			var m member
-			err := rows.Scan(&m.line, &m.key, &m.userID)
-			page = append(page, m)
-			return err
+			LIMIT ?`, []any{afterKey, afterLine, spillPage}, func(rows *sql.Rows, m *member) error {
+			return rows.Scan(&m.line, &m.key, &m.userID)
 		})
 		if err != nil {
 			return fmt.Errorf("find shared User IDs: %w", err)
@@ -124,16 +116,12 @@ func (rd *reader) assignClassIDs() error {
 	}
 	after := 0
 	for {
-		var page []class
-		err := rd.query(`
+		page, err := scanAll(rd, `
 			SELECT line, id, code FROM classes
 			WHERE place != 2 AND class_id = '' AND line > ?
 			ORDER BY line
-			LIMIT ?`, []any{after, spillPage}, func(rows *sql.Rows) error {
-			var c class
-			err := rows.Scan(&c.line, &c.id, &c.code)
-			page = append(page, c)
-			return err
+			LIMIT ?`, []any{after, spillPage}, func(rows *sql.Rows, c *class) error {
+			return rows.Scan(&c.line, &c.id, &c.code)
 		})
 		if err != nil {
 			return fmt.Errorf("choose Class IDs: %w", err)
@@ -179,26 +167,18 @@ func (rd *reader) assignClassIDs() error {
 	}
 }
 
-// query runs query and calls fn for each row; the rows are closed before it returns.
-func (rd *reader) query(query string, args []any, fn func(*sql.Rows) error) error {
-	st, err := rd.prepared(query)
-	if err != nil {
-		return err
-	}
-	rows, err := st.QueryContext(rd.ctx, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
+// scanAll runs query and returns its rows, each scanned by scan.
+func scanAll[T any](rd *reader, query string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
+	var out []T
+	err := rd.query(query, args, func(rows *sql.Rows) error {
+		var x T
+		if err := scan(rows, &x); err != nil {
 			return err
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return rows.Close()
+		out = append(out, x)
+		return nil
+	})
+	return out, err
 }
 
 // userColumns are the columns of a user record a row needs, from users u, for scanUser;
@@ -207,16 +187,16 @@ const userColumns = `coalesce(u.line, 0), coalesce(u.id, ''), coalesce(u.role, '
 	coalesce(u.last, ''), coalesce(u.grade, ''), coalesce(u.email, ''), coalesce(u.username, ''),
 	coalesce(u.user_id, ''), u.problems`
 
-// userDest returns the destinations of userColumns for u, and a function to call once
-// scanned that decodes its problems.
-func userDest(u *userRec) ([]any, func() error) {
+// scanUser scans userColumns, then extra, into u.
+func scanUser(rows *sql.Rows, u *userRec, extra ...any) error {
 	var ps sql.NullString
-	dest := []any{&u.line, &u.id, &u.role, &u.first, &u.last, &u.grade, &u.email, &u.username, &u.userID, &ps}
-	return dest, func() error {
-		var err error
-		u.problems, err = decodeProblems(ps)
+	dest := append([]any{&u.line, &u.id, &u.role, &u.first, &u.last, &u.grade, &u.email, &u.username, &u.userID, &ps}, extra...)
+	if err := rows.Scan(dest...); err != nil {
 		return err
 	}
+	var err error
+	u.problems, err = decodeProblems(ps)
+	return err
 }
 
 // enrolled is a kept enrollment, with its user record (line 0: users.csv has none).
@@ -226,14 +206,12 @@ type enrolled struct {
 	u           userRec
 }
 
-// scanEnrolled scans e.line, e.class, e.user and userColumns.
-func scanEnrolled(rows *sql.Rows) (enrolled, error) {
-	var e enrolled
-	dest, done := userDest(&e.u)
-	if err := rows.Scan(append([]any{&e.line, &e.class, &e.user}, dest...)...); err != nil {
-		return e, err
-	}
-	return e, done()
+// enrolledColumns are the columns scanEnrolled scans, from enrollments e and users u.
+const enrolledColumns = userColumns + `, e.line, e.class, e.user`
+
+// scanEnrolled scans enrolledColumns.
+func scanEnrolled(rows *sql.Rows, e *enrolled) error {
+	return scanUser(rows, &e.u, &e.line, &e.class, &e.user)
 }
 
 // rowsOut hands on the template rows (see Result.Rows for their order): class by class,
@@ -241,20 +219,17 @@ func scanEnrolled(rows *sql.Rows) (enrolled, error) {
 func (rd *reader) rowsOut() error {
 	after := 0
 	for {
-		var page []classRec
-		err := rd.query(`
+		page, err := scanAll(rd, `
 			SELECT line, id, title, grade, start, end, class_id, problems FROM classes
 			WHERE place != 2 AND line > ?
 			ORDER BY line
-			LIMIT ?`, []any{after, spillPage}, func(rows *sql.Rows) error {
-			var c classRec
+			LIMIT ?`, []any{after, spillPage}, func(rows *sql.Rows, c *classRec) error {
 			var ps sql.NullString
 			if err := rows.Scan(&c.line, &c.id, &c.title, &c.grade, &c.start, &c.end, &c.classID, &ps); err != nil {
 				return err
 			}
 			var err error
 			c.problems, err = decodeProblems(ps)
-			page = append(page, c)
 			return err
 		})
 		if err != nil {
@@ -300,17 +275,12 @@ func (rd *reader) classRows(c *classRec) error {
 		return nil
 	}
 	// One class's enrollments at a time: tens, a few thousand at the very most.
-	var es []enrolled
-	err = rd.query(`
-		SELECT e.line, e.class, e.user, `+userColumns+`
+	es, err := scanAll(rd, `
+		SELECT `+enrolledColumns+`
 		FROM enrollments e
 		LEFT JOIN users u ON u.line = e.uline
 		WHERE e.class = ? AND e.state = ?
-		ORDER BY e.rank, e.line`, []any{c.id, enrollmentKept}, func(rows *sql.Rows) error {
-		e, err := scanEnrolled(rows)
-		es = append(es, e)
-		return err
-	})
+		ORDER BY e.rank, e.line`, []any{c.id, enrollmentKept}, scanEnrolled)
 	if err != nil {
 		return fmt.Errorf("read enrollments: %w", err)
 	}
@@ -327,18 +297,13 @@ func (rd *reader) classRows(c *classRec) error {
 func (rd *reader) orphanRows() error {
 	after := 0
 	for {
-		var page []enrolled
-		err := rd.query(`
-			SELECT e.line, e.class, e.user, `+userColumns+`
+		page, err := scanAll(rd, `
+			SELECT `+enrolledColumns+`
 			FROM enrollments e
 			LEFT JOIN users u ON u.line = e.uline
 			WHERE e.line > ? AND e.state = ? AND NOT EXISTS (SELECT 1 FROM classes c WHERE c.id = e.class)
 			ORDER BY e.line
-			LIMIT ?`, []any{after, enrollmentKept, spillPage}, func(rows *sql.Rows) error {
-			e, err := scanEnrolled(rows)
-			page = append(page, e)
-			return err
-		})
+			LIMIT ?`, []any{after, enrollmentKept, spillPage}, scanEnrolled)
 		if err != nil {
 			return fmt.Errorf("read enrollments: %w", err)
 		}
@@ -363,23 +328,15 @@ func (rd *reader) userRows() error {
 	}
 	after := 0
 	for {
-		var page []user
-		err := rd.query(`
+		page, err := scanAll(rd, `
 			SELECT `+userColumns+`, u.in_school,
 				EXISTS (SELECT 1 FROM enrollments e WHERE e.uline = u.line AND e.state = ?2),
 				EXISTS (SELECT 1 FROM enrollments e WHERE e.uline = u.line AND e.state = ?3)
 			FROM users u
 			WHERE u.line > ?1
 			ORDER BY u.line
-			LIMIT ?4`, []any{after, enrollmentKept, enrollmentOthers, spillPage}, func(rows *sql.Rows) error {
-			var x user
-			dest, done := userDest(&x.u)
-			if err := rows.Scan(append(dest, &x.inSchool, &x.rowed, &x.elsewhere)...); err != nil {
-				return err
-			}
-			err := done()
-			page = append(page, x)
-			return err
+			LIMIT ?4`, []any{after, enrollmentKept, enrollmentOthers, spillPage}, func(rows *sql.Rows, x *user) error {
+			return scanUser(rows, &x.u, &x.inSchool, &x.rowed, &x.elsewhere)
 		})
 		if err != nil {
 			return fmt.Errorf("read users: %w", err)

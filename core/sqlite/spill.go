@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 )
 
@@ -32,14 +31,8 @@ const (
 // CreateSpill creates a new, empty spill at path. It fails if a file is already there.
 // Remove it when done.
 func CreateSpill(ctx context.Context, path string) (*Spill, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	st, err := createStageFile(ctx, path)
 	if err != nil {
-		return nil, storageError("create a temporary file", err)
-	}
-	f.Close()
-	st, err := openStage(ctx, path)
-	if err != nil {
-		os.Remove(path)
 		return nil, err
 	}
 	s := &Spill{path: path, db: st.db, conn: st.conn}
