@@ -84,7 +84,8 @@ type Result struct {
 	// Rows are in a stable order: class by class (classes.csv order), each class's
 	// primary teacher first, then its other teachers and its students (enrollments.csv
 	// order); then the users in no class of the school (users.csv order). Row.Line counts
-	// from 2, as in a template file whose header is row 1.
+	// from 2, as in a template file whose header is row 1. Read fills it; Stream hands
+	// the rows on in the same order instead and leaves it nil.
 	Rows    []Row
 	Skipped Skipped
 	// Warnings say in plain words what was skipped or ignored.
