@@ -50,7 +50,8 @@ CREATE TABLE users (
 	problems  TEXT
 );
 CREATE INDEX users_id ON users (id, line);
-CREATE INDEX users_id_key ON users (id_key, line) WHERE id_key IS NOT NULL;
+-- With in_school and role, users who would share a User ID are found in it alone.
+CREATE INDEX users_id_key ON users (id_key, line, in_school, role) WHERE id_key IS NOT NULL;
 
 -- classes.csv, the first record of each sourcedId. place: 1 the school read, 2 another
 -- school of orgs.csv (skipped), 0 a school orgs.csv does not have (read, failing).

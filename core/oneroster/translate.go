@@ -15,19 +15,21 @@ import (
 // spillPage is how many records a pass over the spill reads at a time.
 const spillPage = 500
 
-// duplicateUsers fails every record of a sourcedId that users.csv repeats.
+// duplicateUsers fails every record of a sourcedId that users.csv repeats. It walks
+// the index of sourcedIds in its order, so that each record's look for another of its
+// sourcedId reads the page it is on, not a page anywhere in the index.
 func (rd *reader) duplicateUsers() error {
 	type dup struct {
 		line int
 		id   string
 	}
-	after := 0
+	afterID, afterLine := "", 0
 	for {
 		page, err := scanAll(rd, `
-			SELECT a.line, a.id FROM users a
-			WHERE a.line > ? AND EXISTS (SELECT 1 FROM users b WHERE b.id = a.id AND b.line != a.line)
-			ORDER BY a.line
-			LIMIT ?`, []any{after, spillPage}, func(rows *sql.Rows, d *dup) error {
+			SELECT a.line, a.id FROM users a INDEXED BY users_id
+			WHERE (a.id, a.line) > (?, ?) AND EXISTS (SELECT 1 FROM users b WHERE b.id = a.id AND b.line != a.line)
+			ORDER BY a.id, a.line
+			LIMIT ?`, []any{afterID, afterLine, spillPage}, func(rows *sql.Rows, d *dup) error {
 			return rows.Scan(&d.line, &d.id)
 		})
 		if err != nil {
@@ -37,7 +39,7 @@ func (rd *reader) duplicateUsers() error {
 			if err := rd.addProblem("users", d.line, Problem{Code: ProblemDuplicateID, Value: d.id, Other: UsersFile}); err != nil {
 				return err
 			}
-			after = d.line
+			afterID, afterLine = d.id, d.line
 		}
 		if len(page) < spillPage {
 			return nil
