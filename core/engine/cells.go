@@ -55,9 +55,10 @@ func (k *sealer) open(b []byte) (string, error) {
 var errSealed = errors.New("a sealed value of the stage cannot be opened")
 
 // encodeCells packs a row's template cells into one value for the stage: each cell's
-// length, then its bytes; the Password cell sealed.
-func (k *sealer) encodeCells(r *core.Row) []byte {
-	n := 0
+// length, then its bytes; the Password cell sealed. from (a OneRoster row's origin and
+// problems, encodeFrom) follows the cells; cellsFrom returns it.
+func (k *sealer) encodeCells(r *core.Row, from []byte) []byte {
+	n := len(from)
 	for _, c := range r.Cells {
 		n += len(c) + 2
 	}
@@ -71,6 +72,19 @@ func (k *sealer) encodeCells(r *core.Row) []byte {
 		}
 		b = binary.AppendUvarint(b, uint64(len(v)))
 		b = append(b, v...)
+	}
+	return append(b, from...)
+}
+
+// cellsFrom returns what follows the cells encodeCells packed in b: the from it was
+// given, empty for a template file's row.
+func cellsFrom(b []byte) []byte {
+	for range core.NumColumns {
+		n, w := binary.Uvarint(b)
+		if w <= 0 || uint64(len(b)-w) < n {
+			return nil
+		}
+		b = b[w+int(n):]
 	}
 	return b
 }

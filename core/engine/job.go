@@ -42,8 +42,7 @@ type job struct {
 	prog   *progress
 	beatMu sync.Mutex // one heartbeat write at a time
 
-	secrets bool    // the file holds a typed password somewhere
-	or      *orRows // a OneRoster package's rows: where each came from, the reader's problems
+	secrets bool // the file holds a typed password somewhere
 	// How many rows fail on their own cells, and how many users and classes fail: a
 	// file with none needs no pass to settle which are applied.
 	ownFailed, usersFailed, classesFailed int

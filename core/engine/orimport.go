@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -15,24 +16,18 @@ import (
 )
 
 // The read stage of a OneRoster package (a .zip upload): the zip is opened through
-// safezip as an XLSX is, oneroster.Read translates the selected school's records into
-// template rows, and from there on the rows are an upload like any other. Each row
-// keeps where in the package it came from, for the Error File, and the reader's row
-// problems (a reference that does not resolve), which fail it like its own cells' do.
+// safezip as an XLSX is, oneroster.Stream translates the selected school's records into
+// template rows — its records spilled into a temporary file of the private folder, so
+// the memory a package needs does not grow with it — and from there on the rows are an
+// upload like any other. Each row carries where in the package it came from, for the
+// Error File, and the reader's row problems (a reference that does not resolve), which
+// fail it like its own cells' do: both are staged with its cells (encodeFrom).
 
-// orRows is what the read stage keeps of a package's rows for the later stages: the
-// package has been read whole into memory by then, so this costs a fraction of it.
-type orRows struct {
-	origins  []oneroster.Origin   // by row: Line 2 is origins[0]
-	problems map[int][]core.Issue // by line, the rows the reader found problems with
-}
-
-// origin returns where row line came from.
-func (o *orRows) origin(line int) (oneroster.Origin, bool) {
-	if o == nil || line < 2 || line-2 >= len(o.origins) {
-		return oneroster.Origin{}, false
-	}
-	return o.origins[line-2], true
+// inRow is a row as the read stage hands it on: the row, and for a row of a OneRoster
+// package its origin and problems, encoded (encodeFrom); nil for a template file's.
+type inRow struct {
+	*core.Row
+	from []byte
 }
 
 // zipLimits are the limits a package is opened with: safezip's defaults (1 GiB
@@ -41,18 +36,18 @@ var zipLimits = safezip.Options{CaseInsensitive: true, SkipJunk: true}
 
 // readRows reads the upload's rows: a template file through the roster reader, a
 // OneRoster package through readOneRoster.
-func (j *job) readRows(ctx context.Context, src io.ReaderAt, size int64, onHeader func(roster.Info) error, fn func(*core.Row) error) (roster.Info, error) {
+func (j *job) readRows(ctx context.Context, src io.ReaderAt, size int64, onHeader func(roster.Info) error, fn func(inRow) error) (roster.Info, error) {
 	if f, _ := core.FormatOf(j.name); f == core.FormatOneRoster {
 		return j.readOneRoster(ctx, src, size, onHeader, fn)
 	}
-	return readRoster(ctx, j.name, src, size, j.mode, onHeader, fn)
+	return readRoster(ctx, j.name, src, size, j.mode, onHeader, func(r *core.Row) error { return fn(inRow{Row: r}) })
 }
 
 // readOneRoster reads the package in src (size bytes) for the upload's school and hands
 // its rows to fn, in the template's columns for the upload's mode, after onHeader.
 // A package that cannot be imported at all fails with a *core.Error with a file-level
 // Code. The reader's warnings come back in the Info, one WARN_ONEROSTER each.
-func (j *job) readOneRoster(ctx context.Context, src io.ReaderAt, size int64, onHeader func(roster.Info) error, fn func(*core.Row) error) (roster.Info, error) {
+func (j *job) readOneRoster(ctx context.Context, src io.ReaderAt, size int64, onHeader func(roster.Info) error, fn func(inRow) error) (roster.Info, error) {
 	info := roster.Info{Format: core.FormatOneRoster, Delimiter: ',', Encoding: "utf-8", Header: core.TemplateHeaders(j.mode)}
 	for c := range info.Columns {
 		info.Columns[c] = -1
@@ -83,11 +78,36 @@ func (j *job) readOneRoster(ctx context.Context, src io.ReaderAt, size int64, on
 		}
 		opts.Teacher.GUID, opts.Teacher.UserID = t.GUID, t.UserID
 	}
+	path, err := j.s.tmp().stagePath()
+	if err != nil {
+		return info, &core.Error{Kind: core.KindStorage, Op: "import",
+			Message: "Rosterdesk could not make its private folder beside the database, so the file could not be imported. Check that you may write to the database's folder.", Err: err}
+	}
+	spill, err := sqlite.CreateSpill(ctx, path)
+	if err != nil {
+		return info, err
+	}
+	defer spill.Remove()
+	opts.Spill = spill
+	opts.OnRecords = func(int) { j.prog.poll() } // no row yet, but a cancel is still looked for
 	var res *oneroster.Result
 	err = j.s.db.WithOneRosterLookups(ctx, j.schoolID, func(l *sqlite.OneRosterLookups) error {
 		opts.UserExists, opts.UserGUID, opts.ClassGUID = l.UserExists, l.UserGUID, l.ClassGUID
 		var err error
-		res, err = oneroster.Read(ctx, pkg, opts)
+		res, err = oneroster.Stream(ctx, pkg, opts, func(r *oneroster.Row) error {
+			// The header goes before the first row; a package without rows has none.
+			if info.Rows == 0 {
+				if err := onHeader(info); err != nil {
+					return err
+				}
+			}
+			row := r.Row
+			if err := fn(inRow{Row: &row, from: encodeFrom(r.Origin, r.Problems)}); err != nil {
+				return err
+			}
+			info.Rows++
+			return nil
+		})
 		return err
 	})
 	if err != nil {
@@ -101,35 +121,57 @@ func (j *job) readOneRoster(ctx context.Context, src io.ReaderAt, size int64, on
 		// ends: the checkpoint after it must clear the WAL of them too.
 		j.secrets = true
 	}
-	if len(res.Rows) == 0 {
+	if info.Rows == 0 {
 		return info, core.NewFileError(core.FileOneRosterEmpty, res.SchoolName, nil)
-	}
-	if err := onHeader(info); err != nil {
-		return info, err
-	}
-	j.or = &orRows{origins: make([]oneroster.Origin, len(res.Rows)), problems: map[int][]core.Issue{}}
-	// Every row's problems are known before the first row is handed on: the read stage
-	// stages rows on another goroutine, which reads them (ownProblems) while this one
-	// would still be writing the map.
-	for i := range res.Rows {
-		r := &res.Rows[i]
-		j.or.origins[i] = r.Origin
-		for _, p := range r.Problems {
-			j.or.problems[r.Line] = append(j.or.problems[r.Line], p.Issue())
-		}
-	}
-	for i := range res.Rows {
-		r := &res.Rows[i]
-		row := r.Row
-		if err := fn(&row); err != nil {
-			return info, err
-		}
-		info.Rows++
 	}
 	for _, w := range res.Warnings {
 		info.Warnings = append(info.Warnings, core.Issue{Code: core.WarnOneRoster, Items: []string{strings.TrimSuffix(w, ".")}})
 	}
 	return info, nil
+}
+
+// encodeFrom packs a OneRoster row's origin and problems, to be staged after its cells
+// (encodeCells): the file, the line, then each problem's code, value and other, every
+// string preceded by its length.
+func encodeFrom(o oneroster.Origin, ps []oneroster.Problem) []byte {
+	b := appendString(nil, o.File)
+	b = binary.AppendUvarint(b, uint64(o.Line))
+	for _, p := range ps {
+		b = appendString(appendString(appendString(b, string(p.Code)), p.Value), p.Other)
+	}
+	return b
+}
+
+func appendString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// decodeFrom unpacks what encodeFrom packed; ok is false for a template file's row
+// (nothing packed).
+func decodeFrom(b []byte) (o oneroster.Origin, ps []oneroster.Problem, ok bool) {
+	if len(b) == 0 {
+		return o, nil, false
+	}
+	next := func() string {
+		n, w := binary.Uvarint(b)
+		if w <= 0 || uint64(len(b)-w) < n {
+			b = nil
+			return ""
+		}
+		s := string(b[w : w+int(n)])
+		b = b[w+int(n):]
+		return s
+	}
+	o.File = next()
+	line, w := binary.Uvarint(b)
+	if w <= 0 {
+		return o, nil, false
+	}
+	o.Line, b = int(line), b[w:]
+	for len(b) > 0 {
+		ps = append(ps, oneroster.Problem{Code: oneroster.ProblemCode(next()), Value: next(), Other: next()})
+	}
+	return o, ps, true
 }
 
 // zipProblem turns safezip's refusal of a package (when it was opened, or when one of
@@ -164,13 +206,16 @@ func zipProblem(err error) error {
 }
 
 // ownProblems returns the problems a row fails with whatever its user and class: those
-// of its own cells (checkRow) and, for a row of a OneRoster package, the reader's.
-func (j *job) ownProblems(r *core.Row) []core.Issue {
+// of its own cells (checkRow) and, for a row of a OneRoster package, the reader's (from,
+// encodeFrom's or a staged row's cells, which carry them after the cells).
+func (j *job) ownProblems(r *core.Row, from []byte) []core.Issue {
 	own := checkRow(r, &j.p)
-	if j.or != nil {
-		if ps := j.or.problems[r.Line]; len(ps) > 0 {
-			own = append(append([]core.Issue(nil), ps...), own...)
+	if _, ps, ok := decodeFrom(from); ok && len(ps) > 0 {
+		issues := make([]core.Issue, 0, len(ps)+len(own))
+		for _, p := range ps {
+			issues = append(issues, p.Issue())
 		}
+		own = append(issues, own...)
 	}
 	return own
 }
@@ -178,9 +223,9 @@ func (j *job) ownProblems(r *core.Row) []core.Issue {
 // errorCell is the Error cell of a failed row: its problems and, for a row of a
 // OneRoster package, the file and line of the package it came from first, so the
 // record can be found and fixed in the source system too.
-func (j *job) errorCell(line int, issues []core.Issue) string {
+func (j *job) errorCell(from []byte, issues []core.Issue) string {
 	text := core.JoinIssues(issues)
-	if o, ok := j.or.origin(line); ok {
+	if o, _, ok := decodeFrom(from); ok {
 		return "From " + o.String() + ": " + text
 	}
 	return text
@@ -188,8 +233,8 @@ func (j *job) errorCell(line int, issues []core.Issue) string {
 
 // rowName names row line in the notes: "Row 12", and for a OneRoster package
 // "Row 12 (enrollments.csv line 14)".
-func (j *job) rowName(line int) string {
-	if o, ok := j.or.origin(line); ok {
+func (j *job) rowName(line int, from []byte) string {
+	if o, _, ok := decodeFrom(from); ok {
 		return "Row " + itoa(line) + " (" + o.String() + ")"
 	}
 	return "Row " + itoa(line)

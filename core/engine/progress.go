@@ -49,6 +49,18 @@ func (p *progress) set(phase core.Phase, done, total int) {
 	}
 }
 
+// poll looks for a cancel asked by another process (check) without reporting anything:
+// for a stretch of work that has no progress to show, as a OneRoster package's records
+// are read before its first row.
+func (p *progress) poll() {
+	p.mu.Lock()
+	check := p.check
+	p.mu.Unlock()
+	if check != nil {
+		check()
+	}
+}
+
 // fraction sets the progress of phase as a share of total.
 func (p *progress) fraction(phase core.Phase, share float64, total int) {
 	p.set(phase, min(total, int(share*float64(total))), total)

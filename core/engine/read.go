@@ -59,21 +59,21 @@ func (j *job) read(ctx context.Context, st *sqlite.Stage, src io.ReaderAt, size 
 		up, res.warnings, err = j.newUploaded(ctx, st, info)
 		return err
 	}
-	batches := make(chan []*core.Row, readQueue)
+	batches := make(chan []inRow, readQueue)
 	stop := make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		batch := make([]*core.Row, 0, readBatch)
+		batch := make([]inRow, 0, readBatch)
 		send := func() error {
 			select {
 			case batches <- batch:
-				batch = make([]*core.Row, 0, readBatch)
+				batch = make([]inRow, 0, readBatch)
 				return nil
 			case <-stop:
 				return errStopped
 			}
 		}
-		info, err := j.readRows(ctx, src, size, onHeader, func(r *core.Row) error {
+		info, err := j.readRows(ctx, src, size, onHeader, func(r inRow) error {
 			batch = append(batch, r)
 			if len(batch) == readBatch {
 				return send()
@@ -125,11 +125,11 @@ func (j *job) read(ctx context.Context, st *sqlite.Stage, src io.ReaderAt, size 
 
 // stageRows writes the rows of batches into the stage as they come; its first error
 // stops the parsing.
-func (j *job) stageRows(ctx context.Context, st *sqlite.Stage, batches <-chan []*core.Row, header <-chan struct{}, up **uploadedTable, res *readResult) error {
+func (j *job) stageRows(ctx context.Context, st *sqlite.Stage, batches <-chan []inRow, header <-chan struct{}, up **uploadedTable, res *readResult) error {
 	for batch := range batches {
 		<-header // a batch comes after the header: no wait, but up is safe to read
 		for _, r := range batch {
-			if err := (*up).write(r); err != nil {
+			if err := (*up).write(r.Row); err != nil {
 				return err
 			}
 			if r.Cells[core.ColPassword] != "" {
@@ -137,11 +137,11 @@ func (j *job) stageRows(ctx context.Context, st *sqlite.Stage, batches <-chan []
 			}
 			// A row whose own cells are wrong fails whatever its user and class: the
 			// stage records it with the row, for every later pass to read beside it.
-			own := len(j.ownProblems(r)) > 0
+			own := len(j.ownProblems(r.Row, r.from)) > 0
 			if own {
 				j.ownFailed++
 			}
-			if err := st.AddRow(ctx, sqlite.StagedRow{Line: r.Line, UKey: userKey(r), CKey: classKey(r), Code: masterCode(r), Own: own, Cells: j.keys.encodeCells(r)}); err != nil {
+			if err := st.AddRow(ctx, sqlite.StagedRow{Line: r.Line, UKey: userKey(r.Row), CKey: classKey(r.Row), Code: masterCode(r.Row), Own: own, Cells: j.keys.encodeCells(r.Row, r.from)}); err != nil {
 				return err
 			}
 			res.rows++

@@ -324,7 +324,8 @@ func (j *job) results(ctx context.Context, tx *sqlite.ImportTx) error {
 				continue
 			}
 			j.counts.Failed++
-			own := j.ownProblems(r)
+			from := cellsFrom(rr.Cells)
+			own := j.ownProblems(r, from)
 			userPs, err := decodeProblems(rr.UserIssues)
 			if err != nil {
 				return err
@@ -334,7 +335,7 @@ func (j *job) results(ctx context.Context, tx *sqlite.ImportTx) error {
 				return err
 			}
 			issues := rowProblems(r.Line, own, userPs, classPs)
-			j.note(r.Line, issues, firstCause(r.Line, userPs, classPs))
+			j.note(r.Line, from, issues, firstCause(r.Line, userPs, classPs))
 			if hasPW {
 				issues = append(issues, core.Issue{Code: core.PasswordRemoved})
 			}
@@ -344,7 +345,7 @@ func (j *job) results(ctx context.Context, tx *sqlite.ImportTx) error {
 			if rr.CKey != "" && rr.ClassApplied && rr.ClassNew {
 				set(core.ColClassGUID, rr.ClassGUID)
 			}
-			if err := failed.write(append(cells, j.errorCell(r.Line, issues))); err != nil {
+			if err := failed.write(append(cells, j.errorCell(from, issues))); err != nil {
 				return err
 			}
 		}
@@ -372,9 +373,10 @@ func (j *job) results(ctx context.Context, tx *sqlite.ImportTx) error {
 }
 
 // note adds a failed row's notes: its own problems ("Row 12: …") and then the
-// consequences it is the cause of, each once. A row that fails only because another
+// consequences it is the cause of, each once. from is what the row's staged cells carry
+// after them (cellsFrom): for a OneRoster package's row, where it came from. A row that fails only because another
 // row's mistake failed its group needs no note of its own: its group's says it.
-func (j *job) note(line int, issues, consequences []core.Issue) {
+func (j *job) note(line int, from []byte, issues, consequences []core.Issue) {
 	if len(j.rowNotes) >= MaxNotes {
 		return
 	}
@@ -385,7 +387,7 @@ func (j *job) note(line int, issues, consequences []core.Issue) {
 		}
 	}
 	if len(own) > 0 {
-		j.rowNotes = append(j.rowNotes, j.rowName(line)+": "+core.JoinIssues(own))
+		j.rowNotes = append(j.rowNotes, j.rowName(line, from)+": "+core.JoinIssues(own))
 	}
 	for _, c := range consequences {
 		j.rowNotes = append(j.rowNotes, c.Text())

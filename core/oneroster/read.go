@@ -2,7 +2,10 @@ package oneroster
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -46,6 +49,14 @@ type Options struct {
 	ClassGUID func(sourcedID, classID string) string
 	// MaxFileBytes bounds the bytes read of each CSV file; 0 means DefaultMaxFileBytes.
 	MaxFileBytes int64
+	// OnRecords, when set, is called every 1,024 records read and rows made, with how
+	// many so far: a package's first row comes only once all its records are read, and
+	// until then the caller has nothing else to go by (to look for a cancel, say).
+	OnRecords func(n int)
+	// Spill is the empty database the package's users, classes and enrollments are kept
+	// in while they are translated (see Spill). Nil: a database in memory, for tests and
+	// small packages; an import gives a temporary file, so its memory stays bounded.
+	Spill Spill
 	// Teacher is the teacher who uploads, in core.ModeTeacher: their User GUID and User
 	// ID. A class whose teachers in the package do not include them (by sourcedId or by
 	// a User ID candidate) is another teacher's: it is skipped, with its students that
@@ -73,7 +84,8 @@ type Result struct {
 	// Rows are in a stable order: class by class (classes.csv order), each class's
 	// primary teacher first, then its other teachers and its students (enrollments.csv
 	// order); then the users in no class of the school (users.csv order). Row.Line counts
-	// from 2, as in a template file whose header is row 1.
+	// from 2, as in a template file whose header is row 1. Read fills it; Stream hands
+	// the rows on in the same order instead and leaves it nil.
 	Rows    []Row
 	Skipped Skipped
 	// Warnings say in plain words what was skipped or ignored.
@@ -112,12 +124,45 @@ type Skipped struct {
 // which Options.School names fail the whole package with a *core.Error of kind
 // core.KindInvalid whose message says what to do. A reference that does not resolve
 // fails only the rows that need it, through Row.Problems. Passwords are never read.
+//
+// Read returns every row in Result.Rows; Stream hands them on one at a time instead.
 func Read(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
+	var rows []Row
+	res, err := Stream(ctx, fsys, opts, func(r *Row) error {
+		rows = append(rows, *r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Rows = rows
+	return res, nil
+}
+
+// Stream translates the package in fsys as Read does, but calls fn with each row, in the
+// order of Result.Rows, instead of keeping them: with Options.Spill a temporary file,
+// its memory does not grow with the package. The files are read a record at a time into
+// the spill, and the rows come out of it a class at a time, so every problem with the
+// package as a whole is found before the first row; an error of fn, of ctx or of the
+// spill stops it. The Result it returns has no Rows.
+func Stream(ctx context.Context, fsys fs.FS, opts Options, fn func(*Row) error) (*Result, error) {
 	if opts.MaxFileBytes <= 0 {
 		opts.MaxFileBytes = DefaultMaxFileBytes
 	}
-	rd := &reader{ctx: ctx, opts: opts, res: &Result{}}
-	if err := rd.run(fsys); err != nil {
+	if opts.Spill == nil {
+		conn, closeSpill, err := memorySpill(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("open spill: %w", err)
+		}
+		defer closeSpill()
+		opts.Spill = conn
+	}
+	rd := &reader{ctx: ctx, opts: opts, res: &Result{}, db: opts.Spill, emit: fn, stmts: map[string]*sql.Stmt{}}
+	err := rd.run(fsys)
+	for _, st := range rd.stmts {
+		err = errors.Join(err, st.Close())
+	}
+	if err != nil {
 		return nil, err
 	}
 	return rd.res, nil
@@ -135,7 +180,8 @@ func unreadable(file, why string, cause error) error {
 	return packageError(core.Issue{Code: core.FileOneRosterUnreadable, Value: file, Other: why}, cause)
 }
 
-// The records Read keeps, with the line each came from.
+// The records Read keeps in memory (orgs and terms: a package has a few hundred at
+// most), and those it reads back from the spill, with the line each came from.
 type (
 	orgRec struct {
 		id, name, typ string
@@ -147,27 +193,17 @@ type (
 	}
 	userRec struct {
 		id, role, first, last, grade, email, username string
-		orgs                                          []string
 		ids                                           []string // User ID candidates, best first
 		line                                          int
 		userID                                        string // the User ID chosen
-		inSchool                                      bool
-		rowed                                         bool // has an enrollment row
-		elsewhere                                     bool // enrolled in a class of another teacher (Options.Teacher)
 		problems                                      []Problem
 	}
 	classRec struct {
-		id, title, code, school, grade string
-		terms                          []string
-		line                           int
-		classID                        string
-		start, end                     string
-		problems                       []Problem
-	}
-	enrollRec struct {
-		class, school, user, role string
-		primary                   bool
-		line                      int
+		id, title, grade string
+		line             int
+		classID          string
+		start, end       string
+		problems         []Problem
 	}
 )
 
@@ -175,6 +211,8 @@ type reader struct {
 	ctx     context.Context
 	opts    Options
 	res     *Result
+	db      Spill
+	emit    func(*Row) error
 	fsys    fs.FS
 	names   map[string]string // lower-case file name → name in the package
 	modes   map[string]string // lower-case data file name → manifest value
@@ -183,15 +221,9 @@ type reader struct {
 	orgs    map[string]*orgRec
 	terms   map[string]*termRec
 	termsOK bool // academicSessions.csv was read and has records
-	users   map[string]*userRec
-	userSeq []*userRec
-	deleted map[string]bool // "file:sourcedId" of the records marked tobedeleted
-	classes map[string]*classRec
-	clsSeq  []*classRec
-	enrolls []enrollRec
-	// classTeachers are the users each class has teacher enrollments for, read even in
-	// Import Students/Rosters, where teachers are not imported (Options.Teacher).
-	classTeachers map[string][]string
+	classes int  // classes of the school read (and of schools orgs.csv lacks)
+	rows    int  // rows handed on
+	stmts   map[string]*sql.Stmt
 	// Counts behind the warnings.
 	ignoredCols  map[string][]string
 	unmapped     int // users and classes whose grades Rosterdesk has no level for
@@ -204,6 +236,9 @@ type reader struct {
 func (rd *reader) tick() error {
 	rd.seen++
 	if rd.seen%1024 == 0 {
+		if rd.opts.OnRecords != nil {
+			rd.opts.OnRecords(rd.seen)
+		}
 		return rd.ctx.Err()
 	}
 	return nil
@@ -228,16 +263,16 @@ func (rd *reader) run(fsys fs.FS) error {
 	if err := rd.manifest(); err != nil {
 		return err
 	}
-	rd.orgs, rd.terms, rd.users, rd.classes = map[string]*orgRec{}, map[string]*termRec{}, map[string]*userRec{}, map[string]*classRec{}
-	rd.deleted = map[string]bool{}
-	for _, step := range []func() error{rd.readOrgs, rd.chooseSchool, rd.readTerms, rd.readUsers, rd.readClasses, rd.readEnrollments} {
+	rd.orgs, rd.terms = map[string]*orgRec{}, map[string]*termRec{}
+	if _, err := rd.db.ExecContext(rd.ctx, spillSchema); err != nil {
+		return fmt.Errorf("create spill: %w", err)
+	}
+	for _, step := range []func() error{rd.readOrgs, rd.chooseSchool, rd.readTerms, rd.readUsers, rd.readClasses,
+		rd.readEnrollments, rd.duplicateUsers, rd.assignUserIDs, rd.assignClassIDs, rd.rowsOut} {
 		if err := step(); err != nil {
 			return err
 		}
 	}
-	rd.assignUserIDs()
-	rd.assignClassIDs()
-	rd.rows()
 	rd.warnings()
 	rd.res.Passwords = rd.passwords
 	return nil
@@ -262,11 +297,12 @@ func (rd *reader) manifest() error {
 	if !ok {
 		return packageError(core.Issue{Code: core.FileOneRosterNotPackage}, nil)
 	}
-	cf, err := rd.load(name)
+	cs, err := rd.open(name)
 	if err != nil {
 		return err
 	}
-	ix := index(cf.header, false)
+	defer cs.Close()
+	ix := index(cs.header, false)
 	pn, pv := ix.at("propertyName", false), ix.at("value", false)
 	for _, col := range []struct {
 		name string
@@ -278,7 +314,14 @@ func (rd *reader) manifest() error {
 	}
 	rd.modes = map[string]string{}
 	version := ""
-	for _, r := range cf.records {
+	for {
+		r, err := cs.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return rd.fileError(name, err)
+		}
 		prop, value := strings.TrimSpace(r.cell(pn)), strings.TrimSpace(r.cell(pv))
 		switch {
 		case strings.EqualFold(prop, "oneroster.version"):
@@ -307,36 +350,43 @@ func (rd *reader) manifest() error {
 	return nil
 }
 
-// load reads one CSV file of the package.
-func (rd *reader) load(name string) (*csvFile, error) {
-	cf, err := readCSVFile(rd.fsys, name, rd.opts.MaxFileBytes)
-	switch {
-	case errors.Is(err, errTooBig):
-		return nil, unreadable(name, "it is larger than "+core.Thousands(int(rd.opts.MaxFileBytes>>20))+" MB, too large to read", err)
-	case err != nil:
-		return nil, unreadable(name, err.Error(), err)
-	case cf.header == nil:
+// open opens one CSV file of the package and reads its header.
+func (rd *reader) open(name string) (*csvStream, error) {
+	cs, err := openCSV(rd.fsys, name, rd.opts.MaxFileBytes)
+	if err != nil {
+		return nil, rd.fileError(name, err)
+	}
+	if cs.header == nil {
+		cs.Close()
 		return nil, unreadable(name, "it is empty: it has no header row", nil)
 	}
-	return cf, nil
+	return cs, nil
+}
+
+// fileError is the error for file name that cannot be read, and why.
+func (rd *reader) fileError(name string, err error) error {
+	if errors.Is(err, errTooBig) {
+		return unreadable(name, "it is larger than "+core.Thousands(int(rd.opts.MaxFileBytes>>20))+" MB, too large to read", err)
+	}
+	return unreadable(name, err.Error(), err)
 }
 
 // columns reads file's header: the position of each column the reader uses, an error
 // naming a required one that is missing, and ignored columns noted for a warning
 // (metadata.* and ext_* extensions are ignored silently).
-func (rd *reader) columns(cf *csvFile, required []string) (map[string]int, error) {
-	ix := index(cf.header, false)
-	t, _ := tableNamed(cf.name)
+func (rd *reader) columns(file string, header []string, required []string) (map[string]int, error) {
+	ix := index(header, false)
+	t, _ := tableNamed(file)
 	pos := map[string]int{}
 	for _, c := range t.columns {
 		pos[c.name] = ix.at(c.name, false)
 	}
 	for _, name := range required {
 		if pos[name] < 0 {
-			return nil, packageError(core.Issue{Code: core.FileOneRosterColumn, Value: name, Other: cf.name}, nil)
+			return nil, packageError(core.Issue{Code: core.FileOneRosterColumn, Value: name, Other: file}, nil)
 		}
 	}
-	for _, h := range cf.header {
+	for _, h := range header {
 		low := strings.ToLower(strings.TrimSpace(h))
 		if low == "" || strings.HasPrefix(low, "metadata.") || strings.HasPrefix(low, "ext_") {
 			continue
@@ -351,32 +401,10 @@ func (rd *reader) columns(cf *csvFile, required []string) (map[string]int, error
 			if rd.ignoredCols == nil {
 				rd.ignoredCols = map[string][]string{}
 			}
-			rd.ignoredCols[cf.name] = append(rd.ignoredCols[cf.name], strings.TrimSpace(h))
+			rd.ignoredCols[file] = append(rd.ignoredCols[file], strings.TrimSpace(h))
 		}
 	}
 	return pos, nil
-}
-
-// dataFile loads one of the six files by its binding name; nil, nil when the package
-// does not have it and it is optional.
-func (rd *reader) dataFile(name string, required bool, cols []string) (*csvFile, map[string]int, error) {
-	actual := rd.file(name)
-	if actual == "" {
-		if required {
-			return nil, nil, packageError(core.Issue{Code: core.FileOneRosterFile, Value: name, Other: "which Rosterdesk needs"}, nil)
-		}
-		return nil, nil, nil
-	}
-	cf, err := rd.load(actual)
-	if err != nil {
-		return nil, nil, err
-	}
-	cf.name = name
-	pos, err := rd.columns(cf, cols)
-	if err != nil {
-		return nil, nil, err
-	}
-	return cf, pos, nil
 }
 
 // fields is one record of a file, read by column name.
@@ -390,36 +418,74 @@ func (f fields) get(name string) string {
 	return strings.TrimSpace(f.r.cell(f.pos[name]))
 }
 
-// each reads file name (see dataFile) and calls fn with each record, checking ctx as it
-// goes. A record marked tobedeleted is counted and skipped, and noted so that
-// enrollments in it are skipped too rather than failing for a record the package has;
-// blank, active and inactive (which some bulk exports write) are all read.
-func (rd *reader) each(name string, required bool, cols []string, fn func(f fields)) error {
-	cf, pos, err := rd.dataFile(name, required, cols)
-	if err != nil || cf == nil {
+// each reads one of the six files by its binding name, a record at a time, and calls fn
+// with each, checking ctx as it goes; a file the package does not have is an error when
+// required, else nothing to read. A record marked tobedeleted is counted and skipped,
+// and a user's or a class's noted, so that enrollments in it are skipped too rather
+// than failing for a record the package has; blank, active and inactive (which some
+// bulk exports write) are all read.
+func (rd *reader) each(name string, required bool, cols []string, fn func(f fields) error) error {
+	actual := rd.file(name)
+	if actual == "" {
+		if required {
+			return packageError(core.Issue{Code: core.FileOneRosterFile, Value: name, Other: "which Rosterdesk needs"}, nil)
+		}
+		return nil
+	}
+	cs, err := rd.open(actual)
+	if err != nil {
 		return err
 	}
-	for i := range cf.records {
-		if err := rd.tick(); err != nil {
-			return err
-		}
-		f := fields{&cf.records[i], pos}
-		if strings.EqualFold(f.get("status"), "tobedeleted") {
-			rd.res.Skipped.Deleted++
-			rd.deleted[name+":"+f.get("sourcedId")] = true
-			continue
-		}
-		fn(f)
+	defer cs.Close()
+	pos, err := rd.columns(name, cs.header, cols)
+	if err != nil {
+		return err
 	}
-	return nil
+	deleted := newInserter(rd.db, "deleted", "file", "id")
+	deleted.tail = " ON CONFLICT DO NOTHING"
+	stop := make(chan struct{})
+	batches := cs.parseAhead(stop)
+	defer func() {
+		close(stop)
+		for range batches { // let the parsing goroutine end before the file is closed
+		}
+	}()
+	for p := range batches {
+		for i := range p.records {
+			if err := rd.tick(); err != nil {
+				return err
+			}
+			f := fields{&p.records[i], pos}
+			if strings.EqualFold(f.get("status"), "tobedeleted") {
+				rd.res.Skipped.Deleted++
+				if name == UsersFile || name == ClassesFile {
+					if err := deleted.add(rd.ctx, name, f.get("sourcedId")); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if err := fn(f); err != nil {
+				return err
+			}
+		}
+		if p.err == io.EOF {
+			break
+		}
+		if p.err != nil {
+			return rd.fileError(actual, p.err)
+		}
+	}
+	return deleted.flush(rd.ctx)
 }
 
 func (rd *reader) readOrgs() error {
-	return rd.each(OrgsFile, true, []string{"sourcedId", "name", "type"}, func(f fields) {
+	return rd.each(OrgsFile, true, []string{"sourcedId", "name", "type"}, func(f fields) error {
 		o := &orgRec{id: f.get("sourcedId"), name: f.get("name"), typ: strings.ToLower(f.get("type")), line: f.r.line}
 		if _, dup := rd.orgs[o.id]; o.id != "" && !dup {
 			rd.orgs[o.id] = o
 		}
+		return nil
 	})
 }
 
@@ -482,7 +548,7 @@ func (rd *reader) chooseSchool() error {
 }
 
 func (rd *reader) readTerms() error {
-	err := rd.each(AcademicSessionsFile, false, []string{"sourcedId", "startDate", "endDate"}, func(f fields) {
+	err := rd.each(AcademicSessionsFile, false, []string{"sourcedId", "startDate", "endDate"}, func(f fields) error {
 		id := f.get("sourcedId")
 		t := &termRec{line: f.r.line}
 		t.start, _ = readDate(f.get("startDate"))
@@ -490,45 +556,68 @@ func (rd *reader) readTerms() error {
 		if _, dup := rd.terms[id]; id != "" && !dup {
 			rd.terms[id] = t
 		}
+		return nil
 	})
 	rd.termsOK = len(rd.terms) > 0
 	return err
 }
 
+// idSep joins a user's User ID candidates in the spill: no identifier holds it.
+const idSep = "\x1f"
+
 func (rd *reader) readUsers() error {
 	cols := []string{"sourcedId", "orgSourcedIds", "role", "username", "givenName", "familyName"}
-	return rd.each(UsersFile, true, cols, func(f fields) {
+	users := newInserter(rd.db, "users", "line", "id", "role", "first", "last", "grade", "email", "username",
+		"ids", "user_id", "id_key", "in_school")
+	err := rd.each(UsersFile, true, cols, func(f fields) error {
 		if f.get("password") != "" {
 			rd.passwords = true // and never read further
 		}
-		u := &userRec{
-			id: f.get("sourcedId"), role: strings.ToLower(f.get("role")),
-			first: f.get("givenName"), last: f.get("familyName"),
-			email: f.get("email"), username: f.get("username"),
-			orgs: splitList(f.get("orgSourcedIds")), line: f.r.line,
+		id := f.get("sourcedId")
+		if id == "" {
+			return nil // nothing can refer to it
 		}
-		if u.id == "" {
-			return // nothing can refer to it
-		}
-		u.grade = rd.grade(f.get("grades"))
-		u.ids = userIDCandidates(f.get("identifier"), f.get("userIds"))
-		for _, o := range u.orgs {
+		grade := rd.grade(f.get("grades"))
+		ids := userIDCandidates(f.get("identifier"), f.get("userIds"))
+		inSchool := false
+		for _, o := range splitList(f.get("orgSourcedIds")) {
 			if o == rd.school.id {
-				u.inSchool = true
+				inSchool = true
 			}
 			if rd.orgs[o] == nil {
 				rd.unknownOrgs++
 			}
 		}
-		rd.userSeq = append(rd.userSeq, u)
-		if first, dup := rd.users[u.id]; dup {
-			p := Problem{Code: ProblemDuplicateID, Value: u.id, Other: UsersFile}
-			first.problems = appendProblem(first.problems, p)
-			u.problems = appendProblem(u.problems, p)
-			return
+		userID := chooseUserID(id, ids)
+		idKey := ""
+		if userID != "" {
+			idKey = core.Key(userID)
 		}
-		rd.users[u.id] = u
+		return users.add(rd.ctx, f.r.line, id, strings.ToLower(f.get("role")), f.get("givenName"), f.get("familyName"),
+			grade, f.get("email"), f.get("username"), strings.Join(ids, idSep), userID, nullable(idKey), inSchool)
 	})
+	if err != nil {
+		return err
+	}
+	return users.flush(rd.ctx)
+}
+
+// chooseUserID chooses a user's User ID: the first candidate that is a valid User ID,
+// else the sourcedId when it is one, else the first candidate as it is (so the row fails
+// naming it).
+func chooseUserID(sourcedID string, candidates []string) string {
+	for _, c := range candidates {
+		if core.ValidUserID(c) {
+			return c
+		}
+	}
+	if core.ValidUserID(sourcedID) {
+		return sourcedID
+	}
+	if len(candidates) > 0 {
+		return candidates[0]
+	}
+	return ""
 }
 
 // grade reads a grades cell, counting what could not be mapped for the warnings.
@@ -564,125 +653,238 @@ func userIDCandidates(identifier, userIDs string) []string {
 	return out
 }
 
+// readClasses stores the first record of each class. Classes are a small part of a
+// package (a class has tens of enrollments), so each is looked up as it is read: a
+// repeated sourcedId fails the first record's rows and is otherwise left out.
 func (rd *reader) readClasses() error {
-	return rd.each(ClassesFile, false, []string{"sourcedId", "title", "schoolSourcedId", "termSourcedIds"}, func(f fields) {
-		c := &classRec{
-			id: f.get("sourcedId"), title: f.get("title"), code: f.get("classCode"),
-			school: f.get("schoolSourcedId"), terms: splitList(f.get("termSourcedIds")), line: f.r.line,
+	return rd.each(ClassesFile, false, []string{"sourcedId", "title", "schoolSourcedId", "termSourcedIds"}, func(f fields) error {
+		id, school := f.get("sourcedId"), f.get("schoolSourcedId")
+		if id == "" {
+			return nil
 		}
-		if c.id == "" {
-			return
-		}
-		if first, dup := rd.classes[c.id]; dup {
-			first.problems = appendProblem(first.problems, Problem{Code: ProblemDuplicateID, Value: c.id, Other: ClassesFile})
-			return
-		}
-		rd.classes[c.id] = c
+		var line int
+		var problems sql.NullString
+		err := rd.queryRow(`SELECT line, problems FROM classes WHERE id = ?`, []any{id}, &line, &problems)
 		switch {
-		case c.school == rd.school.id:
-		case rd.orgs[c.school] != nil:
-			rd.res.Skipped.Classes++
-			return // another school's class: enrollments in it are skipped
-		default:
-			c.problems = appendProblem(c.problems, Problem{Code: ProblemSchoolMissing, Value: c.school, Other: c.id})
+		case err == nil:
+			ps, err := decodeProblems(problems)
+			if err != nil {
+				return err
+			}
+			return rd.setProblems("classes", line, appendProblem(ps, Problem{Code: ProblemDuplicateID, Value: id, Other: ClassesFile}))
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
 		}
-		c.grade = rd.grade(f.get("grades"))
-		rd.dates(c)
-		rd.clsSeq = append(rd.clsSeq, c)
+		var ps []Problem
+		place, grade, start, end, code := 1, "", "", "", f.get("classCode")
+		switch {
+		case school == rd.school.id:
+		case rd.orgs[school] != nil:
+			place = 2 // another school's class: enrollments in it are skipped
+			rd.res.Skipped.Classes++
+		default:
+			place = 0
+			ps = appendProblem(ps, Problem{Code: ProblemSchoolMissing, Value: school, Other: id})
+		}
+		if place != 2 {
+			rd.classes++
+			grade = rd.grade(f.get("grades"))
+			start, end, ps = rd.dates(id, splitList(f.get("termSourcedIds")), ps)
+		}
+		codeKey := ""
+		if core.ValidClassID(code) {
+			codeKey = core.Key(code)
+		}
+		insert, err := rd.prepared(`
+			INSERT INTO classes (line, id, place, title, code, code_key, grade, start, end, problems)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err == nil {
+			_, err = insert.ExecContext(rd.ctx, f.r.line, id, place, f.get("title"), code, nullable(codeKey), grade, start, end, encodeProblems(ps))
+		}
+		if err != nil {
+			return fmt.Errorf("store class: %w", err)
+		}
+		return nil
 	})
 }
 
-// dates sets a class's dates from its terms: the earliest start and the latest end.
+// dates returns a class's dates from its terms: the earliest start and the latest end.
 // Without academicSessions.csv the class has no dates; with it, a term it does not have
 // fails the class's rows.
-func (rd *reader) dates(c *classRec) {
+func (rd *reader) dates(id string, terms []string, ps []Problem) (start, end string, _ []Problem) {
 	if !rd.termsOK {
-		return
+		return "", "", ps
 	}
-	for _, id := range c.terms {
-		t, ok := rd.terms[id]
+	for _, tid := range terms {
+		t, ok := rd.terms[tid]
 		switch {
 		case !ok:
-			c.problems = appendProblem(c.problems, Problem{Code: ProblemTermMissing, Value: id, Other: c.id})
+			ps = appendProblem(ps, Problem{Code: ProblemTermMissing, Value: tid, Other: id})
 			continue
 		case t.start == "" || t.end == "":
-			c.problems = appendProblem(c.problems, Problem{Code: ProblemTermDates, Value: id, Other: c.id})
+			ps = appendProblem(ps, Problem{Code: ProblemTermDates, Value: tid, Other: id})
 			continue
 		}
-		if c.start == "" || t.start < c.start {
-			c.start = t.start
+		if start == "" || t.start < start {
+			start = t.start
 		}
-		if c.end == "" || t.end > c.end {
-			c.end = t.end
+		if end == "" || t.end > end {
+			end = t.end
 		}
 	}
+	return start, end, ps
 }
 
+// readEnrollments stores each enrollment resolved against the users and classes read:
+// which user record it names, whether it is another school's or a deleted record's (or
+// of a role the import does not take), whether it makes its user one of the class's
+// teachers. One statement does a batch of them, the lookups made inside SQLite. Then
+// each user or class repeated is marked, and the users an enrollment puts in the school.
 func (rd *reader) readEnrollments() error {
-	type member struct{ class, user string }
-	seen := map[member]bool{}
+	enrolls := newInserter(rd.db, "enrollments", "line", "class", "school", "user", "role", "rank")
+	enrolls.after = []any{rd.school.id, rd.opts.Mode != core.ModeTeacher}
+	enrolls.wrap = func(values string) string {
+		return `
+			WITH v (line, class, school, user, role, rank) AS (VALUES ` + values + `),
+			e AS (
+				SELECT v.*, u.line AS uline, u.role AS urole, c.place AS place
+				FROM v
+				LEFT JOIN users u ON u.line = (SELECT min(line) FROM users WHERE id = v.user)
+				LEFT JOIN classes c ON c.id = v.class),
+			f AS (
+				SELECT e.*, (
+					uline IS NULL AND EXISTS (SELECT 1 FROM deleted WHERE file = 'users.csv' AND id = e.user)
+					OR place IS NULL AND EXISTS (SELECT 1 FROM deleted WHERE file = 'classes.csv' AND id = e.class)
+					OR CASE place WHEN 1 THEN 0 WHEN 2 THEN 1 ELSE school != ? END
+					OR role NOT IN ('student', 'teacher')) AS skip
+				FROM e)
+			INSERT INTO enrollments (line, class, user, rank, uline, state, teaches)
+			SELECT line, class, user, rank, uline,
+				CASE
+					WHEN skip THEN ` + strconv.Itoa(enrollmentSkipped) + `
+					WHEN urole IS NOT NULL AND NOT (urole = 'student' OR urole = 'teacher' AND ?) THEN ` + strconv.Itoa(enrollmentNotImported) + `
+					ELSE ` + strconv.Itoa(enrollmentKept) + `
+				END,
+				NOT skip AND role = 'teacher' AND urole IS 'teacher'
+			FROM f`
+	}
 	cols := []string{"classSourcedId", "schoolSourcedId", "userSourcedId", "role"}
-	return rd.each(EnrollmentsFile, false, cols, func(f fields) {
-		e := enrollRec{class: f.get("classSourcedId"), school: f.get("schoolSourcedId"),
-			user: f.get("userSourcedId"), role: strings.ToLower(f.get("role")), line: f.r.line}
-		e.primary, _ = parseBool(f.get("primary"))
-		switch {
-		case rd.deleted[UsersFile+":"+e.user] && rd.users[e.user] == nil,
-			rd.deleted[ClassesFile+":"+e.class] && rd.classes[e.class] == nil, // a record the package deletes
-			!rd.enrollmentInSchool(e),
-			e.role != "student" && e.role != "teacher":
-			rd.res.Skipped.Enrollments++
-			return
-		}
-		if u := rd.users[e.user]; u != nil {
-			if u.role == "teacher" && e.role == "teacher" {
-				if rd.classTeachers == nil {
-					rd.classTeachers = map[string][]string{}
-				}
-				rd.classTeachers[e.class] = append(rd.classTeachers[e.class], e.user)
-			}
-			if !rd.imported(u) {
-				rd.res.Skipped.Enrollments++
-				return
-			}
-			u.inSchool = true
-		}
-		m := member{e.class, e.user}
-		if seen[m] {
-			rd.res.Skipped.Duplicates++
-			return
-		}
-		seen[m] = true
-		rd.enrolls = append(rd.enrolls, e)
+	err := rd.each(EnrollmentsFile, false, cols, func(f fields) error {
+		role := strings.ToLower(f.get("role"))
+		primary, _ := parseBool(f.get("primary"))
+		return enrolls.add(rd.ctx, f.r.line, f.get("classSourcedId"), f.get("schoolSourcedId"), f.get("userSourcedId"), role, rank(role, primary))
 	})
+	if err != nil {
+		return err
+	}
+	if err := enrolls.flush(rd.ctx); err != nil {
+		return err
+	}
+
+	// A user enrolled in a class of the school is in the school, whatever orgSourcedIds
+	// says; an enrollment repeated is read once.
+	for _, q := range []string{`
+		UPDATE enrollments SET state = ` + strconv.Itoa(enrollmentRepeated) + `
+		WHERE state = ` + strconv.Itoa(enrollmentKept) + ` AND EXISTS (
+			SELECT 1 FROM enrollments o
+			WHERE o.class = enrollments.class AND o.user = enrollments.user AND o.line < enrollments.line
+				AND o.state = ` + strconv.Itoa(enrollmentKept) + `)`, `
+		UPDATE users SET in_school = 1
+		WHERE NOT in_school AND EXISTS (
+			SELECT 1 FROM enrollments
+			WHERE uline = users.line AND state IN (` + strconv.Itoa(enrollmentKept) + `, ` + strconv.Itoa(enrollmentRepeated) + `))`,
+	} {
+		if _, err := rd.db.ExecContext(rd.ctx, q); err != nil {
+			return fmt.Errorf("resolve enrollments: %w", err)
+		}
+	}
+	var skipped, repeated sql.NullInt64
+	err = rd.queryRow(`SELECT sum(state IN (?1, ?2)), sum(state = ?3) FROM enrollments`,
+		[]any{enrollmentSkipped, enrollmentNotImported, enrollmentRepeated}, &skipped, &repeated)
+	rd.res.Skipped.Enrollments += int(skipped.Int64)
+	rd.res.Skipped.Duplicates += int(repeated.Int64)
+	return err
 }
 
-// enrollmentInSchool reports whether an enrollment belongs to the school read: its
-// class is one of the school's, or, when the class cannot be found (or its school), the
-// enrollment itself names the school.
-func (rd *reader) enrollmentInSchool(e enrollRec) bool {
-	c := rd.classes[e.class]
-	switch {
-	case c == nil:
-		return e.school == rd.school.id
-	case c.school == rd.school.id:
-		return true
-	case rd.orgs[c.school] != nil:
-		return false
+// imported is the SQL condition that user record u's role is one the import takes:
+// students, and teachers unless the upload runs in Import Students/Rosters.
+func (rd *reader) imported(u string) string {
+	if rd.opts.Mode == core.ModeTeacher {
+		return u + `.role = 'student'`
 	}
-	return e.school == rd.school.id
+	return u + `.role IN ('student', 'teacher')`
 }
 
-// imported reports whether a user's role is one the import takes: students, and
-// teachers unless the upload runs in Import Students/Rosters.
-func (rd *reader) imported(u *userRec) bool {
-	switch u.role {
-	case "student":
-		return true
-	case "teacher":
-		return rd.opts.Mode != core.ModeTeacher
+// prepared returns query prepared, once per text: the queries made for each class
+// would otherwise be parsed again each time.
+func (rd *reader) prepared(query string) (*sql.Stmt, error) {
+	if st := rd.stmts[query]; st != nil {
+		return st, nil
 	}
-	return false
+	st, err := rd.db.PrepareContext(rd.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	rd.stmts[query] = st
+	return st, nil
+}
+
+// query runs query and calls fn for each row; the rows are closed before it returns.
+func (rd *reader) query(query string, args []any, fn func(*sql.Rows) error) error {
+	st, err := rd.prepared(query)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(rd.ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// queryRow runs query, which returns at most one row, into dest; sql.ErrNoRows when
+// it returns none.
+func (rd *reader) queryRow(query string, args []any, dest ...any) error {
+	found := false
+	err := rd.query(query, args, func(rows *sql.Rows) error {
+		found = true
+		return rows.Scan(dest...)
+	})
+	if err == nil && !found {
+		return sql.ErrNoRows
+	}
+	return err
+}
+
+// setProblems replaces the problems of the record on line of table (users or classes).
+func (rd *reader) setProblems(table string, line int, ps []Problem) error {
+	_, err := rd.db.ExecContext(rd.ctx, `UPDATE `+table+` SET problems = ? WHERE line = ?`, encodeProblems(ps), line)
+	if err != nil {
+		return fmt.Errorf("store problems: %w", err)
+	}
+	return nil
+}
+
+// addProblem adds p to the problems of the record on line of table.
+func (rd *reader) addProblem(table string, line int, p Problem) error {
+	var s sql.NullString
+	if err := rd.queryRow(`SELECT problems FROM `+table+` WHERE line = ?`, []any{line}, &s); err != nil {
+		return fmt.Errorf("read problems: %w", err)
+	}
+	ps, err := decodeProblems(s)
+	if err != nil {
+		return err
+	}
+	return rd.setProblems(table, line, appendProblem(ps, p))
 }
 
 // fsRoot returns the folder of fsys that holds manifest.csv: the root, or a single

@@ -1,6 +1,7 @@
 package oneroster
 
 import (
+	"database/sql"
 	"fmt"
 	"sort"
 	"strconv"
@@ -9,44 +10,93 @@ import (
 	"github.com/rosterdesk/rosterdesk/core"
 )
 
-// The second half of Read: the records read become template rows.
+// The second half of Read: the records in the spill become template rows.
 
-// assignUserIDs chooses each imported user's User ID: the first candidate that is a
-// valid User ID, else the sourcedId when it is one, else the first candidate as it is (so
-// the row fails naming it). Users who would share a User ID fail instead of merging.
-func (rd *reader) assignUserIDs() {
-	byKey := map[string][]*userRec{}
-	for _, u := range rd.userSeq {
-		if !u.inSchool || !rd.imported(u) {
-			continue
+// spillPage is how many records a pass over the spill reads at a time.
+const spillPage = 500
+
+// duplicateUsers fails every record of a sourcedId that users.csv repeats. It walks
+// the index of sourcedIds in its order, so that each record's look for another of its
+// sourcedId reads the page it is on, not a page anywhere in the index.
+func (rd *reader) duplicateUsers() error {
+	type dup struct {
+		line int
+		id   string
+	}
+	afterID, afterLine := "", 0
+	for {
+		page, err := scanAll(rd, `
+			SELECT a.line, a.id FROM users a INDEXED BY users_id
+			WHERE (a.id, a.line) > (?, ?) AND EXISTS (SELECT 1 FROM users b WHERE b.id = a.id AND b.line != a.line)
+			ORDER BY a.id, a.line
+			LIMIT ?`, []any{afterID, afterLine, spillPage}, func(rows *sql.Rows, d *dup) error {
+			return rows.Scan(&d.line, &d.id)
+		})
+		if err != nil {
+			return fmt.Errorf("find repeated users: %w", err)
 		}
-		for _, c := range u.ids {
-			if core.ValidUserID(c) {
-				u.userID = c
-				break
+		for _, d := range page {
+			if err := rd.addProblem("users", d.line, Problem{Code: ProblemDuplicateID, Value: d.id, Other: UsersFile}); err != nil {
+				return err
 			}
+			afterID, afterLine = d.id, d.line
 		}
-		if u.userID == "" && core.ValidUserID(u.id) {
-			u.userID = u.id
-		}
-		if u.userID == "" && len(u.ids) > 0 {
-			u.userID = u.ids[0]
-		}
-		if u.userID != "" {
-			k := core.Key(u.userID)
-			byKey[k] = append(byKey[k], u)
+		if len(page) < spillPage {
+			return nil
 		}
 	}
-	for _, same := range byKey {
-		if len(same) < 2 {
-			continue
+}
+
+// assignUserIDs fails the imported users of the school who would share a User ID
+// (their User IDs were chosen as they were read, chooseUserID): they would merge.
+func (rd *reader) assignUserIDs() error {
+	type member struct {
+		line   int
+		key    string
+		userID string
+	}
+	var group []member
+	fail := func() error {
+		if len(group) > 1 {
+			lines := make([]string, len(group))
+			for i, m := range group {
+				lines[i] = strconv.Itoa(m.line)
+			}
+			for _, m := range group {
+				p := Problem{Code: ProblemUserIDShared, Value: m.userID, Other: "users.csv lines " + joinAnd(lines)}
+				if err := rd.addProblem("users", m.line, p); err != nil {
+					return err
+				}
+			}
 		}
-		lines := make([]string, len(same))
-		for i, u := range same {
-			lines[i] = strconv.Itoa(u.line)
+		group = group[:0]
+		return nil
+	}
+	afterKey, afterLine := "", 0
+	for {
+		page, err := scanAll(rd, `
+			SELECT a.line, a.id_key, a.user_id FROM users a
+			WHERE a.id_key IS NOT NULL AND (a.id_key, a.line) > (?, ?) AND a.in_school AND `+rd.imported("a")+` AND EXISTS (
+				SELECT 1 FROM users b
+				WHERE b.id_key = a.id_key AND b.line != a.line AND b.in_school AND `+rd.imported("b")+`)
+			ORDER BY a.id_key, a.line
+			LIMIT ?`, []any{afterKey, afterLine, spillPage}, func(rows *sql.Rows, m *member) error {
+			return rows.Scan(&m.line, &m.key, &m.userID)
+		})
+		if err != nil {
+			return fmt.Errorf("find shared User IDs: %w", err)
 		}
-		for _, u := range same {
-			u.problems = appendProblem(u.problems, Problem{Code: ProblemUserIDShared, Value: u.userID, Other: "users.csv lines " + joinAnd(lines)})
+		for _, m := range page {
+			if len(group) > 0 && group[0].key != m.key {
+				if err := fail(); err != nil {
+					return err
+				}
+			}
+			group = append(group, m)
+			afterKey, afterLine = m.key, m.line
+		}
+		if len(page) < spillPage {
+			return fail()
 		}
 	}
 }
@@ -54,151 +104,341 @@ func (rd *reader) assignUserIDs() {
 // assignClassIDs chooses each class's Class ID: its classCode when that is a valid Class
 // ID no other class of the school has (SIS class codes are often a course's, shared by
 // its sections), else its sourcedId under the same conditions.
-func (rd *reader) assignClassIDs() {
-	codes := map[string]int{}
-	for _, c := range rd.clsSeq {
-		if core.ValidClassID(c.code) {
-			codes[core.Key(c.code)]++
-		}
+func (rd *reader) assignClassIDs() error {
+	_, err := rd.db.ExecContext(rd.ctx, `
+		UPDATE classes SET class_id = code, class_key = code_key
+		WHERE place != 2 AND code_key IS NOT NULL AND NOT EXISTS (
+			SELECT 1 FROM classes o WHERE o.code_key = classes.code_key AND o.place != 2 AND o.line != classes.line)`)
+	if err != nil {
+		return fmt.Errorf("choose Class IDs: %w", err)
 	}
-	taken := map[string]bool{}
-	for _, c := range rd.clsSeq {
-		if core.ValidClassID(c.code) && codes[core.Key(c.code)] == 1 {
-			c.classID = c.code
-			taken[core.Key(c.code)] = true
-		}
+	type class struct {
+		line     int
+		id, code string
 	}
-	for _, c := range rd.clsSeq {
-		if c.classID != "" {
-			continue
+	after := 0
+	for {
+		page, err := scanAll(rd, `
+			SELECT line, id, code FROM classes
+			WHERE place != 2 AND class_id = '' AND line > ?
+			ORDER BY line
+			LIMIT ?`, []any{after, spillPage}, func(rows *sql.Rows, c *class) error {
+			return rows.Scan(&c.line, &c.id, &c.code)
+		})
+		if err != nil {
+			return fmt.Errorf("choose Class IDs: %w", err)
 		}
-		if core.ValidClassID(c.id) && !taken[core.Key(c.id)] && codes[core.Key(c.id)] == 0 {
-			c.classID = c.id
-			taken[core.Key(c.id)] = true
-			continue
+		for _, c := range page {
+			after = c.line
+			if core.ValidClassID(c.id) {
+				var taken bool
+				k := core.Key(c.id)
+				err := rd.queryRow(`
+					SELECT EXISTS (SELECT 1 FROM classes WHERE code_key = ?1 AND place != 2)
+						OR EXISTS (SELECT 1 FROM classes WHERE class_key = ?1)`, []any{k}, &taken)
+				if err != nil {
+					return fmt.Errorf("choose Class IDs: %w", err)
+				}
+				if !taken {
+					if _, err := rd.db.ExecContext(rd.ctx, `UPDATE classes SET class_id = ?, class_key = ? WHERE line = ?`, c.id, k, c.line); err != nil {
+						return fmt.Errorf("choose Class IDs: %w", err)
+					}
+					continue
+				}
+			}
+			var why []string
+			switch {
+			case c.code == "":
+			case !core.ValidClassID(c.code):
+				why = append(why, fmt.Sprintf("classCode %q is not letters, digits, - and _", c.code))
+			default:
+				why = append(why, fmt.Sprintf("classCode %q is shared with another class", c.code))
+			}
+			if core.ValidClassID(c.id) {
+				why = append(why, fmt.Sprintf("sourcedId %q is another class's Class ID", c.id))
+			} else {
+				why = append(why, fmt.Sprintf("sourcedId %q is not 1 to 50 letters, digits, - and _", c.id))
+			}
+			if err := rd.addProblem("classes", c.line, Problem{Code: ProblemClassID, Value: strings.Join(why, " and "), Other: c.id}); err != nil {
+				return err
+			}
 		}
-		var why []string
-		switch {
-		case c.code == "":
-		case !core.ValidClassID(c.code):
-			why = append(why, fmt.Sprintf("classCode %q is not letters, digits, - and _", c.code))
-		default:
-			why = append(why, fmt.Sprintf("classCode %q is shared with another class", c.code))
+		if len(page) < spillPage {
+			return nil
 		}
-		if core.ValidClassID(c.id) {
-			why = append(why, fmt.Sprintf("sourcedId %q is another class's Class ID", c.id))
-		} else {
-			why = append(why, fmt.Sprintf("sourcedId %q is not 1 to 50 letters, digits, - and _", c.id))
-		}
-		c.problems = appendProblem(c.problems, Problem{Code: ProblemClassID, Value: strings.Join(why, " and "), Other: c.id})
 	}
 }
 
-// rows builds the template rows (see Result.Rows for their order).
-func (rd *reader) rows() {
-	// Enrollments by class, in classes.csv order; enrollments of a missing class after.
-	byClass := map[string][]enrollRec{}
-	var orphans []enrollRec
-	for _, e := range rd.enrolls {
-		if c := rd.classes[e.class]; c != nil && (c.school == rd.school.id || rd.orgs[c.school] == nil) {
-			byClass[e.class] = append(byClass[e.class], e)
-		} else {
-			orphans = append(orphans, e)
+// scanAll runs query and returns its rows, each scanned by scan.
+func scanAll[T any](rd *reader, query string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
+	var out []T
+	err := rd.query(query, args, func(rows *sql.Rows) error {
+		var x T
+		if err := scan(rows, &x); err != nil {
+			return err
+		}
+		out = append(out, x)
+		return nil
+	})
+	return out, err
+}
+
+// userColumns are the columns of a user record a row needs, from users u, for scanUser;
+// all blank (line 0) when the LEFT JOIN found none.
+const userColumns = `coalesce(u.line, 0), coalesce(u.id, ''), coalesce(u.role, ''), coalesce(u.first, ''),
+	coalesce(u.last, ''), coalesce(u.grade, ''), coalesce(u.email, ''), coalesce(u.username, ''),
+	coalesce(u.user_id, ''), u.problems`
+
+// scanUser scans userColumns, then extra, into u.
+func scanUser(rows *sql.Rows, u *userRec, extra ...any) error {
+	var ps sql.NullString
+	dest := append([]any{&u.line, &u.id, &u.role, &u.first, &u.last, &u.grade, &u.email, &u.username, &u.userID, &ps}, extra...)
+	if err := rows.Scan(dest...); err != nil {
+		return err
+	}
+	var err error
+	u.problems, err = decodeProblems(ps)
+	return err
+}
+
+// enrolled is a kept enrollment, with its user record (line 0: users.csv has none).
+type enrolled struct {
+	line        int
+	class, user string
+	u           userRec
+}
+
+// enrolledColumns are the columns scanEnrolled scans, from enrollments e and users u.
+const enrolledColumns = userColumns + `, e.line, e.class, e.user`
+
+// scanEnrolled scans enrolledColumns.
+func scanEnrolled(rows *sql.Rows, e *enrolled) error {
+	return scanUser(rows, &e.u, &e.line, &e.class, &e.user)
+}
+
+// rowsOut hands on the template rows (see Result.Rows for their order): class by class,
+// then the enrollments in no class, then the users in none.
+func (rd *reader) rowsOut() error {
+	after := 0
+	for {
+		page, err := scanAll(rd, `
+			SELECT line, id, title, grade, start, end, class_id, problems FROM classes
+			WHERE place != 2 AND line > ?
+			ORDER BY line
+			LIMIT ?`, []any{after, spillPage}, func(rows *sql.Rows, c *classRec) error {
+			var ps sql.NullString
+			if err := rows.Scan(&c.line, &c.id, &c.title, &c.grade, &c.start, &c.end, &c.classID, &ps); err != nil {
+				return err
+			}
+			var err error
+			c.problems, err = decodeProblems(ps)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("read classes: %w", err)
+		}
+		for i := range page {
+			after = page[i].line
+			if err := rd.classRows(&page[i]); err != nil {
+				return err
+			}
+		}
+		if len(page) < spillPage {
+			break
 		}
 	}
-	for _, c := range rd.clsSeq {
-		es := byClass[c.id]
-		if !rd.uploadersClass(c) {
-			rd.res.Skipped.OtherTeachersClasses++
-			rd.res.Skipped.Enrollments += len(es)
-			for _, e := range es {
-				if u := rd.users[e.user]; u != nil {
-					u.elsewhere = true
+	if err := rd.orphanRows(); err != nil {
+		return err
+	}
+	return rd.userRows()
+}
+
+// classRows hands on the rows of class c: its kept enrollments, the primary teacher
+// first (the import makes the first teacher row of a new class its primary teacher),
+// then its other teachers and its students, each in enrollments.csv order. A class of
+// another teacher (Options.Teacher) is skipped instead.
+func (rd *reader) classRows(c *classRec) error {
+	ok, err := rd.uploadersClass(c)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		res, err := rd.db.ExecContext(rd.ctx, `UPDATE enrollments SET state = ? WHERE class = ? AND state = ?`,
+			enrollmentOthers, c.id, enrollmentKept)
+		var n int64
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		if err != nil {
+			return fmt.Errorf("skip another teacher's class: %w", err)
+		}
+		rd.res.Skipped.OtherTeachersClasses++
+		rd.res.Skipped.Enrollments += int(n)
+		return nil
+	}
+	// One class's enrollments at a time: tens, a few thousand at the very most.
+	es, err := scanAll(rd, `
+		SELECT `+enrolledColumns+`
+		FROM enrollments e
+		LEFT JOIN users u ON u.line = e.uline
+		WHERE e.class = ? AND e.state = ?
+		ORDER BY e.rank, e.line`, []any{c.id, enrollmentKept}, scanEnrolled)
+	if err != nil {
+		return fmt.Errorf("read enrollments: %w", err)
+	}
+	for i := range es {
+		if err := rd.addRow(&es[i], c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// orphanRows hands on the rows of the kept enrollments in classes classes.csv lacks, in
+// enrollments.csv order.
+func (rd *reader) orphanRows() error {
+	after := 0
+	for {
+		page, err := scanAll(rd, `
+			SELECT `+enrolledColumns+`
+			FROM enrollments e
+			LEFT JOIN users u ON u.line = e.uline
+			WHERE e.line > ? AND e.state = ? AND NOT EXISTS (SELECT 1 FROM classes c WHERE c.id = e.class)
+			ORDER BY e.line
+			LIMIT ?`, []any{after, enrollmentKept, spillPage}, scanEnrolled)
+		if err != nil {
+			return fmt.Errorf("read enrollments: %w", err)
+		}
+		for i := range page {
+			after = page[i].line
+			if err := rd.addRow(&page[i], nil); err != nil {
+				return err
+			}
+		}
+		if len(page) < spillPage {
+			return nil
+		}
+	}
+}
+
+// userRows counts the users left out, by why, and hands on a row for each user of the
+// school in no class, in users.csv order.
+func (rd *reader) userRows() error {
+	type user struct {
+		u                          userRec
+		inSchool, rowed, elsewhere bool
+	}
+	after := 0
+	for {
+		page, err := scanAll(rd, `
+			SELECT `+userColumns+`, u.in_school,
+				EXISTS (SELECT 1 FROM enrollments e WHERE e.uline = u.line AND e.state = ?2),
+				EXISTS (SELECT 1 FROM enrollments e WHERE e.uline = u.line AND e.state = ?3)
+			FROM users u
+			WHERE u.line > ?1
+			ORDER BY u.line
+			LIMIT ?4`, []any{after, enrollmentKept, enrollmentOthers, spillPage}, func(rows *sql.Rows, x *user) error {
+			return scanUser(rows, &x.u, &x.inSchool, &x.rowed, &x.elsewhere)
+		})
+		if err != nil {
+			return fmt.Errorf("read users: %w", err)
+		}
+		for i := range page {
+			x := &page[i]
+			after = x.u.line
+			switch role := x.u.role; {
+			case role != "student" && role != "teacher":
+				rd.res.Skipped.OtherRoles++
+			case !x.inSchool:
+				rd.res.Skipped.OtherSchools++
+			case role == "teacher" && rd.opts.Mode == core.ModeTeacher:
+				rd.res.Skipped.Teachers++
+			case !x.rowed && x.elsewhere:
+				rd.res.Skipped.OtherTeachersStudents++
+			case !x.rowed:
+				if err := rd.add(Origin{UsersFile, x.u.line}, &x.u, nil, nil); err != nil {
+					return err
 				}
 			}
-			continue
 		}
-		// The primary teacher first, so a new class gets them as its primary teacher
-		// (the import makes the first teacher row of a new class its primary teacher).
-		sort.SliceStable(es, func(i, j int) bool { return rank(es[i]) < rank(es[j]) })
-		for _, e := range es {
-			rd.addRow(e, c)
-		}
-	}
-	for _, e := range orphans {
-		rd.addRow(e, nil)
-	}
-	for _, u := range rd.userSeq {
-		switch {
-		case u.role != "student" && u.role != "teacher":
-			rd.res.Skipped.OtherRoles++
-		case !u.inSchool:
-			rd.res.Skipped.OtherSchools++
-		case !rd.imported(u):
-			rd.res.Skipped.Teachers++
-		case !u.rowed && u.elsewhere:
-			rd.res.Skipped.OtherTeachersStudents++
-		case !u.rowed:
-			rd.add(Origin{UsersFile, u.line}, u, nil, nil)
+		if len(page) < spillPage {
+			return nil
 		}
 	}
 }
 
 // uploadersClass reports whether class c may be read for the teacher who uploads (see
 // Options.Teacher): it has no teacher in the package, or the uploader is one of them.
-func (rd *reader) uploadersClass(c *classRec) bool {
+func (rd *reader) uploadersClass(c *classRec) (bool, error) {
 	t := rd.opts.Teacher
-	if rd.opts.Mode != core.ModeTeacher || t.GUID == "" && t.UserID == "" || len(rd.classTeachers[c.id]) == 0 {
-		return true
+	if rd.opts.Mode != core.ModeTeacher || t.GUID == "" && t.UserID == "" {
+		return true, nil
 	}
-	for _, id := range rd.classTeachers[c.id] {
-		u := rd.users[id]
+	teachers, mine := 0, false
+	err := rd.query(`
+		SELECT e.user, coalesce(u.ids, ''), u.line IS NOT NULL
+		FROM enrollments e
+		LEFT JOIN users u ON u.line = e.uline
+		WHERE e.class = ? AND e.teaches`, []any{c.id}, func(rows *sql.Rows) error {
+		var id, ids string
+		var found bool
+		if err := rows.Scan(&id, &ids, &found); err != nil {
+			return err
+		}
+		teachers++
 		if g, ok := core.NormalizeGUID(id); ok && t.GUID != "" && g == strings.ToLower(t.GUID) {
-			return true
+			mine = true
 		}
-		if u == nil || t.UserID == "" {
-			continue
+		if !found || t.UserID == "" {
+			return nil
 		}
-		for _, cand := range append([]string{id}, u.ids...) {
+		cands := []string{id}
+		if ids != "" {
+			cands = append(cands, strings.Split(ids, idSep)...)
+		}
+		for _, cand := range cands {
 			if core.Key(cand) == core.Key(t.UserID) {
-				return true
+				mine = true
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("read the class's teachers: %w", err)
 	}
-	return false
+	return teachers == 0 || mine, nil
 }
 
 // rank orders a class's enrollments: primary teacher, other teachers, students.
-func rank(e enrollRec) int {
+func rank(role string, primary bool) int {
 	switch {
-	case e.role == "teacher" && e.primary:
+	case role == "teacher" && primary:
 		return 0
-	case e.role == "teacher":
+	case role == "teacher":
 		return 1
 	}
 	return 2
 }
 
-// addRow adds the row of one enrollment; c is its class, nil when missing.
-func (rd *reader) addRow(e enrollRec, c *classRec) {
+// addRow hands on the row of one enrollment; c is its class, nil when missing.
+func (rd *reader) addRow(e *enrolled, c *classRec) error {
 	var probs []Problem
-	u := rd.users[e.user]
-	if u == nil {
+	u := &e.u
+	if u.line == 0 {
 		probs = append(probs, Problem{Code: ProblemUserMissing, Value: e.user})
-	} else {
-		u.rowed = true
+		u = nil
 	}
 	if c == nil {
 		probs = append(probs, Problem{Code: ProblemClassMissing, Value: e.class})
 	}
-	rd.add(Origin{EnrollmentsFile, e.line}, u, c, probs)
+	return rd.add(Origin{EnrollmentsFile, e.line}, u, c, probs)
 }
 
-// add appends a row for user u (nil when missing) in class c (nil for none).
-func (rd *reader) add(origin Origin, u *userRec, c *classRec, probs []Problem) {
+// add hands on a row for user u (nil when missing) in class c (nil for none).
+func (rd *reader) add(origin Origin, u *userRec, c *classRec, probs []Problem) error {
 	var r Row
 	r.Origin = origin
-	r.Line = len(rd.res.Rows) + 2
+	r.Line = rd.rows + 2
 	cells := &r.Cells
 	if u != nil {
 		if rd.opts.UserExists != nil {
@@ -243,7 +483,11 @@ func (rd *reader) add(origin Origin, u *userRec, c *classRec, probs []Problem) {
 	for i, col := range cols {
 		r.Raw[i] = cells[col]
 	}
-	rd.res.Rows = append(rd.res.Rows, r)
+	rd.rows++
+	if err := rd.emit(&r); err != nil {
+		return err
+	}
+	return rd.tick()
 }
 
 func titleRole(role string) string {
@@ -321,7 +565,7 @@ func (rd *reader) warnings() {
 	if rd.passwords {
 		add("The package holds passwords; Rosterdesk never imports them (new users get temporary passwords).")
 	}
-	if !rd.termsOK && len(rd.clsSeq) > 0 {
+	if !rd.termsOK && rd.classes > 0 {
 		add("The package has no terms (academicSessions.csv), so classes were read without start and end dates.")
 	}
 	for _, f := range rd.absentButSet {

@@ -269,12 +269,18 @@ type OneRosterLookups struct {
 	ctx      context.Context
 	user     *sql.Stmt
 	byUserID *sql.Stmt
+	// Answers already looked up, for the users a package names on several rows (a
+	// teacher's classes, a student's); emptied when full, so that a package of a million
+	// users does not keep them all (lookupCache).
 	users    map[string]bool
 	userIDs  map[string]string // User ID key → GUID, "" for none
 	byGUID   map[string]string // the school's classes: GUID → GUID
 	byID     map[string]string // Class ID key → GUID
 	firstErr error
 }
+
+// lookupCache is how many answers of each kind OneRosterLookups keeps.
+const lookupCache = 1 << 14
 
 // WithOneRosterLookups runs fn with the lookups of a OneRoster import into school
 // schoolID. The school's classes are read at once (a school has thousands at most);
@@ -325,6 +331,9 @@ func (l *OneRosterLookups) UserExists(guid string) bool {
 		}
 		return false
 	}
+	if len(l.users) >= lookupCache {
+		clear(l.users)
+	}
 	l.users[guid] = err == nil
 	return err == nil
 }
@@ -345,6 +354,9 @@ func (l *OneRosterLookups) UserGUID(userID string) string {
 			l.firstErr = fmt.Errorf("look up User ID %s: %w", userID, err)
 		}
 		return ""
+	}
+	if len(l.userIDs) >= lookupCache {
+		clear(l.userIDs)
 	}
 	l.userIDs[k] = guid
 	return guid

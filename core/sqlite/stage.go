@@ -177,14 +177,8 @@ func stageDSN(path string) string {
 // CreateStage creates a new, empty stage at path, readable by its owner only. It fails if
 // a file is already there. Close or Remove it when done.
 func CreateStage(ctx context.Context, path string) (*Stage, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	s, err := createStageFile(ctx, path)
 	if err != nil {
-		return nil, storageError("create a temporary file", err)
-	}
-	f.Close()
-	s, err := openStage(ctx, path)
-	if err != nil {
-		os.Remove(path)
 		return nil, err
 	}
 	if _, err := s.conn.ExecContext(ctx, stageSchema); err != nil {
@@ -199,6 +193,22 @@ func CreateStage(ctx context.Context, path string) (*Stage, error) {
 		return nil, classify(fmt.Errorf("create stage: %w", err))
 	}
 	s.open = true
+	return s, nil
+}
+
+// createStageFile creates a file at path, readable by its owner only (failing if one is
+// there), and opens it with a stage's settings.
+func createStageFile(ctx context.Context, path string) (*Stage, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, storageError("create a temporary file", err)
+	}
+	f.Close()
+	s, err := openStage(ctx, path)
+	if err != nil {
+		os.Remove(path)
+		return nil, err
+	}
 	return s, nil
 }
 
