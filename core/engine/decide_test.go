@@ -349,6 +349,67 @@ func TestCheckStoredUser(t *testing.T) {
 	}
 }
 
+// TestChangesStored: a user counts as updated, and a teacher's upload may touch another
+// teacher's student, only when a stored value actually changes. Found by the attack
+// round: a user rostered with cells blank or exactly as stored counted as "1 updated".
+func TestChangesStored(t *testing.T) {
+	temp := "Tq7mX2pLk9wZ"
+	stored := &sqlite.ExistingUser{ID: 7, GUID: "0b0a4d1e-1c2d-4e5f-8a9b-0c1d2e3f4a5b", UserID: "00123", Role: "Student",
+		FirstName: "Ann", LastName: "Lee", Grade: "5", Email: "ann.lee@x.org", Username: "alee", PwKind: "temporary", PwHash: account.HashTemporary(temp)}
+	asStored := cells{"A": stored.GUID, "B": "00123", "C": "Student", "D": "Ann", "E": "Lee", "F": "5", "G": "ann.lee@x.org", "H": "alee"}
+	with := func(base cells, kv ...string) cells {
+		c := cells{}
+		for k, v := range base {
+			c[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			c[kv[i]] = kv[i+1]
+		}
+		return c
+	}
+	guidOnly := cells{"A": stored.GUID}
+	for _, tt := range []struct {
+		name string
+		mode core.Mode
+		row  cells
+		want bool
+	}{
+		{"OnlyRostered", 0, with(guidOnly, "J", "MATH3A"), false},
+		{"ExportedRowAsStored", 0, asStored, false},
+		{"RoleInAnotherCase", 0, with(asStored, "C", "student"), false},
+		{"GradeWrittenAnotherWay", 0, with(guidOnly, "F", "05"), false},
+		{"LeadingZerosLost", 0, with(guidOnly, "B", "123"), false},
+		{"CompletedFileTemporaryPassword", 0, with(asStored, "I", temp), false},
+		{"TeacherModeAsStored", core.ModeTeacher, with(guidOnly, "D", "Ann", "H", "alee"), false},
+		{"NewFirstName", 0, with(guidOnly, "D", "Anne"), true},
+		{"FirstNameInAnotherCase", 0, with(guidOnly, "D", "ANN"), true},
+		{"NewGrade", 0, with(guidOnly, "F", "K"), true},
+		{"NewUserID", 0, with(guidOnly, "B", "00124"), true},
+		{"EmailInAnotherCase", 0, with(guidOnly, "G", "Ann.Lee@x.org"), true},
+		{"UsernameInAnotherCase", 0, with(guidOnly, "H", "ALee"), true},
+		{"NewPermanentPassword", 0, with(guidOnly, "I", "Secret123x"), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := mkRow(2, tt.row)
+			u := mergeUser(tt.mode, userKey(r), r)
+			var w notices
+			checkStoredUser(tt.mode, u, userSnapshot{byGUID: stored, inSchool: true, taught: true}, &w)
+			if len(u.problems) > 0 {
+				t.Fatalf("problems %+v, want none", u.problems)
+			}
+			if got := changesStored(u, stored); got != tt.want {
+				t.Errorf("changesStored(%v) = %v, want %v", tt.row, got, tt.want)
+			}
+			// Another teacher's student may be rostered as they are, never changed.
+			u = mergeUser(core.ModeTeacher, userKey(r), r)
+			checkStoredUser(core.ModeTeacher, u, userSnapshot{byGUID: stored, inSchool: true}, &w)
+			if got := hasCode(u.problems, core.UserNotYours); got != tt.want {
+				t.Errorf("teacher's upload of another's student: UserNotYours %v, want %v (%+v)", got, tt.want, u.problems)
+			}
+		})
+	}
+}
+
 func TestCheckStoredClass(t *testing.T) {
 	const guid = "0b0a4d1e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
 	stored := &sqlite.ExistingClass{ID: 3, GUID: guid, SchoolID: 1, ClassID: "007"}
