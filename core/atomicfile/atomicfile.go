@@ -241,7 +241,8 @@ const tmpMarker = ".tmp"
 // for the same path and marker, whose process no longer runs: a killed export leaves
 // half a file of names and temporary passwords that nobody would ever remove. Files of
 // running processes (this one included), and any name not of that exact pattern, are
-// never touched. Its errors are those of os.CreateTemp.
+// never touched. marker names the kind of file (".tmp", ".partial"); it must not start
+// with a digit. Its errors are those of os.CreateTemp.
 func CreateTemp(path, marker string) (*os.File, error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
