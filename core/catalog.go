@@ -226,7 +226,7 @@ var Catalog = []Entry{
 	{LastNameStart, SeverityRow, "Last Name", "Last Name \"{value}\" does not start with a letter, and every name does.", "Start the name with its first letter: remove what comes before it (a hyphen, an apostrophe, a space, a sign)."},
 	{GradeInvalid, SeverityRow, "Grade Level", "Grade Level \"{value}\" is not valid.", "Use PK, K or a number from 1 to 12, or leave it blank."},
 	{EmailRequired, SeverityRow, "Email", "Teachers need an Email.", "Type the teacher's school email address."},
-	{EmailFormat, SeverityRow, "Email", "Email \"{value}\" is not a valid email address.", "Type it as name@example.org, with no spaces."},
+	{EmailFormat, SeverityRow, "Email", "Email \"{value}\" is not a valid email address.", "Type it as name@example.org, with no spaces, and after the @ only letters, digits, hyphens and dots."},
 	{EmailTaken, SeverityRow, "Email", "Email {value} already belongs to another teacher, {other}.", "Use this teacher's own email address. If this row is meant to change that teacher, put their User GUID in the User GUID column."},
 	{EmailDuplicate, SeverityRow, "Email", "Email {value} is given to different teachers on rows {rows}.", "Give each teacher their own email address."},
 	{UsernameFormat, SeverityRow, "Username", "Username \"{value}\" is not valid: use 3 to 50 letters, digits, periods, underscores, hyphens or @, with no spaces.", "Fix the username, or leave it blank to have one made."},

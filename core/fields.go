@@ -135,9 +135,10 @@ func NormalizeGrade(s string) (string, bool) {
 }
 
 // ValidEmail reports whether s is a plain email address (no display name), at most 254
-// characters, with a dot in its domain, that no spreadsheet program reads as a formula
-// (FormulaStart): an email reaches the OneRoster export's users.csv as it is, and
-// "=cmd|'/C calc'!A0@x.org" is a valid address.
+// characters, that no spreadsheet program reads as a formula (FormulaStart): an email
+// reaches the OneRoster export's users.csv as it is, and "=cmd|'/C calc'!A0@x.org" is a
+// valid address. Its domain must be a name on the internet (validDomain): RFC 5322 also
+// accepts ann@[1.2.3.4], ann@x_y.org and ann@-x.org, which no school's mail reaches.
 func ValidEmail(s string) bool {
 	if len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>\"") || FormulaStart(s) {
 		return false
@@ -147,8 +148,39 @@ func ValidEmail(s string) bool {
 		return false
 	}
 	at := strings.LastIndexByte(s, '@')
-	domain := s[at+1:]
-	return at > 0 && strings.Contains(domain, ".") && !strings.HasSuffix(domain, ".") && !strings.HasPrefix(domain, ".")
+	return at > 0 && validDomain(s[at+1:])
+}
+
+// validDomain reports whether d is a domain name of two or more labels separated by
+// dots: each label 1 to 63 letters (of any script, with their combining marks), digits
+// and hyphens, neither starting nor ending with a hyphen, and the last one not all
+// digits, so no IP address (1.2.3.4 or [1.2.3.4]) passes.
+func validDomain(d string) bool {
+	labels := strings.Split(d, ".")
+	if len(d) > 253 || len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if !validLabel(l) {
+			return false
+		}
+	}
+	return strings.ContainsFunc(labels[len(labels)-1], func(r rune) bool { return r < '0' || r > '9' })
+}
+
+func validLabel(l string) bool {
+	n := 0
+	for i, r := range l {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case unicode.IsMark(r) && i > 0: // a vowel sign or an accent follows its letter
+		case r == '-' && i > 0 && i < len(l)-1:
+		default:
+			return false
+		}
+		n++
+	}
+	return n >= 1 && n <= 63
 }
 
 // ValidUsername reports whether s is a username: 3 to 50 ASCII letters, digits, . _ - @,

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/atomicfile"
@@ -43,11 +40,10 @@ func cmdBackup(c *cli, ctx context.Context, args []string) error {
 // backupTo writes the backup into a new file beside path, readable by its owner only
 // (it holds personal data), and renames it into place once it is complete and checked,
 // so a failed backup never replaces an older good one. The new file's name holds this
-// process's id, so that the copy a killed backup left is recognised and removed.
+// process's id, so that the copy a killed backup left is recognised and removed by the
+// next backup to the same file (atomicfile.CreateTemp).
 func backupTo(ctx context.Context, svc *engine.Service, path string) (engine.BackupInfo, error) {
-	prefix := "." + filepath.Base(path) + "."
-	removeDeadLeftovers(filepath.Dir(path), prefix)
-	tmp, err := os.CreateTemp(filepath.Dir(path), prefix+strconv.Itoa(os.Getpid())+partial+"*")
+	tmp, err := atomicfile.CreateTemp(path, partial)
 	if err != nil {
 		return engine.BackupInfo{}, outputError(path, err)
 	}
@@ -73,23 +69,6 @@ func backupTo(ctx context.Context, svc *engine.Service, path string) (engine.Bac
 
 // partial marks the name of a backup being written.
 const partial = ".partial"
-
-// removeDeadLeftovers removes the files in dir that backups to the same file left when
-// their process was killed: named prefix, a process id that is no longer running,
-// partial and CreateTemp's number. Each is a whole copy of the database.
-func removeDeadLeftovers(dir, prefix string) {
-	entries, _ := os.ReadDir(dir) // a folder that cannot be listed fails CreateTemp next
-	for _, e := range entries {
-		after, found := strings.CutPrefix(e.Name(), prefix)
-		pid, num, ok := strings.Cut(after, partial)
-		n, err := strconv.Atoi(pid)
-		if _, errNum := strconv.ParseUint(num, 10, 64); !found || !ok || err != nil || errNum != nil || n <= 0 ||
-			!e.Type().IsRegular() || engine.ProcessAlive(n) {
-			continue
-		}
-		os.Remove(filepath.Join(dir, e.Name())) // one that cannot be removed harms nothing more than before
-	}
-}
 
 // outputError says why the backup file could not be written, in the words writeOutput
 // uses for every other file.

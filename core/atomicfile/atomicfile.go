@@ -11,7 +11,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
+
+	"github.com/rosterdesk/rosterdesk/core/internal/proc"
 )
 
 // Perm is the permission of every file Write creates: readable and writable by its owner
@@ -59,17 +63,14 @@ type File struct {
 }
 
 // Create starts writing the file at path: it creates the hidden temporary file beside
-// it, readable and writable by its owner only. A path that is a folder fails at once
-// (ErrIsFolder), before anything is written.
+// it, readable and writable by its owner only, and removes those that killed writers of
+// the same path left (CreateTemp). A path that is a folder fails at once (ErrIsFolder),
+// before anything is written.
 func Create(path string) (*File, error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return nil, &fs.PathError{Op: "write", Path: path, Err: ErrIsFolder}
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	tmp, err := CreateTemp(path, tmpMarker)
 	if err != nil {
 		return nil, &fs.PathError{Op: "create", Path: path, Err: cause(err)}
 	}
@@ -227,4 +228,76 @@ func cause(err error) error {
 		return le.Err
 	}
 	return err
+}
+
+// tmpMarker marks the name of a temporary file of Create.
+const tmpMarker = ".tmp"
+
+// CreateTemp creates a new empty file in the folder of path, to be renamed over path once
+// written, and returns it open for writing. Its name is "." + path's base name + "." +
+// this process's id + marker + a random number (".roster.csv.4242.tmp1839201"): hidden
+// outside Windows, and telling whose it is, so that what a killed writer left is
+// recognised. Before creating it, CreateTemp removes the files of that same pattern,
+// for the same path and marker, whose process no longer runs: a killed export leaves
+// half a file of names and temporary passwords that nobody would ever remove. Files of
+// running processes (this one included), and any name not of that exact pattern, are
+// never touched. marker names the kind of file (".tmp", ".partial"); it must not start
+// with a digit. Its errors are those of os.CreateTemp.
+func CreateTemp(path, marker string) (*os.File, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	prefix := "." + base + "."
+	removeDeadLeftovers(dir, prefix, marker)
+	return os.CreateTemp(dir, prefix+strconv.Itoa(os.Getpid())+marker+"*")
+}
+
+// removeDeadLeftovers removes the regular files of dir named prefix + the id of a
+// process that no longer runs + marker + digits. It is best-effort: a folder that cannot
+// be listed fails the file's creation next, and a leftover that cannot be removed harms
+// nothing more than before.
+func removeDeadLeftovers(dir, prefix, marker string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		pid, ok := leftoverPID(e.Name(), prefix, marker)
+		if !ok || !e.Type().IsRegular() || proc.Alive(pid) {
+			continue
+		}
+		os.Remove(filepath.Join(dir, e.Name()))
+	}
+}
+
+// leftoverPID returns the process id in name when name is prefix + digits + marker +
+// digits, the names CreateTemp gives.
+func leftoverPID(name, prefix, marker string) (int, bool) {
+	rest, ok := strings.CutPrefix(name, prefix)
+	if !ok {
+		return 0, false
+	}
+	id, num, ok := strings.Cut(rest, marker)
+	if !ok || !digits(id) || !digits(num) {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(id)
+	if err != nil || pid <= 0 {
+		return 0, false
+	}
+	return pid, true
+}
+
+// digits reports whether s is one or more ASCII digits.
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -83,7 +83,7 @@ func TestWriteErrorNamesTarget(t *testing.T) {
 			_, err := w.Write(bytes.Repeat([]byte("x"), 1<<20))
 			return err
 		})
-		assertNamesTarget(t, err, path, ".users.csv.tmp-")
+		assertNamesTarget(t, err, path, tmpPrefix("users.csv"))
 		assertOnly(t, dir)
 	})
 }
@@ -186,7 +186,7 @@ func TestFilePublishFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := f.Publish()
-	assertNamesTarget(t, err, path, ".cards.pdf.tmp-")
+	assertNamesTarget(t, err, path, tmpPrefix("cards.pdf"))
 	if err == nil {
 		t.Fatal("Publish over a folder succeeded")
 	}

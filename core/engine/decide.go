@@ -962,13 +962,17 @@ func checkStoredUser(mode core.Mode, u *userPlan, snap userSnapshot, w *notices)
 }
 
 // changesStored reports whether applying u would change the stored user e: a cell that
-// is not blank and differs from what is stored (any Password cell does).
+// is not blank and differs from what is stored, exactly (a User ID, email or username
+// in another case is written as typed, so it is a change), or a Password cell (a new
+// permanent password; one that keeps the temporary password was blanked before). A
+// user rostered with cells blank or as stored changes nothing. ImportTx.UpdateUsers
+// writes and counts as updated exactly the users this holds for.
 func changesStored(u *userPlan, e *sqlite.ExistingUser) bool {
 	v := &u.vals
-	differs := func(c core.Column, stored string) bool { return v[c] != "" && core.Key(v[c]) != core.Key(stored) }
-	return differs(core.ColUserID, e.UserID) || v[core.ColFirstName] != "" && v[core.ColFirstName] != e.FirstName ||
-		v[core.ColLastName] != "" && v[core.ColLastName] != e.LastName || v[core.ColGrade] != "" && u.grade != e.Grade ||
-		differs(core.ColEmail, e.Email) || differs(core.ColUsername, e.Username) || v[core.ColPassword] != ""
+	differs := func(c core.Column, stored string) bool { return v[c] != "" && v[c] != stored }
+	return differs(core.ColUserID, e.UserID) || differs(core.ColFirstName, e.FirstName) || differs(core.ColLastName, e.LastName) ||
+		v[core.ColGrade] != "" && u.grade != e.Grade || differs(core.ColEmail, e.Email) || differs(core.ColUsername, e.Username) ||
+		v[core.ColPassword] != ""
 }
 
 // addPolicyProblem adds what is wrong with a Password cell to its policy problem, so

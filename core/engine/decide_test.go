@@ -17,6 +17,18 @@ import (
 // cells is a row's cells by header letter, "B": "S1".
 type cells map[string]string
 
+// with returns a copy of c with the cells kv sets ("B", "S2", "D", "Noah").
+func (c cells) with(kv ...string) cells {
+	out := cells{}
+	for k, v := range c {
+		out[k] = v
+	}
+	for i := 0; i < len(kv); i += 2 {
+		out[kv[i]] = kv[i+1]
+	}
+	return out
+}
+
 // mkRow returns row line of the admin template with the given cells.
 func mkRow(line int, cs cells) *core.Row {
 	r := &core.Row{Line: line}
@@ -100,16 +112,7 @@ func mergeUser(mode core.Mode, key string, rows ...*core.Row) *userPlan {
 
 func TestUserPlan(t *testing.T) {
 	student := cells{"B": "S1", "C": "Student", "D": "Ann", "E": "Lee", "F": "4", "G": "ann@x.org"}
-	with := func(kv ...string) cells {
-		c := cells{}
-		for k, v := range student {
-			c[k] = v
-		}
-		for i := 0; i < len(kv); i += 2 {
-			c[kv[i]] = kv[i+1]
-		}
-		return c
-	}
+	with := student.with
 	tests := []struct {
 		name string
 		mode core.Mode
@@ -344,6 +347,57 @@ func TestCheckStoredUser(t *testing.T) {
 			}
 			if u.role == core.RoleTeacher && (u.grade != "" || u.vals[core.ColGrade] != "") {
 				t.Errorf("a teacher keeps grade %q", u.grade)
+			}
+		})
+	}
+}
+
+// TestChangesStored: a user counts as updated, and a teacher's upload may touch another
+// teacher's student, only when a stored value actually changes. Found by the attack
+// round: a user rostered with cells blank or exactly as stored counted as "1 updated".
+func TestChangesStored(t *testing.T) {
+	temp := "Tq7mX2pLk9wZ"
+	stored := &sqlite.ExistingUser{ID: 7, GUID: "0b0a4d1e-1c2d-4e5f-8a9b-0c1d2e3f4a5b", UserID: "00123", Role: "Student",
+		FirstName: "Ann", LastName: "Lee", Grade: "5", Email: "ann.lee@x.org", Username: "alee", PwKind: "temporary", PwHash: account.HashTemporary(temp)}
+	asStored := cells{"A": stored.GUID, "B": "00123", "C": "Student", "D": "Ann", "E": "Lee", "F": "5", "G": "ann.lee@x.org", "H": "alee"}
+	guidOnly := cells{"A": stored.GUID}
+	for _, tt := range []struct {
+		name string
+		mode core.Mode
+		row  cells
+		want bool
+	}{
+		{"OnlyRostered", 0, guidOnly.with("J", "MATH3A"), false},
+		{"ExportedRowAsStored", 0, asStored, false},
+		{"RoleInAnotherCase", 0, asStored.with("C", "student"), false},
+		{"GradeWrittenAnotherWay", 0, guidOnly.with("F", "05"), false},
+		{"LeadingZerosLost", 0, guidOnly.with("B", "123"), false},
+		{"CompletedFileTemporaryPassword", 0, asStored.with("I", temp), false},
+		{"TeacherModeAsStored", core.ModeTeacher, guidOnly.with("D", "Ann", "H", "alee"), false},
+		{"NewFirstName", 0, guidOnly.with("D", "Anne"), true},
+		{"FirstNameInAnotherCase", 0, guidOnly.with("D", "ANN"), true},
+		{"NewGrade", 0, guidOnly.with("F", "K"), true},
+		{"NewUserID", 0, guidOnly.with("B", "00124"), true},
+		{"EmailInAnotherCase", 0, guidOnly.with("G", "Ann.Lee@x.org"), true},
+		{"UsernameInAnotherCase", 0, guidOnly.with("H", "ALee"), true},
+		{"NewPermanentPassword", 0, guidOnly.with("I", "Secret123x"), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := mkRow(2, tt.row)
+			u := mergeUser(tt.mode, userKey(r), r)
+			var w notices
+			checkStoredUser(tt.mode, u, userSnapshot{byGUID: stored, inSchool: true, taught: true}, &w)
+			if len(u.problems) > 0 {
+				t.Fatalf("problems %+v, want none", u.problems)
+			}
+			if got := changesStored(u, stored); got != tt.want {
+				t.Errorf("changesStored(%v) = %v, want %v", tt.row, got, tt.want)
+			}
+			// Another teacher's student may be rostered as they are, never changed.
+			u = mergeUser(core.ModeTeacher, userKey(r), r)
+			checkStoredUser(core.ModeTeacher, u, userSnapshot{byGUID: stored, inSchool: true}, &w)
+			if got := hasCode(u.problems, core.UserNotYours); got != tt.want {
+				t.Errorf("teacher's upload of another's student: UserNotYours %v, want %v (%+v)", got, tt.want, u.problems)
 			}
 		})
 	}

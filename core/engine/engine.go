@@ -43,10 +43,6 @@ const EnvDB = "ROSTERDESK_DB"
 // EnvNow names the environment variable (RFC 3339) that stands in for the current time.
 const EnvNow = "ROSTERDESK_NOW"
 
-// ProcessAlive reports whether a process with id pid exists on this computer: whether
-// what it left behind is still in use.
-func ProcessAlive(pid int) bool { return processAlive(pid) }
-
 // IsDatabaseFile reports whether path is the database file db or one of SQLite's files
 // beside it, which no file Rosterdesk reads or writes may be (sqlite.IsDatabaseFile).
 func IsDatabaseFile(path, db string) bool { return sqlite.IsDatabaseFile(path, db) }

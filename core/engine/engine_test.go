@@ -153,8 +153,8 @@ func TestSameUserOnManyRows(t *testing.T) {
 	s1 := e.user("S1").GUID
 	math := e.classes(e.schoolA)["MATH"].GUID
 	res = e.mustImport("User GUID,User ID,Role,First Name,Last Name,Class ID,Class GUID", s1+",,,,,MATH,"+math, s1+",,,,,math,"+math)
-	if res.EnrollmentsAdded != 0 || res.UsersUpdated != 1 {
-		t.Errorf("re-enrolling: counts = %+v, want 1 user updated and no enrollment added", res.Counts)
+	if res.EnrollmentsAdded != 0 || res.UsersUpdated != 0 {
+		t.Errorf("re-enrolling: counts = %+v, want no user updated (nothing changes) and no enrollment added", res.Counts)
 	}
 }
 
@@ -470,8 +470,8 @@ func TestErrorFileReimport(t *testing.T) {
 	if res.Status != core.StatusCompleted || res.Warnings != 0 {
 		t.Fatalf("re-import of the fixed Error File = %s %+v %q, want Completed without warnings", res.Status, res.Counts, res.Notes)
 	}
-	if res.UsersCreated != 1 || res.UsersUpdated != 1 || res.ClassesCreated != 0 || res.EnrollmentsAdded != 2 {
-		t.Errorf("re-import counts = %+v, want S2 created, S1 updated, no class created, 2 enrollments", res.Counts)
+	if res.UsersCreated != 1 || res.UsersUpdated != 0 || res.ClassesCreated != 0 || res.EnrollmentsAdded != 2 {
+		t.Errorf("re-import counts = %+v, want S2 created, S1 only enrolled (its cells are as stored), no class created, 2 enrollments", res.Counts)
 	}
 	accts := e.accounts(e.schoolA)
 	if len(accts) != 3 {
@@ -507,8 +507,8 @@ func TestExportEditReimport(t *testing.T) {
 				}
 			})
 			res := e.upload("export.csv", data, e.schoolA, admin)
-			if res.Status != core.StatusCompleted || res.UsersUpdated != 4 || res.UsersCreated != 0 {
-				t.Errorf("re-import of the export = %s %+v %q, want 4 users updated", res.Status, res.Counts, res.Notes)
+			if res.Status != core.StatusCompleted || res.UsersUpdated != 1 || res.UsersCreated != 0 {
+				t.Errorf("re-import of the export = %s %+v %q, want 1 user updated (S2; the others are as stored)", res.Status, res.Counts, res.Notes)
 			}
 			if got := e.user("S2").LastName; got != "Smith-"+string(f) {
 				t.Errorf("S2's last name = %q, want the edited one", got)
@@ -870,5 +870,62 @@ func TestSchoolByNameSpacing(t *testing.T) {
 		if s, err := e.svc.SchoolByName(e.ctx, admin, name); err != nil || s.ID != e.schoolA.ID {
 			t.Errorf("SchoolByName(%q) = %+v, %v; want Lincoln Elementary", name, s, err)
 		}
+	}
+}
+
+// TestUpdatedCountsOnlyChanges: a user counts as updated (in the result, the history and
+// rosterctl's output) only when a stored value changes. Rostering a user into a class
+// adds an enrollment and updates nobody, whether the row's cells are blank or as
+// stored; a change that only a failed row gave is not applied, so not counted; a check
+// (dry run) counts what the upload will. Found by the attack round: each such row
+// counted as "1 updated".
+func TestUpdatedCountsOnlyChanges(t *testing.T) {
+	e := newEnv(t)
+	e.mustImport(append(slices.Clone(classTeachers),
+		"S1,Student,Ava,Johnson,,MATH,",
+		"S2,Student,Noah,Smith,noah@lincoln.example.org,MATH,",
+		"S3,Student,Mia,Chen,,MATH,",
+		"S4,Student,Liam,Brown,,MATH,",
+		"S5,Student,Zoe,Park,,MATH,",
+	)...)
+	g := func(id string) string { return e.user(id).GUID }
+	read, math := e.classes(e.schoolA)["READ"].GUID, e.classes(e.schoolA)["MATH"].GUID
+	data := csvOf("User GUID,User ID,Role,First Name,Last Name,Email,Username,Password,Class ID,Class Start Date,Class GUID",
+		g("S1")+",,,,,,,,READ,,"+read, // rostered only, cells blank
+		g("S2")+",S2,Student,Noah,Smith,noah@lincoln.example.org,"+e.user("S2").Username+",,READ,,"+read, // as stored
+		g("S3")+",,,,Chen-Wu,,,,READ,,"+read,                            // a new last name
+		g("S4")+",,,,,liam@lincoln.example.org,,,READ,13/45/2026,"+read, // its only change fails with its row
+		g("S4")+",,,,,,,,MATH,,"+math,                                   // already in MATH: applied, nothing added
+		g("S5")+",,,,,,,Secret123x,,,",                                  // a new permanent password
+	)
+	req := engine.UploadRequest{FileName: "roster.csv", Data: data, SchoolID: e.schoolA.ID, Actor: admin}
+	check, err := e.svc.Check(e.ctx, req, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := e.upload("roster.csv", data, e.schoolA, admin)
+	want := core.Counts{Rows: 6, Applied: 5, Failed: 1, UsersUpdated: 2, EnrollmentsAdded: 3}
+	if res.Status != core.StatusCompletedWithError || res.Counts != want {
+		t.Errorf("import = %s %+v %q, want Completed with Errors %+v (S3 and S5 updated; S1, S2, S3 enrolled)", res.Status, res.Counts, res.Notes, want)
+	}
+	if check.Counts != res.Counts {
+		t.Errorf("check counts %+v, import counts %+v: a check counts what the upload does", check.Counts, res.Counts)
+	}
+	if got := e.user("S3").LastName; got != "Chen-Wu" {
+		t.Errorf("S3's last name = %q, want Chen-Wu", got)
+	}
+	if got := e.user("S4").Email; got != "" {
+		t.Errorf("S4's email = %q, want none: only its failed row gave one", got)
+	}
+	hist, err := e.svc.History(e.ctx, admin, engine.HistoryFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := slices.IndexFunc(hist, func(u core.Upload) bool { return u.ID == res.Upload }); i < 0 || hist[i].UsersUpdated != 2 {
+		t.Errorf("history of upload %d = %+v, want 2 users updated", res.Upload, hist)
+	}
+	// Every applied row is in the Completed File, rostering alone included.
+	if rows := e.table(res.Upload, core.FileCompleted, core.FormatCSV); len(rows) != 6 {
+		t.Errorf("Completed File has %d rows, want the header and 5 applied rows: %q", len(rows), rows)
 	}
 }

@@ -919,7 +919,11 @@ func (t *ImportTx) SetNewClass(ctx context.Context, ckey, guid string, teacherID
 const writeSlice = 5000
 
 // updateUsersQuery updates the stored users of a slice of the file's users, after user
-// ?1: a non-blank value overwrites, a blank one keeps.
+// ?1: a non-blank value overwrites, a blank one keeps. Only the users it changes are
+// written (their updated_at moves, they count as updated): a value that differs from
+// the stored one, exactly, or a typed password (hashed anew, or in a dry run only
+// sealed). A user rostered with cells blank or as stored changes nothing here; their
+// enrollment is counted as one. engine.changesStored is the same rule in Go.
 const updateUsersQuery = `
 	UPDATE OR FAIL main.users SET
 		user_id      = CASE WHEN s.user_id = '' THEN users.user_id ELSE s.user_id END,
@@ -942,10 +946,18 @@ const updateUsersQuery = `
 		ORDER BY ukey
 		LIMIT ?3
 	) AS s
-	WHERE users.guid = s.guid`
+	WHERE users.guid = s.guid
+		AND (s.user_id <> '' AND s.user_id <> users.user_id
+			OR s.first_name <> '' AND s.first_name <> users.first_name
+			OR s.last_name <> '' AND s.last_name <> users.last_name
+			OR s.grade <> '' AND s.grade <> users.grade
+			OR s.email <> '' AND s.email <> users.email
+			OR s.username <> '' AND s.username <> users.username
+			OR s.pw_hash IS NOT NULL
+			OR s.password IS NOT NULL)`
 
-// UpdateUsers updates the stored users the file's users update, a slice at a time, and
-// returns how many.
+// UpdateUsers updates the stored users the file's users change, a slice at a time, and
+// returns how many it changed.
 func (t *ImportTx) UpdateUsers(ctx context.Context) (int, error) {
 	total, after := 0, ""
 	for {
@@ -962,10 +974,15 @@ func (t *ImportTx) UpdateUsers(ctx context.Context) (int, error) {
 		if n == 0 {
 			return total, nil
 		}
-		if _, err := t.tx.ExecContext(ctx, updateUsersQuery, after, t.now, writeSlice); err != nil {
+		res, err := t.tx.ExecContext(ctx, updateUsersQuery, after, t.now, writeSlice)
+		if err != nil {
 			return total, classify(err)
 		}
-		total += n
+		changed, err := res.RowsAffected()
+		if err != nil {
+			return total, classify(err)
+		}
+		total += int(changed)
 		after = last.String
 	}
 }

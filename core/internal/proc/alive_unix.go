@@ -1,14 +1,14 @@
 //go:build !windows
 
-package engine
+package proc
 
 import (
 	"errors"
 	"syscall"
 )
 
-// processAlive reports whether process pid exists: signal 0 checks without sending.
-func processAlive(pid int) bool {
+// alive reports whether process pid exists: signal 0 checks without sending.
+func alive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
