@@ -298,7 +298,7 @@ var Catalog = []Entry{
 	{FileOneRosterColumn, SeverityFile, "", "{other} has no column {value}, which Rosterdesk needs.", "Export the package again from the source system with every column of OneRoster 1.1."},
 	{FileOneRosterUnreadable, SeverityFile, "", "{value} in the package cannot be read ({other}).", "Export the package again from the source system; if it is very large, export one school at a time."},
 	{FileOneRosterNoSchool, SeverityFile, "", "orgs.csv has no org of type school, so there is no school to import.", "Export the package of a school from the source system."},
-	{FileOneRosterSchool, SeverityFile, "", "The package has {count} schools ({items}) and none of them is \"{value}\".", "Select the school in Rosterdesk whose name is the same as in the package (rosterctl: --school), or export a package of that one school."},
+	{FileOneRosterSchool, SeverityFile, "", "The package has {count} schools ({items}) and none of them is \"{value}\".", "Select the school in Rosterdesk whose name is the same as in the package (rosterctl: --school), rename the Rosterdesk school to its name in the package (Schools menu: Rename This School…; rosterctl school rename), or export a package of that one school."},
 	{FileOneRosterEmpty, SeverityFile, "", "The package has no student or teacher of {value} to import.", "Check that the package is the one of this school, or export it again from the source system with its users and enrollments."},
 	{WarnOneRoster, SeverityWarning, "", "Read from the OneRoster package: {items}.", "Nothing to do if that is expected; otherwise correct it in the source system and export the package again."},
 

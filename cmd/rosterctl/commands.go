@@ -54,11 +54,28 @@ func cmdInit(c *cli, ctx context.Context, args []string) error {
 }
 
 func cmdSchool(c *cli, ctx context.Context, args []string) error {
-	pos, err := c.parse(c.flags(), args, 1, 2)
+	pos, err := c.parse(c.flags(), args, 1, 3)
 	if err != nil {
 		return err
 	}
 	switch {
+	case pos[0] == "rename" && len(pos) == 3:
+		// A district's OneRoster package names its schools as the district's system does;
+		// renaming the Rosterdesk school to match is how such a package finds it.
+		return c.withService(ctx, needOrg, func(svc *engine.Service) error {
+			owner := engine.Owner(osUserName())
+			s, err := c.school(ctx, svc, owner, pos[1])
+			if err != nil {
+				return err
+			}
+			if err := svc.RenameSchool(ctx, owner, s.ID, strings.TrimSpace(pos[2])); err != nil {
+				return fmt.Errorf("rename school: %w", err)
+			}
+			fmt.Fprintf(c.stdout, "Renamed school %s to %s.\n", printable(s.Name), printable(strings.TrimSpace(pos[2])))
+			return nil
+		})
+	case pos[0] == "rename":
+		return c.usageErrorf("rename needs the school's NAME and its NEW name")
 	case pos[0] == "add" && len(pos) == 2:
 		return c.withService(ctx, needOrg, func(svc *engine.Service) error {
 			s, err := svc.AddSchool(ctx, engine.Owner(osUserName()), strings.TrimSpace(pos[1]))

@@ -151,3 +151,32 @@ func TestWaitPrinter(t *testing.T) {
 		t.Errorf("stderr = %q, want one waiting line and one take-over line", lines)
 	}
 }
+
+// TestSchoolRename: a district's OneRoster package finds a Rosterdesk school by its
+// name, and the refusal says to rename the school; rosterctl can.
+func TestSchoolRename(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	mustRun(t, db, []string{"init", "--org", "Test District"}, []string{"school", "add", "Oak"}, []string{"school", "add", "Elm"})
+	if code, stdout, stderr := runInProcess(t, "", "school", "rename", "oak", "Oak Valley Elementary", "--db", db); code != 0 ||
+		!strings.Contains(stdout, "Renamed school Oak to Oak Valley Elementary.") {
+		t.Fatalf("school rename = %d, %q, %q", code, stdout, stderr)
+	}
+	if _, stdout, _ := runInProcess(t, "", "school", "list", "--db", db); !strings.Contains(stdout, "Oak Valley Elementary") || strings.Contains(stdout, "Oak\n") {
+		t.Errorf("school list = %q, want the new name only", stdout)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"school", "rename", "Pine", "Pine Ridge"}, 2, `There is no school named "Pine"`},
+		{[]string{"school", "rename", "Elm", "Oak Valley Elementary"}, 2, "Oak Valley Elementary"},
+		{[]string{"school", "rename", "Elm"}, 2, "rename needs the school's NAME and its NEW name"},
+		{[]string{"school", "rename", "Elm", "Elm\nSchool"}, 2, "control character"},
+	} {
+		code, _, stderr := runInProcess(t, "", append(tt.args, "--db", db)...)
+		if code != tt.code || !strings.Contains(stderr, tt.want) {
+			t.Errorf("rosterctl %q = %d, %q; want %d and %q", tt.args, code, stderr, tt.code, tt.want)
+		}
+	}
+}
