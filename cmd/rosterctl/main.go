@@ -80,7 +80,7 @@ func init() {
 	// Assigned here rather than in the declaration because cmdHelp reads commands.
 	commands = []*command{
 		{"init", []string{"init --org NAME [--admin USERNAME --name NAME [--email E]]  create the database (idempotent)"}, cmdInit},
-		{"school", []string{"school add NAME                 add a school", "school list                     list the schools", "school rename NAME NEW           rename a school (as a OneRoster package names it)"}, cmdSchool},
+		{"school", []string{"school add NAME                 add a school", "school list                     list the schools", "school rename NAME NEW          rename a school (as a OneRoster package names it)"}, cmdSchool},
 		{"template", []string{"template [--teacher] -o FILE    write the Blank Template (.csv or .xlsx)"}, cmdTemplate},
 		{"import", []string{"import --school NAME [--as NAME] [--teacher USERNAME] [--dry-run] [--json] FILE"}, cmdImport},
 		{"resume", []string{"resume                          re-run interrupted uploads, run queued ones"}, cmdResume},

@@ -73,7 +73,7 @@ func TestRunUsage(t *testing.T) {
 		{name: "InitNoOrg", args: []string{"init", "--db", missingDB}, code: 2, stderr: "--org is required", wantUsage: true},
 		{name: "InitExtraArg", args: []string{"init", "--org", "X", "extra"}, code: 2, stderr: `unexpected argument "extra"`, wantUsage: true},
 		{name: "SchoolNoSub", args: []string{"school"}, code: 2, stderr: "missing argument", wantUsage: true},
-		{name: "SchoolUnknownSub", args: []string{"school", "rename", "X"}, code: 2, stderr: `unknown subcommand "rename X"`, wantUsage: true},
+		{name: "SchoolUnknownSub", args: []string{"school", "remove", "X"}, code: 2, stderr: `unknown subcommand "remove X"`, wantUsage: true},
 		{name: "SchoolAddNoName", args: []string{"school", "add"}, code: 2, stderr: "add needs the school's NAME", wantUsage: true},
 		{name: "SchoolListExtra", args: []string{"school", "list", "X"}, code: 2, stderr: "unknown subcommand", wantUsage: true},
 		{name: "TemplateNoOutput", args: []string{"template"}, code: 2, stderr: "-o FILE is required", wantUsage: true},
