@@ -569,7 +569,10 @@ func (c *cli) readSecret(in *bufio.Scanner, prompt string) (string, bool) {
 	if !in.Scan() {
 		return "", false
 	}
-	return strings.TrimRight(in.Text(), "\r"), true
+	// Windows Notepad and PowerShell pipes start what they send with a byte-order mark
+	// and end lines with CRLF: neither is part of the password, and counted in it they
+	// would make a right password wrong, and move the account toward its lockout.
+	return strings.TrimRight(strings.TrimPrefix(in.Text(), "\ufeff"), "\r"), true
 }
 
 func orDefault(s, def string) string {
