@@ -68,8 +68,7 @@ func (j *job) run(ctx context.Context, src io.ReaderAt, size int64) (Result, err
 	j.prog.set(core.PhaseReading, 0, 0)
 	path, err := j.s.tmp().stagePath()
 	if err != nil {
-		return Result{}, &core.Error{Kind: core.KindStorage, Op: "import",
-			Message: "Rosterdesk could not make its private folder beside the database, so the file could not be imported. Check that you may write to the database's folder.", Err: err}
+		return Result{}, tmpError("import", "the file could not be imported", err)
 	}
 	st, err := sqlite.CreateStage(ctx, path)
 	if err != nil {

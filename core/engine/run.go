@@ -378,7 +378,7 @@ func (s *Service) Cancel(ctx context.Context, actor Actor, id int64) error {
 			return nil
 		}
 		if err := s.tmp().requestCancel(id); err != nil {
-			return &core.Error{Kind: core.KindStorage, Op: "cancel", Message: "Rosterdesk could not ask for the upload to be cancelled. Check that you may write to the database's folder.", Err: err}
+			return tmpError("cancel", "it could not ask for the upload to be cancelled", err)
 		}
 		if host, pid := parseOwner(rec.Owner); host == s.host && pid > 0 && !processAlive(pid) {
 			// Its process is gone: nothing runs it to see the request. (One of another
