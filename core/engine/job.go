@@ -114,7 +114,7 @@ func (j *job) run(ctx context.Context, src io.ReaderAt, size int64) (Result, err
 	defer j.prog.pause(false)
 	tx, err := j.s.db.BeginImport(ctx, path, j.now, j.s.opts.BusyWait)
 	if err != nil {
-		return Result{}, err
+		return Result{}, j.s.busyError(ctx, err)
 	}
 	defer tx.Rollback(ctx) // after Commit, it does nothing
 	if err := j.decide(ctx, tx); err != nil {
