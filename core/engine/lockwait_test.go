@@ -221,7 +221,8 @@ func TestImportWaitsForAnotherProgram(t *testing.T) {
 // import with words that name the other program and what to do; nothing is recorded.
 func TestImportGivesUpOnAnotherProgram(t *testing.T) {
 	e := newEnv(t)
-	here, err := engine.Open(e.ctx, e.path, engine.Options{Now: e.clock.Now, BusyWait: 500 * time.Millisecond})
+	rec := newWaitRecorder()
+	here, err := engine.Open(e.ctx, e.path, engine.Options{Now: e.clock.Now, BusyWait: 500 * time.Millisecond, BusyNoticeAfter: time.Millisecond, OnWait: rec.onWait})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,6 +232,9 @@ func TestImportGivesUpOnAnotherProgram(t *testing.T) {
 	msg := core.ErrorMessage(err)
 	if core.ErrorKind(err) != core.KindBusy || !strings.Contains(msg, "Another program kept the database open for writing") || !strings.Contains(msg, "Close that program") {
 		t.Errorf("Import with the lock kept = %v (%q); want KindBusy naming another program and what to do", err, msg)
+	}
+	if rec.freed() {
+		t.Error("a give-up was told as the database free again")
 	}
 }
 
@@ -299,5 +303,8 @@ func TestWaitNamesRosterdeskHolder(t *testing.T) {
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Errorf("Import cancelled while it waits = %v, want context.Canceled", err)
+	}
+	if rec.freed() {
+		t.Error("a cancelled wait was told as the database free again")
 	}
 }

@@ -42,10 +42,10 @@ type BusyWait struct {
 	// Limit bounds the wait of each write; zero means DefaultBusyLimit.
 	Limit time.Duration
 	// Notify, when not nil, hears how long a write has waited so far, a few times a
-	// second while it waits, and once more with over set when the wait ends (the lock
-	// is taken, or the write gives up or is cancelled). It is called on the waiting
+	// second while it waits, and once more with freed set when the lock is taken (not
+	// when the write gives up or is cancelled). It is called on the waiting
 	// goroutine: it must return soon, and may read the database but not write it.
-	Notify func(ctx context.Context, waited time.Duration, over bool)
+	Notify func(ctx context.Context, waited time.Duration, freed bool)
 }
 
 // DefaultBusyLimit bounds how long a write waits for another connection's write lock
@@ -91,8 +91,8 @@ func (db *DB) waitUnlocked(ctx context.Context, limit time.Duration, try func() 
 		}
 		return false, err
 	})
-	if waited {
-		db.busy.Notify(ctx, time.Since(start), true)
+	if waited && !IsBusy(err) && ctx.Err() == nil {
+		db.busy.Notify(ctx, time.Since(start), true) // the lock was taken
 	}
 	return err
 }
