@@ -396,8 +396,9 @@ func (db *DB) writeThen(ctx context.Context, fn func(tx *sql.Tx) error, then fun
 			return then()
 		})
 		if ran && IsBusy(err) {
-			// then ran: it must not run again.
-			return &core.Error{Kind: core.KindBusy, Message: busyMessage, Err: fmt.Errorf("%w: %w", ErrBusy, err)}
+			// then ran: it must not run again, so the error must not read as busy to
+			// waitUnlocked (the driver's error is kept as text only).
+			return &core.Error{Kind: core.KindBusy, Message: busyMessage, Err: fmt.Errorf("%w: %v", ErrBusy, err)}
 		}
 		return err
 	})
