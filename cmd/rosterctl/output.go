@@ -280,7 +280,11 @@ func (c *cli) waitPrinter() func(engine.Wait) {
 		if w.Freed {
 			key = ""
 		}
-		fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(w.Message()))
+		msg := w.Message()
+		if w.Locked && !w.Freed && isTerminal(c.stderr) {
+			msg += " Ctrl+C stops waiting."
+		}
+		fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(msg))
 	}
 }
 
