@@ -150,6 +150,9 @@ type App struct {
 	waits   func(engine.Wait)
 	waiting bool
 	wait    engine.Wait // the latest notice while waiting, shown again after sign-in
+	// lockShown is true while the status line says the database is busy (a Wait with
+	// Locked), so that the notice of its end replaces it.
+	lockShown bool
 	// closeWindow closes the window (the quit question's Quit Anyway).
 	closeWindow func()
 
@@ -194,7 +197,18 @@ func New(ctx context.Context, cfg Config) *App {
 	}
 	a.ctx, a.cancel = context.WithCancel(ctx)
 	a.waits = latestOnly(a, func(w engine.Wait) {
-		if a.runnerBusy {
+		switch {
+		case w.Locked && w.Freed:
+			if a.lockShown {
+				a.lockShown = false
+				a.setStatus(w.Message())
+			}
+		case w.Locked:
+			// Any write of this window may wait for the lock (queueing an upload, saving
+			// an account), not only the runner's: each says why it is not done yet.
+			a.lockShown = true
+			a.setStatus(w.Message())
+		case a.runnerBusy:
 			a.waiting = true
 			a.wait = w
 			a.setStatus(w.Message())
@@ -775,7 +789,8 @@ func (a *App) runLine() (string, bool) {
 }
 
 // ShowWait says in the status line why the uploads this window runs wait for another
-// Rosterdesk's (rosterctl, another window) or that it takes one over: give it to
+// Rosterdesk's (rosterctl, another window) or that it takes one over, and why any write
+// of the window waits for the database (another program has it open): give it to
 // engine.Options.OnWait. It is safe to call from any goroutine and returns at once; of
 // notices that come faster than the window shows them, the latest is shown.
 func (a *App) ShowWait(w engine.Wait) { a.waits(w) }

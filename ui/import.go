@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/core/inputfile"
 )
 
 // chosenFile is the file picked with Choose File, read into memory.
@@ -237,8 +237,8 @@ func (s *importScreen) onPick() {
 		}
 		data, err := readChosen(path)
 		if err != nil {
-			if ce := (*core.Error)(nil); errors.As(err, &ce) && ce.Code != "" {
-				return err // too big, or changed while it was read: the engine's words
+			if ce := (*core.Error)(nil); errors.As(err, &ce) && ce.Code != "" || errors.Is(err, inputfile.ErrNotAFile) {
+				return err // too big, changed while it was read, or no file at all (a pipe): their own words
 			}
 			return &core.Error{Kind: core.KindInvalid, Op: "read file", Message: "Rosterdesk could not read " + filepath.Base(path) + ". Close it in Excel if it is open, then choose it again.", Err: err}
 		}
@@ -258,9 +258,10 @@ func (s *importScreen) onPick() {
 }
 
 // readChosen reads a chosen file through engine.ReadFile, which refuses one too big to
-// upload before reading it and one that changes while it is read.
+// upload before reading it and one that changes while it is read. inputfile.Open
+// refuses a named pipe or a device before it could block the read for ever.
 func readChosen(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		return nil, err
 	}

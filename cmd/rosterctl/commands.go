@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/core/inputfile"
 	"github.com/rosterdesk/rosterdesk/core/report"
 )
 
@@ -143,7 +142,7 @@ func cmdImport(c *cli, ctx context.Context, args []string) error {
 	if db, err := engine.DBPath(c.db.Path); err == nil && engine.IsDatabaseFile(pos[0], db) {
 		return c.usageErrorf("%s is the database itself: name the roster file to import", pos[0])
 	}
-	file, err := openInput(pos[0])
+	file, err := inputfile.Open(pos[0])
 	if err != nil {
 		return err
 	}
@@ -188,29 +187,6 @@ func cmdImport(c *cli, ctx context.Context, args []string) error {
 		}
 		return exitStatus(statusExit(res.Status))
 	})
-}
-
-// openInput opens the file to import, saying in plain words why it cannot be.
-func openInput(path string) (*os.File, error) {
-	f, err := os.Open(path)
-	if err == nil {
-		var st fs.FileInfo
-		if st, err = f.Stat(); err == nil && !st.IsDir() {
-			return f, nil
-		}
-		f.Close()
-		if err == nil {
-			err = fmt.Errorf("%s is a folder", path)
-		}
-	}
-	msg := fmt.Sprintf("%s cannot be read (%v).", path, err)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		msg = fmt.Sprintf("There is no file %s.", path)
-	case errors.Is(err, fs.ErrPermission):
-		msg = fmt.Sprintf("You may not read %s.", path)
-	}
-	return nil, &core.Error{Kind: core.KindInvalid, Op: "read file", Message: msg, Err: err}
 }
 
 func cmdResume(c *cli, ctx context.Context, args []string) error {
@@ -586,7 +562,10 @@ func (c *cli) readSecret(in *bufio.Scanner, prompt string) (string, bool) {
 	if !in.Scan() {
 		return "", false
 	}
-	return strings.TrimRight(in.Text(), "\r"), true
+	// Windows Notepad and PowerShell pipes start what they send with a byte-order mark
+	// and end lines with CRLF: neither is part of the password, and counted in it they
+	// would make a right password wrong, and move the account toward its lockout.
+	return strings.TrimRight(strings.TrimPrefix(in.Text(), "\ufeff"), "\r"), true
 }
 
 func orDefault(s, def string) string {

@@ -422,6 +422,8 @@ func TestEndToEnd(t *testing.T) {
 		e.expect(5, olgaTemp+"\n", "login", "oadmin")
 		e.expect(0, olgaTemp+"\n"+olgaNew+"\n", "login", "oadmin")
 		e.expect(0, olgaNew+"\n", "login", "OAdmin")
+		// A byte-order mark and CRLF (Notepad, PowerShell pipes) are not part of it.
+		e.expect(0, "\ufeff"+olgaNew+"\r\n", "login", "oadmin")
 
 		// Five wrong passwords in a row pause the username's sign-in, for 5 minutes.
 		for i := range 5 {

@@ -256,21 +256,35 @@ func jsonTime(t time.Time) string {
 }
 
 // waitPrinter returns the engine's OnWait for this command: it says on stderr which
-// process an upload waits for, again every quarter of a minute while it waits, and when
-// rosterctl takes the other upload over, so that resume and import never wait in
-// silence. The engine calls it from inside a claim, hence the lock.
+// process an upload waits for, or that the database is busy (and whether another
+// program holds it), again every quarter of a minute while it waits, when rosterctl
+// takes the other upload over and when the database is free again, so that resume and
+// import never wait in silence. The engine calls it from inside a claim or a write,
+// hence the lock.
 func (c *cli) waitPrinter() func(engine.Wait) {
 	var mu sync.Mutex
-	var owner string
+	var key string
 	var last time.Time
 	return func(w engine.Wait) {
 		mu.Lock()
 		defer mu.Unlock()
-		if !w.TakingOver && w.Owner == owner && time.Since(last) < 15*time.Second {
+		k := fmt.Sprint(w.Locked, w.Owner)
+		switch {
+		case w.Freed && key == "":
+			return // the busy notice it ends was not printed
+		case w.TakingOver, w.Freed, k != key, time.Since(last) >= 15*time.Second:
+		default:
 			return
 		}
-		owner, last = w.Owner, time.Now()
-		fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(w.Message()))
+		key, last = k, time.Now()
+		if w.Freed {
+			key = ""
+		}
+		msg := w.Message()
+		if w.Locked && !w.Freed && isTerminal(c.stderr) {
+			msg += " Ctrl+C stops waiting."
+		}
+		fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(msg))
 	}
 }
 

@@ -235,13 +235,21 @@ type Options struct {
 	// DefaultStaleAfter.
 	StaleAfter time.Duration
 	// OnWait, when not nil, hears why an upload this process wants to run waits for
-	// another process's, and when it takes one over. It is called from inside the
-	// claim, often: it must return at once and must not call the Service.
+	// another process's, and when it takes one over; and, as a Wait with Locked, why
+	// any write waits for the database's write lock (see BusyNoticeAfter). It is called
+	// from inside the claim or the waiting write, often: it must return at once and must
+	// not call the Service.
 	OnWait func(Wait)
-	// BusyWait bounds how long an import waits for another process's write transaction
-	// (a long import in rosterctl while the window is open) before it gives up. Zero
-	// means 10 minutes.
+	// BusyWait bounds how long a write (an import's, or any other) waits for the
+	// database's write lock, held by another process's write transaction (a long import
+	// in rosterctl while the window is open) or by another program that has the
+	// database open for writing, before it gives up. Zero means 10 minutes.
 	BusyWait time.Duration
+	// BusyNoticeAfter is how long a write waits for the write lock before OnWait hears
+	// of it (a Wait with Locked set), and then again a few times a second while it
+	// waits: a short wait for another process's brief write is not worth a word. Zero
+	// means 2 seconds.
+	BusyNoticeAfter time.Duration
 	// CheckpointWait bounds how long, after an upload whose file held typed passwords,
 	// the WAL checkpoint is tried again while a reader holds it back; it is tried once
 	// more at the next start. Zero means 30 seconds.
@@ -252,6 +260,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.BusyWait == 0 {
 		o.BusyWait = 10 * time.Minute
+	}
+	if o.BusyNoticeAfter == 0 {
+		o.BusyNoticeAfter = 2 * time.Second
 	}
 	if o.CheckpointWait == 0 {
 		o.CheckpointWait = 30 * time.Second

@@ -67,8 +67,7 @@ func (j *job) run(ctx context.Context, src io.ReaderAt, size int64) (Result, err
 	j.prog.set(core.PhaseReading, 0, 0)
 	path, err := j.s.tmp().stagePath()
 	if err != nil {
-		return Result{}, &core.Error{Kind: core.KindStorage, Op: "import",
-			Message: "Rosterdesk could not make its private folder beside the database, so the file could not be imported. Check that you may write to the database's folder.", Err: err}
+		return Result{}, tmpError("import", "the file could not be imported", err)
 	}
 	st, err := sqlite.CreateStage(ctx, path)
 	if err != nil {
@@ -114,7 +113,7 @@ func (j *job) run(ctx context.Context, src io.ReaderAt, size int64) (Result, err
 	defer j.prog.pause(false)
 	tx, err := j.s.db.BeginImport(ctx, path, j.now, j.s.opts.BusyWait)
 	if err != nil {
-		return Result{}, err
+		return Result{}, j.s.busyError(ctx, err)
 	}
 	defer tx.Rollback(ctx) // after Commit, it does nothing
 	if err := j.decide(ctx, tx); err != nil {

@@ -18,8 +18,20 @@ const DefaultStaleAfter = time.Minute
 
 // Wait says why an upload this process wants to run waits: another process runs one.
 // Options.OnWait hears one at every check (a few times a second) while it lasts, and a
-// last one with TakingOver when this process takes the upload over.
+// last one with TakingOver when this process takes the upload over. A Wait with Locked
+// set says instead that a write of this process (an upload's, or any other) waits for
+// the database's write lock, which another connection holds.
 type Wait struct {
+	// Locked is true when a write waits for the database's write lock: Waited says how
+	// long so far. Owner, Host, PID and ThisComputer then name the Rosterdesk process
+	// whose upload holds the lock; Owner is "" when no live Rosterdesk process runs an
+	// upload, so another program (a database browser with unsaved changes) has the
+	// database open for writing. Freed is true on the last notice of a wait that got
+	// the lock.
+	Locked, Freed bool
+	Waited        time.Duration
+	unsure        bool // the uploads could not be read: who holds the lock is not known
+
 	Owner string // the other process: "host/pid/nonce"
 	Host  string // its computer's name
 	PID   int
@@ -37,9 +49,17 @@ type Wait struct {
 
 // Message says what is happening in one line of plain words.
 func (w Wait) Message() string {
-	where := fmt.Sprintf("Rosterdesk on %s (process %d)", w.Host, w.PID)
-	if w.ThisComputer {
-		where = fmt.Sprintf("Rosterdesk process %d on this computer", w.PID)
+	where := w.where()
+	waited := w.Waited.Round(time.Second)
+	switch {
+	case w.Locked && w.Freed:
+		return "The database is free again; carrying on."
+	case w.Locked && w.unsure:
+		return fmt.Sprintf("The database is busy: another Rosterdesk window or rosterctl, or another program, is writing to it. Waiting (%s so far).", waited)
+	case w.Locked && w.Owner == "":
+		return fmt.Sprintf("The database is busy: another program has it open for writing (a database browser such as DB Browser for SQLite with unsaved changes, for example), not Rosterdesk. Close that program, or save or undo its changes; Rosterdesk waits meanwhile (%s so far).", waited)
+	case w.Locked:
+		return fmt.Sprintf("The database is busy: %s is saving an upload. Waiting for it to finish (%s so far).", where, waited)
 	}
 	switch {
 	case w.TakingOver && w.Gone:
@@ -50,6 +70,14 @@ func (w Wait) Message() string {
 		return fmt.Sprintf("Waiting for the upload that %s is running: no sign of life for %s; it is taken over in %s if it stays silent.", where, round(w.Silent), round(w.TakeOverIn))
 	}
 	return fmt.Sprintf("Waiting for the upload that %s is running.", where)
+}
+
+// where names the other Rosterdesk process.
+func (w Wait) where() string {
+	if w.ThisComputer {
+		return fmt.Sprintf("Rosterdesk process %d on this computer", w.PID)
+	}
+	return fmt.Sprintf("Rosterdesk on %s (process %d)", w.Host, w.PID)
 }
 
 func round(d time.Duration) time.Duration {

@@ -46,7 +46,7 @@ func (s *Service) Enqueue(ctx context.Context, req UploadRequest) (core.Upload, 
 		Original: &checkedReader{r: src, check: check},
 	}, s.now())
 	if err != nil {
-		return core.Upload{}, err
+		return core.Upload{}, s.busyError(ctx, err)
 	}
 	rec, err := s.db.Upload(ctx, id)
 	return rec.Upload, err
@@ -241,7 +241,7 @@ func (s *Service) step(ctx context.Context, progress func(core.Progress)) (res R
 	defer s.runMu.Unlock()
 	rec, ok, busy, err := s.db.Claim(ctx, s.owner, s.now, s.alive)
 	if err != nil || !ok {
-		return Result{}, false, busy, err
+		return Result{}, false, busy, s.busyError(ctx, err)
 	}
 	res, err = s.runClaimed(ctx, rec, progress)
 	return res, true, false, err
@@ -294,6 +294,13 @@ func (s *Service) runClaimed(ctx context.Context, rec sqlite.UploadRecord, progr
 			return s.cancelled(ctx, rec, cause)
 		case core.ErrorKind(err) == core.KindConflict || core.ErrorKind(cause) == core.KindConflict:
 			return Result{}, errors.Join(err, cause)
+		case errors.Is(err, sqlite.ErrBusy):
+			// Another connection kept the write lock all along: marking the upload
+			// Failed needs that lock too, and the file is not at fault. It stays
+			// waiting and runs again, from the start, once uploads resume.
+			err = s.busyError(ctx, err)
+			return Result{}, &core.Error{Kind: core.KindBusy, Op: "import", Err: errors.Join(ErrUploadWaiting, err),
+				Message: core.ErrorMessage(err) + " The upload is still waiting: it runs again, from the start, once uploads resume."}
 		}
 		return s.failed(ctx, rec, err)
 	}
@@ -378,7 +385,7 @@ func (s *Service) Cancel(ctx context.Context, actor Actor, id int64) error {
 			return nil
 		}
 		if err := s.tmp().requestCancel(id); err != nil {
-			return &core.Error{Kind: core.KindStorage, Op: "cancel", Message: "Rosterdesk could not ask for the upload to be cancelled. Check that you may write to the database's folder.", Err: err}
+			return tmpError("cancel", "it could not ask for the upload to be cancelled", err)
 		}
 		if host, pid := parseOwner(rec.Owner); host == s.host && pid > 0 && !processAlive(pid) {
 			// Its process is gone: nothing runs it to see the request. (One of another

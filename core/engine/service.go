@@ -46,6 +46,7 @@ func newService(db *sqlite.DB, opts Options) *Service {
 	if s.owner == "" {
 		s.owner = fmt.Sprintf("%s/%d/%s", s.host, os.Getpid(), newGUID()[:8])
 	}
+	db.SetBusyWait(sqlite.BusyWait{Limit: s.opts.BusyWait, Notify: s.onBusy})
 	return s
 }
 

@@ -37,12 +37,35 @@ func newTmpDir(dbPath string) *tmpDir {
 	return &tmpDir{dir: filepath.Join(filepath.Dir(dbPath), tmpName), host: hex.EncodeToString(sum[:4])}
 }
 
-// ensure creates the folder, readable by its owner only.
+// ensure creates the folder, readable by its owner only. When something that is not a
+// folder has its name (a file a person made or copied there), the error says so, names
+// it and says to move or delete it: "check that you may write to the folder" would send
+// them looking at permissions that are fine.
 func (t *tmpDir) ensure() error {
+	if fi, err := os.Lstat(t.dir); err == nil && !fi.IsDir() {
+		if target, err := os.Stat(t.dir); err != nil || !target.IsDir() {
+			return &core.Error{Kind: core.KindStorage, Op: "make private folder", Err: fmt.Errorf("%s: %w", t.dir, errNotAFolder),
+				Message: fmt.Sprintf("A file named %s is in the way of Rosterdesk's private folder beside the database (%s). Move or delete that file, then try again.", tmpName, t.dir)}
+		}
+	}
 	if err := os.MkdirAll(t.dir, 0o700); err != nil {
 		return err
 	}
 	return os.Chmod(t.dir, 0o700)
+}
+
+// errNotAFolder is the cause of ensure's error when a file has the private folder's name.
+var errNotAFolder = errors.New("not a folder")
+
+// tmpError is the error of an operation (what, "the file could not be imported") that
+// needed the private folder and could not make it: ensure's own words when a file is in
+// the way, else a hint to look at the rights on the database's folder.
+func tmpError(op, what string, err error) error {
+	if errors.Is(err, errNotAFolder) {
+		return err
+	}
+	return &core.Error{Kind: core.KindStorage, Op: op, Err: err,
+		Message: "Rosterdesk could not make its private folder beside the database, so " + what + ". Check that you may write to the database's folder."}
 }
 
 // stagePath returns a new stage file's path: stage-HOST-PID-NONCE.db, so that a later

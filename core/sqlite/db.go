@@ -21,6 +21,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/retry"
 )
 
 // DB is the database: one writer connection and a small pool of readers. WAL lets the
@@ -31,11 +32,70 @@ type DB struct {
 	r    *sql.DB
 	Path string
 	file os.FileInfo // the database file, for the list of files open in this process
+	busy BusyWait
 }
 
-// busyRetry bounds how long a write waits for another process's write transaction (a
-// long import in rosterctl while the window is open) before the error reaches the user.
-const busyRetry = 10 * time.Minute
+// BusyWait says how a DB's writes wait for the database's write lock while another
+// connection holds it: another Rosterdesk process's import, or another program (a
+// database browser with unsaved changes) that has the database open for writing.
+type BusyWait struct {
+	// Limit bounds the wait of each write; zero means DefaultBusyLimit.
+	Limit time.Duration
+	// Notify, when not nil, hears how long a write has waited so far, a few times a
+	// second while it waits, and once more with freed set when the lock is taken (not
+	// when the write gives up or is cancelled). It is called on the waiting
+	// goroutine: it must return soon, and may read the database but not write it.
+	Notify func(ctx context.Context, waited time.Duration, freed bool)
+}
+
+// DefaultBusyLimit bounds how long a write waits for another connection's write lock
+// unless SetBusyWait says otherwise.
+const DefaultBusyLimit = 10 * time.Minute
+
+// busyStep is the writer connection's busy_timeout: how long SQLite itself waits for the
+// write lock before it returns SQLITE_BUSY and the write's own loop (retry.Until) tries
+// again. It is short so that a wait is heard (BusyWait.Notify) and cancelled within a
+// fraction of a second, where a long busy_timeout would keep both inside SQLite.
+const busyStep = 250 * time.Millisecond
+
+// SetBusyWait sets how the DB's writes wait for another connection's write lock. Call it
+// before the DB is used by more than one goroutine.
+func (db *DB) SetBusyWait(b BusyWait) {
+	if b.Limit <= 0 {
+		b.Limit = DefaultBusyLimit
+	}
+	db.busy = b
+}
+
+// waitUnlocked calls try until it returns an error that is not SQLite's "busy" (or
+// none), retrying while another connection holds the write lock, until limit (zero:
+// the DB's busy limit) has passed or ctx ends; it tells BusyWait.Notify how long it
+// has waited.
+func (db *DB) waitUnlocked(ctx context.Context, limit time.Duration, try func() error) error {
+	if limit <= 0 {
+		limit = db.busy.Limit
+	}
+	if limit <= 0 {
+		limit = DefaultBusyLimit
+	}
+	start := time.Now()
+	waited := false
+	err := retry.Until(ctx, 50*time.Millisecond, limit, func() (bool, error) {
+		err := try()
+		if !IsBusy(err) {
+			return true, err
+		}
+		if db.busy.Notify != nil {
+			waited = true
+			db.busy.Notify(ctx, time.Since(start), false)
+		}
+		return false, err
+	})
+	if waited && !IsBusy(err) && ctx.Err() == nil {
+		db.busy.Notify(ctx, time.Since(start), true) // the lock was taken
+	}
+	return err
+}
 
 // ApplicationID marks a database file as Rosterdesk's in the SQLite header
 // (PRAGMA application_id, bytes 68-71): "RDsk". It is how Open tells a Rosterdesk
@@ -48,7 +108,8 @@ const ApplicationID = 0x5244736b
 // and '#' as the start of parameters and decode %41 as 'A'). mode=rw and mode=ro stop
 // SQLite from creating a missing file: Open creates it itself. Each pragma is set on
 // every connection the pool opens, which db.Exec("PRAGMA …") would not do:
-//   - busy_timeout: wait for another connection's lock instead of failing at once;
+//   - busy_timeout: wait for another connection's lock instead of failing at once (the
+//     writer only briefly: its writes wait in waitUnlocked, where the wait is heard);
 //   - foreign_keys: SQLite leaves them off unless asked, per connection;
 //   - journal_mode(WAL): readers do not block the writer, and a crash rolls back cleanly;
 //   - synchronous(NORMAL): durable at each checkpoint, safe with WAL, much faster;
@@ -59,7 +120,11 @@ const ApplicationID = 0x5244736b
 //     writers queue on busy_timeout instead of failing later with SQLITE_BUSY.
 func dsn(path string, c conn) string {
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(30000)")
+	if c == connWriter {
+		q.Add("_pragma", "busy_timeout("+strconv.Itoa(int(busyStep/time.Millisecond))+")")
+	} else {
+		q.Add("_pragma", "busy_timeout(30000)")
+	}
 	switch c {
 	case connWriter, connReader:
 		q.Set("mode", "rw")
@@ -311,8 +376,8 @@ func (db *DB) closePools() error {
 	return errors.Join(errW, errR)
 }
 
-// write runs fn in a write transaction and commits it; a busy database is retried until
-// busyRetry has passed or ctx ends.
+// write runs fn in a write transaction and commits it; a busy database is retried as
+// waitUnlocked does.
 func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return db.writeThen(ctx, fn, nil)
 }
@@ -321,9 +386,8 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // once fn has succeeded, and the transaction commits only if it returns nil. A busy
 // database is retried only until then has run, so that then happens at most once.
 func (db *DB) writeThen(ctx context.Context, fn func(tx *sql.Tx) error, then func() error) error {
-	deadline := time.Now().Add(busyRetry)
-	for {
-		ran := false
+	ran := false
+	err := db.waitUnlocked(ctx, 0, func() error {
 		err := db.writeOnce(ctx, func(tx *sql.Tx) error {
 			if err := fn(tx); err != nil || then == nil {
 				return err
@@ -331,15 +395,14 @@ func (db *DB) writeThen(ctx context.Context, fn func(tx *sql.Tx) error, then fun
 			ran = true
 			return then()
 		})
-		if err == nil || ran || !IsBusy(err) || time.Now().After(deadline) {
-			return classify(err)
+		if ran && IsBusy(err) {
+			// then ran: it must not run again, so the error must not read as busy to
+			// waitUnlocked (the driver's error is kept as text only).
+			return &core.Error{Kind: core.KindBusy, Message: busyMessage, Err: fmt.Errorf("%w: %v", ErrBusy, err)}
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+		return err
+	})
+	return classify(err)
 }
 
 func (db *DB) writeOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
@@ -393,6 +456,7 @@ var (
 	ErrReadOnly      = errors.New("database cannot be written")
 	ErrDiskFull      = errors.New("disk full")
 	ErrDamaged       = errors.New("database damaged")
+	ErrBusy          = errors.New("database busy")
 )
 
 // dbError returns a *core.Error of kind k whose cause is reason (and err, if any).
@@ -408,6 +472,7 @@ const (
 	diskFullMessage = "The disk is full, so nothing was saved. Free some space and try again."
 	readOnlyMessage = "The database file cannot be written (it is read-only, or in a folder or on a disk you may not write to), so nothing was saved."
 	damagedMessage  = "The database file is damaged. Restore it from a backup."
+	busyMessage     = "The database stayed busy for too long, so nothing was saved: another Rosterdesk window or rosterctl was saving an upload, or another program (a database browser, for example) had the database open for writing. Wait for the upload to finish, or close that program, and try again."
 )
 
 // classify turns storage failures that people can fix (disk full, read-only file,
@@ -430,7 +495,7 @@ func classify(err error) error {
 		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
 			return dbError(core.KindStorage, ErrDamaged, err, damagedMessage)
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return &core.Error{Kind: core.KindBusy, Message: "The database is busy with another Rosterdesk window or rosterctl for too long. Wait for the other upload to finish and try again.", Err: err}
+			return &core.Error{Kind: core.KindBusy, Message: busyMessage, Err: fmt.Errorf("%w: %w", ErrBusy, err)}
 		}
 	}
 	if errors.Is(err, syscall.ENOSPC) {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
-	"github.com/rosterdesk/rosterdesk/core/retry"
 )
 
 // ImportTx is the one write transaction an import checks and applies in, with the
@@ -45,17 +44,15 @@ type ImportTx struct {
 const importCacheKiB = 16 << 10
 
 // BeginImport attaches the stage at stagePath and opens the import transaction. It
-// waits up to wait for another process's write transaction, then returns an error of
-// kind KindBusy; a full disk or a database that cannot be written is KindStorage.
+// waits for another connection's write transaction as every write does (SetBusyWait),
+// for up to wait (zero: the DB's limit), then returns an error of kind KindBusy
+// (ErrBusy); a full disk or a database that cannot be written is KindStorage.
 func (db *DB) BeginImport(ctx context.Context, stagePath string, now time.Time, wait time.Duration) (*ImportTx, error) {
 	var t *ImportTx
-	err := retry.Until(ctx, 50*time.Millisecond, wait, func() (bool, error) {
+	err := db.waitUnlocked(ctx, wait, func() error {
 		var err error
 		t, err = db.beginImport(ctx, stagePath, now)
-		if IsBusy(err) {
-			return false, err
-		}
-		return true, err
+		return err
 	})
 	return t, classify(err)
 }

@@ -117,6 +117,17 @@ func schemaState(ctx context.Context, q interface {
 // transaction together with its record in schema_migrations, and marks the file as
 // Rosterdesk's (application_id) if an older version did not.
 func (db *DB) migrate(ctx context.Context, pending []migration) error {
+	if len(pending) == 0 {
+		// Opening an up-to-date database must not need the write lock: another
+		// program holding it would keep every start waiting before anyone could say why.
+		var id int32
+		err := db.read(ctx, func(tx *sql.Tx) error {
+			return tx.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&id)
+		})
+		if err != nil || id == ApplicationID {
+			return err
+		}
+	}
 	if err := db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`)
 		return err

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -169,7 +170,7 @@ func TestPragmas(t *testing.T) {
 				{"foreign_keys", "1"},
 				{"journal_mode", "wal"},
 				{"secure_delete", "1"},
-				{"busy_timeout", "30000"},
+				{"busy_timeout", map[bool]string{true: "30000", false: strconv.Itoa(int(busyStep / time.Millisecond))}[readOnly]},
 				{"synchronous", "1"},
 			} {
 				var got string

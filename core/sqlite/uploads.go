@@ -324,6 +324,44 @@ func findUpload(ctx context.Context, tx *sql.Tx, id int64) (UploadRecord, error)
 	return r, err
 }
 
+// RunningClaim is an upload In Progress and the process that claimed it.
+type RunningClaim struct {
+	Upload    int64
+	Owner     string // "host/pid/nonce"
+	Heartbeat time.Time
+}
+
+// RunningClaims returns the uploads In Progress and their owners, oldest first. It
+// reads (the reader pool), so it answers while another connection holds the write lock.
+func (db *DB) RunningClaims(ctx context.Context) ([]RunningClaim, error) {
+	var out []RunningClaim
+	err := db.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `
+			SELECT
+				id,
+				coalesce(owner, ''),
+				coalesce(heartbeat, '')
+			FROM uploads
+			WHERE status = 'In Progress'
+			ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c RunningClaim
+			var hb string
+			if err := rows.Scan(&c.Upload, &c.Owner, &hb); err != nil {
+				return err
+			}
+			c.Heartbeat = parseTime(hb)
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
 // Claim takes the next upload to run for owner: the oldest Queued upload, or an upload
 // left In Progress by an owner that alive says is gone (a crash or a kill). It takes none
 // while another live owner runs an upload, so uploads run one at a time across

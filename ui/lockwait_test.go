@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
+
+	"fyne.io/fyne/v2/test"
+)
+
+// TestBusyDatabaseReachesTheStatusLine (real engine): while another program holds the
+// database's write lock (DB Browser for SQLite with unsaved changes), an upload the
+// window queues says in the status line that the database is busy because another
+// program has it open for writing, and to close it; once the lock is let go the upload
+// runs. The window used to show nothing: the notices reached it only while its runner
+// ran, and queueing the upload is what waited.
+func TestBusyDatabaseReachesTheStatusLine(t *testing.T) {
+	ctx := context.Background()
+	path := realEngine(t).DBPath()
+	var app atomic.Pointer[App]
+	svc, err := engine.Open(ctx, path, engine.Options{Now: func() time.Time { return realNow }, BusyNoticeAfter: time.Millisecond,
+		OnWait: func(w engine.Wait) {
+			if a := app.Load(); a != nil {
+				a.ShowWait(w)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	h := realHarness(t, svc)
+	app.Store(h.a)
+	h.signInAs("oadmin", "Riverside2026")
+	h.settle()
+
+	other, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, q := range []string{"BEGIN IMMEDIATE", "INSERT INTO schools(name) SELECT 'zz' WHERE 0"} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	h.a.imp.file = &chosenFile{name: "more.csv", data: []byte("User ID,Role,First Name,Last Name,Grade Level\r\nS9,Student,Zoe,King,3\r\n")}
+	h.a.imp.updateButtons()
+	test.Tap(h.a.imp.uploadBtn)
+	h.runUntil("the status line says the database is busy", func() bool {
+		return h.a.status != nil && strings.Contains(h.a.status.Text, "another program has it open for writing")
+	})
+	if got := h.a.status.Text; !strings.Contains(got, "Close that program") || strings.Contains(got, "Rosterdesk window") {
+		t.Errorf("status line = %q, want another program named and to close it", got)
+	}
+	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	h.settle()
+	if got := h.a.status.Text; !strings.HasPrefix(got, "more.csv: Completed") {
+		t.Errorf("once the lock is let go the status line says %q, want more.csv Completed", got)
+	}
+	ups, err := svc.History(ctx, h.a.actor(), engine.HistoryFilter{})
+	if err != nil || len(ups) == 0 || ups[0].FileName != "more.csv" || ups[0].Status != core.StatusCompleted {
+		t.Errorf("history = %+v, %v; want more.csv Completed", ups, err)
+	}
+}
