@@ -35,6 +35,12 @@ func UnicodeKeys(ctx context.Context, tx *sql.Tx) error {
 	)`); err != nil {
 		return err
 	}
+	return rekeyAll(ctx, tx)
+}
+
+// rekeyAll recomputes every column of KeyColumns with core.Key (rekey), recording each
+// pair of rows whose keys become equal in key_duplicates.
+func rekeyAll(ctx context.Context, tx *sql.Tx) error {
 	now := time.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00")
 	for _, c := range KeyColumns {
 		if err := rekey(ctx, tx, c, now); err != nil {
@@ -103,6 +109,11 @@ func rekey(ctx context.Context, tx *sql.Tx, c KeyColumn, now string) error {
 		if err := rows.Scan(&r.id, &r.scope, &value, &r.oldKey, &r.mustBeUnique); err != nil {
 			rows.Close()
 			return err
+		}
+		if r.oldKey == DuplicateMarker(r.id) {
+			// An earlier rekey marked this row: its pair is recorded already, and it
+			// stays marked until its value is changed.
+			continue
 		}
 		if r.key = core.Key(value); r.key != r.oldKey {
 			changed = append(changed, r)
