@@ -6,10 +6,11 @@ import (
 	"strings"
 )
 
-// KeyDuplicate is a pair of records that were two before schema 3 compared text with
-// core.Key, and are the same now: two users with one User ID, username or teacher
-// email, two classes of a school with one Class ID, or two schools with one name. Kept
-// holds the key; Other holds a marker until its value is changed.
+// KeyDuplicate is a pair of records that were two before schema 3 or schema 7
+// recomputed their keys with core.Key (migrations UnicodeKeys, CompatibilityKeys), and
+// are the same now: two users with one User ID, username or teacher email, two classes
+// of a school with one Class ID, or two schools with one name. Kept holds the key;
+// Other holds a marker until its value is changed.
 type KeyDuplicate struct {
 	Kind        string // "user_id", "username", "teacher_email", "class_id", "school_name"
 	Kept, Other DuplicateRecord

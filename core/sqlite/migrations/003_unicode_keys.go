@@ -12,9 +12,10 @@ import (
 )
 
 // UnicodeKeys recomputes every case-insensitive key column with core.Key (NFC, then full
-// Unicode case folding). Older versions computed keys with strings.ToLower on create and
-// SQLite's lower(), which folds A-Z only, on update, so ÄB1 and äb1, or STRASSE and
-// Straße, could be stored as two users, two classes or two schools.
+// Unicode case folding, when it was written; NFKC since CompatibilityKeys). Older
+// versions computed keys with strings.ToLower on create and SQLite's lower(), which
+// folds A-Z only, on update, so ÄB1 and äb1, or STRASSE and Straße, could be stored as
+// two users, two classes or two schools.
 //
 // Two rows whose keys become equal are not merged (that would lose an account) and the
 // migration does not fail (that would leave the database unusable until someone edits it
