@@ -17,23 +17,29 @@ func lookalikeDatabase(t *testing.T) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "old.db")
 	mustRun(t, db, oakSchool...)
-	raw, err := sql.Open("sqlite", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	for _, q := range []string{
+	execSQL(t, db,
 		`INSERT INTO users (id, guid, user_id, user_id_key, role, first_name, last_name, username, username_key, created_at, updated_at) VALUES
 			(1, '11111111-1111-4111-8111-111111111111', 'S11', 's11', 'Student', 'Ann', 'Lee', 'alee', 'alee', '2026-01-01', '2026-01-01'),
 			(2, '22222222-2222-4222-8222-222222222222', 'Ｓ１１', 'ｓ１１', 'Student', 'Bob', 'Lee', 'blee', 'blee', '2026-01-01', '2026-01-01')`,
 		`INSERT INTO school_users (school_id, user_id) SELECT id, 1 FROM schools UNION ALL SELECT id, 2 FROM schools`,
-		`DELETE FROM schema_migrations WHERE name = 'migrations/007_compatibility_keys.go'`,
-	} {
+		`DELETE FROM schema_migrations WHERE name = 'migrations/007_compatibility_keys.go'`)
+	return db
+}
+
+// execSQL runs stmts in the database at path, as another program would, behind
+// Rosterdesk's back.
+func execSQL(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, q := range stmts {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatalf("%.60s: %v", q, err)
 		}
 	}
-	return db
 }
 
 // TestUpgradeReportsLookalikeDuplicates: the upgrade that makes S11 and Ｓ１１ one User

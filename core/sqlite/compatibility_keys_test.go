@@ -54,6 +54,43 @@ func databaseBefore(t *testing.T, n int, stmts ...string) string {
 	return path
 }
 
+// column returns the one column of text query reads.
+func column(t *testing.T, db *DB, query string) []string {
+	t.Helper()
+	rows, err := db.r.QueryContext(context.Background(), query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// duplicateLines returns db.KeyDuplicates, one line per pair: its kind, the value and
+// GUID that keep the key, then the other record's value, GUID, name and school.
+func duplicateLines(t *testing.T, db *DB) []string {
+	t.Helper()
+	dups, err := db.KeyDuplicates(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, d := range dups {
+		out = append(out, d.Kind+": "+d.Kept.Value+" ("+d.Kept.GUID+") kept, "+d.Other.Value+" ("+d.Other.GUID+") "+d.Other.Name+" "+d.School)
+	}
+	return out
+}
+
 // keyBefore007 is core.Key as schemas 3 to 6 computed it: NFC, then full case folding.
 func keyBefore007(s string) string { return cases.Fold().String(norm.NFC.String(s)) }
 
@@ -64,7 +101,6 @@ func keyBefore007(s string) string { return cases.Fold().String(norm.NFC.String(
 // emails, Class IDs and school names. A pair migration 003 recorded is not recorded
 // again, and the sign-in counters follow their keys.
 func TestCompatibilityKeysMigration(t *testing.T) {
-	ctx := context.Background()
 	path := databaseBefore(t, 7,
 		`INSERT INTO schools (id, guid, name, name_key, created_at) VALUES
 			(1, 'guid-s1', 'Oak School', 'oak school', '2026-01-01'),
@@ -94,23 +130,6 @@ func TestCompatibilityKeysMigration(t *testing.T) {
 	)
 	db := mustOpenPath(t, path)
 
-	rowsOf := func(query string) []string {
-		t.Helper()
-		rows, err := db.r.QueryContext(ctx, query)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, s)
-		}
-		return out
-	}
 	for _, c := range []struct {
 		query string
 		want  []string
@@ -125,23 +144,11 @@ func TestCompatibilityKeysMigration(t *testing.T) {
 			"xyz 0 2026-08-20T09:10:00.000Z 2026-08-20T09:05:00.000Z",
 		}},
 	} {
-		if got := rowsOf(c.query); !reflect.DeepEqual(got, c.want) {
+		if got := column(t, db, c.query); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s = %q, want %q", c.query, got, c.want)
 		}
 	}
 
-	report := func() []string {
-		t.Helper()
-		dups, err := db.KeyDuplicates(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, d := range dups {
-			got = append(got, d.Kind+": "+d.Kept.Value+" ("+d.Kept.GUID+") kept, "+d.Other.Value+" ("+d.Other.GUID+") "+d.Other.Name+" "+d.School)
-		}
-		return got
-	}
 	// KeyDuplicates lists users, then classes, then schools, each in the order found.
 	want := []string{
 		"user_id: äb1 (guid-u9) kept, ÄB1 (guid-u8) Eve Lee ",
@@ -152,14 +159,14 @@ func TestCompatibilityKeysMigration(t *testing.T) {
 		"class_id: ART1 (guid-c1) kept, ＡＲＴ１ (guid-c2) Art 2 Maple",
 		"school_name: Oak School (guid-s1) kept, Oak\u3000School (guid-s2)  ",
 	}
-	if got := report(); !reflect.DeepEqual(got, want) {
+	if got := duplicateLines(t, db); !reflect.DeepEqual(got, want) {
 		t.Errorf("KeyDuplicates =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 
 	// Opening again runs nothing again.
 	db.Close()
 	db = mustOpenPath(t, path)
-	if got := report(); !reflect.DeepEqual(got, want) {
+	if got := duplicateLines(t, db); !reflect.DeepEqual(got, want) {
 		t.Errorf("after reopening, KeyDuplicates =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
