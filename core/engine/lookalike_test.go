@@ -3,6 +3,7 @@ package engine_test
 import (
 	"database/sql"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -139,5 +140,27 @@ func TestLookalikeKeysFoldedInGo(t *testing.T) {
 	}
 	if checked < 5 {
 		t.Errorf("only %d stored values needed folding, want the test's fullwidth and mixed-case ones", checked)
+	}
+}
+
+// TestLookalikeUsernameSignIn: a username typed in fullwidth (a Japanese or Chinese
+// keyboard left in that mode) is the username: the right password signs in, and wrong
+// passwords count toward that username's pause, whichever way each was typed.
+func TestLookalikeUsernameSignIn(t *testing.T) {
+	e := newEnv(t)
+	_, pw := e.addAdmin(engine.NewOperator{Username: "oadmin", Name: "Olga Admin", Role: core.OperatorOrgAdmin})
+	if err := e.svc.ChangePassword(e.ctx, "ｏａｄｍｉｎ", pw, adminPassword); err != nil {
+		t.Fatalf("ChangePassword typed in fullwidth: %v", err)
+	}
+	if r := e.signIn("ＯＡＤＭＩＮ", adminPassword); r.Status != engine.AuthOK {
+		t.Fatalf("SignIn(ＯＡＤＭＩＮ) = %+v, want AuthOK", r)
+	}
+	var got []engine.AuthStatus
+	for _, user := range []string{"oadmin", "ｏａｄｍｉｎ", "OADMIN", "ｏａｄｍｉｎ", "oadmin"} {
+		got = append(got, e.signIn(user, "Wrong12345").Status)
+	}
+	want := []engine.AuthStatus{engine.AuthRefused, engine.AuthRefused, engine.AuthRefused, engine.AuthRefused, engine.AuthLocked}
+	if !slices.Equal(got, want) {
+		t.Errorf("five wrong passwords, typed three ways = %v, want four refusals then a pause", got)
 	}
 }
