@@ -22,7 +22,9 @@ import (
 // which is not stored: their new key is core.Key of the old key, which is core.Key of
 // the username (the new Key is idempotent, and folds together all the old one did), and
 // counters that meet are added together, so attempts typed in fullwidth before the
-// upgrade still count toward the username's pause. Operators' username keys are left as they are: an operator's username has been
+// upgrade still count toward the username's pause.
+//
+// Operators' username keys are left as they are: an operator's username has been
 // ASCII-only since operators exist (schema 4), and Key leaves ASCII as it was.
 func CompatibilityKeys(ctx context.Context, tx *sql.Tx) error {
 	if err := rekeyAll(ctx, tx); err != nil {
