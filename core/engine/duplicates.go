@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/rosterdesk/rosterdesk/core/sqlite"
+	"github.com/rosterdesk/rosterdesk/core/sqlite/migrations"
 )
 
 // KeyDuplicate is an account, class or school that has the same User ID, username,
@@ -54,6 +55,10 @@ func keyDuplicate(d sqlite.KeyDuplicate) KeyDuplicate {
 		column := map[string]string{"user_id": "User ID", "username": "Username", "teacher_email": "Email"}[d.Kind]
 		k.Message = fmt.Sprintf("The %s %s is the same as %s, which keeps it. Give %s another %s: upload a row with User GUID %s and the new %s.",
 			k.What, who(k.Name, k.Value), who(k.KeptName, k.KeptValue), k.Name, k.What, k.GUID, column)
+	case migrations.OperatorUsername:
+		k.What = "username"
+		k.Message = fmt.Sprintf("The username %s is the same as the administrator account %s, which keeps it. Give %s another username: upload a row with User GUID %s and the new Username.",
+			who(k.Name, k.Value), who(k.KeptName, k.KeptValue), k.Name, k.GUID)
 	case "class_id":
 		k.What = "Class ID"
 		k.Message = fmt.Sprintf("In %s, the Class ID %s is the same as %s, which keeps it. Give the class %s another Class ID (its Class GUID is %s).",

@@ -98,8 +98,9 @@ func keyBefore007(s string) string { return cases.Fold().String(norm.NFC.String(
 // versions whose Key was NFC and case folding only. S11 and the fullwidth Ｓ１１ (or
 // S١١ in Arabic-Indic digits), two users until then, are one User ID now: both are
 // kept, S11 keeps the key, and the pair is reported; the same for usernames, teacher
-// emails, Class IDs and school names. A pair migration 003 recorded is not recorded
-// again, and the sign-in counters follow their keys.
+// emails, Class IDs and school names, and a user whose username is now an
+// administrator's. A pair migration 003 recorded is not recorded again, and the sign-in
+// counters follow their keys.
 func TestCompatibilityKeysMigration(t *testing.T) {
 	path := databaseBefore(t, 7,
 		`INSERT INTO schools (id, guid, name, name_key, created_at) VALUES
@@ -119,6 +120,10 @@ func TestCompatibilityKeysMigration(t *testing.T) {
 		userRow(8, "ÄB1", "DUPLICATE 8", "eve", "eve", "Student", "", "", "Eve"),
 		userRow(9, "äb1", "äb1", "fay", "fay", "Student", "", "", "Fay"),
 		`INSERT INTO key_duplicates (kind, row_id, marker, kept_id, found_at) VALUES ('user_id', 8, 'DUPLICATE 8', 9, '2026-01-01')`,
+		// A username from before usernames were ASCII-only, now an administrator's.
+		userRow(10, "S10", "s10", "ｄａｎ", keyBefore007("ｄａｎ"), "Student", "", "", "Dan"),
+		`INSERT INTO operators (id, username, username_key, name, role, created_at, updated_at) VALUES
+			(1, 'Dan', 'dan', 'Dan Admin', 'Organization Administrator', '2026-01-01', '2026-01-01')`,
 		`INSERT INTO classes (id, guid, school_id, class_id, class_id_key, name, created_at, updated_at) VALUES
 			(1, 'guid-c1', 3, 'ART1', 'art1', 'Art', '2026-01-01', '2026-01-01'),
 			(2, 'guid-c2', 3, 'ＡＲＴ１', '`+keyBefore007("ＡＲＴ１")+`', 'Art 2', '2026-01-01', '2026-01-01'),
@@ -135,9 +140,10 @@ func TestCompatibilityKeysMigration(t *testing.T) {
 		want  []string
 	}{
 		{`SELECT name_key FROM schools ORDER BY id`, []string{"oak school", "DUPLICATE 2", "maple"}},
-		{`SELECT user_id_key FROM users ORDER BY id`, []string{"s11", "DUPLICATE 2", "DUPLICATE 3", "t7", "t1", "t2", "s7", "DUPLICATE 8", "äb1"}},
-		{`SELECT username_key FROM users ORDER BY id`, []string{"ann", "bob", "cy", "dee", "john", "DUPLICATE 6", "kid", "eve", "fay"}},
-		{`SELECT email_key FROM users ORDER BY id`, []string{"", "", "", "", "ann@x.org", "DUPLICATE 6", "ann@x.org", "", ""}},
+		{`SELECT user_id_key FROM users ORDER BY id`, []string{"s11", "DUPLICATE 2", "DUPLICATE 3", "t7", "t1", "t2", "s7", "DUPLICATE 8", "äb1", "s10"}},
+		{`SELECT username_key FROM users ORDER BY id`, []string{"ann", "bob", "cy", "dee", "john", "DUPLICATE 6", "kid", "eve", "fay", "DUPLICATE 10"}},
+		{`SELECT email_key FROM users ORDER BY id`, []string{"", "", "", "", "ann@x.org", "DUPLICATE 6", "ann@x.org", "", "", ""}},
+		{`SELECT username_key FROM operators ORDER BY id`, []string{"dan"}},
 		{`SELECT class_id_key FROM classes ORDER BY id`, []string{"art1", "DUPLICATE 2", "art1"}},
 		{`SELECT username_key || ' ' || failures || ' ' || locked_until || ' ' || last_failure FROM signin_failures ORDER BY username_key`, []string{
 			"jsmith 4  2026-08-20T09:01:00.000Z",
@@ -156,11 +162,17 @@ func TestCompatibilityKeysMigration(t *testing.T) {
 		"user_id: S11 (guid-u1) kept, S١١ (guid-u3) Cy Lee ",
 		"username: john (guid-u5) kept, ｊｏｈｎ (guid-u6) Jon Lee ",
 		"teacher_email: ann@x.org (guid-u5) kept, ａｎｎ@x.org (guid-u6) Jon Lee ",
+		"operator_username: Dan () kept, ｄａｎ (guid-u10) Dan Lee ",
 		"class_id: ART1 (guid-c1) kept, ＡＲＴ１ (guid-c2) Art 2 Maple",
 		"school_name: Oak School (guid-s1) kept, Oak\u3000School (guid-s2)  ",
 	}
 	if got := duplicateLines(t, db); !reflect.DeepEqual(got, want) {
 		t.Errorf("KeyDuplicates =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	// The administrator's username reaches the administrator only.
+	if l, err := db.LoginByUsername(context.Background(), "ｄａｎ"); err != nil || l.OperatorID != 1 || l.UserID != 0 {
+		t.Errorf("LoginByUsername(ｄａｎ) = %+v, %v; want the administrator", l, err)
 	}
 
 	// Opening again runs nothing again.

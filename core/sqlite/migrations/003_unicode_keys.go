@@ -42,7 +42,7 @@ func UnicodeKeys(ctx context.Context, tx *sql.Tx) error {
 // rekeyAll recomputes every column of KeyColumns with core.Key (rekey), recording each
 // pair of rows whose keys become equal in key_duplicates.
 func rekeyAll(ctx context.Context, tx *sql.Tx) error {
-	now := time.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00")
+	now := foundAt()
 	for _, c := range KeyColumns {
 		if err := rekey(ctx, tx, c, now); err != nil {
 			return fmt.Errorf("rekey %s.%s: %w", c.Table, c.Key, err)
@@ -50,6 +50,10 @@ func rekeyAll(ctx context.Context, tx *sql.Tx) error {
 	}
 	return nil
 }
+
+// foundAt is key_duplicates.found_at for a pair found now, in the format the database
+// stores times in.
+func foundAt() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00") }
 
 // KeyColumn is a column of keys and the column they are the key of.
 type KeyColumn struct {

@@ -25,16 +25,66 @@ import (
 // upgrade still count toward the username's pause.
 //
 // Operators' username keys are left as they are: an operator's username has been
-// ASCII-only since operators exist (schema 4), and Key leaves ASCII as it was.
+// ASCII-only since operators exist (schema 4), and Key leaves ASCII as it was. But a
+// user's username from before usernames were ASCII-only (ｊｏｈｎ) may now have an
+// operator's key (john), and a username must belong to one account across both tables,
+// or typing it would reach the user and lock the administrator out. The operator keeps
+// it, and the user is marked and recorded as an "operator_username" pair, kept_id
+// naming the operator.
 func CompatibilityKeys(ctx context.Context, tx *sql.Tx) error {
 	if err := rekeyAll(ctx, tx); err != nil {
 		return err
+	}
+	if err := separateOperatorUsernames(ctx, tx); err != nil {
+		return fmt.Errorf("separate operators' usernames: %w", err)
 	}
 	if err := rekeySignInFailures(ctx, tx); err != nil {
 		return fmt.Errorf("rekey signin_failures: %w", err)
 	}
 	return nil
 }
+
+// separateOperatorUsernames marks each user whose username key an operator holds, and
+// records the pair.
+func separateOperatorUsernames(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT u.id, o.id
+		FROM users AS u
+		JOIN operators AS o ON o.username_key = u.username_key
+		ORDER BY u.id`)
+	if err != nil {
+		return err
+	}
+	type pair struct{ user, operator int64 }
+	var pairs []pair
+	for rows.Next() {
+		var p pair
+		if err := rows.Scan(&p.user, &p.operator); err != nil {
+			rows.Close()
+			return err
+		}
+		pairs = append(pairs, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	now := foundAt()
+	for _, p := range pairs {
+		marker := DuplicateMarker(p.user)
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET username_key = ? WHERE id = ?`, marker, p.user); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO key_duplicates (kind, row_id, marker, kept_id, found_at) VALUES (?, ?, ?, ?, ?)`,
+			OperatorUsername, p.user, marker, p.operator, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// OperatorUsername is the key_duplicates kind of a user whose username an operator
+// (an administrator account) keeps; its kept_id is the operator's id.
+const OperatorUsername = "operator_username"
 
 // signInFailure is one row of signin_failures.
 type signInFailure struct {
