@@ -48,19 +48,26 @@ func ValidUserID(s string) bool {
 }
 
 // Key folds a case-insensitive key (User ID, username, teacher email, Class ID, school
-// name) into the one form every write and every lookup compares: Unicode NFC, then full
-// Unicode case folding. It is the only notion of "the same text" (SPEC §12): SQLite's
-// lower() and NOCASE fold A–Z only, and strings.ToLower differs from case folding for
-// letters such as ß (folds to "ss") and the Greek final sigma, so an identifier typed one
-// way on create and another on update would otherwise become two accounts.
+// name, operator username) into the one form every write and every lookup compares: the
+// identifier matching of UTS #31 and PRECIS — Unicode NFKC, then full Unicode case
+// folding — with every decimal digit written as its ASCII digit (keyRune). It is the
+// only notion of "the same text" (SPEC §12). SQLite's lower() and NOCASE fold A–Z only,
+// and strings.ToLower differs from case folding for letters such as ß (folds to "ss") and
+// the Greek final sigma; NFC alone keeps the fullwidth Ｓ１１ a Japanese keyboard types,
+// and no normalization makes S١١ (Arabic-Indic digits) S11. Any of them would let an
+// identifier typed one way on create and another on update become two accounts.
+// Letters of different scripts that merely look alike (Cyrillic Ѕ, Latin S) stay
+// different keys: see docs/security.md.
 func Key(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			// A Caser may keep state, so it is not shared between goroutines.
-			return cases.Fold().String(norm.NFC.String(s))
+			// A Caser may keep state, so it is not shared between goroutines. Full case
+			// folding may leave text that is not NFKC (ǰ folds to j and a combining
+			// caron), so NFKC runs again after it.
+			return strings.Map(keyRune, norm.NFKC.String(cases.Fold().String(norm.NFKC.String(s))))
 		}
 	}
-	// ASCII is already NFC, and folds as its lower case: most keys take this path.
+	// ASCII is already NFKC, and folds as its lower case: most keys take this path.
 	return strings.ToLower(s)
 }
 

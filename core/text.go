@@ -1,6 +1,9 @@
 package core
 
-import "unicode"
+import (
+	"unicode"
+	"unicode/utf8"
+)
 
 // Unprintable reports whether r must never reach a terminal or a label as it is: the C0
 // and C1 control characters and DEL (a line break injects a row into a listing; ESC and
@@ -32,4 +35,47 @@ func FormulaStart(s string) bool {
 		return true
 	}
 	return false
+}
+
+// keyRune finishes a Key rune by rune, where normalization and golang.org/x/text's case
+// folding leave two spellings of one identifier apart:
+//
+//   - a decimal digit of any script (category Nd: the Arabic-Indic ٣, the Persian ۳, the
+//     Devanagari ३) is its ASCII digit. NFKC already maps the fullwidth digits, but not
+//     these, which are what Arabic, Persian and Indian keyboards type;
+//   - a Cherokee letter is its capital, as Unicode's case folding has it (the small
+//     letters were encoded after the capitals, so they fold to them). x/text folds each
+//     case to the other (golang/go#46101), which would keep Ꮝ and ꮝ two keys.
+func keyRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		return r
+	}
+	if d, ok := decimalDigit(r); ok {
+		return '0' + d
+	}
+	if unicode.Is(unicode.Cherokee, r) {
+		return unicode.ToUpper(r)
+	}
+	return r
+}
+
+// decimalDigit returns the value of r when it is a decimal digit (Nd) of any script.
+// Unicode encodes every script's decimal digits as a run of ten, zero to nine, and the
+// ranges of unicode.Nd are whole runs, so a digit's value is its distance from the start
+// of its range, modulo ten (TestDecimalDigitRuns checks that of every range).
+func decimalDigit(r rune) (rune, bool) {
+	if !unicode.Is(unicode.Nd, r) {
+		return 0, false
+	}
+	for _, g := range unicode.Nd.R16 {
+		if lo, hi := rune(g.Lo), rune(g.Hi); lo <= r && r <= hi {
+			return (r - lo) % 10, true
+		}
+	}
+	for _, g := range unicode.Nd.R32 {
+		if lo, hi := rune(g.Lo), rune(g.Hi); lo <= r && r <= hi {
+			return (r - lo) % 10, true
+		}
+	}
+	return 0, false
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -16,11 +15,6 @@ import (
 func oldDatabase(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "old.db")
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
 	var stmts []string
 	for _, name := range []string{"001_schema.sql", "002_drop_school_users_user.sql"} {
 		b, err := os.ReadFile(filepath.Join("..", "..", "core", "sqlite", "migrations", name))
@@ -40,11 +34,7 @@ func oldDatabase(t *testing.T) string {
 			(2, '22222222-2222-4222-8222-222222222222', 'äb1', 'äb1', 'Student', 'Bob', 'Lee', 'blee', 'blee', '2026-01-01', '2026-01-01')`,
 		`INSERT INTO school_users (school_id, user_id) VALUES (1, 1), (1, 2)`,
 	)
-	for _, q := range stmts {
-		if _, err := raw.Exec(q); err != nil {
-			t.Fatalf("%.60s: %v", q, err)
-		}
-	}
+	execSQL(t, path, stmts...)
 	return path
 }
 

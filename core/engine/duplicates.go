@@ -5,13 +5,15 @@ import (
 	"fmt"
 
 	"github.com/rosterdesk/rosterdesk/core/sqlite"
+	"github.com/rosterdesk/rosterdesk/core/sqlite/migrations"
 )
 
 // KeyDuplicate is an account, class or school that has the same User ID, username,
 // teacher email, Class ID or school name as another one since the database was upgraded
-// to compare text in every language alike (SPEC §12: ÄB1 and äb1 are one User ID). The
-// upgrade merged nothing: the other record keeps the value, and this one must be given
-// another before it can be found by it (an update by GUID, a school renamed).
+// to compare text in every language alike (SPEC §12: ÄB1 and äb1, Ｓ１１ and S11 are one
+// User ID). The upgrade merged nothing: the other record keeps the value, and this one
+// must be given another before it can be found by it (an update by GUID, a school
+// renamed).
 type KeyDuplicate struct {
 	What  string // "User ID", "username", "teacher email", "Class ID", "school name"
 	Value string // this record's value
@@ -53,6 +55,10 @@ func keyDuplicate(d sqlite.KeyDuplicate) KeyDuplicate {
 		column := map[string]string{"user_id": "User ID", "username": "Username", "teacher_email": "Email"}[d.Kind]
 		k.Message = fmt.Sprintf("The %s %s is the same as %s, which keeps it. Give %s another %s: upload a row with User GUID %s and the new %s.",
 			k.What, who(k.Name, k.Value), who(k.KeptName, k.KeptValue), k.Name, k.What, k.GUID, column)
+	case migrations.OperatorUsername:
+		k.What = "username"
+		k.Message = fmt.Sprintf("The username %s is the same as the administrator account %s, which keeps it. Give %s another username: upload a row with User GUID %s and the new Username.",
+			who(k.Name, k.Value), who(k.KeptName, k.KeptValue), k.Name, k.GUID)
 	case "class_id":
 		k.What = "Class ID"
 		k.Message = fmt.Sprintf("In %s, the Class ID %s is the same as %s, which keeps it. Give the class %s another Class ID (its Class GUID is %s).",

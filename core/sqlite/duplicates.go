@@ -6,12 +6,15 @@ import (
 	"strings"
 )
 
-// KeyDuplicate is a pair of records that were two before schema 3 compared text with
-// core.Key, and are the same now: two users with one User ID, username or teacher
-// email, two classes of a school with one Class ID, or two schools with one name. Kept
-// holds the key; Other holds a marker until its value is changed.
+// KeyDuplicate is a pair of records that were two before schema 3 or schema 7
+// recomputed their keys with core.Key (migrations UnicodeKeys, CompatibilityKeys), and
+// are the same now: two users with one User ID, username or teacher email, a user
+// with an administrator's username, two classes of a school with one Class ID, or two
+// schools with one name. Kept holds the key (for "operator_username", the
+// administrator: ID is the operator's, GUID is ""); Other holds a marker until its
+// value is changed.
 type KeyDuplicate struct {
-	Kind        string // "user_id", "username", "teacher_email", "class_id", "school_name"
+	Kind        string // "user_id", "username", "teacher_email", "class_id", "school_name", "operator_username"
 	Kept, Other DuplicateRecord
 	School      string // the classes' school, for "class_id"
 }
@@ -35,6 +38,7 @@ func (db *DB) KeyDuplicates(ctx context.Context) ([]KeyDuplicate, error) {
 			scan func(sc interface{ Scan(...any) error }) (KeyDuplicate, error)
 		}{
 			{duplicateUsersSQL, scanDuplicateUsers},
+			{duplicateOperatorUsernamesSQL, scanDuplicateOperatorUsernames},
 			{duplicateClassesSQL, scanDuplicateClasses},
 			{duplicateSchoolsSQL, scanDuplicateSchools},
 		} {
@@ -89,6 +93,26 @@ func scanDuplicateUsers(sc interface{ Scan(...any) error }) (KeyDuplicate, error
 	default:
 		d.Kept.Value, d.Other.Value = kMail, oMail
 	}
+	return d, err
+}
+
+// duplicateOperatorUsernamesSQL reads the users whose username an administrator keeps
+// (migrations.OperatorUsername). An administrator removed since still names the pair.
+const duplicateOperatorUsernamesSQL = `SELECT
+		d.kind,
+		COALESCE(k.id, 0), COALESCE(k.username, ''), COALESCE(k.name, ''),
+		o.id, o.guid, o.username, o.first_name || ' ' || o.last_name
+	FROM key_duplicates d
+	LEFT JOIN operators k ON k.id = d.kept_id
+	JOIN users o ON o.id = d.row_id
+	WHERE d.kind = 'operator_username' AND o.username_key = d.marker
+	ORDER BY d.id`
+
+func scanDuplicateOperatorUsernames(sc interface{ Scan(...any) error }) (KeyDuplicate, error) {
+	var d KeyDuplicate
+	err := sc.Scan(&d.Kind,
+		&d.Kept.ID, &d.Kept.Value, &d.Kept.Name,
+		&d.Other.ID, &d.Other.GUID, &d.Other.Value, &d.Other.Name)
 	return d, err
 }
 

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -46,29 +45,7 @@ func TestMigrationsInOrder(t *testing.T) {
 // older versions keyed them (strings.ToLower on create, SQLite lower() on update).
 func oldDatabase(t *testing.T, stmts ...string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "old.db")
-	raw, err := sql.Open("sqlite", fileURI(path)+"?_pragma=journal_mode(WAL)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	for _, name := range []string{"migrations/001_schema.sql", "migrations/002_drop_school_users_user.sql"} {
-		b, err := migrationFS.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stmts = append([]string{string(b)}, stmts...)
-	}
-	stmts = append(stmts, `CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)`,
-		`INSERT INTO schema_migrations VALUES ('migrations/001_schema.sql'), ('migrations/002_drop_school_users_user.sql')`)
-	// 002 drops an index 001 made: run 001 first.
-	stmts[0], stmts[1] = stmts[1], stmts[0]
-	for _, q := range stmts {
-		if _, err := raw.Exec(q); err != nil {
-			t.Fatalf("%.60s: %v", q, err)
-		}
-	}
-	return path
+	return databaseBefore(t, 3, stmts...)
 }
 
 func userRow(id int, userID, userKey, username, usernameKey, role, email, emailKey, first string) string {
@@ -110,21 +87,6 @@ func TestUnicodeKeysMigration(t *testing.T) {
 	)
 	db := mustOpenPath(t, path)
 
-	keys := func(query string) []string {
-		t.Helper()
-		rows, err := db.r.QueryContext(ctx, query)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var s string
-			rows.Scan(&s)
-			out = append(out, s)
-		}
-		return out
-	}
 	for _, c := range []struct {
 		query string
 		want  []string
@@ -135,19 +97,12 @@ func TestUnicodeKeysMigration(t *testing.T) {
 		{`SELECT email_key FROM users ORDER BY id`, []string{"", "", "DUPLICATE 3", "éva@x.org", "éva@x.org", "", "", "", ""}},
 		{`SELECT class_id_key FROM classes ORDER BY id`, []string{"DUPLICATE 1", "ça1", "ça1"}},
 	} {
-		if got := keys(c.query); !reflect.DeepEqual(got, c.want) {
+		if got := column(t, db, c.query); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s = %q, want %q", c.query, got, c.want)
 		}
 	}
 
-	dups, err := db.KeyDuplicates(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, d := range dups {
-		got = append(got, d.Kind+": "+d.Kept.Value+" ("+d.Kept.GUID+") kept, "+d.Other.Value+" ("+d.Other.GUID+") "+d.Other.Name+" "+d.School)
-	}
+	got := duplicateLines(t, db)
 	want := []string{
 		"school_name: öster school (guid-s2) kept, Öster School (guid-s1)  ",
 		"user_id: äb1 (guid-u2) kept, ÄB1 (guid-u1) Ann Lee ",
@@ -170,7 +125,7 @@ func TestUnicodeKeysMigration(t *testing.T) {
 	if err := db.RenameSchool(ctx, 1, "Öster North"); err != nil {
 		t.Fatal(err)
 	}
-	if dups, err = db.KeyDuplicates(ctx); err != nil || len(dups) != 4 {
+	if dups, err := db.KeyDuplicates(ctx); err != nil || len(dups) != 4 {
 		t.Errorf("after settling two pairs, KeyDuplicates = %+v, %v; want 4 left", dups, err)
 	}
 

@@ -12,9 +12,10 @@ import (
 )
 
 // UnicodeKeys recomputes every case-insensitive key column with core.Key (NFC, then full
-// Unicode case folding). Older versions computed keys with strings.ToLower on create and
-// SQLite's lower(), which folds A-Z only, on update, so ÄB1 and äb1, or STRASSE and
-// Straße, could be stored as two users, two classes or two schools.
+// Unicode case folding, when it was written; NFKC since CompatibilityKeys). Older
+// versions computed keys with strings.ToLower on create and SQLite's lower(), which
+// folds A-Z only, on update, so ÄB1 and äb1, or STRASSE and Straße, could be stored as
+// two users, two classes or two schools.
 //
 // Two rows whose keys become equal are not merged (that would lose an account) and the
 // migration does not fail (that would leave the database unusable until someone edits it
@@ -35,7 +36,13 @@ func UnicodeKeys(ctx context.Context, tx *sql.Tx) error {
 	)`); err != nil {
 		return err
 	}
-	now := time.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00")
+	return rekeyAll(ctx, tx)
+}
+
+// rekeyAll recomputes every column of KeyColumns with core.Key (rekey), recording each
+// pair of rows whose keys become equal in key_duplicates.
+func rekeyAll(ctx context.Context, tx *sql.Tx) error {
+	now := foundAt()
 	for _, c := range KeyColumns {
 		if err := rekey(ctx, tx, c, now); err != nil {
 			return fmt.Errorf("rekey %s.%s: %w", c.Table, c.Key, err)
@@ -43,6 +50,10 @@ func UnicodeKeys(ctx context.Context, tx *sql.Tx) error {
 	}
 	return nil
 }
+
+// foundAt is key_duplicates.found_at for a pair found now, in the format the database
+// stores times in.
+func foundAt() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00") }
 
 // KeyColumn is a column of keys and the column they are the key of.
 type KeyColumn struct {
@@ -103,6 +114,11 @@ func rekey(ctx context.Context, tx *sql.Tx, c KeyColumn, now string) error {
 		if err := rows.Scan(&r.id, &r.scope, &value, &r.oldKey, &r.mustBeUnique); err != nil {
 			rows.Close()
 			return err
+		}
+		if r.oldKey == DuplicateMarker(r.id) {
+			// An earlier rekey marked this row: its pair is recorded already, and it
+			// stays marked until its value is changed.
+			continue
 		}
 		if r.key = core.Key(value); r.key != r.oldKey {
 			changed = append(changed, r)

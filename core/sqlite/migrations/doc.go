@@ -22,4 +22,5 @@ type Migration struct {
 // Go lists the migrations written in Go.
 var Go = []Migration{
 	{Name: "003_unicode_keys.go", Run: UnicodeKeys},
+	{Name: "007_compatibility_keys.go", Run: CompatibilityKeys},
 }
