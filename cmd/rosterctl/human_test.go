@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
@@ -178,5 +180,35 @@ func TestSchoolRename(t *testing.T) {
 		if code != tt.code || !strings.Contains(stderr, tt.want) {
 			t.Errorf("rosterctl %q = %d, %q; want %d and %q", tt.args, code, stderr, tt.code, tt.want)
 		}
+	}
+}
+
+// TestMoreNotesCountsRows: the engine keeps at most engine.MaxNotes notes, so "… and
+// 190 more" under 18,699 failed rows said far too few; the rows are counted instead.
+func TestMoreNotesCountsRows(t *testing.T) {
+	notes := make([]string, engine.MaxNotes)
+	for i := range notes {
+		notes[i] = fmt.Sprintf("Row %d: User ID is missing.", i+2)
+	}
+	for _, tt := range []struct {
+		name   string
+		r      engine.Result
+		dryRun bool
+		want   string
+	}{
+		{"Import", engine.Result{Upload: 3, Status: core.StatusCompletedWithError, Counts: core.Counts{Rows: 20000, Failed: 18699}, Notes: notes}, false,
+			"… and more: 18699 rows failed in all; the Error File has each with its reason (rosterctl download --upload 3 --file error -o errors.csv)"},
+		{"DryRun", engine.Result{Status: core.StatusCompletedWithError, Counts: core.Counts{Rows: 20000, Failed: 18699}, Notes: notes}, true,
+			"… and more: 18699 rows would fail in all"},
+		{"WarningsOnly", engine.Result{Upload: 4, Status: core.StatusCompleted, Counts: core.Counts{Rows: 20, Warnings: 12}, Notes: notes[:12]}, false,
+			"… and 2 more"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			printResult(&out, tt.r, tt.dryRun)
+			if !strings.Contains(out.String(), "\n  "+tt.want+"\n") {
+				t.Errorf("printResult:\n%s\nwant the line %q", out.String(), tt.want)
+			}
+		})
 	}
 }

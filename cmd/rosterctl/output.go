@@ -144,16 +144,25 @@ func printResult(w io.Writer, r engine.Result, dryRun bool) {
 	fmt.Fprintln(w, "Notes:")
 	for i, n := range r.Notes {
 		if i == maxNotes {
-			more := len(r.Notes) - maxNotes
-			if !dryRun && r.Failed > 0 {
-				fmt.Fprintf(w, "  … and %d more: see the Error File (rosterctl download --upload %d --file error -o errors.csv)\n", more, r.Upload)
-			} else {
-				fmt.Fprintf(w, "  … and %d more\n", more)
-			}
+			fmt.Fprintf(w, "  … %s\n", moreNotes(r, dryRun))
 			break
 		}
 		fmt.Fprintf(w, "  %s\n", oneLine(n))
 	}
+}
+
+// moreNotes says what the notes printResult leaves out hold. The engine keeps at most
+// engine.MaxNotes notes, so their number says nothing of how many rows failed: when
+// rows failed, the count is theirs, and the Error File (not for a dry run) has each.
+func moreNotes(r engine.Result, dryRun bool) string {
+	switch {
+	case r.Failed > 0 && dryRun:
+		return fmt.Sprintf("and more: %s would fail in all", plural(r.Failed, "row"))
+	case r.Failed > 0:
+		return fmt.Sprintf("and more: %s failed in all; the Error File has each with its reason (rosterctl download --upload %d --file error -o errors.csv)",
+			plural(r.Failed, "row"), r.Upload)
+	}
+	return fmt.Sprintf("and %d more", len(r.Notes)-maxNotes)
 }
 
 func plural(n int, word string) string {
