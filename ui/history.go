@@ -503,7 +503,7 @@ const detailsWhere = "the Error File lists every row that failed"
 // mistake first and then what it did to other rows (detailsHead, then notesText).
 func detailsText(u core.Upload) string {
 	text := detailsHead(u)
-	if list := notesText(u.Notes, detailsNotes, detailsWhere); list != "" {
+	if list := notesText(u.Notes, u.Failed, detailsNotes, detailsWhere); list != "" {
 		text += "\n\n" + list
 	}
 	return text
@@ -533,6 +533,6 @@ func (s *historyScreen) onDetails(u core.Upload) {
 	l := widget.NewLabel(detailsHead(u))
 	l.Wrapping = fyne.TextWrapWord
 	l.Selectable = true
-	content := container.NewVBox(l, notesView(u.Notes, detailsNotes, detailsWhere))
+	content := container.NewVBox(l, notesView(u.Notes, u.Failed, detailsNotes, detailsWhere))
 	s.details = s.a.showModal(modalSpec{title: "Upload details", content: container.NewVScroll(content), size: fyne.NewSize(640, 420)})
 }

@@ -250,7 +250,7 @@ func (s *importScreen) onPick() {
 			s.file = &file
 			s.fileLabel.SetText(file.name)
 			s.result.SetText("")
-			s.showNotes(nil)
+			s.showNotes(nil, 0)
 		}
 		s.updateButtons()
 		s.a.showError(err)
@@ -302,12 +302,12 @@ func (s *importScreen) onCheck() {
 		s.updateButtons()
 		if err != nil {
 			s.result.SetText("")
-			s.showNotes(nil)
+			s.showNotes(nil, 0)
 			s.a.showError(err)
 			return
 		}
 		s.result.SetText(checkSummary(req.FileName, school.Name, res))
-		s.showNotes(res.Notes)
+		s.showNotes(res.Notes, res.Failed)
 	})
 }
 
@@ -385,6 +385,20 @@ func groupNotes(notes []string) (problems []noteGroup, warnings []string) {
 	return problems, warnings
 }
 
+// moreProblems says what the problems a list does not show hold. The engine keeps at
+// most engine.MaxNotes notes, so when it kept that many, the problems not shown are
+// counted by the rows that failed (failed in all), not by the notes that were kept.
+func moreProblems(notes []string, shown, problems, failed int, where string) string {
+	if len(notes) >= engine.MaxNotes && failed > 0 {
+		line := "… and more: " + count(failed, "row") + " with problems in all"
+		if where != "" {
+			line += " (" + where + ")"
+		}
+		return line + "."
+	}
+	return moreLine(problems-shown, "problem", where)
+}
+
 // moreLine says how many of a list are not shown, and where they are.
 func moreLine(n int, noun, where string) string {
 	if where != "" {
@@ -394,15 +408,16 @@ func moreLine(n int, noun, where string) string {
 }
 
 // notesText is the notes as plain text, laid out as notesView shows them: at most most
-// problems and most warnings, more saying where the rest are. "" when there are none.
-func notesText(notes []string, most int, more string) string {
+// problems and most warnings, more saying where the rest are; failed is how many rows
+// failed in all. "" when there are none.
+func notesText(notes []string, failed, most int, more string) string {
 	problems, warnings := groupNotes(notes)
 	var b strings.Builder
 	if len(problems) > 0 {
 		b.WriteString("Problems:")
 		for i, p := range problems {
 			if i == most {
-				b.WriteString("\n" + moreLine(len(problems)-most, "problem", more))
+				b.WriteString("\n" + moreProblems(notes, most, len(problems), failed, more))
 				break
 			}
 			b.WriteString("\n• " + p.line)
@@ -429,7 +444,7 @@ func notesText(notes []string, most int, more string) string {
 
 // notesView shows the notes as notesText says them, with hanging indents: a wrapped
 // line stays under its own text, a consequence under its cause.
-func notesView(notes []string, most int, more string) *fyne.Container {
+func notesView(notes []string, failed, most int, more string) *fyne.Container {
 	problems, warnings := groupNotes(notes)
 	box := container.NewVBox()
 	item := func(depth int, mark, text string) {
@@ -444,7 +459,7 @@ func notesView(notes []string, most int, more string) *fyne.Container {
 		section("Problems")
 		for i, p := range problems {
 			if i == most {
-				box.Add(wrapped(moreLine(len(problems)-most, "problem", more)))
+				box.Add(wrapped(moreProblems(notes, most, len(problems), failed, more)))
 				break
 			}
 			item(0, "•", p.line)
@@ -470,10 +485,10 @@ func notesView(notes []string, most int, more string) *fyne.Container {
 const checkNotes = 10
 
 // showNotes lists a check's problems and warnings under its summary.
-func (s *importScreen) showNotes(notes []string) {
+func (s *importScreen) showNotes(notes []string, failed int) {
 	s.notes.RemoveAll()
 	if len(notes) > 0 {
-		s.notes.Add(notesView(notes, checkNotes, "the Error File lists every row that failed, after the upload"))
+		s.notes.Add(notesView(notes, failed, checkNotes, "the Error File lists every row that failed, after the upload"))
 	}
 }
 
@@ -503,7 +518,7 @@ func (s *importScreen) onUpload() {
 		s.file = nil
 		s.fileLabel.SetText("No file chosen")
 		s.result.SetText("")
-		s.showNotes(nil)
+		s.showNotes(nil, 0)
 		s.updateButtons()
 		s.a.setStatus(req.FileName + " is queued for " + school.Name + ".")
 		s.a.showPage(PageHistory)

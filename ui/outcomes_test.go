@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rosterdesk/rosterdesk/core"
+	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
 // Issue 9 items 1, 2 and 4 in the window: what went wrong, said where it is looked for,
@@ -73,21 +75,29 @@ func TestCheckFileSaysTheCauseFirst(t *testing.T) {
 func TestNotesLayout(t *testing.T) {
 	cons := core.Issue{Code: core.FailedByRow, Value: "class 4A", Other: "row 12's Class Start Date is not a date", Count: 26}.Text()
 	sheet := core.Issue{Code: core.WarnSpreadsheet, Items: []string{"the leading zeros of User IDs 00123 and 0456"}}.Text()
+	capped := make([]string, engine.MaxNotes)
+	for i := range capped {
+		capped[i] = fmt.Sprintf("Row %d: First Name is missing.", i+2)
+	}
 	for _, tc := range []struct {
-		name  string
-		notes []string
-		most  int
-		want  string
+		name   string
+		notes  []string
+		failed int
+		most   int
+		want   string
 	}{
-		{"CauseFirst", []string{"Warning: " + sheet, "Row 12: Class Start Date is not a date.", cons, "Row 30: First Name is missing."}, 10,
+		{"CauseFirst", []string{"Warning: " + sheet, "Row 12: Class Start Date is not a date.", cons, "Row 30: First Name is missing."}, 2, 10,
 			"Problems:\n• Row 12: Class Start Date is not a date.\n      – " + cons + "\n• Row 30: First Name is missing.\n\nWarnings:\n• " + sheet},
-		{"ConsequenceAlone", []string{cons}, 10, "Problems:\n• " + cons},
-		{"More", []string{"Row 2: a", "Row 3: b", cons, "Row 4: c", "Warning: w1", "Warning: w2"}, 1,
+		{"ConsequenceAlone", []string{cons}, 0, 10, "Problems:\n• " + cons},
+		{"More", []string{"Row 2: a", "Row 3: b", cons, "Row 4: c", "Warning: w1", "Warning: w2"}, 3, 1,
 			"Problems:\n• Row 2: a\n… and 2 more problems (see where).\n\nWarnings:\n• w1\n… and 1 more warning."},
-		{"None", nil, 10, ""},
+		// The engine kept its first MaxNotes notes of 18,699 failed rows: the rest are
+		// counted by the rows, not by the notes kept.
+		{"Capped", capped, 18699, 1, "Problems:\n• Row 2: First Name is missing.\n… and more: 18,699 rows with problems in all (see where)."},
+		{"None", nil, 0, 10, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := notesText(tc.notes, tc.most, "see where"); got != tc.want {
+			if got := notesText(tc.notes, tc.failed, tc.most, "see where"); got != tc.want {
 				t.Errorf("notesText =\n%s\nwant\n%s", got, tc.want)
 			}
 		})
