@@ -23,7 +23,7 @@
 #                                            resumes an interrupted upload: it asks first.
 #
 # Needs: Xvfb, xdotool, ImageMagick (import), and the Fyne build packages (gcc, libgl, X11
-# headers; a ten-line X client is compiled to ask the window to close, as a window
+# headers; a small X client is compiled to ask the window to close, as a window
 # manager's close button does: xdotool's windowclose destroys the window instead). Usage: scripts/screenshots.sh [OUTDIR]. BIN=DIR uses the rosterdesk and
 # rosterctl already built in DIR (to photograph another version the same way).
 set -eu
