@@ -150,9 +150,11 @@ type App struct {
 	waits   func(engine.Wait)
 	waiting bool
 	wait    engine.Wait // the latest notice while waiting, shown again after sign-in
-	// lockShown is true while the status line says the database is busy (a Wait with
-	// Locked), so that the notice of its end replaces it.
-	lockShown bool
+	// lockNote says the database is busy (a Wait with Locked) on the screens that have
+	// no status line: sign-in, the first password, the first run, whose writes wait for
+	// the lock too. It is visible while a busy notice stands, so the notice of its end
+	// replaces it.
+	lockNote *widget.Label
 	// closeWindow closes the window (the quit question's Quit Anyway).
 	closeWindow func()
 
@@ -196,17 +198,22 @@ func New(ctx context.Context, cfg Config) *App {
 		a.picker = noPicker{}
 	}
 	a.ctx, a.cancel = context.WithCancel(ctx)
+	a.lockNote = wrapped("")
+	a.lockNote.Importance = widget.WarningImportance
+	a.lockNote.Hide()
 	a.waits = latestOnly(a, func(w engine.Wait) {
 		switch {
 		case w.Locked && w.Freed:
-			if a.lockShown {
-				a.lockShown = false
+			if a.lockNote.Visible() {
+				a.lockNote.Hide()
 				a.setStatus(w.Message())
 			}
 		case w.Locked:
-			// Any write of this window may wait for the lock (queueing an upload, saving
-			// an account), not only the runner's: each says why it is not done yet.
-			a.lockShown = true
+			// Any write of this window may wait for the lock (signing in, queueing an
+			// upload, saving an account), not only the runner's: each says why it is not
+			// done yet, in the status line or, before sign-in, on the screen.
+			a.lockNote.SetText(w.Message())
+			a.lockNote.Show()
 			a.setStatus(w.Message())
 		case a.runnerBusy:
 			a.waiting = true

@@ -11,6 +11,8 @@ import (
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -74,4 +76,78 @@ func TestBusyDatabaseReachesTheStatusLine(t *testing.T) {
 	if err != nil || len(ups) == 0 || ups[0].FileName != "more.csv" || ups[0].Status != core.StatusCompleted {
 		t.Errorf("history = %+v, %v; want more.csv Completed", ups, err)
 	}
+}
+
+// TestBusyDatabaseAtSignIn (real engine): signing in writes too (the sign-in is
+// recorded), and the sign-in screen has no status line, so while another program holds
+// the write lock the screen itself says why "Signing in…" does not end. It used to say
+// nothing until the program let go.
+func TestBusyDatabaseAtSignIn(t *testing.T) {
+	ctx := context.Background()
+	path := realEngine(t).DBPath()
+	var app atomic.Pointer[App]
+	svc, err := engine.Open(ctx, path, engine.Options{Now: func() time.Time { return realNow }, BusyNoticeAfter: time.Millisecond,
+		OnWait: func(w engine.Wait) {
+			if a := app.Load(); a != nil {
+				a.ShowWait(w)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	h := realHarness(t, svc)
+	app.Store(h.a)
+
+	other, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, q := range []string{"BEGIN IMMEDIATE", "INSERT INTO schools(name) SELECT 'zz' WHERE 0"} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	// As submitSignIn, without waiting for the engine's answer, which waits for the lock.
+	h.a.signIn.username.SetText("oadmin")
+	h.a.signIn.password.SetText("Riverside2026")
+	h.a.signIn.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.runUntil("the sign-in screen says the database is busy", func() bool {
+		return h.a.lockNote.Visible() && strings.Contains(h.a.lockNote.Text, "another program has it open for writing")
+	})
+	if h.a.shown != h.a.signIn.content || !holds(h.a.signIn.content, h.a.lockNote) {
+		t.Errorf("the busy notice is not on the sign-in screen")
+	}
+	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	h.runUntil("signed in once the lock is let go", h.a.mainShown)
+	h.settle()
+	if h.a.lockNote.Visible() {
+		t.Errorf("the busy notice %q still stands after the lock was let go", h.a.lockNote.Text)
+	}
+}
+
+// holds reports whether o is within the tree of c.
+func holds(c, o fyne.CanvasObject) bool {
+	if c == o {
+		return true
+	}
+	switch v := c.(type) {
+	case *container.Scroll:
+		return holds(v.Content, o)
+	case *fyne.Container:
+		for _, child := range v.Objects {
+			if holds(child, o) {
+				return true
+			}
+		}
+	}
+	return false
 }

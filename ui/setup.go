@@ -106,6 +106,7 @@ func (a *App) showSetup(state engine.SetupState) {
 	box.Add(form)
 	box.Add(s.password.rules.content)
 	box.Add(s.message)
+	box.Add(a.lockNote)
 	box.Add(container.NewHBox(layout.NewSpacer(), s.createBtn))
 	if state == engine.SetupNewDatabase {
 		sample := widget.NewLabel("Just looking? Sample data creates a made-up district with two schools, a few uploads and an administrator to sign in as.")

@@ -72,7 +72,7 @@ func (a *App) showSignIn() {
 		widget.NewFormItem("Password", s.password),
 	)
 	icon := container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(72), widget.NewIcon(assets.Icon)))
-	card := container.NewVBox(icon, s.title, org, widget.NewSeparator(), s.note, form, s.message,
+	card := container.NewVBox(icon, s.title, org, widget.NewSeparator(), s.note, form, s.message, a.lockNote,
 		container.NewHBox(s.otherBtn, layout.NewSpacer(), s.signInBtn), help)
 
 	focus := fyne.Focusable(s.username)
@@ -232,7 +232,7 @@ func (a *App) showChangePassword(username, current, reason string) {
 	s.message.Hide()
 	s.intro = widget.NewLabel(reason + "\nSigning in as " + username + ".")
 	s.intro.Wrapping = fyne.TextWrapWord
-	box := container.NewVBox(heading("Choose your own password"), s.intro, s.form.content, s.message,
+	box := container.NewVBox(heading("Choose your own password"), s.intro, s.form.content, s.message, a.lockNote,
 		container.NewHBox(s.backBtn, layout.NewSpacer(), s.saveBtn))
 	s.content = centered(box, 520)
 	s.updateButtons()
