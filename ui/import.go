@@ -521,7 +521,13 @@ func (s *importScreen) onUpload() {
 		s.showNotes(nil, 0)
 		s.updateButtons()
 		s.a.setStatus(req.FileName + " is queued for " + school.Name + ".")
-		s.a.showPage(PageHistory)
+		if s.a.currentPage() == PageHistory {
+			// Ctrl+U on the history: no tab change reads it again, and a runner busy
+			// with another upload sends nothing about this one until it starts.
+			s.a.history.onRefresh()
+		} else {
+			s.a.showPage(PageHistory)
+		}
 		s.a.kickRunner()
 	})
 }
