@@ -41,7 +41,7 @@ func cmdInit(c *cli, ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("init: %w", err)
 		}
-		if !strings.EqualFold(o.Name, strings.TrimSpace(*org)) {
+		if !strings.EqualFold(o.Name, strings.Join(strings.Fields(*org), " ")) { // as Init stores it
 			fmt.Fprintf(c.stderr, "rosterctl: this database already belongs to %s; its name was kept.\n", printable(o.Name))
 		}
 		fmt.Fprintf(c.stdout, "Organization: %s\n", printable(o.Name))

@@ -62,9 +62,13 @@ func (s *Service) DBPath() string { return s.db.Path }
 // Init creates the organization if the database has none; it is idempotent, and an
 // existing organization keeps its name.
 func (s *Service) Init(ctx context.Context, orgName string) (core.Org, error) {
-	name := strings.TrimSpace(orgName)
-	if name == "" {
+	// The name heads the window and the sign-in screen: it obeys a school name's rules.
+	if strings.TrimSpace(orgName) == "" {
 		return core.Org{}, core.Errorf(core.KindInvalid, "Type the organization's name, for example \"Springfield School District\".")
+	}
+	name, err := cleanName("organization", orgName)
+	if err != nil {
+		return core.Org{}, err
 	}
 	return s.db.InitOrg(ctx, name, s.now())
 }
@@ -72,13 +76,19 @@ func (s *Service) Init(ctx context.Context, orgName string) (core.Org, error) {
 // Org returns the organization, or an error of kind KindNotInitialized.
 func (s *Service) Org(ctx context.Context) (core.Org, error) { return s.db.Org(ctx) }
 
+// cleanName checks the name of a school or an organization (what) as a person typed it:
+// no control or text-direction characters, runs of spaces made one, 1 to 100 characters.
 func cleanName(what, name string) (string, error) {
+	a := "a"
+	if strings.HasPrefix(what, "o") {
+		a = "an"
+	}
 	if strings.ContainsFunc(name, core.Unprintable) {
-		return "", core.Errorf(core.KindInvalid, "A %s name cannot contain control characters (line breaks, tabs or escape codes). Type it on one line.", what)
+		return "", core.Errorf(core.KindInvalid, "%s %s name cannot contain control characters (line breaks, tabs or escape codes). Type it on one line.", strings.ToUpper(a[:1])+a[1:], what)
 	}
 	name = strings.Join(strings.Fields(name), " ")
 	if name == "" || len([]rune(name)) > 100 {
-		return "", core.Errorf(core.KindInvalid, "Type a %s name of 1 to 100 characters.", what)
+		return "", core.Errorf(core.KindInvalid, "Type %s %s name of 1 to 100 characters.", a, what)
 	}
 	return name, nil
 }
