@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/rosterdesk/rosterdesk/core/internal/proc"
 )
@@ -234,8 +235,9 @@ func cause(err error) error {
 const tmpMarker = ".tmp"
 
 // CreateTemp creates a new empty file in the folder of path, to be renamed over path once
-// written, and returns it open for writing. Its name is "." + path's base name + "." +
-// this process's id + marker + a random number (".roster.csv.4242.tmp1839201"): hidden
+// written, and returns it open for writing. Its name is "." + path's base name (its
+// first 200 bytes, when it is longer) + "." + this process's id + marker + a random
+// number (".roster.csv.4242.tmp1839201"): hidden
 // outside Windows, and telling whose it is, so that what a killed writer left is
 // recognised. Before creating it, CreateTemp removes the files of that same pattern,
 // for the same path and marker, whose process no longer runs: a killed export leaves
@@ -248,9 +250,30 @@ func CreateTemp(path, marker string) (*os.File, error) {
 	if dir == "" {
 		dir = "."
 	}
-	prefix := "." + base + "."
+	prefix := "." + shortBase(base) + "."
 	removeDeadLeftovers(dir, prefix, marker)
 	return os.CreateTemp(dir, prefix+strconv.Itoa(os.Getpid())+marker+"*")
+}
+
+// maxTmpBase is the most bytes of the final name a temporary name repeats. A name may
+// have 255 bytes (of UTF-8; 255 UTF-16 units on Windows, never more than its UTF-8
+// bytes), and the temporary name adds two dots, a process id, a marker and a random
+// number, up to 30 bytes: a final name longer than this would make one the file system
+// refuses.
+const maxTmpBase = 200
+
+// shortBase returns base cut to maxTmpBase bytes, at a character's boundary, for the
+// temporary name: the files of two long names that begin alike then share a pattern,
+// which only means a dead writer's leftover of one is removed by a save of the other.
+func shortBase(base string) string {
+	if len(base) <= maxTmpBase {
+		return base
+	}
+	n := maxTmpBase
+	for n > 0 && !utf8.RuneStart(base[n]) {
+		n--
+	}
+	return base[:n]
 }
 
 // removeDeadLeftovers removes the regular files of dir named prefix + the id of a

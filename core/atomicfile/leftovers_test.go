@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // tmpPrefix is how the names of this process's temporary files for base begin.
@@ -126,5 +127,44 @@ func TestLeftoverPID(t *testing.T) {
 		if pid != tt.pid || ok != tt.ok {
 			t.Errorf("leftoverPID(%q) = %d, %v, want %d, %v", tt.name, pid, ok, tt.pid, tt.ok)
 		}
+	}
+}
+
+// TestWriteLongName: a file whose name is as long as the file system allows (255 bytes:
+// 85 Japanese or 127 Cyrillic characters) is written, and a killed writer's leftover of
+// it is removed. The temporary name adds about 25 bytes to the name it stands for, so an
+// export to such a name failed with "file name too long" although the name was valid.
+func TestWriteLongName(t *testing.T) {
+	for _, base := range []string{
+		strings.Repeat("a", 251) + ".csv",
+		strings.Repeat("名", 83) + ".xlsx", // 249 bytes
+		strings.Repeat("я", 125) + ".csv", // 254 bytes
+	} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, base)
+		if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+			t.Skipf("the file system takes no %d-byte name: %v", len(base), err)
+		}
+		f, err := Create(path)
+		if err != nil {
+			t.Fatalf("Create(%d-byte name): %v", len(base), err)
+		}
+		tmp := filepath.Base(f.tmp.Name())
+		f.Close()
+		if !utf8.ValidString(tmp) {
+			t.Errorf("temporary name %q is not UTF-8: a character was cut in two", tmp)
+		}
+		// What a killed writer of the same file would have left.
+		left := strings.Replace(tmp, "."+strconv.Itoa(os.Getpid())+tmpMarker, "."+strconv.Itoa(deadPID(t))+tmpMarker, 1)
+		if err := os.WriteFile(filepath.Join(dir, left), []byte("x,Temp-Pass-1"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := Write(path, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+			t.Fatalf("Write(%d-byte name): %v", len(base), err)
+		}
+		if got, _ := os.ReadFile(path); string(got) != "new" {
+			t.Errorf("%d-byte name holds %q, want the new content", len(base), got)
+		}
+		assertOnly(t, dir, base)
 	}
 }
