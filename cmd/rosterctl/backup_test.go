@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/rosterdesk/rosterdesk"
+	"github.com/rosterdesk/rosterdesk/core/atomicfile"
 	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
@@ -153,15 +154,25 @@ func TestBackupRemovesDeadLeftovers(t *testing.T) {
 	mustRun(t, db, oakSchool...)
 	dead := filepath.Join(dir, ".b.db.2147483646.partial123456") // no process has that id
 	other := filepath.Join(dir, ".b.db.2147483646.old")          // not a backup's leftover
-	mine := filepath.Join(dir, fmt.Sprintf(".b.db.%d.partial42", os.Getpid()))
-	for _, f := range []string{dead, other, mine} {
+	// Named with this process's id, but left by an earlier process that had the same id.
+	reused := filepath.Join(dir, fmt.Sprintf(".b.db.%d.partial42", os.Getpid()))
+	for _, f := range []string{dead, other, reused} {
 		if err := os.WriteFile(f, []byte("partial"), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
+	live, err := atomicfile.CreateTemp(out, partial) // this process's own, still being written
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(live.Name())
+	defer live.Close()
+	mine := live.Name()
 	mustRun(t, db, []string{"backup", "-o", out})
-	if _, err := os.Stat(dead); !os.IsNotExist(err) {
-		t.Errorf("the dead backup's leftover %s is still there (%v)", dead, err)
+	for _, f := range []string{dead, reused} {
+		if _, err := os.Stat(f); !os.IsNotExist(err) {
+			t.Errorf("the dead backup's leftover %s is still there (%v)", f, err)
+		}
 	}
 	for _, f := range []string{other, mine} {
 		if _, err := os.Stat(f); err != nil {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"unicode/utf8"
 
@@ -58,7 +59,8 @@ type File struct {
 	tmp       *os.File
 	buf       *bufio.Writer
 	err       error // the first failure of Sync; it is returned again
-	synced    bool  // the temporary file is complete, on the disk and closed
+	synced    bool  // the temporary file is complete and on the disk
+	closed    bool  // the temporary file is closed (and so its lock let go)
 	published bool  // renamed to path
 	gone      bool  // removed, temporary or published
 }
@@ -102,7 +104,8 @@ func (f *File) Write(p []byte) (int, error) {
 }
 
 // Sync makes what was written complete and durable: buffered bytes are written, the
-// temporary file is flushed to the disk and closed. The file is not at its path yet.
+// temporary file is flushed to the disk (and closed on Windows; elsewhere it stays open,
+// and locked, until Publish or Close). The file is not at its path yet.
 // Calling it again returns the first call's result.
 func (f *File) Sync() error {
 	if f.synced || f.err != nil {
@@ -117,10 +120,25 @@ func (f *File) Sync() error {
 	} else if err := f.tmp.Sync(); err != nil {
 		f.err = &fs.PathError{Op: "write", Path: f.path, Err: cause(err)}
 	}
-	if err := f.tmp.Close(); err != nil && f.err == nil {
-		f.err = &fs.PathError{Op: "write", Path: f.path, Err: cause(err)}
+	if closeBeforeRename || f.err != nil {
+		if err := f.closeTmp(); err != nil && f.err == nil {
+			f.err = err
+		}
 	}
 	return f.err
+}
+
+// closeTmp closes the temporary file once. Until then it stays locked (lock), so that
+// nobody takes it for a killed writer's while it waits to be published.
+func (f *File) closeTmp() error {
+	if f.closed {
+		return nil
+	}
+	f.closed = true
+	if err := f.tmp.Close(); err != nil {
+		return &fs.PathError{Op: "write", Path: f.path, Err: cause(err)}
+	}
+	return nil
 }
 
 // Publish puts the file at its path, replacing what was there: it syncs first if that
@@ -133,6 +151,10 @@ func (f *File) Publish() error {
 	if err := f.Sync(); err != nil {
 		return err
 	}
+	if err := f.closeTmp(); err != nil {
+		f.err = err
+		return err
+	}
 	// The final file must not keep the temporary file's hidden attribute (Windows).
 	if err := unhide(f.tmp.Name()); err != nil {
 		return &fs.PathError{Op: "write", Path: f.path, Err: cause(err)}
@@ -141,6 +163,7 @@ func (f *File) Publish() error {
 		return &fs.PathError{Op: "write", Path: f.path, Err: cause(err)}
 	}
 	f.published = true
+	forget(f.tmp.Name())
 	syncDir(filepath.Dir(f.path))
 	return nil
 }
@@ -168,9 +191,8 @@ func (f *File) Close() error {
 		return nil
 	}
 	f.gone = true
-	if !f.synced {
-		f.tmp.Close()
-	}
+	f.closeTmp()
+	defer forget(f.tmp.Name())
 	if err := os.Remove(f.tmp.Name()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return &fs.PathError{Op: "remove", Path: f.path, Err: cause(err)}
 	}
@@ -237,14 +259,15 @@ const tmpMarker = ".tmp"
 // CreateTemp creates a new empty file in the folder of path, to be renamed over path once
 // written, and returns it open for writing. Its name is "." + path's base name (its
 // first 200 bytes, when it is longer) + "." + this process's id + marker + a random
-// number (".roster.csv.4242.tmp1839201"): hidden
-// outside Windows, and telling whose it is, so that what a killed writer left is
-// recognised. Before creating it, CreateTemp removes the files of that same pattern,
-// for the same path and marker, whose process no longer runs: a killed export leaves
-// half a file of names and temporary passwords that nobody would ever remove. Files of
-// running processes (this one included), and any name not of that exact pattern, are
-// never touched. marker names the kind of file (".tmp", ".partial"); it must not start
-// with a digit. Its errors are those of os.CreateTemp.
+// number (".roster.csv.4242.tmp1839201"): hidden outside Windows, and telling whose it
+// is, so that what a killed writer left is recognised. Before creating it, CreateTemp
+// removes the files of that same pattern, for the same path and marker, whose writer is
+// gone (removeDeadLeftovers): a killed export leaves half a file of names and temporary
+// passwords that nobody would ever remove. The files of running processes (this one's
+// own included), those a writer still holds the lock of, and any name not of that exact
+// pattern are never touched; the new file is locked (outside Windows) for as long as it
+// stays open. marker names the kind of file (".tmp", ".partial"); it must not start with
+// a digit. Its errors are those of os.CreateTemp.
 func CreateTemp(path, marker string) (*os.File, error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -252,7 +275,45 @@ func CreateTemp(path, marker string) (*os.File, error) {
 	}
 	prefix := "." + shortBase(base) + "."
 	removeDeadLeftovers(dir, prefix, marker)
-	return os.CreateTemp(dir, prefix+strconv.Itoa(os.Getpid())+marker+"*")
+	f, err := os.CreateTemp(dir, prefix+strconv.Itoa(os.Getpid())+marker+"*")
+	if err == nil {
+		lock(f)
+		mine.add(f.Name())
+	}
+	return f, err
+}
+
+// mine holds the base names of the temporary files this process made and has not yet
+// published or thrown away. A file named with this process's id that is not among them
+// was left by an earlier process that had the same id: process ids are reused, and in a
+// container every run may be process 1. Comparing base names, not paths, keeps a file
+// of this process whatever path its folder is reached by; the random part of the names
+// makes two of them alike unlikely, and a likeness only keeps a file.
+var mine = &names{m: map[string]bool{}}
+
+type names struct {
+	mu sync.Mutex
+	m  map[string]bool
+}
+
+func (n *names) add(path string) {
+	n.mu.Lock()
+	n.m[filepath.Base(path)] = true
+	n.mu.Unlock()
+}
+
+func (n *names) has(name string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.m[name]
+}
+
+// forget removes a published or thrown-away temporary file from mine. The files of
+// CreateTemp's other callers stay listed, which only keeps a name that is gone.
+func forget(path string) {
+	mine.mu.Lock()
+	delete(mine.m, filepath.Base(path))
+	mine.mu.Unlock()
 }
 
 // maxTmpBase is the most bytes of the final name a temporary name repeats. A name may
@@ -276,10 +337,13 @@ func shortBase(base string) string {
 	return base[:n]
 }
 
-// removeDeadLeftovers removes the regular files of dir named prefix + the id of a
-// process that no longer runs + marker + digits. It is best-effort: a folder that cannot
-// be listed fails the file's creation next, and a leftover that cannot be removed harms
-// nothing more than before.
+// removeDeadLeftovers removes the regular files of dir named prefix + a process id +
+// marker + digits whose writer is gone: the id is of no process running here (or is
+// this process's, and the file is not among its own), and nobody holds the file's lock
+// (a writer on another computer, saving into the same network folder, whose process
+// ids mean nothing here). It is best-effort: a folder that cannot be listed fails the
+// file's creation next, and a leftover that cannot be removed harms nothing more than
+// before.
 func removeDeadLeftovers(dir, prefix, marker string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -287,10 +351,17 @@ func removeDeadLeftovers(dir, prefix, marker string) {
 	}
 	for _, e := range entries {
 		pid, ok := leftoverPID(e.Name(), prefix, marker)
-		if !ok || !e.Type().IsRegular() || proc.Alive(pid) {
+		if !ok || !e.Type().IsRegular() {
 			continue
 		}
-		os.Remove(filepath.Join(dir, e.Name()))
+		if pid == os.Getpid() {
+			if mine.has(e.Name()) {
+				continue // never opened here: closing it would drop this process's lock
+			}
+		} else if proc.Alive(pid) {
+			continue
+		}
+		removeIfUnused(filepath.Join(dir, e.Name()))
 	}
 }
 

@@ -40,9 +40,21 @@ func TestCreateRemovesDeadLeftovers(t *testing.T) {
 	base := filepath.Base(path)
 	name := func(pid int, rest string) string { return "." + base + "." + strconv.Itoa(pid) + rest }
 	dead, never := deadPID(t), 2147483646 // no process has the second id, on Linux or Windows
-	removed := []string{name(dead, ".tmp123456"), name(never, ".tmp1")}
+	removed := []string{
+		name(dead, ".tmp123456"),
+		name(never, ".tmp1"),
+		// Named with this process's id but not made by it: an earlier process that had the
+		// same id left it (in a container every run may be process 1).
+		name(os.Getpid(), ".tmp42"),
+	}
+	// This process's own, being written meanwhile (another window, another goroutine).
+	live, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Close()
 	kept := []string{
-		name(os.Getpid(), ".tmp42"),  // this process's own, being written by another goroutine
+		filepath.Base(live.tmp.Name()),
 		name(os.Getppid(), ".tmp42"), // another running process's
 		"." + base + ".tmp-3187561",  // the names of older versions: whose, nobody can tell
 		name(dead, ".partial77"),     // another kind of file (a backup's)
