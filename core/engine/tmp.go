@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
@@ -74,8 +75,17 @@ func (t *tmpDir) stagePath() (string, error) {
 	if err := t.ensure(); err != nil {
 		return "", err
 	}
-	return filepath.Join(t.dir, fmt.Sprintf("stage-%s-%d-%s.db", t.host, os.Getpid(), newGUID()[:8])), nil
+	name := fmt.Sprintf("stage-%s-%d-%s.db", t.host, os.Getpid(), newGUID()[:8])
+	ownTmp.Store(name, true)
+	return filepath.Join(t.dir, name), nil
 }
+
+// ownTmp holds the names of the stage files and spill folders this process made (of
+// any of its Services). One of this computer named with this process's id and not among
+// them was left by an earlier process that had the same id: process ids are reused, and
+// in a container every run may be process 1, whose crashed imports' stages and exports'
+// spilled rows (temporary passwords among them) clean would otherwise keep forever.
+var ownTmp sync.Map
 
 // spillDir makes a new folder for the temporary files of one workbook being written
 // (excelize spills a large sheet's rows to disk): spill-HOST-PID-NONCE, named like a
@@ -85,7 +95,9 @@ func (t *tmpDir) spillDir() (string, error) {
 	if err := t.ensure(); err != nil {
 		return "", err
 	}
-	dir := filepath.Join(t.dir, fmt.Sprintf("spill-%s-%d-%s", t.host, os.Getpid(), newGUID()[:8]))
+	name := fmt.Sprintf("spill-%s-%d-%s", t.host, os.Getpid(), newGUID()[:8])
+	ownTmp.Store(name, true)
+	dir := filepath.Join(t.dir, name)
 	return dir, os.Mkdir(dir, 0o700)
 }
 
@@ -94,8 +106,8 @@ func (t *tmpDir) spillDir() (string, error) {
 const staleAge = 24 * time.Hour
 
 // clean removes the stage files and the workbooks' spill folders a crash left: those
-// of processes of this computer that no longer run, and those of other computers older
-// than staleAge.
+// of processes of this computer that no longer run (or of an earlier process with this
+// one's id: not in ownTmp), and those of other computers older than staleAge.
 func (t *tmpDir) clean() {
 	entries, err := os.ReadDir(t.dir)
 	if err != nil {
@@ -117,7 +129,15 @@ func (t *tmpDir) clean() {
 		pid, err := strconv.Atoi(parts[1])
 		stale := false
 		if parts[0] == t.host {
-			stale = err != nil || pid != os.Getpid() && !processAlive(pid)
+			switch {
+			case err != nil:
+				stale = true
+			case pid == os.Getpid():
+				_, mine := ownTmp.Load(strings.TrimSuffix(name, "-journal"))
+				stale = !mine
+			default:
+				stale = !processAlive(pid)
+			}
 		} else if info, err := e.Info(); err == nil {
 			stale = time.Since(info.ModTime()) > staleAge
 		}

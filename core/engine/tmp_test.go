@@ -30,16 +30,31 @@ func TestStartRemovesLeftStages(t *testing.T) {
 	if fi, err := os.Stat(tmp.dir); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Fatalf("private folder %s: %v, %v; want mode 0700", tmp.dir, fi.Mode(), err)
 	}
+	// This process's own, in use: a stage and a spill folder it made.
+	stage, err := tmp.stagePath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spill, err := tmp.spillDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(spill)          // made again below, with a file in it
 	files := map[string]bool{ // name → removed at start
-		"stage-" + tmp.host + "-999999-deadbeef.db":                     true, // a crashed process of this computer
-		"stage-" + tmp.host + "-999999-deadbeef.db-journal":             true,
-		"stage-" + tmp.host + "-" + strconv.Itoa(os.Getpid()) + "-a.db": false, // this process
+		"stage-" + tmp.host + "-999999-deadbeef.db":         true, // a crashed process of this computer
+		"stage-" + tmp.host + "-999999-deadbeef.db-journal": true,
+		filepath.Base(stage):                                false, // this process's
+		filepath.Base(stage) + "-journal":                   false,
+		// Named with this process's id but not made by it: an earlier process that had
+		// the same id (in a container, every run may be process 1) crashed.
+		"stage-" + tmp.host + "-" + strconv.Itoa(os.Getpid()) + "-a.db": true,
 		"stage-00000000-4242-cafe.db":                                   false, // another computer's, recent
 		"stage-00000001-4242-cafe.db":                                   true,  // another computer's, a day old
 		"cancel-7":                                                      false,
 		// A workbook's spill folder, left by a crashed process, with a file in it.
 		"spill-" + tmp.host + "-999999-deadbeef":                     true,
-		"spill-" + tmp.host + "-" + strconv.Itoa(os.Getpid()) + "-a": false,
+		filepath.Base(spill):                                         false,
+		"spill-" + tmp.host + "-" + strconv.Itoa(os.Getpid()) + "-a": true,
 	}
 	for name := range files {
 		p := filepath.Join(tmp.dir, name)
