@@ -26,6 +26,9 @@ func cmdBackup(c *cli, ctx context.Context, args []string) error {
 		if engine.IsDatabaseFile(*out, svc.DBPath()) {
 			return c.usageErrorf("-o %s is the database itself: name another file for the backup", *out)
 		}
+		if engine.DatabaseInUse(*out) {
+			return c.usageErrorf("%s", inUse(*out))
+		}
 		info, err := backupTo(ctx, svc, *out)
 		if err != nil {
 			return err
@@ -61,10 +64,18 @@ func backupTo(ctx context.Context, svc *engine.Service, path string) (engine.Bac
 	if err != nil {
 		return info, fmt.Errorf("back up the database: %w", err)
 	}
+	if engine.DatabaseInUse(path) { // opened while the backup was written
+		return info, &core.Error{Kind: core.KindInvalid, Op: "back up the database", Message: inUse(path)}
+	}
 	if err := os.Rename(name, path); err != nil {
 		return info, outputError(path, err)
 	}
 	return info, nil
+}
+
+// inUse refuses a backup over a database another program has open.
+func inUse(path string) string {
+	return fmt.Sprintf("-o %s is a database that another program has open (a Rosterdesk window, rosterctl or a database browser): the backup would replace it under that program and damage it. Name another file, or close that program first.", path)
 }
 
 // partial marks the name of a backup being written.

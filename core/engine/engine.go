@@ -47,6 +47,14 @@ const EnvNow = "ROSTERDESK_NOW"
 // beside it, which no file Rosterdesk reads or writes may be (sqlite.IsDatabaseFile).
 func IsDatabaseFile(path, db string) bool { return sqlite.IsDatabaseFile(path, db) }
 
+// DatabaseInUse reports whether another process (a Rosterdesk window, rosterctl, a
+// database browser) has the database file at path open, so that replacing the file —
+// with a backup, say — would pull it from under that process: its later writes would
+// be lost, and its -wal file paired with the new file would damage it. Outside Windows
+// only; Windows refuses such a replacement itself. Ask it after IsDatabaseFile: never
+// of the database this process has open.
+func DatabaseInUse(path string) bool { return sqlite.InUse(path) }
+
 // DBPath resolves the database path: flag if given, else $ROSTERDESK_DB, else
 // rosterdesk.db in the user's config folder (…/Rosterdesk/rosterdesk.db).
 func DBPath(flag string) (string, error) {

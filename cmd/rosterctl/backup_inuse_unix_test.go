@@ -1,0 +1,84 @@
+//go:build unix
+
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBackupRefusesDatabaseInUse: rosterctl backup -o naming another database that a
+// program has open (another organization's Rosterdesk window, an import running on it)
+// is refused, and that database is left as it was. The backup was renamed over it: the
+// running import still said Completed, but its rows went into the replaced file, the
+// database then held the other organization's copy, and the next start paired that copy
+// with the old -wal file.
+func TestBackupRefusesDatabaseInUse(t *testing.T) {
+	dir := t.TempDir()
+	db, other := filepath.Join(dir, "r.db"), filepath.Join(dir, "other.db")
+	mustRun(t, db, oakSchool...)
+	mustRun(t, other, [][]string{{"init", "--org", "Other District"}}...)
+
+	// Another process has other.db open, as a window has.
+	holder := exec.Command(os.Args[0], "-test.short", "-test.run=^TestHelperHoldDatabase$")
+	holder.Env = append(os.Environ(), "ROSTERCTL_TEST_HOLD="+other)
+	stdin, err := holder.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := holder.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Wait()
+	defer stdin.Close()
+	if line, err := bufio.NewReader(stdout).ReadString('\n'); err != nil || !strings.HasPrefix(line, "holding") {
+		t.Fatalf("the holding process said %q, %v", line, err)
+	}
+
+	code, _, stderr := runInProcess(t, "", "backup", "-o", other, "--db", db)
+	if code != exitUsage || !strings.Contains(stderr, "another program has open") {
+		t.Errorf("backup -o a database in use = %d, %q; want 2 and a refusal saying a program has it open", code, stderr)
+	}
+	if _, stdout, _ := runInProcess(t, "", "school", "list", "--db", other); strings.Contains(stdout, "Oak School") {
+		t.Errorf("the database in use was replaced by the backup: it lists %q", stdout)
+	}
+	stdin.Close()
+	if err := holder.Wait(); err != nil {
+		t.Fatalf("holding process: %v", err)
+	}
+	// Closed, the same file is an ordinary target: an old backup is replaced.
+	if code, _, stderr := runInProcess(t, "", "backup", "-o", other, "--db", db); code != 0 {
+		t.Errorf("backup -o a database nobody has open = %d, %q; want 0", code, stderr)
+	}
+}
+
+// TestHelperHoldDatabase is not a test: TestBackupRefusesDatabaseInUse runs it in a
+// process of its own to keep a database open until its stdin closes.
+func TestHelperHoldDatabase(t *testing.T) {
+	path := os.Getenv("ROSTERCTL_TEST_HOLD")
+	if path == "" {
+		t.Skip("run by TestBackupRefusesDatabaseInUse")
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(context.Background(), "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("holding", n)
+	bufio.NewReader(os.Stdin).ReadString('\n')
+}
