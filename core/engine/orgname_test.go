@@ -50,3 +50,36 @@ func TestInitOrgName(t *testing.T) {
 		})
 	}
 }
+
+// TestUploadNamesShownSafely: an upload's file name and its Uploaded By are stored as
+// the history shows them, without control or text-direction characters. A file name on
+// Linux may hold a line break or a right-to-left override ("roster\u202evsc.xlsx" reads
+// "rosterxslx.csv" in the window), and rosterctl --as takes any text; both reached the
+// window's Upload History, its Details and the names it suggests for the upload's
+// files as they were.
+func TestUploadNamesShownSafely(t *testing.T) {
+	e := newEnv(t)
+	res, err := e.svc.Import(e.ctx, engine.UploadRequest{
+		FileName: "/home/pat/roster\u202evsc.xlsx\n2\x1b[2J.csv",
+		Data:     csvOf("User ID,Role,First Name,Last Name", "S1,Student,Ann,Lee"),
+		SchoolID: e.schoolA.ID, Actor: engine.Owner("Pat\u202e\nOffice"),
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.svc.Upload(e.ctx, admin, res.Upload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{u.FileName, u.UploadedBy, res.FileName} {
+		if strings.ContainsFunc(s, core.Unprintable) {
+			t.Errorf("stored name %q holds a control or text-direction character", s)
+		}
+	}
+	if u.FileName != "roster_vsc.xlsx_2_[2J.csv" || u.UploadedBy != "Pat__Office" {
+		t.Errorf("stored file name %q, uploaded by %q; want %q, %q", u.FileName, u.UploadedBy, "roster_vsc.xlsx_2_[2J.csv", "Pat__Office")
+	}
+	if res.Status != core.StatusCompleted {
+		t.Errorf("status %s (%s); want Completed: the name does not change the format", res.Status, res.Message)
+	}
+}

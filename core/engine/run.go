@@ -41,7 +41,7 @@ func (s *Service) Enqueue(ctx context.Context, req UploadRequest) (core.Upload, 
 		return core.Upload{}, err
 	}
 	id, err := s.db.InsertUpload(ctx, sqlite.NewUpload{
-		FileName: filepath.Base(req.FileName), Format: f, SchoolID: req.SchoolID,
+		FileName: shown(filepath.Base(req.FileName)), Format: f, SchoolID: req.SchoolID,
 		UploadedBy: uploadedBy(req.Actor), TeacherID: req.Actor.TeacherID, Restricted: req.Actor.restricted(),
 		Original: &checkedReader{r: src, check: check},
 	}, s.now())
@@ -104,10 +104,24 @@ func (c *checkedReader) Read(p []byte) (int, error) {
 }
 
 func uploadedBy(a Actor) string {
-	if n := strings.TrimSpace(a.Name); n != "" {
+	if n := strings.TrimSpace(shown(a.Name)); n != "" {
 		return n
 	}
 	return "Unknown"
+}
+
+// shown returns an upload's file name or Uploaded By as the history keeps it: every
+// control or text-direction character (core.Unprintable) made "_". A file's name comes
+// from the disk, where Linux allows a line break or a right-to-left override in it,
+// and rosterctl's --as takes any text; the window shows both as they are stored, and
+// suggests the upload's files' names from the file's.
+func shown(s string) string {
+	return strings.Map(func(r rune) rune {
+		if core.Unprintable(r) {
+			return '_'
+		}
+		return r
+	}, s)
 }
 
 // checkRequest checks what can be checked before an upload is queued: the school, the
