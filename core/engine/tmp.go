@@ -90,11 +90,14 @@ var ownTmp sync.Map
 // spillDir makes a new folder for the temporary files of one workbook being written
 // (excelize spills a large sheet's rows to disk): spill-HOST-PID-NONCE, named like a
 // stage so that a later start can tell whose it is. The caller removes it once the
-// workbook is written; clean removes one a crash left.
+// workbook is written; clean, run here first, removes one a crash left: a download
+// killed midway leaves its rows (temporary passwords among them), and the next one
+// may be the only thing that ever runs on this database.
 func (t *tmpDir) spillDir() (string, error) {
 	if err := t.ensure(); err != nil {
 		return "", err
 	}
+	t.clean()
 	name := fmt.Sprintf("spill-%s-%d-%s", t.host, os.Getpid(), newGUID()[:8])
 	ownTmp.Store(name, true)
 	dir := filepath.Join(t.dir, name)

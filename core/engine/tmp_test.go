@@ -198,3 +198,34 @@ func TestTakeOverRemovesStage(t *testing.T) {
 		t.Errorf("the dead process's stage is still there after the take-over (%v)", err)
 	}
 }
+
+// TestWriteTableRemovesDeadSpill: the spill folder of a workbook whose writer was killed
+// (a download of a large upload's Completed File, stopped with kill -9 or a closed
+// console: 33 MB of rows with temporary passwords in plain text) is removed by the next
+// workbook written, as atomicfile removes a killed save's temporary file. Only imports
+// and the window's start removed it, so someone who only downloads kept it for good.
+func TestWriteTableRemovesDeadSpill(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "rosterdesk.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.tmp().ensure(); err != nil {
+		t.Fatal(err)
+	}
+	dead := filepath.Join(s.tmp().dir, "spill-"+s.tmp().host+"-999999-deadbeef")
+	if err := os.Mkdir(dead, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dead, "excelize-1"), []byte("<t>Temp-Pass-1</t>"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rows := func(yield func([]string) bool) { yield([]string{"S1", "Temp-Pass-2"}) }
+	if err := s.WriteTable(ctx, &bytes.Buffer{}, core.FormatXLSX, "Completed File", []string{"User ID", "Password"}, rows); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("the killed writer's spill folder is still there (%v)", err)
+	}
+}
