@@ -366,12 +366,15 @@ func removeDeadLeftovers(dir, prefix, marker string) {
 }
 
 // leftoverPID returns the process id in name when name is prefix + digits + marker +
-// digits, the names CreateTemp gives.
+// digits, the names CreateTemp gives, or that + "-journal": SQLite's rollback journal of
+// a database written under such a name (a backup's copy), which a killed writer leaves
+// as well.
 func leftoverPID(name, prefix, marker string) (int, bool) {
 	rest, ok := strings.CutPrefix(name, prefix)
 	if !ok {
 		return 0, false
 	}
+	rest = strings.TrimSuffix(rest, "-journal")
 	id, num, ok := strings.Cut(rest, marker)
 	if !ok || !digits(id) || !digits(num) {
 		return 0, false

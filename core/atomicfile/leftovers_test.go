@@ -128,6 +128,9 @@ func TestLeftoverPID(t *testing.T) {
 		{".a.csv.+5.tmp12", 0, false},
 		{".a.csv.4242.tmp12.bak", 0, false},
 		{".a.csv.4242.tmp-12", 0, false},
+		{".a.csv.4242.tmp12-journal", 4242, true}, // a backup's copy's rollback journal
+		{".a.csv.4242.tmp12-journal-journal", 0, false},
+		{".a.csv.4242.tmp12-wal", 0, false},
 		{".a.csv.tmp-12", 0, false},
 		{".a.csv.99999999999999999999.tmp1", 0, false},
 		{"a.csv.4242.tmp1", 0, false},

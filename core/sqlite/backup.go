@@ -48,6 +48,9 @@ func (db *DB) Backup(ctx context.Context, dst string) error {
 	// An absolute path never starts with "file:", so SQLite takes it as a plain file
 	// name even though URI names are enabled: '#', '?' and '%' stay ordinary characters.
 	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, abs); err != nil {
+		// The copy writes a rollback journal beside itself, which a failure (a full disk)
+		// leaves: the copy is thrown away by the caller, so is its journal.
+		_ = os.Remove(abs + "-journal")
 		return fmt.Errorf("vacuum into %s: %w", dst, classify(err))
 	}
 	// VACUUM INTO does not sync what it wrote; a backup must survive a power cut.
