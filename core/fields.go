@@ -142,12 +142,14 @@ func NormalizeGrade(s string) (string, bool) {
 }
 
 // ValidEmail reports whether s is a plain email address (no display name), at most 254
-// characters, that no spreadsheet program reads as a formula (FormulaStart): an email
-// reaches the OneRoster export's users.csv as it is, and "=cmd|'/C calc'!A0@x.org" is a
-// valid address. Its domain must be a name on the internet (validDomain): RFC 5322 also
-// accepts ann@[1.2.3.4], ann@x_y.org and ann@-x.org, which no school's mail reaches.
+// characters, without control or text-direction characters (Unprintable: net/mail takes
+// any non-ASCII one, and "\u202eann@x.org" shows as "gro.x@nna"), that no spreadsheet
+// program reads as a formula (FormulaStart): an email reaches the OneRoster export's
+// users.csv as it is, and "=cmd|'/C calc'!A0@x.org" is a valid address. Its domain
+// must be a name on the internet (validDomain): RFC 5322 also accepts ann@[1.2.3.4],
+// ann@x_y.org and ann@-x.org, which no school's mail reaches.
 func ValidEmail(s string) bool {
-	if len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>\"") || FormulaStart(s) {
+	if len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>\"") || FormulaStart(s) || strings.ContainsFunc(s, Unprintable) {
 		return false
 	}
 	a, err := mail.ParseAddress(s)
