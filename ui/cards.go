@@ -98,7 +98,7 @@ func (a *App) saveCards(req cardsRequest, opts cards.Options) {
 	var res cards.Result
 	a.background("print login cards", func(ctx context.Context) error {
 		var err error
-		if path, err = a.picker.Save("Save the login cards", req.name, []FileFilter{filterPDF}); err != nil {
+		if path, err = a.picker.Save("Save the login cards", fitName(req.name), []FileFilter{filterPDF}); err != nil {
 			return err
 		}
 		if !strings.EqualFold(filepath.Ext(path), ".pdf") {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/atomicfile"
@@ -34,6 +35,7 @@ type writeFunc func(ctx context.Context, w io.Writer, f core.Format) error
 // save asks where to save a file (suggesting defaultName) and writes it there in the
 // background; the format follows the extension chosen, defaulting to defaultName's.
 func (a *App) save(title, defaultName string, write writeFunc) {
+	defaultName = fitName(defaultName)
 	def, _ := core.FormatOf(defaultName)
 	var path string
 	a.background("save "+defaultName, func(ctx context.Context) error {
@@ -78,6 +80,30 @@ func fileError(path string, err error, note string) error {
 		msg += " " + note
 	}
 	return &core.Error{Kind: core.KindStorage, Op: "save", Message: msg, Err: err}
+}
+
+// maxNameBytes is the longest file name the disks Rosterdesk runs on take: 255 bytes of
+// UTF-8 (ext4, APFS), 255 UTF-16 units (NTFS), which are never more than the bytes.
+const maxNameBytes = 255
+
+// fitName shortens a suggested file name to maxNameBytes, cutting its stem at a
+// character's boundary and keeping its extension: a name made of an upload's file name
+// or a school's name (100 Japanese characters are 300 bytes) and a suffix may be longer
+// than a disk takes, and saving it as suggested failed with "file name too long".
+func fitName(name string) string {
+	if len(name) <= maxNameBytes {
+		return name
+	}
+	ext := filepath.Ext(name)
+	if len(ext) > maxNameBytes/2 { // no extension, only a dot far on
+		ext = ""
+	}
+	stem := name[:len(name)-len(ext)]
+	n := maxNameBytes - len(ext)
+	for n > 0 && !utf8.RuneStart(stem[n]) {
+		n--
+	}
+	return stem[:n] + ext
 }
 
 // fileSafe makes a school name usable in a file name on every system.
