@@ -83,3 +83,19 @@ func TestUploadNamesShownSafely(t *testing.T) {
 		t.Errorf("status %s (%s); want Completed: the name does not change the format", res.Status, res.Message)
 	}
 }
+
+// TestWaitMessageShowsHostSafely: the computer named in a wait's message comes from the
+// database, where another computer wrote its host name, and Linux takes any bytes for
+// one: a line break or an escape sequence in it reached the window's lock notice and
+// status line as it was.
+func TestWaitMessageShowsHostSafely(t *testing.T) {
+	for _, w := range []engine.Wait{
+		{Host: "pc\n\x1b]0;owned\x07The database is free again.", PID: 42},
+		{Locked: true, Owner: "pc\u202e/42/n", Host: "pc\u202e", PID: 42},
+		{TakingOver: true, Host: "pc\r\n", PID: 42},
+	} {
+		if msg := w.Message(); strings.ContainsFunc(msg, core.Unprintable) {
+			t.Errorf("Message() = %q: a control or text-direction character of the host name", msg)
+		}
+	}
+}

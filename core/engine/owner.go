@@ -77,7 +77,9 @@ func (w Wait) where() string {
 	if w.ThisComputer {
 		return fmt.Sprintf("Rosterdesk process %d on this computer", w.PID)
 	}
-	return fmt.Sprintf("Rosterdesk on %s (process %d)", w.Host, w.PID)
+	// The host name was written into the database by the other computer (Linux takes any
+	// bytes for one): it reaches the window's notices through this message.
+	return fmt.Sprintf("Rosterdesk on %s (process %d)", shown(w.Host), w.PID)
 }
 
 func round(d time.Duration) time.Duration {
