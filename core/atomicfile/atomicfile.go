@@ -274,6 +274,10 @@ func CreateTemp(path, marker string) (*os.File, error) {
 		dir = "."
 	}
 	prefix := "." + shortBase(base) + "."
+	// One at a time in this process: another save's clean-up must not see the new file
+	// before it is locked and listed as this process's.
+	creating.Lock()
+	defer creating.Unlock()
 	removeDeadLeftovers(dir, prefix, marker)
 	f, err := os.CreateTemp(dir, prefix+strconv.Itoa(os.Getpid())+marker+"*")
 	if err == nil {
@@ -282,6 +286,9 @@ func CreateTemp(path, marker string) (*os.File, error) {
 	}
 	return f, err
 }
+
+// creating serialises CreateTemp within this process.
+var creating sync.Mutex
 
 // mine holds the base names of the temporary files this process made and has not yet
 // published or thrown away. A file named with this process's id that is not among them
