@@ -279,7 +279,7 @@ var Catalog = []Entry{
 
 	{AdminUsernameFormat, SeverityRequest, "", "Username \"{value}\" is not valid: use 3 to 50 letters, digits, periods, underscores, hyphens or @, with no spaces.", "Choose another username."},
 	{AdminUsernameTaken, SeverityRequest, "", "Username \"{value}\" is already taken.", "Choose another username: each username belongs to one account, whether administrator, teacher or student."},
-	{AdminName, SeverityRequest, "", "The administrator's name is missing or longer than 100 characters.", "Type their full name, as their uploads should show it under Uploaded By."},
+	{AdminName, SeverityRequest, "", "The administrator's name is missing, longer than 100 characters, or holds a control character (a line break, a tab, an escape code or a text-direction mark).", "Type their full name, as their uploads should show it under Uploaded By."},
 	{AdminEmail, SeverityRequest, "", "Email \"{value}\" is not a valid email address.", "Type it as name@example.org, or leave it blank."},
 	{AdminRole, SeverityRequest, "", "\"{value}\" is not an administrator role.", "Choose Organization Administrator or School Organization Administrator."},
 	{AdminNoSchool, SeverityRequest, "", "A School Organization Administrator needs at least one school.", "Choose the schools they manage."},

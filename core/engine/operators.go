@@ -83,7 +83,7 @@ func (s *Service) newOperator(o NewOperator) (sqlite.NewOperator, error) {
 	if !core.ValidUsername(out.Username) || strings.ContainsFunc(out.Username, func(r rune) bool { return r > unicode.MaxASCII }) {
 		return out, core.Refusal(core.KindInvalid, core.AdminUsernameFormat, out.Username, "")
 	}
-	if out.Name == "" || len([]rune(out.Name)) > 100 || strings.ContainsFunc(out.Name, unicode.IsControl) {
+	if out.Name == "" || len([]rune(out.Name)) > 100 || strings.ContainsFunc(out.Name, core.Unprintable) {
 		return out, core.Refusal(core.KindInvalid, core.AdminName, "", "")
 	}
 	if out.Email != "" && !core.ValidEmail(out.Email) {

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -96,6 +97,22 @@ func TestWaitMessageShowsHostSafely(t *testing.T) {
 	} {
 		if msg := w.Message(); strings.ContainsFunc(msg, core.Unprintable) {
 			t.Errorf("Message() = %q: a control or text-direction character of the host name", msg)
+		}
+	}
+}
+
+// TestAdminNameRefusesDirection: an administrator's name is shown as Uploaded By in
+// every history and on the Profile menu, so it obeys the rule of every other name shown:
+// no text-direction characters either ("Pat \u202eeciffO" reads "Pat Office" backwards
+// and reorders what follows it). Only control characters were refused, and the message
+// said the name was "missing or longer than 100 characters".
+func TestAdminNameRefusesDirection(t *testing.T) {
+	e := newEnv(t)
+	for i, name := range []string{"Pat \u202eeciffO", "Pat\u2066 Office", "Pat \u200fOffice"} {
+		op := engine.NewOperator{Username: fmt.Sprintf("pat%d", i), Name: name, Role: core.OperatorOrgAdmin}
+		_, _, err := e.svc.AddOperator(e.ctx, admin, op)
+		if core.ErrorCode(err) != core.AdminName || !strings.Contains(core.ErrorMessage(err), "control") {
+			t.Errorf("AddOperator(name %q) = %v; want ADMIN_NAME saying it holds a control character", name, err)
 		}
 	}
 }
