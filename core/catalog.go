@@ -367,9 +367,33 @@ func (is Issue) fill() (*Entry, *strings.Replacer) {
 	for _, r := range is.Rows {
 		rows = append(rows, itoa(r))
 	}
-	return e, strings.NewReplacer("{value}", clip(is.Value), "{other}", clip(is.Other), "{rows}", joinMore(rows, is.MoreRows),
+	items := make([]string, len(is.Items))
+	for i, it := range is.Items {
+		items[i] = escapeUnprintable(it)
+	}
+	return e, strings.NewReplacer("{value}", escapeUnprintable(clip(is.Value)), "{other}", escapeUnprintable(clip(is.Other)), "{rows}", joinMore(rows, is.MoreRows),
 		"{count} rows", plural(is.Count, "row"), "{count} accounts", plural(is.Count, "account"),
-		"{count}", Thousands(is.Count), "{items}", strings.Join(is.Items, "; "))
+		"{count}", Thousands(is.Count), "{items}", strings.Join(items, "; "))
+}
+
+// escapeUnprintable shows each Unprintable character of s as Go writes it in a string
+// (\n, \x1b, \u202e). A value quoted in a note came from a file: a line break in it
+// would add a line of the file's own words to the note in the window and the Error
+// File, a right-to-left override would reverse the note's rest.
+func escapeUnprintable(s string) string {
+	if !strings.ContainsFunc(s, Unprintable) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if Unprintable(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // plural writes n things: "1 row", "26 rows".
