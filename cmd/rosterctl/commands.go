@@ -168,6 +168,9 @@ func cmdImport(c *cli, ctx context.Context, args []string) error {
 			res, err = svc.Import(ctx, req, progress)
 		}
 		clear()
+		if errors.Is(err, context.Canceled) {
+			return interrupted(c, res.Upload, *dryRun)
+		}
 		if errors.Is(err, engine.ErrUploadWaiting) {
 			return &core.Error{Kind: core.ErrorKind(err), Op: "import", Err: err,
 				Message: core.ErrorMessage(err) + " Then run: rosterctl resume"}
@@ -187,6 +190,21 @@ func cmdImport(c *cli, ctx context.Context, args []string) error {
 		}
 		return exitStatus(statusExit(res.Status))
 	})
+}
+
+// interrupted says what an import stopped by Ctrl+C left: nothing, when it was a dry run
+// or stopped before its upload was recorded (waiting for another program's lock, say);
+// else which upload is run again later, and how to drop it instead.
+func interrupted(c *cli, upload int64, dryRun bool) error {
+	switch {
+	case dryRun:
+		fmt.Fprintln(c.stderr, "rosterctl: interrupted: nothing was changed (a dry run changes nothing).")
+	case upload == 0:
+		fmt.Fprintln(c.stderr, "rosterctl: interrupted before the upload was recorded: nothing was changed. Run the same import again when you are ready.")
+	default:
+		fmt.Fprintf(c.stderr, "rosterctl: interrupted. Upload %d is run again from the start by \"rosterctl resume\" or when the window opens; to drop it instead, run \"rosterctl cancel --upload %d\".\n", upload, upload)
+	}
+	return exitStatus(exitInterrupted)
 }
 
 func cmdResume(c *cli, ctx context.Context, args []string) error {

@@ -190,6 +190,8 @@ func (req UploadRequest) readerAt() (io.ReaderAt, int64, error) {
 }
 
 // Import enqueues req and waits until it has run, running any upload queued before it.
+// On an error its Result's Upload is the recorded upload's id, 0 when none was recorded
+// (an error or a cancel while the upload was being queued: nothing changed).
 func (s *Service) Import(ctx context.Context, req UploadRequest, progress func(core.Progress)) (Result, error) {
 	up, err := s.Enqueue(ctx, req)
 	if err != nil {
@@ -220,6 +222,9 @@ func (s *Service) Import(ctx context.Context, req UploadRequest, progress func(c
 			}
 		}
 	})
+	if err != nil && res.Upload == 0 {
+		res.Upload = up.ID // recorded: stopped, it is run again later (or cancelled)
+	}
 	return res, err
 }
 

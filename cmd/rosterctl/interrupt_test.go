@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestImportInterruptedBeforeRecorded: Ctrl+C while an import still waits for another
+// program's write lock, before its upload is recorded, says that nothing was changed
+// and exits 130. It said "An unfinished upload is run again from the start by rosterctl
+// resume ... to drop it, rosterctl cancel --upload ID": there was no upload to resume,
+// find or cancel.
+func TestImportInterruptedBeforeRecorded(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "r.db")
+	mustRun(t, db, oakSchool...)
+	other, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ctx := context.Background()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, q := range []string{"BEGIN IMMEDIATE", "INSERT INTO schools(name) SELECT 'zz' WHERE 0"} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	args := []string{"import", "--school", "Oak School", "--db", db, filepath.Join("..", "..", "testdata", "e2e", "dryrun.csv")}
+	stderr := &signalWriter{want: "another program has it open for writing", seen: make(chan struct{})}
+	cctx, cancel := context.WithCancel(ctx)
+	code := make(chan int, 1)
+	go func() {
+		var out bytes.Buffer
+		code <- run(cctx, args, strings.NewReader(""), &out, stderr)
+	}()
+	select {
+	case <-stderr.seen:
+	case <-time.After(time.Minute):
+		t.Fatalf("rosterctl import said nothing of the lock: stderr %q", stderr.String())
+	}
+	cancel() // Ctrl+C
+	c := <-code
+	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	got := stderr.String()
+	if c != exitInterrupted || !strings.Contains(got, "nothing was changed") || strings.Contains(got, "cancel --upload") {
+		t.Errorf("import interrupted = %d, %q; want 130 and that nothing was changed", c, got)
+	}
+	if _, stdout, _ := runInProcess(t, "", "history", "--db", db); !strings.Contains(stdout, "No uploads") {
+		t.Errorf("history = %q, want no upload recorded", stdout)
+	}
+}
