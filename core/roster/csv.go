@@ -101,7 +101,9 @@ func csvError(err error) error {
 	}
 	var tb *rowTooBig
 	if errors.As(err, &tb) {
-		return core.NewFileError(core.FileTooBig, fmt.Sprintf("a row is longer than %s", byteSize(tb.limit)), err)
+		// One row is one user: a row this long is no roster, and splitting the file would
+		// not help (a quote never closed across lines is told as such by the scanner).
+		return core.NewFileError(core.FileUnreadable, fmt.Sprintf("a row is longer than %s, which no roster's row is", byteSize(tb.limit)), err)
 	}
 	return core.NewFileError(core.FileUnreadable, "it could not be read to the end", fmt.Errorf("read csv: %w", err))
 }

@@ -214,8 +214,17 @@ func (s *csvScanner) field(keep bool) (bool, error) {
 func (s *csvScanner) quoted(keep bool) (bool, error) {
 	openRow, openLine := s.row, s.line
 	stray, lines := false, false
+	// A quoted cell that has run over line breaks past the row limit is a quote never
+	// closed, not a real cell: say so, with its row, as for a file under the limit.
+	count := func(n int) error {
+		err := s.count(n)
+		if err != nil && lines {
+			return &quoteError{row: openRow, line: openLine}
+		}
+		return err
+	}
 	s.pos++
-	if err := s.count(1); err != nil {
+	if err := count(1); err != nil {
 		return false, err
 	}
 	for {
@@ -232,7 +241,7 @@ func (s *csvScanner) quoted(keep bool) (bool, error) {
 		}
 		s.add(keep, b[:i])
 		s.pos += i
-		if err := s.count(i); err != nil {
+		if err := count(i); err != nil {
 			return false, err
 		}
 		if i == len(b) {
@@ -246,7 +255,7 @@ func (s *csvScanner) quoted(keep bool) (bool, error) {
 		case '"':
 			s.more(2)
 			s.pos++
-			if err := s.count(1); err != nil {
+			if err := count(1); err != nil {
 				return false, err
 			}
 			if s.pos >= s.end {
@@ -256,7 +265,7 @@ func (s *csvScanner) quoted(keep bool) (bool, error) {
 			case c == '"':
 				s.add(keep, []byte{'"'})
 				s.pos++
-				if err := s.count(1); err != nil {
+				if err := count(1); err != nil {
 					return false, err
 				}
 			case c == s.delim || c == '\r' || c == '\n':
