@@ -29,7 +29,7 @@ func cmdBackup(c *cli, ctx context.Context, args []string) error {
 		if engine.DatabaseInUse(*out) {
 			return c.usageErrorf("%s", inUse(*out))
 		}
-		info, err := backupTo(ctx, svc, *out)
+		info, err := backupTo(ctx, svc.Backup, *out)
 		if err != nil {
 			return err
 		}
@@ -40,32 +40,35 @@ func cmdBackup(c *cli, ctx context.Context, args []string) error {
 	})
 }
 
-// backupTo writes the backup into a new file beside path, readable by its owner only
-// (it holds personal data), and renames it into place once it is complete and checked,
-// so a failed backup never replaces an older good one. The new file's name holds this
-// process's id, so that the copy a killed backup left is recognised and removed by the
-// next backup to the same file (atomicfile.CreateTemp).
-func backupTo(ctx context.Context, svc *engine.Service, path string) (engine.BackupInfo, error) {
+// backupTo writes the backup (with backup, the engine's Backup) into a new file beside
+// path, readable by its owner only (it holds personal data), and renames it into place
+// once it is complete and checked, so a failed backup never replaces an older good one.
+// The new file's name holds this process's id, so that the copy a killed backup left is
+// recognised and removed by the next backup to the same file (atomicfile.CreateTemp);
+// it stays open, and so locked, until the rename, so that no save of another computer
+// takes it for a killed backup's meanwhile.
+func backupTo(ctx context.Context, backup func(context.Context, string) (engine.BackupInfo, error), path string) (engine.BackupInfo, error) {
 	tmp, err := atomicfile.CreateTemp(path, partial)
 	if err != nil {
 		return engine.BackupInfo{}, outputError(path, err)
 	}
 	name := tmp.Name()
 	defer os.Remove(name) // after a successful rename this is a no-op
+	defer tmp.Close()     // after the close below this is a no-op
 	// CreateTemp makes the file 0600 on Unix; say so whatever the umask.
 	if err := tmp.Chmod(atomicfile.Perm); err != nil && !os.IsPermission(err) {
-		tmp.Close()
 		return engine.BackupInfo{}, outputError(path, err)
 	}
-	if err := tmp.Close(); err != nil {
-		return engine.BackupInfo{}, outputError(path, err)
-	}
-	info, err := svc.Backup(ctx, name)
+	info, err := backup(ctx, name)
 	if err != nil {
 		return info, fmt.Errorf("back up the database: %w", err)
 	}
 	if engine.DatabaseInUse(path) { // opened while the backup was written
 		return info, &core.Error{Kind: core.KindInvalid, Op: "back up the database", Message: inUse(path)}
+	}
+	// Closed before the rename: Windows renames no open file.
+	if err := tmp.Close(); err != nil {
+		return info, outputError(path, err)
 	}
 	if err := os.Rename(name, path); err != nil {
 		return info, outputError(path, err)

@@ -6,12 +6,16 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
 // TestBackupRefusesDatabaseInUse: rosterctl backup -o naming another database that a
@@ -81,4 +85,32 @@ func TestHelperHoldDatabase(t *testing.T) {
 	}
 	fmt.Println("holding", n)
 	bufio.NewReader(os.Stdin).ReadString('\n')
+}
+
+// TestBackupHoldsPartialLock: the hidden copy a backup writes stays locked while the
+// database is copied into it, as every other file being saved is, so that a save or a
+// backup of the same name from another computer (a network folder, where process ids
+// mean nothing) does not take it for a killed backup's and remove it midway. The copy
+// was closed, so unlocked, before the copying began.
+func TestBackupHoldsPartialLock(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "b.db")
+	locked := false
+	_, err := backupTo(context.Background(), func(ctx context.Context, dst string) (engine.BackupInfo, error) {
+		f, err := os.Open(dst)
+		if err != nil {
+			return engine.BackupInfo{}, err
+		}
+		defer f.Close()
+		locked = errors.Is(syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB), syscall.EWOULDBLOCK)
+		return engine.BackupInfo{}, os.WriteFile(dst, []byte("copy"), 0o600)
+	}, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !locked {
+		t.Error("the backup's hidden copy was not locked while the database was copied into it")
+	}
+	if got, _ := os.ReadFile(out); string(got) != "copy" {
+		t.Errorf("backup holds %q, want the copy", got)
+	}
 }
