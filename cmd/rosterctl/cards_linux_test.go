@@ -3,7 +3,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -88,29 +87,4 @@ func TestResetCardsRenameFails(t *testing.T) {
 			t.Errorf("%s's old password still signs in after the reset", user)
 		}
 	}
-}
-
-// completedPasswords reads a Completed File in CSV and returns its passwords by username.
-func completedPasswords(t *testing.T, path string) map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(recs) == 0 {
-		t.Fatalf("read %s: %v", path, err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[strings.TrimPrefix(h, "\ufeff")] = i
-	}
-	out := map[string]string{}
-	for _, r := range recs[1:] {
-		if pw := r[col["Password"]]; pw != "" {
-			out[r[col["Username"]]] = pw
-		}
-	}
-	return out
 }
