@@ -35,16 +35,36 @@ func NormalizeGUID(s string) (string, bool) {
 	return s, true
 }
 
-// ValidUserID reports whether s is a User ID: letters and digits, 1 to 50.
+// ValidUserID reports whether s is a User ID: 1 to 50 letters and digits, as Key
+// compares them (see identifier).
 func ValidUserID(s string) bool {
-	n := 0
+	return identifier(s, func(rune) bool { return false })
+}
+
+// identifier reports whether s is 1 to 50 characters that are, in the form Key compares
+// (NFKC), letters, digits or runes extra allows. A Class ID or User ID is valid exactly
+// when the value it is the same as is: ＡＲＴ－１ (typed with a Japanese keyboard's
+// fullwidth hyphen) is ART-1, which Key folds it to, and a letter typed with a combining
+// accent is the letter; checking the typed characters instead refused ＡＲＴ－１ while
+// accepting ＡＲＴ１, and an accent typed decomposed while accepting it composed. What is
+// stored and shown is what was typed (see docs/security.md).
+func identifier(s string, extra func(rune) bool) bool {
+	n := utf8.RuneCountInString(s)
+	if n < 1 || n > 50 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			s = norm.NFKC.String(s) // ASCII is already NFKC: most IDs skip this
+			break
+		}
+	}
 	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !extra(r) {
 			return false
 		}
-		n++
 	}
-	return n >= 1 && n <= 50
+	return true
 }
 
 // Key folds a case-insensitive key (User ID, username, teacher email, Class ID, school
@@ -207,16 +227,10 @@ func ValidUsername(s string) bool {
 	return true
 }
 
-// ValidClassID reports whether s is a Class ID: 1 to 50 letters, digits, - and _.
+// ValidClassID reports whether s is a Class ID: 1 to 50 letters, digits, - and _, as
+// Key compares them (see identifier): ＡＲＴ－１ is ART-1.
 func ValidClassID(s string) bool {
-	n := 0
-	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_' {
-			return false
-		}
-		n++
-	}
-	return n >= 1 && n <= 50
+	return identifier(s, func(r rune) bool { return r == '-' || r == '_' })
 }
 
 // ValidClassName reports whether s is a class name: 1 to 100 characters, nothing
