@@ -70,14 +70,15 @@ func identifier(s string, extra func(rune) bool) bool {
 // Key folds a case-insensitive key (User ID, username, teacher email, Class ID, school
 // name, operator username) into the one form every write and every lookup compares: the
 // identifier matching of UTS #31 and PRECIS — Unicode NFKC, then full Unicode case
-// folding — with every decimal digit written as its ASCII digit (keyRune). It is the
-// only notion of "the same text" (SPEC §12). SQLite's lower() and NOCASE fold A–Z only,
-// and strings.ToLower differs from case folding for letters such as ß (folds to "ss") and
-// the Greek final sigma; NFC alone keeps the fullwidth Ｓ１１ a Japanese keyboard types,
-// and no normalization makes S١١ (Arabic-Indic digits) S11. Any of them would let an
-// identifier typed one way on create and another on update become two accounts.
-// Letters of different scripts that merely look alike (Cyrillic Ѕ, Latin S) stay
-// different keys: see docs/security.md.
+// folding — with every decimal digit written as its ASCII digit and every Cherokee
+// letter as its capital (keyRune). It is the only notion of "the same text" that SPEC
+// §12 asks for, and goes further than the NFC it names: SQLite's lower() and NOCASE fold
+// A–Z only, and strings.ToLower differs from case folding for letters such as ß (folds
+// to "ss") and the Greek final sigma; NFC alone keeps the fullwidth Ｓ１１ a Japanese
+// keyboard types, and no normalization makes S١١ (Arabic-Indic digits) S11. Any of them
+// would let an identifier typed one way on create and another on update become two
+// accounts. Letters of different scripts that merely look alike (Cyrillic Ѕ, Latin S)
+// stay different keys: see docs/security.md.
 func Key(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
