@@ -10,16 +10,17 @@ import (
 	"github.com/rosterdesk/rosterdesk/core/sqlite"
 )
 
-// onBusy is the database's BusyWait.Notify: once a write has waited
+// onBusy is the database's BusyWait.Notify: once a write of db has waited
 // Options.BusyNoticeAfter for the write lock, OnWait hears who holds it at every retry,
-// and once more when the write gets it.
-func (s *Service) onBusy(ctx context.Context, waited time.Duration, freed bool) {
+// and once more when the write gets it. db is the service's database, or the one Open
+// is still upgrading.
+func (s *Service) onBusy(ctx context.Context, db *sqlite.DB, waited time.Duration, freed bool) {
 	if s.owners.onWait == nil || waited < s.opts.BusyNoticeAfter {
 		return
 	}
 	w := Wait{Locked: true, Freed: true}
 	if !freed {
-		w = s.lockHolder(ctx)
+		w = s.lockHolder(ctx, db)
 	}
 	w.Waited = waited
 	s.notifyWait(w)
@@ -31,9 +32,9 @@ func (s *Service) onBusy(ctx context.Context, waited time.Duration, freed bool) 
 // claim of a process of this computer that no longer runs does not count: it crashed.
 // Rosterdesk's other writes are short, so a lock held for seconds with no live claim
 // is another program's.
-func (s *Service) lockHolder(ctx context.Context) Wait {
+func (s *Service) lockHolder(ctx context.Context, db *sqlite.DB) Wait {
 	w := Wait{Locked: true}
-	claims, err := s.db.RunningClaims(ctx)
+	claims, err := db.RunningClaims(ctx)
 	if err != nil {
 		w.unsure = true
 		return w
@@ -60,7 +61,7 @@ func (s *Service) busyError(ctx context.Context, err error) error {
 	if ce := (*core.Error)(nil); !errors.Is(err, sqlite.ErrBusy) || errors.As(err, &ce) && ce.Op == busyOp {
 		return err // not a give-up, or one that has its words already
 	}
-	w := s.lockHolder(context.WithoutCancel(ctx))
+	w := s.lockHolder(context.WithoutCancel(ctx), s.db)
 	long := round(s.opts.BusyWait)
 	var msg string
 	switch {

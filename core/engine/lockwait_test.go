@@ -308,3 +308,60 @@ func TestWaitNamesRosterdeskHolder(t *testing.T) {
 		t.Error("a cancelled wait was told as the database free again")
 	}
 }
+
+// TestOpenUpgradeSaysWhoHoldsTheLock: opening a database an older Rosterdesk left (it
+// needs an upgrade, which writes) while another program holds its write lock tells
+// OnWait, as any write does: the database is busy, another program has it open, close
+// it; and, once the lock is let go, that it is free again. Open then succeeds, for the
+// read-write and the read-only open alike. The open used to wait in silence: the
+// notices were set up only once the upgrade was done.
+func TestOpenUpgradeSaysWhoHoldsTheLock(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		open func(context.Context, string, engine.Options) (*engine.Service, error)
+	}{{"Open", engine.Open}, {"OpenReadOnly", engine.OpenReadOnly}} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			if _, err := e.svc.Schools(e.ctx, admin); err != nil {
+				t.Fatal(err)
+			}
+			forgetLastMigration(t, e.path)
+			lock := holdWriteLock(t, e.path)
+			rec := newWaitRecorder()
+			done := make(chan error, 1)
+			go func() {
+				svc, err := tt.open(e.ctx, e.path, engine.Options{Now: e.clock.Now, BusyNoticeAfter: time.Millisecond, OnWait: rec.onWait})
+				if err == nil {
+					err = svc.Close()
+				}
+				done <- err
+			}()
+			w := rec.next(t)
+			if msg := w.Message(); w.Owner != "" || !strings.Contains(msg, "another program has it open for writing") || !strings.Contains(msg, "Close that program") {
+				t.Errorf("notice while opening = %+v, %q; want another program named and what to do", w, msg)
+			}
+			lock.release()
+			if err := <-done; err != nil {
+				t.Fatalf("%s once the lock is let go = %v", tt.name, err)
+			}
+			if !rec.freed() {
+				t.Error("no notice that the database was free again")
+			}
+		})
+	}
+}
+
+// forgetLastMigration makes the database at path one an older Rosterdesk left: the
+// record of its last migration, which can run again, is gone, so opening it writes.
+func forgetLastMigration(t *testing.T, path string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	res, err := raw.Exec(`DELETE FROM schema_migrations WHERE name = 'migrations/007_compatibility_keys.go'`)
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("forget migration 007: %v, %d rows", err, n)
+	}
+}
