@@ -365,3 +365,61 @@ func forgetLastMigration(t *testing.T, path string) {
 		t.Fatalf("forget migration 007: %v, %d rows", err, n)
 	}
 }
+
+// TestWaitingRosterdeskIsNotTheHolder: a Rosterdesk process whose upload is itself
+// waiting for the lock, behind another program (DB Browser for SQLite with unsaved
+// changes), is not named as the holder: the notice names another program, says the
+// waiting upload waits too, and never "is saving an upload". It used to blame that
+// process, whose upload claim was all the uploads told.
+func TestWaitingRosterdeskIsNotTheHolder(t *testing.T) {
+	e := newEnv(t)
+	host, _ := os.Hostname()
+	otherRec := newWaitRecorder()
+	other, err := engine.Open(e.ctx, e.path, engine.Options{Now: e.clock.Now, Owner: fmt.Sprintf("%s/%d/otherone", host, os.Getpid()),
+		BusyNoticeAfter: time.Millisecond, OnWait: otherRec.onWait})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	up, err := other.Enqueue(e.ctx, engine.UploadRequest{FileName: "big.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claimUpload(t, other, up.ID) // In Progress, owned by other
+	lock := holdWriteLock(t, e.path)
+
+	// The other process runs its upload again, and waits for the lock.
+	otherCtx, stopOther := context.WithCancel(e.ctx)
+	defer stopOther()
+	otherDone := make(chan error, 1)
+	go func() {
+		_, err := other.RunPending(otherCtx, nil)
+		otherDone <- err
+	}()
+	otherRec.next(t)
+
+	rec := newWaitRecorder()
+	here, err := engine.Open(e.ctx, e.path, engine.Options{Now: e.clock.Now, BusyNoticeAfter: time.Millisecond, OnWait: rec.onWait})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer here.Close()
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := here.Import(ctx, engine.UploadRequest{FileName: "roster.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin}, nil)
+		done <- err
+	}()
+	w := rec.next(t)
+	msg := w.Message()
+	behind := fmt.Sprintf("The upload that Rosterdesk process %d on this computer runs is waiting for it too.", os.Getpid())
+	if w.Owner != "" || !strings.Contains(msg, "another program has it open for writing") || !strings.Contains(msg, behind) || strings.Contains(msg, "saving an upload") {
+		t.Errorf("notice = %+v, %q; want another program named, and %q", w, msg, behind)
+	}
+	cancel()
+	stopOther()
+	<-done
+	<-otherDone
+	lock.release()
+}
