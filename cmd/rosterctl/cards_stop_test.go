@@ -46,19 +46,7 @@ func (f *stopAt) Publish() error {
 // general "interrupted" line about uploads; the PDF is gone and the old passwords still
 // sign in. Before, the second case printed that line.
 func TestResetCardsInterrupted(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "r.db")
-	roster := filepath.Join(dir, "roster.csv")
-	os.WriteFile(roster, []byte(strings.Join([]string{
-		"User ID,Role,First Name,Last Name,Email,Class ID,Class Name",
-		"T1,Teacher,Maria,Garcia,mgarcia@lincoln.example.org,MATH,Math 3A",
-		"S1,Student,Ava,Johnson,,MATH,",
-	}, "\r\n")+"\r\n"), 0o600)
-	mustRun(t, db, append(oakSchool,
-		[]string{"import", "--school", "Oak School", "--as", "Tester", roster},
-		[]string{"download", "--upload", "1", "--file", "completed", "-o", filepath.Join(dir, "completed.csv")})...)
-	old := completedPasswords(t, filepath.Join(dir, "completed.csv"))
-	delete(old, "mgarcia")
+	db, old := mathClass(t)
 
 	for _, tt := range []struct {
 		name    string
@@ -99,6 +87,31 @@ func TestResetCardsInterrupted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mathClass makes a database whose school Oak School has the class MATH of Maria Garcia
+// (mgarcia) with the students Ava and Noah, imported, and returns its path and the
+// students' temporary passwords by username, from the upload's Completed File.
+func mathClass(t *testing.T) (db string, passwords map[string]string) {
+	t.Helper()
+	dir := t.TempDir()
+	db = filepath.Join(dir, "r.db")
+	roster := filepath.Join(dir, "roster.csv")
+	os.WriteFile(roster, []byte(strings.Join([]string{
+		"User ID,Role,First Name,Last Name,Email,Class ID,Class Name",
+		"T1,Teacher,Maria,Garcia,mgarcia@lincoln.example.org,MATH,Math 3A",
+		"S1,Student,Ava,Johnson,,MATH,",
+		"S2,Student,Noah,Smith,,MATH,",
+	}, "\r\n")+"\r\n"), 0o600)
+	mustRun(t, db, append(oakSchool,
+		[]string{"import", "--school", "Oak School", "--as", "Tester", roster},
+		[]string{"download", "--upload", "1", "--file", "completed", "-o", filepath.Join(dir, "completed.csv")})...)
+	passwords = completedPasswords(t, filepath.Join(dir, "completed.csv"))
+	delete(passwords, "mgarcia") // the teacher: not reset
+	if len(passwords) != 2 {
+		t.Fatalf("the Completed File's passwords = %q, want Ava's and Noah's", passwords)
+	}
+	return db, passwords
 }
 
 // completedPasswords reads a Completed File in CSV and returns its passwords by username.

@@ -13,8 +13,6 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-
-	"github.com/rosterdesk/rosterdesk/core/engine"
 )
 
 // envHoldLock names the database TestHelperHoldWriteLock holds the write lock of.
@@ -54,13 +52,7 @@ func TestHelperHoldWriteLock(t *testing.T) {
 // blamed).
 func TestWaitNamesTheProgramHoldingTheLock(t *testing.T) {
 	e := newEnv(t)
-	host, _ := os.Hostname()
-	other := e.open(fmt.Sprintf("%s/%d/otherone", host, os.Getpid())) // alive: this very process
-	up, err := other.Enqueue(e.ctx, engine.UploadRequest{FileName: "big.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	claimUpload(t, other, up.ID)
+	e.liveClaim(t)
 
 	holder := exec.Command(os.Args[0], "-test.run=^TestHelperHoldWriteLock$")
 	holder.Env = append(os.Environ(), envHoldLock+"="+e.path)
@@ -83,18 +75,7 @@ func TestWaitNamesTheProgramHoldingTheLock(t *testing.T) {
 	go io.Copy(io.Discard, stdout)
 
 	rec := newWaitRecorder()
-	here, err := engine.Open(e.ctx, e.path, engine.Options{Now: e.clock.Now, BusyNoticeAfter: 1, OnWait: rec.onWait})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer here.Close()
-	ctx, cancel := context.WithCancel(e.ctx)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		_, err := here.Import(ctx, engine.UploadRequest{FileName: "roster.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin}, nil)
-		done <- err
-	}()
+	stop := e.importWaiting(t, rec)
 	w := rec.next(t)
 	want := fmt.Sprintf("another program, engine.test (process %d on this computer), has it open for writing", holder.Process.Pid)
 	if msg := w.Message(); w.Owner != "" || w.PID != holder.Process.Pid || !strings.Contains(msg, want) || !strings.Contains(msg, "Close that program") {
@@ -103,8 +84,7 @@ func TestWaitNamesTheProgramHoldingTheLock(t *testing.T) {
 	// Once the program lets go, the import waits for the other process's upload
 	// instead (TestWaitNamesRosterdeskHolder): stop it there.
 	stdin.Close()
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
+	if err := stop(); !errors.Is(err, context.Canceled) {
 		t.Errorf("Import cancelled while it waits = %v, want context.Canceled", err)
 	}
 }

@@ -274,39 +274,58 @@ func TestImportGivesUpWhileApplying(t *testing.T) {
 // can stop waiting (ctx).
 func TestWaitNamesRosterdeskHolder(t *testing.T) {
 	e := newEnv(t)
-	host, _ := os.Hostname()
-	other := e.open(fmt.Sprintf("%s/%d/otherone", host, os.Getpid())) // alive: this very process
-	up, err := other.Enqueue(e.ctx, engine.UploadRequest{FileName: "big.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	claimUpload(t, other, up.ID)
+	e.liveClaim(t)
 	rec := newWaitRecorder()
-	here, err := engine.Open(e.ctx, e.path, engine.Options{Now: e.clock.Now, BusyNoticeAfter: time.Millisecond, OnWait: rec.onWait})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer here.Close()
 	holdWriteLock(t, e.path)
-
-	ctx, cancel := context.WithCancel(e.ctx)
-	done := make(chan error, 1)
-	go func() {
-		_, err := here.Import(ctx, engine.UploadRequest{FileName: "roster.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin}, nil)
-		done <- err
-	}()
+	stop := e.importWaiting(t, rec)
 	w := rec.next(t)
 	want := fmt.Sprintf("The database is busy: Rosterdesk process %d on this computer is saving an upload", os.Getpid())
 	if !w.ThisComputer || w.PID != os.Getpid() || !strings.Contains(w.Message(), want) {
 		t.Errorf("notice = %+v, %q; want %q", w, w.Message(), want)
 	}
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
+	if err := stop(); !errors.Is(err, context.Canceled) {
 		t.Errorf("Import cancelled while it waits = %v, want context.Canceled", err)
 	}
 	if rec.freed() {
 		t.Error("a cancelled wait was told as the database free again")
 	}
+}
+
+// importWaiting opens another service on the env's database, whose notices rec hears
+// at once, and starts an import on it that waits (for the lock, or for another upload).
+// stop cancels the import and returns its error.
+func (e *env) importWaiting(t *testing.T, rec *waitRecorder) (stop func() error) {
+	t.Helper()
+	here, err := engine.Open(e.ctx, e.path, engine.Options{Now: e.clock.Now, BusyNoticeAfter: time.Millisecond, OnWait: rec.onWait})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { here.Close() })
+	ctx, cancel := context.WithCancel(e.ctx)
+	t.Cleanup(cancel)
+	done := make(chan error, 1)
+	go func() {
+		_, err := here.Import(ctx, engine.UploadRequest{FileName: "roster.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin}, nil)
+		done <- err
+	}()
+	return func() error {
+		cancel()
+		return <-done
+	}
+}
+
+// liveClaim leaves an upload In Progress, claimed by another live Rosterdesk process
+// (this very process, under another owner), and returns that process's service.
+func (e *env) liveClaim(t *testing.T) *engine.Service {
+	t.Helper()
+	host, _ := os.Hostname()
+	other := e.open(fmt.Sprintf("%s/%d/otherone", host, os.Getpid()))
+	up, err := other.Enqueue(e.ctx, engine.UploadRequest{FileName: "big.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claimUpload(t, other, up.ID)
+	return other
 }
 
 // TestOpenUpgradeSaysWhoHoldsTheLock: opening a database an older Rosterdesk left (it
@@ -399,27 +418,15 @@ func TestWaitingRosterdeskIsNotTheHolder(t *testing.T) {
 	otherRec.next(t)
 
 	rec := newWaitRecorder()
-	here, err := engine.Open(e.ctx, e.path, engine.Options{Now: e.clock.Now, BusyNoticeAfter: time.Millisecond, OnWait: rec.onWait})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer here.Close()
-	ctx, cancel := context.WithCancel(e.ctx)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		_, err := here.Import(ctx, engine.UploadRequest{FileName: "roster.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin}, nil)
-		done <- err
-	}()
+	stop := e.importWaiting(t, rec)
 	w := rec.next(t)
 	msg := w.Message()
 	behind := fmt.Sprintf("The upload that Rosterdesk process %d on this computer runs is waiting for it too.", os.Getpid())
 	if w.Owner != "" || !strings.Contains(msg, "another program has it open for writing") || !strings.Contains(msg, behind) || strings.Contains(msg, "saving an upload") {
 		t.Errorf("notice = %+v, %q; want another program named, and %q", w, msg, behind)
 	}
-	cancel()
+	stop()
 	stopOther()
-	<-done
 	<-otherDone
 	lock.release()
 }
