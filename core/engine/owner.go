@@ -25,9 +25,10 @@ type Wait struct {
 	// Locked is true when a write waits for the database's write lock: Waited says how
 	// long so far. Owner, Host, PID and ThisComputer then name the Rosterdesk process
 	// whose upload holds the lock; Owner is "" when no live Rosterdesk process runs an
-	// upload, so another program (a database browser with unsaved changes) has the
-	// database open for writing. Freed is true on the last notice of a wait that got
-	// the lock.
+	// upload without itself waiting for the lock, so another program (a database
+	// browser with unsaved changes) has the database open for writing: Program names it
+	// when the system tells. Freed is true on the last notice of a wait that got the
+	// lock.
 	Locked, Freed bool
 	Waited        time.Duration
 	unsure        bool // the uploads could not be read: who holds the lock is not known
