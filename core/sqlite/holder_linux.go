@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"bufio"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -20,13 +21,19 @@ func walWriter(shm os.FileInfo) int {
 	if !ok {
 		return 0
 	}
-	ino := strconv.FormatUint(st.Ino, 10)
 	f, err := os.Open("/proc/locks")
 	if err != nil {
 		return 0
 	}
 	defer f.Close()
-	s := bufio.NewScanner(f)
+	return lockOwner(f, st.Ino)
+}
+
+// lockOwner reads locks, in the form of /proc/locks, for the process holding the WAL
+// write lock of the file whose inode is ino.
+func lockOwner(locks io.Reader, ino uint64) int {
+	suffix := ":" + strconv.FormatUint(ino, 10)
+	s := bufio.NewScanner(locks)
 	for s.Scan() {
 		// "3: POSIX  ADVISORY  WRITE 16963 fe:00:10397473 120 120". A process blocked
 		// waiting for a lock is listed as "3: -> POSIX …": it does not hold it (and
@@ -35,7 +42,7 @@ func walWriter(shm os.FileInfo) int {
 		if len(fields) != 8 || fields[1] != "POSIX" || fields[3] != "WRITE" || fields[6] != walWriteLock || fields[7] != walWriteLock {
 			continue
 		}
-		if dev := fields[5]; !strings.HasSuffix(dev, ":"+ino) {
+		if dev := fields[5]; !strings.HasSuffix(dev, suffix) {
 			continue
 		}
 		if pid, err := strconv.Atoi(fields[4]); err == nil {
