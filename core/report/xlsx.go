@@ -210,8 +210,11 @@ func (w *sheetWriter) start() error {
 		if err := w.sw.SetColStyle(1, n, w.text); err != nil {
 			return err
 		}
-		for i, wd := range widths {
-			if err := w.sw.SetColWidth(i+1, i+1, wd); err != nil {
+		// Last column first: excelize puts each column it sets ahead of those it
+		// already has, and Excel wants the <col> elements in column order (it offers to
+		// repair the sheet otherwise, and other readers drop the widths and formats).
+		for i := n - 1; i >= 0; i-- {
+			if err := w.sw.SetColWidth(i+1, i+1, widths[i]); err != nil {
 				return err
 			}
 		}
