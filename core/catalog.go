@@ -251,7 +251,7 @@ var Catalog = []Entry{
 	{ClassStartInvalid, SeverityRow, "Class Start Date", "Class Start Date \"{value}\" is not a date.", "Type it as MM/DD/YYYY or YYYY-MM-DD, for example {other}."},
 	{ClassEndInvalid, SeverityRow, "Class End Date", "Class End Date \"{value}\" is not a date.", "Type it as MM/DD/YYYY or YYYY-MM-DD, for example {other}."},
 	{ClassDatesOrder, SeverityRow, "Class End Date", "Class End Date {value} is not after the Class Start Date {other}.", "Make the end date later than the start date."},
-	{MasterCodeFormat, SeverityRow, "Master Code", "Master Code \"{value}\" is not valid: it has 16 letters and digits.", "Copy the code exactly as your product letter gives it (XXXX-XXXX-XXXX-XXXX), or leave it blank."},
+	{MasterCodeFormat, SeverityRow, "Master Code", "Master Code \"{value}\" is not valid: a Master Code has 16 letters and digits.", "Copy the code exactly as your product letter gives it (XXXX-XXXX-XXXX-XXXX), or leave it blank."},
 	{ClassGUIDFormat, SeverityRow, "Class GUID", "\"{value}\" is not a valid Class GUID.", "Leave Class GUID blank to create a new class, or copy the GUID exactly from Export Classes."},
 	{ClassGUIDUnknown, SeverityRow, "Class GUID", "No class of this school has the Class GUID {value}.", "Check the selected school, or copy the GUID exactly from Export Classes for this school."},
 	{ClassRowsDisagree, SeverityRow, "", "Rows {rows} are the same class but their {value} differs.", "Make the class columns (Class Name to Class End Date) the same on every row of that class, or leave them blank on all but one row."},

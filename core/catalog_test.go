@@ -235,3 +235,14 @@ func TestNewFileError(t *testing.T) {
 		t.Errorf("ErrorMessage(NewFileError(…)) = %q, want %q", got, want)
 	}
 }
+
+// TestIssueTextMasterCode: the Master Code message states the rule (SPEC §2 column O:
+// 16 letters and digits) as the rule, not as something the rejected value has: it used
+// to read `Master Code "BADCODE" is not valid: it has 16 letters and digits.`
+func TestIssueTextMasterCode(t *testing.T) {
+	got := core.Issue{Code: core.MasterCodeFormat, Value: "BADCODE"}.Problem()
+	want := `Master Code "BADCODE" is not valid: a Master Code has 16 letters and digits.`
+	if got != want {
+		t.Errorf("Issue{MasterCodeFormat}.Problem() = %q, want %q", got, want)
+	}
+}
