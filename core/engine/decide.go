@@ -118,6 +118,12 @@ func classKey(r *core.Row) string {
 	return "r:" + strconv.Itoa(r.Line)
 }
 
+// classOfOneRow reports whether a class key is a row's own (classKey's "r:"): the row
+// names no class that could exist, since its Class ID or Class GUID is not one, and it
+// fails on that. Such a class needs no teacher row: saying so would name a class that
+// cannot be made.
+func classOfOneRow(ckey string) bool { return strings.HasPrefix(ckey, "r:") }
+
 // masterCode returns the row's Master Code, normalised, or "" when it has none or it is
 // not valid.
 func masterCode(r *core.Row) string {

@@ -213,6 +213,33 @@ func TestNewClassNeedsTeacher(t *testing.T) {
 	}
 }
 
+// TestNoTeacherOnlyForClassesWithAnID: a row whose class has no usable Class ID (it is
+// missing, or not one) fails on that alone; it is not told that class "" (or "SCI 3") is
+// new and needs a teacher row too, which names a class that cannot exist and asks for a
+// fix that would not help (SPEC §4: each reason in plain words with the fix).
+func TestNoTeacherOnlyForClassesWithAnID(t *testing.T) {
+	e := newEnv(t)
+	res := e.upload("r.csv", csvOf(
+		"User ID,Role,First Name,Last Name,Class ID,Class Name,Master Code",
+		"S1,Student,Ava,Johnson,,,BADCODE",
+		"S2,Student,Noah,Smith,SCI 3,Science,",
+		"S3,Student,Liam,Nguyen,,Art,",
+	), e.schoolA, admin)
+	if res.Status != core.StatusFailed || res.Failed != 3 {
+		t.Fatalf("Import = %s %+v %q, want all three rows failed", res.Status, res.Counts, res.Notes)
+	}
+	cells := e.errorCells(res.Upload)
+	want := map[string]core.Code{"S1": core.ClassIDRequired, "S2": core.ClassIDFormat, "S3": core.ClassIDRequired}
+	for id, code := range want {
+		if !textPattern(code).MatchString(cells[id]) {
+			t.Errorf("Error cell of %s = %q, want %s", id, cells[id], code)
+		}
+		if textPattern(core.ClassNoTeacher).MatchString(cells[id]) {
+			t.Errorf("Error cell of %s = %q, want no CLASS_NO_TEACHER: the row has no class it could name", id, cells[id])
+		}
+	}
+}
+
 func TestTeacherMode(t *testing.T) {
 	e := newEnv(t)
 	e.mustImport(append(slices.Clone(classTeachers), "S1,Student,Ava,Johnson,,MATH,")...)
