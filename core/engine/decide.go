@@ -941,7 +941,9 @@ func checkStoredUser(mode core.Mode, u *userPlan, snap userSnapshot, w *notices)
 		if v[core.ColLastName] == "" {
 			add(core.Issue{Code: core.LastNameRequired}, core.ColLastName)
 		}
-		if u.role == core.RoleTeacher && v[core.ColEmail] == "" {
+		// A teacher's upload refuses a teacher row outright (RoleTeacherMode): asking
+		// for its email too would have them fix a row that has to go.
+		if u.role == core.RoleTeacher && v[core.ColEmail] == "" && mode == core.ModeAdmin {
 			add(core.Issue{Code: core.EmailRequired}, core.ColEmail)
 		}
 	}
