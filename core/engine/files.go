@@ -59,8 +59,9 @@ func (s *Service) WriteUploadFile(ctx context.Context, actor Actor, w io.Writer,
 // temporary passwords have all been used or have expired, and returns how many files it
 // emptied (SPEC §12: a Completed File exists to hand temporary passwords out, and once
 // none of them can sign in it has no reason to keep them). The engine runs it when
-// uploads are first run after a start; a front end calls it after sign-ins and
-// password resets too.
+// uploads are first run after a start, which catches the passwords that expired, and
+// after every change that can end a temporary password: a first sign-in
+// (ChangePassword) and a reset (ResetPassword, a class reset).
 func (s *Service) ScrubCompletedFiles(ctx context.Context) (int, error) {
 	files, err := s.db.CompletedFilesWithPasswords(ctx)
 	if err != nil {
@@ -93,6 +94,11 @@ func (s *Service) ScrubCompletedFiles(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// tidyCompletedFiles is ScrubCompletedFiles after a temporary password was used or
+// replaced. Its error is not the caller's: the password change has been made, and the
+// next start scrubs again.
+func (s *Service) tidyCompletedFiles(ctx context.Context) { _, _ = s.ScrubCompletedFiles(ctx) }
 
 // livePasswords reads upload id's Completed File and reports whether any of its
 // temporary passwords still signs in, and when they were issued.
