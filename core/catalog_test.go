@@ -179,7 +179,7 @@ func TestIssueTextFill(t *testing.T) {
 		{"CountOne", core.Issue{Code: core.FailedByRow, Value: "class 4A", Other: "row 12's Class Start Date is not a date", Count: 1},
 			"1 row of class 4A cannot be saved because row 12's Class Start Date is not a date. Fix that row as its own error says, then upload the file again: the other rows need no change."},
 		{"LongValueClipped", core.Issue{Code: core.FirstNameFormat, Value: strings.Repeat("x", 1000)},
-			`First Name "` + strings.Repeat("x", 60) + `…" is not valid: use 1 to 50 letters, spaces, apostrophes ('), hyphens (-) or periods (.). Remove digits and other symbols from the name.`},
+			`First Name "` + strings.Repeat("x", 60) + `…" is not valid: use 1 to 50 letters, spaces, apostrophes ('), hyphens (-) or periods (.). Shorten the name to 50 characters at most, and remove digits and other symbols from it.`},
 		{"UnknownCode", core.Issue{Code: "NO_SUCH_CODE"}, "NO_SUCH_CODE"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -244,5 +244,21 @@ func TestIssueTextMasterCode(t *testing.T) {
 	want := `Master Code "BADCODE" is not valid: a Master Code has 16 letters and digits.`
 	if got != want {
 		t.Errorf("Issue{MasterCodeFormat}.Problem() = %q, want %q", got, want)
+	}
+}
+
+// TestNameFixCoversLength: a name is refused for its length as well as for its
+// characters (SPEC §2 columns D and E: 1–50 characters), with one code, so the fix
+// must cover both: it used to say only "Remove digits and other symbols from the
+// name.", which tells the writer of a 60-letter name nothing they can do.
+func TestNameFixCoversLength(t *testing.T) {
+	for _, code := range []core.Code{core.FirstNameFormat, core.LastNameFormat} {
+		e, ok := core.Lookup(code)
+		if !ok {
+			t.Fatalf("no catalogue entry %s", code)
+		}
+		if !strings.Contains(e.Fix, "50 characters") || !strings.Contains(e.Fix, "digits") {
+			t.Errorf("%s fix = %q, want it to say both: at most 50 characters, no digits or symbols", code, e.Fix)
+		}
 	}
 }
