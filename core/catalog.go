@@ -229,7 +229,7 @@ var Catalog = []Entry{
 	{EmailFormat, SeverityRow, "Email", "Email \"{value}\" is not a valid email address.", "Type it as name@example.org, with no spaces, and after the @ only letters, digits, hyphens and dots."},
 	{EmailTaken, SeverityRow, "Email", "Email {value} already belongs to another teacher, {other}.", "Use this teacher's own email address. If this row is meant to change that teacher, put their User GUID in the User GUID column."},
 	{EmailDuplicate, SeverityRow, "Email", "Email {value} is given to different teachers on rows {rows}.", "Give each teacher their own email address."},
-	{UsernameFormat, SeverityRow, "Username", "Username \"{value}\" is not valid: use 3 to 50 letters, digits, periods, underscores, hyphens or @, with no spaces.", "Fix the username, or leave it blank to have one made."},
+	{UsernameFormat, SeverityRow, "Username", "Username \"{value}\" is not valid: use 3 to 50 letters A–Z (without accents), digits, periods, underscores, hyphens or @, with no spaces, and do not start with a hyphen or @.", "Fix the username, or leave it blank to have one made."},
 	{UsernameTaken, SeverityRow, "Username", "Username \"{value}\" is already taken by {other}.", "Choose another username, or leave it blank to have one made."},
 	{UsernameDuplicate, SeverityRow, "Username", "Username \"{value}\" is given to different people on rows {rows}.", "Give each person their own username, or leave it blank to have one made."},
 	{PasswordPolicy, SeverityRow, "Password", "The password is not accepted: {items}.", "Use 9 to 20 characters with at least one upper-case letter, one lower-case letter and one digit, no spaces, no character five times in a row, and not the username or email. Or leave it blank to have a temporary password made."},
@@ -277,7 +277,7 @@ var Catalog = []Entry{
 	{SignInChangeRequired, SeverityRequest, "", "This is a temporary password, which must be replaced before signing in.", "Choose your own password now."},
 	{SignInPasswordPolicy, SeverityRequest, "", "The new password is not accepted: {items}.", "Use 9 to 20 characters with an upper-case letter, a lower-case letter and a digit, no spaces, no character five times in a row, and not the username, the email or the current password."},
 
-	{AdminUsernameFormat, SeverityRequest, "", "Username \"{value}\" is not valid: use 3 to 50 letters, digits, periods, underscores, hyphens or @, with no spaces.", "Choose another username."},
+	{AdminUsernameFormat, SeverityRequest, "", "Username \"{value}\" is not valid: use 3 to 50 letters A–Z (without accents), digits, periods, underscores, hyphens or @, with no spaces, and do not start with a hyphen or @.", "Choose another username."},
 	{AdminUsernameTaken, SeverityRequest, "", "Username \"{value}\" is already taken.", "Choose another username: each username belongs to one account, whether administrator, teacher or student."},
 	{AdminName, SeverityRequest, "", "The administrator's name is missing or longer than 100 characters.", "Type their full name, as their uploads should show it under Uploaded By."},
 	{AdminEmail, SeverityRequest, "", "Email \"{value}\" is not a valid email address.", "Type it as name@example.org, or leave it blank."},

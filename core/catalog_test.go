@@ -262,3 +262,22 @@ func TestNameFixCoversLength(t *testing.T) {
 		}
 	}
 }
+
+// TestUsernameRulesSaid: a username is ASCII only (SPEC §12) and may not start with a
+// hyphen or @ (ValidUsername), so the message that refuses one and the template's
+// Instructions say so: "josé" was refused with "use 3 to 50 letters, …", and é is a
+// letter to whoever typed it.
+func TestUsernameRulesSaid(t *testing.T) {
+	texts := map[string]string{"column help": core.Columns[core.ColUsername].Help}
+	for _, code := range []core.Code{core.UsernameFormat, core.AdminUsernameFormat} {
+		texts[string(code)] = core.Issue{Code: code, Value: "josé"}.Text()
+	}
+	for name, text := range texts {
+		if !strings.Contains(text, "A–Z") || !strings.Contains(text, "accent") {
+			t.Errorf("%s = %q, want it to say the letters are A–Z, without accents", name, text)
+		}
+		if !strings.Contains(text, "not start with") {
+			t.Errorf("%s = %q, want it to say what a username may not start with", name, text)
+		}
+	}
+}

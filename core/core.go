@@ -55,7 +55,7 @@ var Columns = [NumColumns]ColumnSpec{
 	ColLastName:   {Header: "Last Name", Help: "Required for a new user. Same rules as First Name."},
 	ColGrade:      {Header: "Grade Level", Help: "Students only, optional: PK, K or 1 to 12. Leave blank for teachers."},
 	ColEmail:      {Header: "Email", Help: "Required for teachers, recommended for students. A teacher's email may not belong to another teacher."},
-	ColUsername:   {Header: "Username", Help: "Optional. Left blank, one is made from the first initial and last name (jsmith). 3 to 50 letters, digits, . _ - @ and no spaces."},
+	ColUsername:   {Header: "Username", Help: "Optional. Left blank, one is made from the first initial and last name (jsmith). 3 to 50 letters A–Z (without accents), digits, . _ - @, no spaces, and it does not start with - or @."},
 	ColPassword:   {Header: "Password", Help: "Optional. Left blank, a new user gets a temporary password and an existing user keeps theirs. Typed: 9 to 20 characters with an upper-case letter, a lower-case letter and a digit, no spaces, no character five times in a row, not the username or email."},
 	ColClassID:    {Header: "Class ID", Help: "Required when any class column is filled. Letters, digits, - and _, 1 to 50 characters; identifies the class in the school."},
 	ColClassName:  {Header: "Class Name", Help: "Required to create a class. 1 to 100 characters."},
