@@ -197,3 +197,31 @@ func TestScrubOlderUploads(t *testing.T) {
 		t.Fatalf("ScrubCompletedFiles once it is used and emptied = %d, %v; want 0", n, err)
 	}
 }
+
+// TestUploadFileTooLongForExcel: an upload file with more rows than an Excel sheet
+// holds is refused as .xlsx at once, from the upload's counts, in plain words that send
+// the person to the CSV (SPEC §4), before a million rows are written for nothing; the
+// CSV is given as always.
+func TestUploadFileTooLongForExcel(t *testing.T) {
+	e := newEnv(t)
+	res := e.mustImport("User ID,Role,First Name,Last Name", "S1,Student,Ava,Johnson")
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(e.path)+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The counts of a 1,048,576-row upload; its stored files keep their one row.
+	if _, err := db.Exec(`UPDATE uploads SET rows_total = 1048576, rows_applied = 1048576 WHERE id = ?`, res.Upload); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, kind := range []core.FileKind{core.FileUploaded, core.FileCompleted} {
+		var buf bytes.Buffer
+		err := e.svc.WriteUploadFile(e.ctx, admin, &buf, res.Upload, kind, core.FormatXLSX)
+		if core.ErrorKind(err) != core.KindInvalid || !strings.Contains(core.ErrorMessage(err), "CSV") || buf.Len() != 0 {
+			t.Errorf("WriteUploadFile(%s, xlsx) = %v, %d bytes; want a KindInvalid refusal naming CSV and nothing written", kind, err, buf.Len())
+		}
+		if err := e.svc.WriteUploadFile(e.ctx, admin, &buf, res.Upload, kind, core.FormatCSV); err != nil {
+			t.Errorf("WriteUploadFile(%s, csv) = %v, want it written", kind, err)
+		}
+	}
+}

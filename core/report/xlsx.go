@@ -239,10 +239,20 @@ func (w *sheetWriter) start() error {
 	return nil
 }
 
+// FitsXLSX reports whether a table of rows data rows, under its header row, fits an
+// Excel sheet. A caller that knows the length of a table before writing it asks first,
+// rather than writing a million rows to learn it from ErrTooManyRows.
+func FitsXLSX(rows int) bool { return rows < excelize.TotalRows }
+
+// ErrTooManyRows refuses a table longer than an Excel sheet: the CSV of the same table
+// has no such limit, which is what the person needs to hear, not "try again".
+var ErrTooManyRows = &core.Error{Kind: core.KindInvalid, Op: "write xlsx",
+	Message: "This table has more rows than an Excel sheet holds (" + core.Thousands(excelize.TotalRows) + ", with the header row). Save it as CSV (.csv) instead: a CSV file has no row limit."}
+
 // put writes cells as the next row: the header when data is -1, else data row number data.
 func (w *sheetWriter) put(cells []string, data int) error {
 	if w.r > excelize.TotalRows {
-		return fmt.Errorf("more than Excel's %d rows", excelize.TotalRows)
+		return ErrTooManyRows
 	}
 	if len(cells) > excelize.MaxColumns {
 		return fmt.Errorf("row %d has %d cells, more than Excel's %d columns", w.r, len(cells), excelize.MaxColumns)

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/rosterdesk/rosterdesk/core"
 )
 
 func writeXLSX(t *testing.T, sheets ...Sheet) []byte {
@@ -378,5 +380,29 @@ func TestWriteXLSXColumnsInOrder(t *testing.T) {
 	}
 	if next != 7 {
 		t.Errorf("cols cover columns 1-%d, want 1-6 (the widest row's)", next-1)
+	}
+}
+
+// TestWriteXLSXTooManyRows: a table longer than an Excel sheet (1,048,576 rows with
+// the header) cannot be an Excel download (SPEC §4 offers every download as CSV and
+// Excel; a 2,000,000-row upload's Completed File is CSV only). The person is told so
+// in plain words, with the way out, as a refusal of their request: it used to be an
+// internal error, "Something went wrong inside Rosterdesk (write xlsx: ...). Try
+// again", which fails again every time.
+func TestWriteXLSXTooManyRows(t *testing.T) {
+	rows := func(yield func([]string) bool) {
+		row := []string{"x"}
+		for range excelize.TotalRows { // one more than fits under the header
+			if !yield(row) {
+				return
+			}
+		}
+	}
+	err := Options{TmpDir: t.TempDir()}.WriteXLSX(io.Discard, Sheet{Name: "S", Header: []string{"ID"}, Rows: rows})
+	if core.ErrorKind(err) != core.KindInvalid {
+		t.Errorf("WriteXLSX(%d rows) = %v (kind %v), want a KindInvalid refusal", excelize.TotalRows, err, core.ErrorKind(err))
+	}
+	if msg := core.ErrorMessage(err); !strings.Contains(msg, "1,048,576") || !strings.Contains(msg, "CSV") {
+		t.Errorf("ErrorMessage = %q, want Excel's limit and the CSV way out", msg)
 	}
 }
