@@ -240,6 +240,40 @@ func TestNoTeacherOnlyForClassesWithAnID(t *testing.T) {
 	}
 }
 
+// TestTeacherErrorFileKeepsRole: a teacher's upload that has a Role column refuses its
+// Teacher rows (ROLE_TEACHER_MODE), and its Error File keeps their Role cell (SPEC §4:
+// the failed rows with their original cells). Without it, the Error File uploaded
+// again as it is would create each refused teacher as a student: the teacher template
+// has no Role, and every row of it is a Student.
+func TestTeacherErrorFileKeepsRole(t *testing.T) {
+	e := newEnv(t)
+	e.mustImport(classTeachers...)
+	maria := e.teacher("T1")
+	res := e.upload("students.csv", csvOf("Student ID,Role,First Name,Last Name",
+		"T9,Teacher,Vic,Oh", "S9,Student,Wu,Pa"), e.schoolA, maria)
+	if res.Status != core.StatusCompletedWithError || res.Failed != 1 {
+		t.Fatalf("teacher upload with a Teacher row = %s %+v, want the Teacher row failed", res.Status, res.Counts)
+	}
+	rows := e.table(res.Upload, core.FileError, core.FormatCSV)
+	if got := column(t, rows, "Role"); len(got) != 1 || got[0] != "Teacher" {
+		t.Fatalf("Error File %q, want a Role column holding Teacher", rows)
+	}
+	var again bytes.Buffer
+	w := csv.NewWriter(&again)
+	w.WriteAll(rows)
+	res = e.upload("students_Errors.csv", again.Bytes(), e.schoolA, maria)
+	if res.UsersCreated != 0 || !textPattern(core.RoleTeacherMode).MatchString(strings.Join(res.Notes, "\n")) {
+		t.Errorf("the Error File uploaded again = %s %+v %q, want the teacher refused again, nobody created", res.Status, res.Counts, res.Notes)
+	}
+
+	// Without a Role column in the file, the Error File has none either: the teacher
+	// template's columns.
+	res = e.upload("students.csv", csvOf("Student ID,First Name,Last Name", "S10,W1,Pa"), e.schoolA, maria)
+	if got := e.table(res.Upload, core.FileError, core.FormatCSV)[0]; slices.Contains(got, "Role") {
+		t.Errorf("Error File header %q of a file without Role, want the teacher template's", got)
+	}
+}
+
 func TestTeacherMode(t *testing.T) {
 	e := newEnv(t)
 	e.mustImport(append(slices.Clone(classTeachers), "S1,Student,Ava,Johnson,,MATH,")...)
