@@ -242,6 +242,16 @@ func TestInstructionsSayTheRules(t *testing.T) {
 			}
 		}
 	}
+	// The rules that refuse a name or a class name are said before a file is filled in,
+	// not first in the Error File.
+	for _, m := range modes {
+		if h := help(m.mode, core.ColFirstName); !strings.Contains(h, "start with a letter") {
+			t.Errorf("%s Instructions, First Name: %q, want it to say a name starts with a letter", m.name, h)
+		}
+		if h := help(m.mode, core.ColClassName); !strings.Contains(h, "one line") || !strings.Contains(h, "= + - or @") {
+			t.Errorf("%s Instructions, Class Name: %q, want it to say one line, not starting with = + - or @", m.name, h)
+		}
+	}
 	if g := help(core.ModeTeacher, core.ColUserGUID); !strings.Contains(g, "Export Students") || strings.Contains(g, "Teachers") {
 		t.Errorf("teacher Instructions, Student GUID: %q, want it to name Export Students", g)
 	}
