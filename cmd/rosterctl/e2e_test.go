@@ -828,7 +828,7 @@ func TestEndToEnd(t *testing.T) {
 				t.Errorf("Maria Garcia's cards show %s %d times, want %d", u, strings.Count(text, u), n)
 			}
 		}
-		if !strings.Contains(text, tempOf("S200")) || !strings.Contains(text, "ask your teacher for a new password") {
+		if !strings.Contains(text, tempOf("S200")) || !strings.Contains(text, "ask your teacher for a new one") {
 			t.Errorf("Maria Garcia's cards:\n%s\nwant Ava's password and one card without a password", text)
 		}
 
