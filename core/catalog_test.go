@@ -179,7 +179,7 @@ func TestIssueTextFill(t *testing.T) {
 		{"CountOne", core.Issue{Code: core.FailedByRow, Value: "class 4A", Other: "row 12's Class Start Date is not a date", Count: 1},
 			"1 row of class 4A cannot be saved because row 12's Class Start Date is not a date. Fix that row as its own error says, then upload the file again: the other rows need no change."},
 		{"LongValueClipped", core.Issue{Code: core.FirstNameFormat, Value: strings.Repeat("x", 1000)},
-			`First Name "` + strings.Repeat("x", 60) + `…" is not valid: use 1 to 50 letters, spaces, apostrophes ('), hyphens (-) or periods (.). Remove digits and other symbols from the name.`},
+			`First Name "` + strings.Repeat("x", 60) + `…" is not valid: use 1 to 50 letters, spaces, apostrophes ('), hyphens (-) or periods (.). Shorten the name to 50 characters at most, and remove digits and other symbols from it.`},
 		{"UnknownCode", core.Issue{Code: "NO_SUCH_CODE"}, "NO_SUCH_CODE"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -233,5 +233,51 @@ func TestNewFileError(t *testing.T) {
 	}
 	if got := core.ErrorMessage(err); got != want {
 		t.Errorf("ErrorMessage(NewFileError(…)) = %q, want %q", got, want)
+	}
+}
+
+// TestIssueTextMasterCode: the Master Code message states the rule (SPEC §2 column O:
+// 16 letters and digits) as the rule, not as something the rejected value has: it used
+// to read `Master Code "BADCODE" is not valid: it has 16 letters and digits.`
+func TestIssueTextMasterCode(t *testing.T) {
+	got := core.Issue{Code: core.MasterCodeFormat, Value: "BADCODE"}.Problem()
+	want := `Master Code "BADCODE" is not valid: a Master Code has 16 letters and digits.`
+	if got != want {
+		t.Errorf("Issue{MasterCodeFormat}.Problem() = %q, want %q", got, want)
+	}
+}
+
+// TestNameFixCoversLength: a name is refused for its length as well as for its
+// characters (SPEC §2 columns D and E: 1–50 characters), with one code, so the fix
+// must cover both: it used to say only "Remove digits and other symbols from the
+// name.", which tells the writer of a 60-letter name nothing they can do.
+func TestNameFixCoversLength(t *testing.T) {
+	for _, code := range []core.Code{core.FirstNameFormat, core.LastNameFormat} {
+		e, ok := core.Lookup(code)
+		if !ok {
+			t.Fatalf("no catalogue entry %s", code)
+		}
+		if !strings.Contains(e.Fix, "50 characters") || !strings.Contains(e.Fix, "digits") {
+			t.Errorf("%s fix = %q, want it to say both: at most 50 characters, no digits or symbols", code, e.Fix)
+		}
+	}
+}
+
+// TestUsernameRulesSaid: a username is ASCII only (SPEC §12) and may not start with a
+// hyphen or @ (ValidUsername), so the message that refuses one and the template's
+// Instructions say so: "josé" was refused with "use 3 to 50 letters, …", and é is a
+// letter to whoever typed it.
+func TestUsernameRulesSaid(t *testing.T) {
+	texts := map[string]string{"column help": core.Columns[core.ColUsername].Help}
+	for _, code := range []core.Code{core.UsernameFormat, core.AdminUsernameFormat} {
+		texts[string(code)] = core.Issue{Code: code, Value: "josé"}.Text()
+	}
+	for name, text := range texts {
+		if !strings.Contains(text, "A–Z") || !strings.Contains(text, "accent") {
+			t.Errorf("%s = %q, want it to say the letters are A–Z, without accents", name, text)
+		}
+		if !strings.Contains(text, "not start with") {
+			t.Errorf("%s = %q, want it to say what a username may not start with", name, text)
+		}
 	}
 }

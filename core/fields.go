@@ -35,29 +35,50 @@ func NormalizeGUID(s string) (string, bool) {
 	return s, true
 }
 
-// ValidUserID reports whether s is a User ID: letters and digits, 1 to 50.
+// ValidUserID reports whether s is a User ID: 1 to 50 letters and digits, as Key
+// compares them (see identifier).
 func ValidUserID(s string) bool {
-	n := 0
+	return identifier(s, func(rune) bool { return false })
+}
+
+// identifier reports whether s is 1 to 50 characters that are, in the form Key compares
+// (NFKC), letters, digits or runes extra allows. A Class ID or User ID is valid exactly
+// when the value it is the same as is: ＡＲＴ－１ (typed with a Japanese keyboard's
+// fullwidth hyphen) is ART-1, which Key folds it to, and a letter typed with a combining
+// accent is the letter; checking the typed characters instead refused ＡＲＴ－１ while
+// accepting ＡＲＴ１, and an accent typed decomposed while accepting it composed. What is
+// stored and shown is what was typed (see docs/security.md).
+func identifier(s string, extra func(rune) bool) bool {
+	n := utf8.RuneCountInString(s)
+	if n < 1 || n > 50 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			s = norm.NFKC.String(s) // ASCII is already NFKC: most IDs skip this
+			break
+		}
+	}
 	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !extra(r) {
 			return false
 		}
-		n++
 	}
-	return n >= 1 && n <= 50
+	return true
 }
 
 // Key folds a case-insensitive key (User ID, username, teacher email, Class ID, school
 // name, operator username) into the one form every write and every lookup compares: the
 // identifier matching of UTS #31 and PRECIS — Unicode NFKC, then full Unicode case
-// folding — with every decimal digit written as its ASCII digit (keyRune). It is the
-// only notion of "the same text" (SPEC §12). SQLite's lower() and NOCASE fold A–Z only,
-// and strings.ToLower differs from case folding for letters such as ß (folds to "ss") and
-// the Greek final sigma; NFC alone keeps the fullwidth Ｓ１１ a Japanese keyboard types,
-// and no normalization makes S١١ (Arabic-Indic digits) S11. Any of them would let an
-// identifier typed one way on create and another on update become two accounts.
-// Letters of different scripts that merely look alike (Cyrillic Ѕ, Latin S) stay
-// different keys: see docs/security.md.
+// folding — with every decimal digit written as its ASCII digit and every Cherokee
+// letter as its capital (keyRune). It is the only notion of "the same text" that SPEC
+// §12 asks for, and goes further than the NFC it names: SQLite's lower() and NOCASE fold
+// A–Z only, and strings.ToLower differs from case folding for letters such as ß (folds
+// to "ss") and the Greek final sigma; NFC alone keeps the fullwidth Ｓ１１ a Japanese
+// keyboard types, and no normalization makes S١١ (Arabic-Indic digits) S11. Any of them
+// would let an identifier typed one way on create and another on update become two
+// accounts. Letters of different scripts that merely look alike (Cyrillic Ѕ, Latin S)
+// stay different keys: see docs/security.md.
 func Key(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -209,16 +230,10 @@ func ValidUsername(s string) bool {
 	return true
 }
 
-// ValidClassID reports whether s is a Class ID: 1 to 50 letters, digits, - and _.
+// ValidClassID reports whether s is a Class ID: 1 to 50 letters, digits, - and _, as
+// Key compares them (see identifier): ＡＲＴ－１ is ART-1.
 func ValidClassID(s string) bool {
-	n := 0
-	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_' {
-			return false
-		}
-		n++
-	}
-	return n >= 1 && n <= 50
+	return identifier(s, func(r rune) bool { return r == '-' || r == '_' })
 }
 
 // ValidClassName reports whether s is a class name: 1 to 100 characters, nothing

@@ -50,6 +50,12 @@ func TestValidUserID(t *testing.T) {
 		{"ErrSpace", "S 2001", false},
 		{"ErrUnderscore", "S_2001", false},
 		{"ErrFormula", "=1+1", false},
+		// The forms Key folds to a valid User ID are valid: it is the same User ID.
+		{"OKFullwidth", "Ｓ２００１", true},
+		{"OKDecomposedAccent", "E\u0301le\u0300ve42", true},
+		{"OKSuperscriptDigits", "S¹¹", true},
+		{"ErrFullwidthDash", "S－2001", false},
+		{"ErrIdeographicSpace", "S\u30002001", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := core.ValidUserID(tt.in); got != tt.want {
@@ -272,6 +278,17 @@ func TestValidClassID(t *testing.T) {
 		{"ErrSpace", "MATH 3A", false},
 		{"ErrPeriod", "MATH.3A", false},
 		{"ErrSlash", "MATH/3A", false},
+		// Fullwidth punctuation (a Japanese, Chinese or Korean keyboard) is checked as
+		// Key folds it: ＡＲＴ－１ is ART-1 and valid, as ＡＲＴ１ always was.
+		{"OKFullwidthHyphen", "ＡＲＴ－１", true},
+		{"OKFullwidthLowLine", "ＡＲＴ＿１", true},
+		{"OKSmallHyphen", "ART\ufe631", true},
+		{"OKFiftyFullwidth", strings.Repeat("Ｃ", 50), true},
+		{"ErrFiftyOneFullwidth", strings.Repeat("Ｃ", 51), false},
+		{"ErrFullwidthSpace", "ART\u30001", false},
+		{"ErrFullwidthPeriod", "ART．1", false},
+		{"ErrFullwidthSlash", "ART／1", false},
+		{"ErrNonBreakingHyphen", "ART\u20111", false}, // NFKC keeps it a hyphen that is not -
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := core.ValidClassID(tt.in); got != tt.want {

@@ -309,7 +309,8 @@ func TestInterruptedUploadRunsBeforeSignIn(t *testing.T) {
 
 // TestQuitBeforeSignInWhileResuming: closing the window at the sign-in screen while an
 // interrupted upload runs again asks first, as after sign-in; with no history page yet
-// there is no progress line to quote (it used to crash looking for one).
+// there is no progress line to quote (it used to crash looking for one), and the upload
+// is not named by its number ("Upload 1") but as one Rosterdesk was closed on.
 func TestQuitBeforeSignInWhileResuming(t *testing.T) {
 	eng, running, _ := interruptedUpload()
 	h := newHarness(t, eng)
@@ -322,7 +323,11 @@ func TestQuitBeforeSignInWhileResuming(t *testing.T) {
 	if m := h.a.topModal(); m == nil || closed {
 		t.Fatalf("closing at the sign-in screen during an upload: dialog %v, window closed %v", m != nil, closed)
 	}
-	if got := overlayText(h.win); !strings.Contains(got, "start again from the beginning") {
+	// Nobody has signed in: the upload is neither named nor numbered, yet said to be
+	// one Rosterdesk was closed on.
+	if got := strings.Join(strings.Fields(overlayText(h.win)), " "); !strings.Contains(got, "start again from the beginning") ||
+		!strings.Contains(got, "An upload that had not finished when Rosterdesk was last closed") ||
+		strings.Contains(got, "district.csv") || strings.Contains(got, "Upload 1") {
 		t.Errorf("the question says %q", got)
 	}
 	h.a.topModal().confirmBtn.Tapped(nil)

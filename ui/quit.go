@@ -16,7 +16,7 @@ func (a *App) onCloseRequest() {
 	}
 	msg := "Uploads are waiting to run. If you quit now, they run the next time Rosterdesk opens."
 	if a.running != 0 {
-		msg = a.uploadName(a.running) + " is still being uploaded"
+		msg = a.runningSubject()
 		// Before anyone has signed in there is no history page to ask (the runner starts
 		// at launch).
 		if line, ok := a.runLine(); ok {
@@ -34,4 +34,21 @@ func (a *App) onCloseRequest() {
 	m.quit = true
 	// Keep Running, not Quit, is what Enter does here.
 	a.win.Canvas().Focus(m.dismissBtn)
+}
+
+// runningSubject names the upload this window runs for the quit question. Before
+// sign-in the engine tells nobody which file it is (the window may be showing its
+// sign-in screen to whoever sits at a shared computer), and after it an upload the role
+// may not see keeps its name too: neither is named, nor numbered ("Upload 7" means
+// nothing to the person and tells a passer-by how many uploads the office made).
+func (a *App) runningSubject() string {
+	if n, ok := a.names[a.running]; ok {
+		return n + " is still being uploaded"
+	}
+	if !a.profile.signedIn() {
+		// Uploads run at launch only when a quit or a crash left them unfinished, or
+		// queued and not yet run.
+		return "An upload that had not finished when Rosterdesk was last closed is running now"
+	}
+	return "An upload is still being uploaded"
 }

@@ -91,12 +91,16 @@ func cmdCards(c *cli, ctx context.Context, args []string) error {
 		}
 		// The engine puts the file in place itself, so that a reset's new passwords are
 		// stored exactly when the PDF that holds them is there.
-		f, err := atomicfile.Create(*out)
+		before, _ := os.Stat(*out)
+		f, err := createCards(*out)
 		if err != nil {
 			return fileError(*out, err, "")
 		}
 		defer f.Close()
 		res, err := svc.WriteLoginCards(ctx, actor, f, src, opts)
+		if err != nil && ctx.Err() != nil {
+			return stoppedCards(*out, *reset, before, err)
+		}
 		if err != nil {
 			note := ""
 			if *reset {
@@ -139,4 +143,45 @@ func localeOf(getenv func(string) string) string {
 		}
 	}
 	return ""
+}
+
+// cardsOutput is the PDF file cmdCards prints into.
+type cardsOutput interface {
+	engine.CardsFile
+	Close() error
+}
+
+// createCards starts the PDF at path: atomicfile.Create, which tests replace to stop
+// printing at a chosen step.
+var createCards = func(path string) (cardsOutput, error) { return atomicfile.Create(path) }
+
+// stoppedCards is the error of a cards command Ctrl+C stopped: what it left, said
+// exactly, rather than the general "interrupted" line, which speaks of uploads. The
+// engine never keeps a reset's new passwords without their PDF, nor the PDF without the
+// passwords, so an error means no password changed; the file at path says whether the
+// PDF is gone (or was never put there), left as it was before, or could not be deleted.
+func stoppedCards(path string, reset bool, before os.FileInfo, err error) error {
+	msg := "Stopped by Ctrl+C: no login cards were saved in " + path + "."
+	if reset {
+		msg = "Stopped by Ctrl+C before the new passwords were stored: no password was changed (the old ones still work), and no login cards were saved in " + path + "."
+	}
+	after, statErr := os.Stat(path)
+	switch {
+	case statErr != nil:
+		// Nothing there: the usual case.
+	case sameFile(before, after):
+		msg += " The file that was already there was left as it was."
+	case reset:
+		msg = "Stopped by Ctrl+C before the new passwords were stored: no password was changed (the old ones still work), but the login cards in " + path + " could not be deleted. Delete that file: its passwords do not work."
+	default:
+		msg = "Stopped by Ctrl+C while the login cards were being saved in " + path + ", which could not be deleted. Delete that file and print the cards again."
+		return &interruptedError{msg: msg, err: err}
+	}
+	return &interruptedError{msg: msg + " To print the cards, run the same command again.", err: err}
+}
+
+// sameFile reports whether before and after are the same file, unchanged.
+func sameFile(before, after os.FileInfo) bool {
+	return before != nil && after != nil && os.SameFile(before, after) &&
+		before.Size() == after.Size() && before.ModTime().Equal(after.ModTime())
 }

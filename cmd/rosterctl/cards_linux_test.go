@@ -3,7 +3,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,30 +15,7 @@ import (
 // was not written and no password changed, and the old passwords still sign in. Then
 // the same reset into a free name works, and only the new passwords sign in.
 func TestResetCardsRenameFails(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "r.db")
-	roster := filepath.Join(dir, "roster.csv")
-	os.WriteFile(roster, []byte(strings.Join([]string{
-		"User ID,Role,First Name,Last Name,Email,Class ID,Class Name",
-		"T1,Teacher,Maria,Garcia,mgarcia@lincoln.example.org,MATH,Math 3A",
-		"S1,Student,Ava,Johnson,,MATH,",
-		"S2,Student,Noah,Smith,,MATH,",
-	}, "\r\n")+"\r\n"), 0o600)
-	for _, args := range [][]string{
-		{"init", "--org", "Test District"},
-		{"school", "add", "Oak School"},
-		{"import", "--school", "Oak School", "--as", "Tester", roster},
-		{"download", "--upload", "1", "--file", "completed", "-o", filepath.Join(dir, "completed.csv")},
-	} {
-		if code, _, stderr := runInProcess(t, "", append(args, "--db", db)...); code != 0 {
-			t.Fatalf("rosterctl %q = %d: %s", args, code, stderr)
-		}
-	}
-	old := completedPasswords(t, filepath.Join(dir, "completed.csv"))
-	delete(old, "mgarcia") // the teacher: not reset
-	if len(old) != 2 {
-		t.Fatalf("the Completed File's passwords = %q, want Ava's and Noah's", old)
-	}
+	db, old := mathClass(t)
 	signsIn := func(username, pw string) bool {
 		code, _, _ := runInProcess(t, pw+"\n", "login", username, "--db", db)
 		return code == exitChangeRequired // a temporary password that signs in
@@ -88,29 +64,4 @@ func TestResetCardsRenameFails(t *testing.T) {
 			t.Errorf("%s's old password still signs in after the reset", user)
 		}
 	}
-}
-
-// completedPasswords reads a Completed File in CSV and returns its passwords by username.
-func completedPasswords(t *testing.T, path string) map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(recs) == 0 {
-		t.Fatalf("read %s: %v", path, err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[strings.TrimPrefix(h, "\ufeff")] = i
-	}
-	out := map[string]string{}
-	for _, r := range recs[1:] {
-		if pw := r[col["Password"]]; pw != "" {
-			out[r[col["Username"]]] = pw
-		}
-	}
-	return out
 }

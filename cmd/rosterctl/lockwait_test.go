@@ -47,6 +47,44 @@ func TestImportSaysAnotherProgramHoldsTheLock(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "r.db")
 	mustRun(t, db, oakSchool...)
+	saysLockHeld(t, db, "import", "--school", "Oak School", "--db", db, filepath.Join("..", "..", "testdata", "e2e", "dryrun.csv"))
+}
+
+// TestUpgradeSaysAnotherProgramHoldsTheLock: a database made by an older Rosterdesk is
+// upgraded when a command opens it, which needs the write lock. While another program
+// holds it, rosterctl says so as it does for an import, and that it is free again; it
+// used to wait in silence, before the notices were set up.
+func TestUpgradeSaysAnotherProgramHoldsTheLock(t *testing.T) {
+	for _, cmd := range [][]string{{"school", "add", "Elm School"}, {"school", "list"}} {
+		t.Run(cmd[len(cmd)-1], func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "r.db")
+			mustRun(t, db, oakSchool...)
+			needsUpgrade(t, db)
+			saysLockHeld(t, db, append(cmd, "--db", db)...)
+		})
+	}
+}
+
+// needsUpgrade makes the database at path one an older Rosterdesk left: the record of
+// its last migration (which can run again) is gone.
+func needsUpgrade(t *testing.T, path string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	res, err := raw.Exec(`DELETE FROM schema_migrations WHERE name = 'migrations/007_compatibility_keys.go'`)
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("forget migration 007: %v, %d rows", err, n)
+	}
+}
+
+// saysLockHeld runs rosterctl with args while another program (DB Browser for SQLite
+// with unsaved changes) holds the write lock of the database at db, and requires it to
+// say so on stderr, to run once the lock is let go, and to say the database is free.
+func saysLockHeld(t *testing.T, db string, args ...string) {
+	t.Helper()
 	other, err := sql.Open("sqlite", db)
 	if err != nil {
 		t.Fatal(err)
@@ -67,20 +105,20 @@ func TestImportSaysAnotherProgramHoldsTheLock(t *testing.T) {
 	code := make(chan int, 1)
 	go func() {
 		var out bytes.Buffer
-		code <- run(ctx, []string{"import", "--school", "Oak School", "--db", db, filepath.Join("..", "..", "testdata", "e2e", "dryrun.csv")}, strings.NewReader(""), &out, stderr)
+		code <- run(ctx, args, strings.NewReader(""), &out, stderr)
 	}()
 	select {
 	case <-stderr.seen:
 	case <-time.After(time.Minute):
 		buf := make([]byte, 1<<20)
 		t.Logf("%s", buf[:runtime.Stack(buf, true)])
-		t.Fatalf("rosterctl import said nothing of the lock: stderr %q", stderr.String())
+		t.Fatalf("rosterctl %s said nothing of the lock: stderr %q", args[0], stderr.String())
 	}
 	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
 		t.Fatal(err)
 	}
 	if c := <-code; c > 3 {
-		t.Errorf("rosterctl import once the lock was let go = %d, want it to run: %s", c, stderr.String())
+		t.Errorf("rosterctl %q once the lock was let go = %d, want it to run: %s", args, c, stderr.String())
 	}
 	got := stderr.String()
 	t.Logf("stderr:\n%s", got)

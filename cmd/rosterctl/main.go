@@ -162,6 +162,16 @@ func usageErrorf(cmd *command, format string, args ...any) error {
 	return &usageError{cmd: cmd, msg: fmt.Sprintf(format, args...)}
 }
 
+// interruptedError is a command stopped by Ctrl+C that says itself what it left done
+// and undone, in place of fail's general line about uploads.
+type interruptedError struct {
+	msg string
+	err error
+}
+
+func (e *interruptedError) Error() string { return e.msg }
+func (e *interruptedError) Unwrap() error { return e.err }
+
 // helpShown stops a command after "-h" printed its usage.
 var helpShown = errors.New("help shown")
 
@@ -179,6 +189,11 @@ func (c *cli) fail(err error) int {
 		fmt.Fprintf(c.stderr, "rosterctl: %s\n\n", oneLine(ue.msg))
 		printUsage(c.stderr, ue.cmd)
 		return exitUsage
+	}
+	var ie *interruptedError
+	if errors.As(err, &ie) {
+		fmt.Fprintf(c.stderr, "rosterctl: %s\n", oneLine(ie.msg))
+		return exitInterrupted
 	}
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(c.stderr, "rosterctl: interrupted. An unfinished upload is run again from the start by \"rosterctl resume\" or when the window opens; "+

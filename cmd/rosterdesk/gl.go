@@ -43,7 +43,8 @@ func noGLMessage(logPath string) string {
 }
 
 // checkGraphics makes sure the window can open; it runs once the database has been
-// opened, so a wrong --db is reported first. When the window cannot open, release closes
+// opened (or its open waits for the database's lock: run then shows the window at
+// once), so a wrong --db is reported first. When the window cannot open, release closes
 // the database (a native message box must never run in the process that holds it), the
 // person is told in a native message box, the details are logged in the config folder,
 // and the returned error (whose message is the box's text, for stderr) ends the program.

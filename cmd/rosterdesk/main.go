@@ -18,7 +18,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sync/atomic"
+	"path/filepath"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -116,7 +117,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	return o, nil
 }
 
-// run opens the database and shows the window until it is closed.
+// run opens the database and shows the window until it is closed. An open that waits
+// for the database's write lock (an upgrade, while a database browser or another
+// Rosterdesk holds it) shows the window at once with the opening screen and its notice,
+// instead of nothing until the lock is free.
 func run(ctx context.Context, args []string, stderr io.Writer) error {
 	o, err := parseFlags(args, stderr)
 	if err != nil {
@@ -134,43 +138,149 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// The engine's wait notices (another process's upload waited for or taken over) go
-	// to the window's status line once the window exists.
-	var desk atomic.Pointer[ui.App]
-	onWait := func(w engine.Wait) {
-		if d := desk.Load(); d != nil {
-			d.ShowWait(w)
+	op := startOpen(ctx, path, engine.Options{Now: now})
+	defer op.cancel()
+	select {
+	case r := <-op.done:
+		if r.err != nil {
+			return fmt.Errorf("open %s: %w", path, r.err)
 		}
+		return runWindow(ctx, o, op, r.svc)
+	case first := <-op.waiting:
+		return runOpening(ctx, o, op, path, first)
 	}
-	svc, err := engine.Open(ctx, path, engine.Options{Now: now, OnWait: onWait})
-	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
-	}
+}
+
+// runWindow shows the window over the open database until it is closed.
+func runWindow(ctx context.Context, o options, op *opener, svc *engine.Service) error {
 	if err := checkGraphics(svc.Close); err != nil {
 		return err
 	}
 	defer svc.Close()
+	sample, dups, err := prepare(ctx, svc, o.sample)
+	if err != nil {
+		return err
+	}
+	a, w := newWindow()
+	d := startDesk(ctx, o, op, svc, a, w, sample, dups)
+	quitOnCancel(ctx, a)
+	w.ShowAndRun()
+	d.Shutdown()
+	return nil
+}
+
+// runOpening shows the window while the open waits, with its notices (ui.Opening), and
+// the desk once the database is open; the window may be closed before, which stops the
+// open. An open that fails is said in the window and, once it is closed, returned.
+func runOpening(ctx context.Context, o options, op *opener, path string, first engine.Wait) error {
+	if err := checkGraphics(op.abandon); err != nil {
+		return err
+	}
+	a, w := newWindow()
+	shown := path
+	if abs, err := filepath.Abs(path); err == nil {
+		shown = abs
+	}
+	screen := ui.NewOpening(shown, first)
+	w.SetContent(screen.Content())
+	op.opening.Store(screen)
+
+	// The open ends on its goroutine; the desk is built on the UI goroutine, unless the
+	// window was closed meanwhile (over).
+	var (
+		mu      sync.Mutex
+		over    bool
+		svc     *engine.Service
+		desk    *ui.App
+		openErr error // the failed open the window said, returned once it is closed
+	)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		r := <-op.done
+		err := r.err
+		var sample engine.SampleResult
+		var dups []engine.KeyDuplicate
+		if err == nil {
+			sample, dups, err = prepare(ctx, r.svc, o.sample)
+		} else {
+			err = fmt.Errorf("open %s: %w", path, err)
+		}
+		mu.Lock()
+		svc = r.svc
+		stop := over
+		mu.Unlock()
+		if stop {
+			return
+		}
+		fyne.Do(func() {
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case over:
+			case err != nil:
+				openErr = err
+				screen.ShowError(message(err))
+			default:
+				desk = startDesk(ctx, o, op, svc, a, w, sample, dups)
+			}
+		})
+	}()
+	quitOnCancel(ctx, a)
+	w.ShowAndRun()
+
+	mu.Lock()
+	over = true
+	d := desk
+	mu.Unlock()
+	if d != nil {
+		d.Shutdown()
+	}
+	op.cancel() // an open still waiting stops
+	<-finished
+	mu.Lock()
+	defer mu.Unlock()
+	if svc != nil {
+		svc.Close()
+	}
+	return openErr
+}
+
+// prepare does what the window needs of the open database before it shows it: the
+// sample data (--sample, a new database), and the records the upgrade found to be
+// duplicates.
+func prepare(ctx context.Context, svc *engine.Service, withSample bool) (engine.SampleResult, []engine.KeyDuplicate, error) {
 	// The sample administrator's temporary password is shown on the sign-in screen.
 	var sample engine.SampleResult
-	if o.sample {
+	if withSample {
 		if _, err := svc.Org(ctx); core.ErrorKind(err) == core.KindNotInitialized {
 			if sample, err = svc.InitSample(ctx); err != nil {
-				return err
+				return sample, nil, err
 			}
 		}
 	}
-
 	dups, err := svc.KeyDuplicates(ctx)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
+		return sample, nil, fmt.Errorf("read %s: %w", svc.DBPath(), err)
 	}
+	return sample, dups, nil
+}
 
+// newWindow makes the app and its main window.
+func newWindow() (fyne.App, fyne.Window) {
 	a := app.NewWithID("org.rosterdesk.app")
 	a.SetIcon(assets.Icon)
+	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("Rosterdesk")
 	w.SetIcon(assets.Icon)
 	w.Resize(fyne.NewSize(1100, 720))
 	w.SetMaster()
+	return a, w
+}
+
+// startDesk builds the window's controller over svc in w and starts it; from then on
+// the engine's notices go to it. Call it on the UI goroutine.
+func startDesk(ctx context.Context, o options, op *opener, svc *engine.Service, a fyne.App, w fyne.Window, sample engine.SampleResult, dups []engine.KeyDuplicate) *ui.App {
 	d := ui.New(ctx, ui.Config{
 		Engine:    svc,
 		Window:    w,
@@ -181,17 +291,19 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		App:       a,
 		Sample:    sample.Admin,
 	})
-	desk.Store(d)
+	op.desk.Store(d)
 	d.Start()
 	if msg := duplicatesNotice(dups); msg != "" {
 		dialog.ShowInformation("Some records need another name", msg, w)
 	}
+	return d
+}
+
+// quitOnCancel closes the window, as its close button does, when ctx ends (Ctrl+C in a
+// terminal).
+func quitOnCancel(ctx context.Context, a fyne.App) {
 	go func() {
-		// Ctrl+C in a terminal closes the window like the close button does.
 		<-ctx.Done()
 		fyne.Do(a.Quit)
 	}()
-	w.ShowAndRun()
-	d.Shutdown()
-	return nil
 }

@@ -10,8 +10,8 @@
 //     Card of every Student row (School is the upload's school; ClassID, ClassName from
 //     the row; Teacher from the class's teacher; FirstName, LastName, Username, Password
 //     from the row). A row whose password is no longer the account's current temporary
-//     password, or has expired, gets an empty Password: the card then says "Signed in
-//     already — ask your teacher for a new password".
+//     password, or has expired, gets an empty Password: the card then says "This
+//     password no longer works — ask your teacher for a new one".
 //   - From a class reset: the engine resets the temporary password of every student of
 //     the class in one transaction and makes a Card of each with the new password.
 //   - Per teacher: the Cards of each of the teacher's classes, in one document.

@@ -174,7 +174,7 @@ func TestRenderReadBack(t *testing.T) {
 					t.Errorf("the used password of %s is printed", u)
 				}
 			}
-			if n := strings.Count(all, "Signed in already — ask your teacher for a new password"); n != len(fx.used) {
+			if n := strings.Count(all, "This password no longer works — ask your teacher for a new one"); n != len(fx.used) {
 				t.Errorf("%d cards say to ask for a new password, want %d", n, len(fx.used))
 			}
 

@@ -17,9 +17,11 @@ const (
 
 // Texts printed on every card. Kept together so the wording is reviewed in one place.
 const (
-	labelUsername  = "Username"
-	labelPassword  = "Password"
-	noPasswordText = "Signed in already — ask your teacher for a new password"
+	labelUsername = "Username"
+	labelPassword = "Password"
+	// The card does not know why its password is gone (used at a sign-in, replaced by
+	// a reset, or expired unused after 90 days), so it gives no reason, only what to do.
+	noPasswordText = "This password no longer works — ask your teacher for a new one"
 	noNameText     = "This name could not be printed on this computer — please write it in"
 	cutHint        = "Cut along the dashed lines"
 )

@@ -30,6 +30,7 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, userID int64) 
 	if err := s.db.SetPassword(ctx, userID, core.PasswordTemporary, account.HashTemporary(pw), now, ""); err != nil {
 		return core.Credential{}, err
 	}
+	s.tidyCompletedFiles(ctx)
 	return credential(a.UserID, a.FullName(), a.Username, pw, now), nil
 }
 
@@ -104,5 +105,9 @@ func (c classReset) storeThen(ctx context.Context, s *Service, then func() error
 	for i, a := range c.students {
 		ids[i] = a.ID
 	}
-	return s.db.SetPasswordsThen(ctx, ids, c.hashes, c.now, then)
+	if err := s.db.SetPasswordsThen(ctx, ids, c.hashes, c.now, then); err != nil {
+		return err
+	}
+	s.tidyCompletedFiles(ctx)
+	return nil
 }

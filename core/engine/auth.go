@@ -167,7 +167,13 @@ func (s *Service) ChangePassword(ctx context.Context, username, current, newPass
 	if l.OperatorID != 0 {
 		return s.db.SetOperatorPassword(ctx, l.OperatorID, core.PasswordPermanent, hash, s.now(), l.Hash)
 	}
-	return s.db.SetPassword(ctx, l.UserID, core.PasswordPermanent, hash, s.now(), l.Hash)
+	if err := s.db.SetPassword(ctx, l.UserID, core.PasswordPermanent, hash, s.now(), l.Hash); err != nil {
+		return err
+	}
+	if l.Password == core.PasswordTemporary {
+		s.tidyCompletedFiles(ctx)
+	}
+	return nil
 }
 
 // RefreshSession reads a session's account again: its name, roles and schools as they

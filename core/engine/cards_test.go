@@ -33,7 +33,7 @@ type printedCard struct {
 // oneUp prints one card a page, so each page of the PDF is one card.
 var oneUp = cards.Options{Layout: cards.OneUp, Paper: cards.Letter}
 
-var cardRE = regexp.MustCompile(`Username (\S+) Password (Signed in already|\S+)`)
+var cardRE = regexp.MustCompile(`Username (\S+) Password (This password no longer works|\S+)`)
 
 // readCards reads a login-card PDF printed one card a page back with pdftotext.
 func readCards(t *testing.T, pdf []byte) []printedCard {
@@ -49,7 +49,7 @@ func readCards(t *testing.T, pdf []byte) []printedCard {
 			t.Fatalf("page %q is not a login card", text)
 		}
 		c := printedCard{text: text, username: m[1], password: m[2]}
-		if strings.HasPrefix(c.password, "Signed in already") {
+		if strings.HasPrefix(c.password, "This password no longer works") {
 			c.password = ""
 		}
 		list = append(list, c)
@@ -181,6 +181,11 @@ func TestLoginCardsFromUpload(t *testing.T) {
 		for _, c := range list {
 			if c.password != "" {
 				t.Errorf("card of %s shows %q after 90 days", c.username, c.password)
+			}
+			// SPEC §10: the card says to ask the teacher; it must not give a reason
+			// that is false here (nobody signed in with these passwords).
+			if strings.Contains(c.text, "Signed in") {
+				t.Errorf("card of %s, whose password expired unused, reads %q", c.username, c.text)
 			}
 		}
 		if r.NoPassword != len(list) {

@@ -397,7 +397,10 @@ func (j *job) needTeachers(ctx context.Context, tx *sqlite.ImportTx) error {
 			if err != nil {
 				return err
 			}
-			if err := tx.FailClass(ctx, c.CKey, encodeProblems(append(ps, noTeacherProblem(c.ClassID)))); err != nil {
+			if !classOfOneRow(c.CKey) {
+				ps = append(ps, noTeacherProblem(c.ClassID))
+			}
+			if err := tx.FailClass(ctx, c.CKey, encodeProblems(ps)); err != nil {
 				return err
 			}
 			j.classesFailed++

@@ -118,6 +118,12 @@ func classKey(r *core.Row) string {
 	return "r:" + strconv.Itoa(r.Line)
 }
 
+// classOfOneRow reports whether a class key is a row's own (classKey's "r:"): the row
+// names no class that could exist, since its Class ID or Class GUID is not one, and it
+// fails on that. Such a class needs no teacher row: saying so would name a class that
+// cannot be made.
+func classOfOneRow(ckey string) bool { return strings.HasPrefix(ckey, "r:") }
+
 // masterCode returns the row's Master Code, normalised, or "" when it has none or it is
 // not valid.
 func masterCode(r *core.Row) string {
@@ -935,7 +941,9 @@ func checkStoredUser(mode core.Mode, u *userPlan, snap userSnapshot, w *notices)
 		if v[core.ColLastName] == "" {
 			add(core.Issue{Code: core.LastNameRequired}, core.ColLastName)
 		}
-		if u.role == core.RoleTeacher && v[core.ColEmail] == "" {
+		// A teacher's upload refuses a teacher row outright (RoleTeacherMode): asking
+		// for its email too would have them fix a row that has to go.
+		if u.role == core.RoleTeacher && v[core.ColEmail] == "" && mode == core.ModeAdmin {
 			add(core.Issue{Code: core.EmailRequired}, core.ColEmail)
 		}
 	}

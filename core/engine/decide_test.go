@@ -314,6 +314,9 @@ func TestCheckStoredUser(t *testing.T) {
 			want: []core.Code{core.UserIDRequired, core.RoleRequired, core.FirstNameRequired, core.LastNameRequired}},
 		{name: "teacher's upload: role implied", mode: core.ModeTeacher, row: mkRow(2, cells{"B": "S1", "D": "Ann", "E": "Lee"})},
 		{name: "new teacher without email", row: newUser("C", "Teacher"), want: []core.Code{core.EmailRequired}},
+		// A teacher's upload cannot add a teacher at all: asking for the email too would
+		// send them to fix a row that must go.
+		{name: "teacher's upload: new teacher without email", mode: core.ModeTeacher, row: newUser("C", "Teacher"), want: []core.Code{core.RoleTeacherMode}},
 		{name: "teacher's grade dropped with a warning", row: newUser("C", "Teacher", "G", "a@x.org", "F", "13")},
 		{name: "User ID taken", row: newUser(), snap: userSnapshot{idOwner: other}, want: []core.Code{core.UserIDTaken}},
 		{name: "username taken", row: newUser("H", "bli"), snap: userSnapshot{nameOwner: other}, want: []core.Code{core.UsernameTaken}},

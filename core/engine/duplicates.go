@@ -10,7 +10,7 @@ import (
 
 // KeyDuplicate is an account, class or school that has the same User ID, username,
 // teacher email, Class ID or school name as another one since the database was upgraded
-// to compare text in every language alike (SPEC §12: ÄB1 and äb1, Ｓ１１ and S11 are one
+// to compare text in every language alike (core.Key: ÄB1 and äb1, Ｓ１１ and S11 are one
 // User ID). The upgrade merged nothing: the other record keeps the value, and this one
 // must be given another before it can be found by it (an update by GUID, a school
 // renamed).

@@ -35,6 +35,8 @@ type Service struct {
 	tmpd       *tmpDir
 	// owners watches the heartbeats of the other processes' uploads (owner.go).
 	owners *ownerWatch
+	// waitMark is this process's marker while a write waits for the lock (lockwait.go).
+	waitMark waitMark
 }
 
 // EnvDB names the environment variable that overrides the default database path.

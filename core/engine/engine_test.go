@@ -213,6 +213,67 @@ func TestNewClassNeedsTeacher(t *testing.T) {
 	}
 }
 
+// TestNoTeacherOnlyForClassesWithAnID: a row whose class has no usable Class ID (it is
+// missing, or not one) fails on that alone; it is not told that class "" (or "SCI 3") is
+// new and needs a teacher row too, which names a class that cannot exist and asks for a
+// fix that would not help (SPEC §4: each reason in plain words with the fix).
+func TestNoTeacherOnlyForClassesWithAnID(t *testing.T) {
+	e := newEnv(t)
+	res := e.upload("r.csv", csvOf(
+		"User ID,Role,First Name,Last Name,Class ID,Class Name,Master Code",
+		"S1,Student,Ava,Johnson,,,BADCODE",
+		"S2,Student,Noah,Smith,SCI 3,Science,",
+		"S3,Student,Liam,Nguyen,,Art,",
+	), e.schoolA, admin)
+	if res.Status != core.StatusFailed || res.Failed != 3 {
+		t.Fatalf("Import = %s %+v %q, want all three rows failed", res.Status, res.Counts, res.Notes)
+	}
+	cells := e.errorCells(res.Upload)
+	want := map[string]core.Code{"S1": core.ClassIDRequired, "S2": core.ClassIDFormat, "S3": core.ClassIDRequired}
+	for id, code := range want {
+		if !textPattern(code).MatchString(cells[id]) {
+			t.Errorf("Error cell of %s = %q, want %s", id, cells[id], code)
+		}
+		if textPattern(core.ClassNoTeacher).MatchString(cells[id]) {
+			t.Errorf("Error cell of %s = %q, want no CLASS_NO_TEACHER: the row has no class it could name", id, cells[id])
+		}
+	}
+}
+
+// TestTeacherErrorFileKeepsRole: a teacher's upload that has a Role column refuses its
+// Teacher rows (ROLE_TEACHER_MODE), and its Error File keeps their Role cell (SPEC §4:
+// the failed rows with their original cells). Without it, the Error File uploaded
+// again as it is would create each refused teacher as a student: the teacher template
+// has no Role, and every row of it is a Student.
+func TestTeacherErrorFileKeepsRole(t *testing.T) {
+	e := newEnv(t)
+	e.mustImport(classTeachers...)
+	maria := e.teacher("T1")
+	res := e.upload("students.csv", csvOf("Student ID,Role,First Name,Last Name",
+		"T9,Teacher,Vic,Oh", "S9,Student,Wu,Pa"), e.schoolA, maria)
+	if res.Status != core.StatusCompletedWithError || res.Failed != 1 {
+		t.Fatalf("teacher upload with a Teacher row = %s %+v, want the Teacher row failed", res.Status, res.Counts)
+	}
+	rows := e.table(res.Upload, core.FileError, core.FormatCSV)
+	if got := column(t, rows, "Role"); len(got) != 1 || got[0] != "Teacher" {
+		t.Fatalf("Error File %q, want a Role column holding Teacher", rows)
+	}
+	var again bytes.Buffer
+	w := csv.NewWriter(&again)
+	w.WriteAll(rows)
+	res = e.upload("students_Errors.csv", again.Bytes(), e.schoolA, maria)
+	if res.UsersCreated != 0 || !textPattern(core.RoleTeacherMode).MatchString(strings.Join(res.Notes, "\n")) {
+		t.Errorf("the Error File uploaded again = %s %+v %q, want the teacher refused again, nobody created", res.Status, res.Counts, res.Notes)
+	}
+
+	// Without a Role column in the file, the Error File has none either: the teacher
+	// template's columns.
+	res = e.upload("students.csv", csvOf("Student ID,First Name,Last Name", "S10,W1,Pa"), e.schoolA, maria)
+	if got := e.table(res.Upload, core.FileError, core.FormatCSV)[0]; slices.Contains(got, "Role") {
+		t.Errorf("Error File header %q of a file without Role, want the teacher template's", got)
+	}
+}
+
 func TestTeacherMode(t *testing.T) {
 	e := newEnv(t)
 	e.mustImport(append(slices.Clone(classTeachers), "S1,Student,Ava,Johnson,,MATH,")...)

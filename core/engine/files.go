@@ -14,7 +14,9 @@ import (
 // WriteUploadFile writes one of an upload's files in format f, if the actor may see the
 // upload (ACCESS_UPLOAD otherwise), streamed from its stored table a row at a time. The
 // Uploaded File is written in the upload's own format (and CSV delimiter) when f is "".
-// It returns an error of kind KindNotFound when the upload or the file does not exist.
+// It returns an error of kind KindNotFound when the upload or the file does not exist,
+// and report.ErrTooManyRows, before writing anything, for an .xlsx longer than an Excel
+// sheet.
 func (s *Service) WriteUploadFile(ctx context.Context, actor Actor, w io.Writer, id int64, kind core.FileKind, f core.Format) error {
 	r, err := s.rights(ctx, actor)
 	if err != nil {
@@ -27,14 +29,6 @@ func (s *Service) WriteUploadFile(ctx context.Context, actor Actor, w io.Writer,
 	if !rec.HasFile(kind) {
 		return core.Errorf(core.KindNotFound, "Upload %d has no %s.", id, kind.Title())
 	}
-	file, err := s.db.File(ctx, id, string(kind))
-	if err != nil {
-		return err
-	}
-	t, err := report.NewTableReader(file.Reader())
-	if err != nil {
-		return fmt.Errorf("read stored %s: %w", kind, err)
-	}
 	if f == "" {
 		f = core.Format(rec.Format)
 	}
@@ -42,6 +36,17 @@ func (s *Service) WriteUploadFile(ctx context.Context, actor Actor, w io.Writer,
 		// A package's Uploaded File is the table of its translated rows: a template
 		// file, given back as CSV (docs/oneroster.md says why not the zip).
 		f = core.FormatCSV
+	}
+	if f == core.FormatXLSX && !report.FitsXLSX(fileRows(rec.Upload, kind)) {
+		return report.ErrTooManyRows
+	}
+	file, err := s.db.File(ctx, id, string(kind))
+	if err != nil {
+		return err
+	}
+	t, err := report.NewTableReader(file.Reader())
+	if err != nil {
+		return fmt.Errorf("read stored %s: %w", kind, err)
 	}
 	if kind == core.FileUploaded && f == core.FormatCSV {
 		delim := ','
@@ -55,12 +60,24 @@ func (s *Service) WriteUploadFile(ctx context.Context, actor Actor, w io.Writer,
 	return errors.Join(err, t.Err())
 }
 
+// fileRows returns how many data rows an upload's file of kind holds, from its counts.
+func fileRows(u core.Upload, kind core.FileKind) int {
+	switch kind {
+	case core.FileCompleted:
+		return u.Applied
+	case core.FileError:
+		return u.Failed
+	}
+	return u.Rows
+}
+
 // ScrubCompletedFiles empties the Password cells of every stored Completed File whose
 // temporary passwords have all been used or have expired, and returns how many files it
 // emptied (SPEC §12: a Completed File exists to hand temporary passwords out, and once
 // none of them can sign in it has no reason to keep them). The engine runs it when
-// uploads are first run after a start; a front end calls it after sign-ins and
-// password resets too.
+// uploads are first run after a start, which catches the passwords that expired, and
+// after every change that can end a temporary password: a first sign-in
+// (ChangePassword) and a reset (ResetPassword, a class reset).
 func (s *Service) ScrubCompletedFiles(ctx context.Context) (int, error) {
 	files, err := s.db.CompletedFilesWithPasswords(ctx)
 	if err != nil {
@@ -93,6 +110,11 @@ func (s *Service) ScrubCompletedFiles(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// tidyCompletedFiles is ScrubCompletedFiles after a temporary password was used or
+// replaced. Its error is not the caller's: the password change has been made, and the
+// next start scrubs again.
+func (s *Service) tidyCompletedFiles(ctx context.Context) { _, _ = s.ScrubCompletedFiles(ctx) }
 
 // livePasswords reads upload id's Completed File and reports whether any of its
 // temporary passwords still signs in, and when they were issued.

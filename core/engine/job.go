@@ -43,6 +43,9 @@ type job struct {
 	beatMu sync.Mutex // one heartbeat write at a time
 
 	secrets bool // the file holds a typed password somewhere
+	// roleColumn: the file has a Role column, which a teacher's upload reads to refuse
+	// teachers, so its Error File keeps it (results).
+	roleColumn bool
 	// How many rows fail on their own cells, and how many users and classes fail: a
 	// file with none needs no pass to settle which are applied.
 	ownFailed, usersFailed, classesFailed int
@@ -84,6 +87,7 @@ func (j *job) run(ctx context.Context, src io.ReaderAt, size int64) (Result, err
 		return Result{}, err
 	}
 	j.counts.Rows = rr.rows
+	j.roleColumn = rr.info.Columns[core.ColRole] >= 0
 	for _, w := range rr.warnings {
 		j.warn.add(w)
 	}

@@ -274,37 +274,159 @@ func TestImportGivesUpWhileApplying(t *testing.T) {
 // can stop waiting (ctx).
 func TestWaitNamesRosterdeskHolder(t *testing.T) {
 	e := newEnv(t)
-	host, _ := os.Hostname()
-	other := e.open(fmt.Sprintf("%s/%d/otherone", host, os.Getpid())) // alive: this very process
-	up, err := other.Enqueue(e.ctx, engine.UploadRequest{FileName: "big.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	claimUpload(t, other, up.ID)
+	e.liveClaim(t)
 	rec := newWaitRecorder()
-	here, err := engine.Open(e.ctx, e.path, engine.Options{Now: e.clock.Now, BusyNoticeAfter: time.Millisecond, OnWait: rec.onWait})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer here.Close()
 	holdWriteLock(t, e.path)
-
-	ctx, cancel := context.WithCancel(e.ctx)
-	done := make(chan error, 1)
-	go func() {
-		_, err := here.Import(ctx, engine.UploadRequest{FileName: "roster.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin}, nil)
-		done <- err
-	}()
+	stop := e.importWaiting(t, rec)
 	w := rec.next(t)
 	want := fmt.Sprintf("The database is busy: Rosterdesk process %d on this computer is saving an upload", os.Getpid())
 	if !w.ThisComputer || w.PID != os.Getpid() || !strings.Contains(w.Message(), want) {
 		t.Errorf("notice = %+v, %q; want %q", w, w.Message(), want)
 	}
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
+	if err := stop(); !errors.Is(err, context.Canceled) {
 		t.Errorf("Import cancelled while it waits = %v, want context.Canceled", err)
 	}
 	if rec.freed() {
 		t.Error("a cancelled wait was told as the database free again")
 	}
+}
+
+// importWaiting opens another service on the env's database, whose notices rec hears
+// at once, and starts an import on it that waits (for the lock, or for another upload).
+// stop cancels the import and returns its error.
+func (e *env) importWaiting(t *testing.T, rec *waitRecorder) (stop func() error) {
+	t.Helper()
+	here, err := engine.Open(e.ctx, e.path, engine.Options{Now: e.clock.Now, BusyNoticeAfter: time.Millisecond, OnWait: rec.onWait})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { here.Close() })
+	ctx, cancel := context.WithCancel(e.ctx)
+	t.Cleanup(cancel)
+	done := make(chan error, 1)
+	go func() {
+		_, err := here.Import(ctx, engine.UploadRequest{FileName: "roster.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin}, nil)
+		done <- err
+	}()
+	return func() error {
+		cancel()
+		return <-done
+	}
+}
+
+// liveClaim leaves an upload In Progress, claimed by another live Rosterdesk process
+// (this very process, under another owner), and returns that process's service.
+func (e *env) liveClaim(t *testing.T) *engine.Service {
+	t.Helper()
+	host, _ := os.Hostname()
+	other := e.open(fmt.Sprintf("%s/%d/otherone", host, os.Getpid()))
+	up, err := other.Enqueue(e.ctx, engine.UploadRequest{FileName: "big.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claimUpload(t, other, up.ID)
+	return other
+}
+
+// TestOpenUpgradeSaysWhoHoldsTheLock: opening a database an older Rosterdesk left (it
+// needs an upgrade, which writes) while another program holds its write lock tells
+// OnWait, as any write does: the database is busy, another program has it open, close
+// it; and, once the lock is let go, that it is free again. Open then succeeds, for the
+// read-write and the read-only open alike. The open used to wait in silence: the
+// notices were set up only once the upgrade was done.
+func TestOpenUpgradeSaysWhoHoldsTheLock(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		open func(context.Context, string, engine.Options) (*engine.Service, error)
+	}{{"Open", engine.Open}, {"OpenReadOnly", engine.OpenReadOnly}} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			if _, err := e.svc.Schools(e.ctx, admin); err != nil {
+				t.Fatal(err)
+			}
+			forgetLastMigration(t, e.path)
+			lock := holdWriteLock(t, e.path)
+			rec := newWaitRecorder()
+			done := make(chan error, 1)
+			go func() {
+				svc, err := tt.open(e.ctx, e.path, engine.Options{Now: e.clock.Now, BusyNoticeAfter: time.Millisecond, OnWait: rec.onWait})
+				if err == nil {
+					err = svc.Close()
+				}
+				done <- err
+			}()
+			w := rec.next(t)
+			if msg := w.Message(); w.Owner != "" || !strings.Contains(msg, "another program has it open for writing") || !strings.Contains(msg, "Close that program") {
+				t.Errorf("notice while opening = %+v, %q; want another program named and what to do", w, msg)
+			}
+			lock.release()
+			if err := <-done; err != nil {
+				t.Fatalf("%s once the lock is let go = %v", tt.name, err)
+			}
+			if !rec.freed() {
+				t.Error("no notice that the database was free again")
+			}
+		})
+	}
+}
+
+// forgetLastMigration makes the database at path one an older Rosterdesk left: the
+// record of its last migration, which can run again, is gone, so opening it writes.
+func forgetLastMigration(t *testing.T, path string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	res, err := raw.Exec(`DELETE FROM schema_migrations WHERE name = 'migrations/007_compatibility_keys.go'`)
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("forget migration 007: %v, %d rows", err, n)
+	}
+}
+
+// TestWaitingRosterdeskIsNotTheHolder: a Rosterdesk process whose upload is itself
+// waiting for the lock, behind another program (DB Browser for SQLite with unsaved
+// changes), is not named as the holder: the notice names another program, says the
+// waiting upload waits too, and never "is saving an upload". It used to blame that
+// process, whose upload claim was all the uploads told.
+func TestWaitingRosterdeskIsNotTheHolder(t *testing.T) {
+	e := newEnv(t)
+	host, _ := os.Hostname()
+	otherRec := newWaitRecorder()
+	other, err := engine.Open(e.ctx, e.path, engine.Options{Now: e.clock.Now, Owner: fmt.Sprintf("%s/%d/otherone", host, os.Getpid()),
+		BusyNoticeAfter: time.Millisecond, OnWait: otherRec.onWait})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	up, err := other.Enqueue(e.ctx, engine.UploadRequest{FileName: "big.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claimUpload(t, other, up.ID) // In Progress, owned by other
+	lock := holdWriteLock(t, e.path)
+
+	// The other process runs its upload again, and waits for the lock.
+	otherCtx, stopOther := context.WithCancel(e.ctx)
+	defer stopOther()
+	otherDone := make(chan error, 1)
+	go func() {
+		_, err := other.RunPending(otherCtx, nil)
+		otherDone <- err
+	}()
+	otherRec.next(t)
+
+	rec := newWaitRecorder()
+	stop := e.importWaiting(t, rec)
+	w := rec.next(t)
+	msg := w.Message()
+	behind := fmt.Sprintf("The upload that Rosterdesk process %d on this computer runs is waiting for it too.", os.Getpid())
+	if w.Owner != "" || !strings.Contains(msg, "another program has it open for writing") || !strings.Contains(msg, behind) || strings.Contains(msg, "saving an upload") {
+		t.Errorf("notice = %+v, %q; want another program named, and %q", w, msg, behind)
+	}
+	stop()
+	stopOther()
+	<-otherDone
+	lock.release()
 }

@@ -164,3 +164,48 @@ func TestLookalikeUsernameSignIn(t *testing.T) {
 		t.Errorf("five wrong passwords, typed three ways = %v, want four refusals then a pause", got)
 	}
 }
+
+// TestFullwidthPunctuationClassID: a Class ID typed with a Japanese, Chinese or Korean
+// keyboard's fullwidth hyphen, ＡＲＴ－１, is the Class ID ART-1 (core.Key folds it so)
+// and valid as such, as User IDs typed in fullwidth are. It used to be refused as
+// CLASS_ID_FORMAT before its key was looked at. Never two classes: where ART-1 exists a
+// new ＡＲＴ－１ is CLASS_ID_EXISTS; in one file both spellings are one class, stored as
+// first typed; and with its Class GUID the row rosters into ART-1.
+func TestFullwidthPunctuationClassID(t *testing.T) {
+	t.Run("ExistingClass", func(t *testing.T) {
+		e := newEnv(t)
+		e.mustImport("User ID,Role,First Name,Last Name,Email,Class ID,Class Name",
+			"T1,Teacher,Ann,Lee,ann@x.org,ART-1,Art")
+		res := e.upload("s1.csv", csvOf("User ID,Role,First Name,Last Name,Class ID,Class Name", "S1,Student,Bo,Berg,ＡＲＴ－１,Art 2"), e.schoolA, admin)
+		if res.ClassesCreated != 0 || len(e.classes(e.schoolA)) != 1 || !textPattern(core.ClassIDExists).MatchString(strings.Join(res.Notes, "\n")) {
+			t.Errorf("a new class ＡＲＴ－１ where ART-1 exists: %s %+v %q; want CLASS_ID_EXISTS and one class", res.Status, res.Counts, res.Notes)
+		}
+		art := e.classes(e.schoolA)["ART-1"]
+		res = e.upload("s2.csv", csvOf("User ID,Role,First Name,Last Name,Class ID,Class GUID", "S2,Student,Cy,Dunn,ＡＲＴ－１,"+art.GUID), e.schoolA, admin)
+		if res.Status != core.StatusCompleted || res.ClassesCreated != 0 || res.EnrollmentsAdded != 1 || len(e.classes(e.schoolA)) != 1 {
+			t.Errorf("rostering into ART-1 by its GUID, typed ＡＲＴ－１: %s %+v %q; want Completed, one enrollment, one class", res.Status, res.Counts, res.Notes)
+		}
+		// As a User ID updated by GUID, the class takes the upload's spelling.
+		if _, ok := e.classes(e.schoolA)["ＡＲＴ－１"]; !ok {
+			t.Errorf("after the row with its GUID the classes are %v, want ART-1 stored as the upload spelled it", e.classes(e.schoolA))
+		}
+	})
+	t.Run("OneFile", func(t *testing.T) {
+		e := newEnv(t)
+		res := e.upload("both.csv", csvOf("User ID,Role,First Name,Last Name,Email,Class ID,Class Name",
+			"T1,Teacher,Ann,Lee,ann@x.org,ＡＲＴ－１,Art",
+			"S1,Student,Bo,Berg,,ART-1,",
+			"S2,Student,Cy,Dunn,,art－1,"), e.schoolA, admin)
+		classes := e.classes(e.schoolA)
+		c, ok := classes["ＡＲＴ－１"]
+		if res.Status != core.StatusCompleted || res.ClassesCreated != 1 || len(classes) != 1 || !ok {
+			t.Fatalf("ＡＲＴ－１, ART-1 and art－1 in one file: %s %+v %q, classes %v; want one class, stored as first typed", res.Status, res.Counts, res.Notes, classes)
+		}
+		if res.EnrollmentsAdded != 3 {
+			t.Errorf("enrollments added = %d, want 3: every spelling rosters into the one class", res.EnrollmentsAdded)
+		}
+		if got, err := e.svc.ClassByClassID(e.ctx, admin, e.schoolA.ID, "art-1"); err != nil || got.ID != c.ID {
+			t.Errorf("ClassByClassID(art-1) = %+v, %v; want the class ＡＲＴ－１", got, err)
+		}
+	})
+}

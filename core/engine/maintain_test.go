@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
@@ -131,6 +132,43 @@ func TestScrubCompletedFiles(t *testing.T) {
 	}
 }
 
+// TestScrubAfterPasswordChanges: the sign-in that uses a Completed File's last live
+// temporary password, and the reset that replaces it, empty the file's Password cells
+// then (SPEC §12), not at the next start or upload.
+func TestScrubAfterPasswordChanges(t *testing.T) {
+	e := newEnv(t)
+	passwords := func(id int64) []string { return column(t, e.table(id, core.FileCompleted, core.FormatCSV), "Password") }
+	empty := func(cells []string) bool { return strings.Join(cells, "") == "" }
+
+	t.Run("FirstSignIn", func(t *testing.T) {
+		res := e.mustImport("User ID,Role,First Name,Last Name", "S1,Student,Ava,Johnson", "S2,Student,Noah,Smith")
+		rows := e.table(res.Upload, core.FileCompleted, core.FormatCSV)
+		names, pws := column(t, rows, "Username"), column(t, rows, "Password")
+		if err := e.svc.ChangePassword(e.ctx, names[0], pws[0], "Moonlight77q"); err != nil {
+			t.Fatal(err)
+		}
+		if got := passwords(res.Upload); got[1] != pws[1] {
+			t.Fatalf("Completed File passwords after one of two sign-ins = %q, want %s's kept", got, names[1])
+		}
+		if err := e.svc.ChangePassword(e.ctx, names[1], pws[1], "Moonlight77r"); err != nil {
+			t.Fatal(err)
+		}
+		if got := passwords(res.Upload); !empty(got) {
+			t.Errorf("Completed File passwords once all were used = %q, want them emptied", got)
+		}
+	})
+	t.Run("Reset", func(t *testing.T) {
+		res := e.mustImport("User ID,Role,First Name,Last Name", "S3,Student,Liam,Nguyen")
+		e.clock.Add(time.Hour) // a reset comes later than the upload it follows
+		if _, err := e.svc.ResetPassword(e.ctx, admin, e.user("S3").ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := passwords(res.Upload); !empty(got) {
+			t.Errorf("Completed File passwords once the only one was replaced by a reset = %q, want them emptied", got)
+		}
+	})
+}
+
 // TestScrubOlderUploads: an upload stored before the issue time of its passwords was
 // recorded is read once to learn it.
 func TestScrubOlderUploads(t *testing.T) {
@@ -151,7 +189,39 @@ func TestScrubOlderUploads(t *testing.T) {
 	if err := e.svc.ChangePassword(e.ctx, column(t, rows, "Username")[0], column(t, rows, "Password")[0], "Moonlight77q"); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := e.svc.ScrubCompletedFiles(context.Background()); err != nil || n != 1 {
-		t.Fatalf("ScrubCompletedFiles once it is used = %d, %v; want 1", n, err)
+	// The sign-in that used it emptied the file (TestScrubAfterPasswordChanges).
+	if got := column(t, e.table(res.Upload, core.FileCompleted, core.FormatCSV), "Password"); got[0] != "" {
+		t.Fatalf("Completed File password once it is used = %q, want it emptied", got[0])
+	}
+	if n, err := e.svc.ScrubCompletedFiles(context.Background()); err != nil || n != 0 {
+		t.Fatalf("ScrubCompletedFiles once it is used and emptied = %d, %v; want 0", n, err)
+	}
+}
+
+// TestUploadFileTooLongForExcel: an upload file with more rows than an Excel sheet
+// holds is refused as .xlsx at once, from the upload's counts, in plain words that send
+// the person to the CSV (SPEC §4), before a million rows are written for nothing; the
+// CSV is given as always.
+func TestUploadFileTooLongForExcel(t *testing.T) {
+	e := newEnv(t)
+	res := e.mustImport("User ID,Role,First Name,Last Name", "S1,Student,Ava,Johnson")
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(e.path)+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The counts of a 1,048,576-row upload; its stored files keep their one row.
+	if _, err := db.Exec(`UPDATE uploads SET rows_total = 1048576, rows_applied = 1048576 WHERE id = ?`, res.Upload); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, kind := range []core.FileKind{core.FileUploaded, core.FileCompleted} {
+		var buf bytes.Buffer
+		err := e.svc.WriteUploadFile(e.ctx, admin, &buf, res.Upload, kind, core.FormatXLSX)
+		if core.ErrorKind(err) != core.KindInvalid || !strings.Contains(core.ErrorMessage(err), "CSV") || buf.Len() != 0 {
+			t.Errorf("WriteUploadFile(%s, xlsx) = %v, %d bytes; want a KindInvalid refusal naming CSV and nothing written", kind, err, buf.Len())
+		}
+		if err := e.svc.WriteUploadFile(e.ctx, admin, &buf, res.Upload, kind, core.FormatCSV); err != nil {
+			t.Errorf("WriteUploadFile(%s, csv) = %v, want it written", kind, err)
+		}
 	}
 }

@@ -25,12 +25,23 @@ type Wait struct {
 	// Locked is true when a write waits for the database's write lock: Waited says how
 	// long so far. Owner, Host, PID and ThisComputer then name the Rosterdesk process
 	// whose upload holds the lock; Owner is "" when no live Rosterdesk process runs an
-	// upload, so another program (a database browser with unsaved changes) has the
-	// database open for writing. Freed is true on the last notice of a wait that got
-	// the lock.
+	// upload without itself waiting for the lock, so another program (a database
+	// browser with unsaved changes) has the database open for writing: Program names it
+	// when the system tells. Freed is true on the last notice of a wait that got the
+	// lock.
 	Locked, Freed bool
 	Waited        time.Duration
 	unsure        bool // the uploads could not be read: who holds the lock is not known
+	// Program is the name of the program that holds the lock, when the operating
+	// system tells (Linux): PID is then its process, ThisComputer true, and Owner ""
+	// unless it is a Rosterdesk process whose upload it is.
+	Program string
+	// behind names a Rosterdesk process that runs an upload and is itself waiting for
+	// the lock, not holding it (its marker in the private folder says so).
+	behind string
+	// maybeBehind is true when Owner's process could not be told holding the lock from
+	// waiting for it (its marker could not be read).
+	maybeBehind bool
 
 	Owner string // the other process: "host/pid/nonce"
 	Host  string // its computer's name
@@ -56,8 +67,14 @@ func (w Wait) Message() string {
 		return "The database is free again; carrying on."
 	case w.Locked && w.unsure:
 		return fmt.Sprintf("The database is busy: another Rosterdesk window or rosterctl, or another program, is writing to it. Waiting (%s so far).", waited)
+	case w.Locked && w.Owner == "" && w.Program != "" && isRosterdesk(w.Program):
+		return fmt.Sprintf("The database is busy: %s (process %d on this computer) is writing to it. Waiting for it to finish (%s so far).", w.Program, w.PID, waited)
+	case w.Locked && w.Owner == "" && w.Program != "":
+		return fmt.Sprintf("The database is busy: another program, %s (process %d on this computer), has it open for writing (a database browser such as DB Browser for SQLite with unsaved changes, for example), not Rosterdesk. Close that program, or save or undo its changes; Rosterdesk waits meanwhile (%s so far).%s", w.Program, w.PID, waited, w.behindNote())
 	case w.Locked && w.Owner == "":
-		return fmt.Sprintf("The database is busy: another program has it open for writing (a database browser such as DB Browser for SQLite with unsaved changes, for example), not Rosterdesk. Close that program, or save or undo its changes; Rosterdesk waits meanwhile (%s so far).", waited)
+		return fmt.Sprintf("The database is busy: another program has it open for writing (a database browser such as DB Browser for SQLite with unsaved changes, for example), not Rosterdesk. Close that program, or save or undo its changes; Rosterdesk waits meanwhile (%s so far).%s", waited, w.behindNote())
+	case w.Locked && w.maybeBehind:
+		return fmt.Sprintf("The database is busy: %s is saving an upload, or is itself waiting for another program that has the database open for writing (which Rosterdesk cannot tell from here). Waiting (%s so far).", where, waited)
 	case w.Locked:
 		return fmt.Sprintf("The database is busy: %s is saving an upload. Waiting for it to finish (%s so far).", where, waited)
 	}
@@ -70,6 +87,21 @@ func (w Wait) Message() string {
 		return fmt.Sprintf("Waiting for the upload that %s is running: no sign of life for %s; it is taken over in %s if it stays silent.", where, round(w.Silent), round(w.TakeOverIn))
 	}
 	return fmt.Sprintf("Waiting for the upload that %s is running.", where)
+}
+
+// behindNote says, after the name of the program that holds the lock, which Rosterdesk
+// process's upload waits for it too ("" when none does).
+func (w Wait) behindNote() string {
+	if w.behind == "" {
+		return ""
+	}
+	return " The upload that " + w.behind + " runs is waiting for it too."
+}
+
+// isRosterdesk reports whether a program's name is Rosterdesk's window or rosterctl.
+func isRosterdesk(program string) bool {
+	p := strings.TrimSuffix(strings.ToLower(program), ".exe")
+	return p == "rosterdesk" || p == "rosterctl"
 }
 
 // where names the other Rosterdesk process.

@@ -17,28 +17,37 @@ import (
 // the service. Close it when done. It refuses a path that is not a file, a file that is
 // not a Rosterdesk database and a database made by a newer Rosterdesk, without changing
 // them (see sqlite.Open).
+//
+// Upgrading a database made by an older Rosterdesk needs its write lock: while another
+// program or another Rosterdesk holds it, opts.OnWait hears who (a Wait with Locked,
+// after BusyNoticeAfter) and when it is free again, as for every write.
 func Open(ctx context.Context, path string, opts Options) (*Service, error) {
-	db, err := sqlite.Open(ctx, path)
+	return open(ctx, path, false, opts)
+}
+
+func open(ctx context.Context, path string, readOnly bool, opts Options) (*Service, error) {
+	s := newService(opts)
+	db, err := sqlite.OpenWith(ctx, path, sqlite.Options{ReadOnly: readOnly, Busy: s.busyWait()})
 	if err != nil {
 		return nil, err
 	}
-	return newService(db, opts), nil
+	s.db = db
+	return s, nil
 }
 
 // OpenReadOnly opens the database at path for reading only, for the commands that only
 // show what is there (history, downloads, exports): nothing in the file changes, and a
 // database the user may only read, or one on a read-only disk, opens too. Methods that
 // write fail with an error of kind KindStorage. There must be a database at path.
+// A database made by an older Rosterdesk is upgraded first, which waits for the write
+// lock as Open says.
 func OpenReadOnly(ctx context.Context, path string, opts Options) (*Service, error) {
-	db, err := sqlite.OpenReadOnly(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	return newService(db, opts), nil
+	return open(ctx, path, true, opts)
 }
 
-func newService(db *sqlite.DB, opts Options) *Service {
-	s := &Service{db: db, now: opts.Now, owner: opts.Owner, hash: accountHasher{}, owners: newOwnerWatch(opts), opts: opts.withDefaults()}
+// newService returns the service of opts; open sets its database.
+func newService(opts Options) *Service {
+	s := &Service{now: opts.Now, owner: opts.Owner, hash: accountHasher{}, owners: newOwnerWatch(opts), opts: opts.withDefaults()}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -46,8 +55,13 @@ func newService(db *sqlite.DB, opts Options) *Service {
 	if s.owner == "" {
 		s.owner = fmt.Sprintf("%s/%d/%s", s.host, os.Getpid(), newGUID()[:8])
 	}
-	db.SetBusyWait(sqlite.BusyWait{Limit: s.opts.BusyWait, Notify: s.onBusy})
 	return s
+}
+
+// busyWait is how the service's database waits for another connection's write lock:
+// for Options.BusyWait, telling onBusy.
+func (s *Service) busyWait() sqlite.BusyWait {
+	return sqlite.BusyWait{Limit: s.opts.BusyWait, Notify: s.onBusy}
 }
 
 // Close closes the database.

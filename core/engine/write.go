@@ -255,6 +255,17 @@ func (j *job) results(ctx context.Context, tx *sqlite.ImportTx) error {
 	}
 	cols := core.TemplateColumns(j.mode)
 	header := core.TemplateHeaders(j.mode)
+	// The Error File gives the failed rows their original cells: a teacher's upload with
+	// a Role column keeps it, or its refused Teacher rows would upload again as students.
+	errCols := cols
+	if j.mode == core.ModeTeacher && j.roleColumn {
+		errCols = core.TemplateColumns(core.ModeAdmin)
+	}
+	errHeader := make([]string, 0, len(errCols)+1)
+	for _, c := range errCols {
+		errHeader = append(errHeader, c.HeaderFor(j.mode))
+	}
+	errHeader = append(errHeader, core.ErrorHeader)
 	var done, failed *resultTable
 	if !j.dry {
 		var err error
@@ -262,7 +273,7 @@ func (j *job) results(ctx context.Context, tx *sqlite.ImportTx) error {
 			return err
 		}
 		defer done.abort()
-		if failed, err = newResultTable(ctx, tx, j.id, core.FileError, append(append([]string(nil), header...), core.ErrorHeader)); err != nil {
+		if failed, err = newResultTable(ctx, tx, j.id, core.FileError, errHeader); err != nil {
 			return err
 		}
 		defer failed.abort()
@@ -276,6 +287,7 @@ func (j *job) results(ctx context.Context, tx *sqlite.ImportTx) error {
 		index[c] = i
 	}
 	cells := make([]string, len(cols), len(cols)+1)
+	errCells := make([]string, 0, len(errCols)+1)
 	line := 0
 	for {
 		page, err := tx.ResultRows(ctx, line, pageSize)
@@ -345,7 +357,21 @@ func (j *job) results(ctx context.Context, tx *sqlite.ImportTx) error {
 			if rr.CKey != "" && rr.ClassApplied && rr.ClassNew {
 				set(core.ColClassGUID, rr.ClassGUID)
 			}
-			if err := failed.write(append(cells, j.errorCell(from, issues))); err != nil {
+			out := cells
+			if len(errCols) != len(cols) {
+				// The Error File has columns the template of the mode has not (Role):
+				// those are the row's own cells.
+				errCells = errCells[:0]
+				for _, c := range errCols {
+					if i := index[c]; i >= 0 {
+						errCells = append(errCells, cells[i])
+					} else {
+						errCells = append(errCells, r.Cells[c])
+					}
+				}
+				out = errCells
+			}
+			if err := failed.write(append(out, j.errorCell(from, issues))); err != nil {
 				return err
 			}
 		}

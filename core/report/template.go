@@ -113,7 +113,7 @@ func instructions(mode core.Mode) Sheet {
 	var rows [][]string
 	cols := core.TemplateColumns(mode)
 	for i, c := range cols {
-		rows = append(rows, []string{columnLetter(i), c.HeaderFor(mode), Requirement(c), core.Columns[c].Help})
+		rows = append(rows, []string{columnLetter(i), c.HeaderFor(mode), Requirement(c), c.HelpFor(mode)})
 	}
 	bold := map[int]bool{}
 	heading := func(cells ...string) {

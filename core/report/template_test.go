@@ -217,3 +217,45 @@ func TestErrorsDoc(t *testing.T) {
 		t.Errorf("ErrorsDoc leaves Markdown emphasis characters unescaped")
 	}
 }
+
+// TestInstructionsSayTheRules: the Instructions sheet, the rulebook of whoever fills in
+// the template, gives every rule of a typed password (SPEC §2 column I) and says that a
+// blank Password keeps an existing user's password, which an Export file re-uploaded
+// with its blank Password column relies on; and the teacher's sheet sends them to the
+// export their page offers, Export Students (SPEC §4).
+func TestInstructionsSayTheRules(t *testing.T) {
+	help := func(mode core.Mode, c core.Column) string {
+		t.Helper()
+		for _, row := range slices.Collect(instructions(mode).Rows) {
+			if len(row) >= 4 && row[1] == c.HeaderFor(mode) {
+				return row[3]
+			}
+		}
+		t.Fatalf("instructions(%v) has no row for %s", mode, c)
+		return ""
+	}
+	for _, m := range modes {
+		pw := help(m.mode, core.ColPassword)
+		for _, want := range []string{"9 to 20", "upper-case", "lower-case", "digit", "no spaces", "five times in a row", "username", "email", "keeps"} {
+			if !strings.Contains(pw, want) {
+				t.Errorf("%s Instructions, Password: %q, want it to say %q", m.name, pw, want)
+			}
+		}
+	}
+	// The rules that refuse a name or a class name are said before a file is filled in,
+	// not first in the Error File.
+	for _, m := range modes {
+		if h := help(m.mode, core.ColFirstName); !strings.Contains(h, "start with a letter") {
+			t.Errorf("%s Instructions, First Name: %q, want it to say a name starts with a letter", m.name, h)
+		}
+		if h := help(m.mode, core.ColClassName); !strings.Contains(h, "one line") || !strings.Contains(h, "= + - or @") {
+			t.Errorf("%s Instructions, Class Name: %q, want it to say one line, not starting with = + - or @", m.name, h)
+		}
+	}
+	if g := help(core.ModeTeacher, core.ColUserGUID); !strings.Contains(g, "Export Students") || strings.Contains(g, "Teachers") {
+		t.Errorf("teacher Instructions, Student GUID: %q, want it to name Export Students", g)
+	}
+	if g := help(core.ModeAdmin, core.ColUserGUID); !strings.Contains(g, "Export Teachers & Students") {
+		t.Errorf("admin Instructions, User GUID: %q, want it to name Export Teachers & Students", g)
+	}
+}

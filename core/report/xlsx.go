@@ -210,8 +210,11 @@ func (w *sheetWriter) start() error {
 		if err := w.sw.SetColStyle(1, n, w.text); err != nil {
 			return err
 		}
-		for i, wd := range widths {
-			if err := w.sw.SetColWidth(i+1, i+1, wd); err != nil {
+		// Last column first: excelize puts each column it sets ahead of those it
+		// already has, and Excel wants the <col> elements in column order (it offers to
+		// repair the sheet otherwise, and other readers drop the widths and formats).
+		for i := n - 1; i >= 0; i-- {
+			if err := w.sw.SetColWidth(i+1, i+1, widths[i]); err != nil {
 				return err
 			}
 		}
@@ -236,10 +239,20 @@ func (w *sheetWriter) start() error {
 	return nil
 }
 
+// FitsXLSX reports whether a table of rows data rows, under its header row, fits an
+// Excel sheet. A caller that knows the length of a table before writing it asks first,
+// rather than writing a million rows to learn it from ErrTooManyRows.
+func FitsXLSX(rows int) bool { return rows < excelize.TotalRows }
+
+// ErrTooManyRows refuses a table longer than an Excel sheet: the CSV of the same table
+// has no such limit, which is what the person needs to hear, not "try again".
+var ErrTooManyRows = &core.Error{Kind: core.KindInvalid, Op: "write xlsx",
+	Message: "This table has more rows than an Excel sheet holds (" + core.Thousands(excelize.TotalRows) + ", with the header row). Save it as CSV (.csv) instead: a CSV file has no row limit."}
+
 // put writes cells as the next row: the header when data is -1, else data row number data.
 func (w *sheetWriter) put(cells []string, data int) error {
 	if w.r > excelize.TotalRows {
-		return fmt.Errorf("more than Excel's %d rows", excelize.TotalRows)
+		return ErrTooManyRows
 	}
 	if len(cells) > excelize.MaxColumns {
 		return fmt.Errorf("row %d has %d cells, more than Excel's %d columns", w.r, len(cells), excelize.MaxColumns)

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/rosterdesk/rosterdesk/core"
 )
 
 func writeXLSX(t *testing.T, sheets ...Sheet) []byte {
@@ -324,5 +326,83 @@ func TestWriteXLSXTmpDir(t *testing.T) {
 				t.Errorf("last cell = %q, %v", v, err)
 			}
 		})
+	}
+}
+
+// TestWriteXLSXColumnsInOrder: the <col> elements that give every column its Text
+// format and width are listed in column order, as SpreadsheetML writers do. Excel
+// offers to repair a sheet whose column definitions are out of order, and readers such
+// as ExcelJS then lose the widths and formats (SPEC §4: every download opens cleanly,
+// all columns formatted as Text).
+func TestWriteXLSXColumnsInOrder(t *testing.T) {
+	data := writeXLSX(t, Sheet{
+		Name:   "Users",
+		Header: []string{"User GUID", "User ID", "Role", "First Name", "Last Name"},
+		Rows:   Rows(xlsxRows),
+	})
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sheet struct {
+		Cols []struct {
+			Min   int `xml:"min,attr"`
+			Max   int `xml:"max,attr"`
+			Style int `xml:"style,attr"`
+		} `xml:"cols>col"`
+	}
+	for _, zf := range zr.File {
+		if zf.Name != "xl/worksheets/sheet1.xml" {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = xml.NewDecoder(rc).Decode(&sheet)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(sheet.Cols) == 0 {
+		t.Fatal("sheet1.xml has no <col> elements")
+	}
+	next := 1
+	for i, c := range sheet.Cols {
+		if c.Min != next || c.Max < c.Min {
+			t.Fatalf("col %d covers %d-%d, want it to start at column %d (cols in order, no gap, no overlap): %+v", i, c.Min, c.Max, next, sheet.Cols)
+		}
+		if c.Style == 0 {
+			t.Errorf("col %d-%d has no style, want the Text style", c.Min, c.Max)
+		}
+		next = c.Max + 1
+	}
+	if next != 7 {
+		t.Errorf("cols cover columns 1-%d, want 1-6 (the widest row's)", next-1)
+	}
+}
+
+// TestWriteXLSXTooManyRows: a table longer than an Excel sheet (1,048,576 rows with
+// the header) cannot be an Excel download (SPEC §4 offers every download as CSV and
+// Excel; a 2,000,000-row upload's Completed File is CSV only). The person is told so
+// in plain words, with the way out, as a refusal of their request: it used to be an
+// internal error, "Something went wrong inside Rosterdesk (write xlsx: ...). Try
+// again", which fails again every time.
+func TestWriteXLSXTooManyRows(t *testing.T) {
+	rows := func(yield func([]string) bool) {
+		row := []string{"x"}
+		for range excelize.TotalRows { // one more than fits under the header
+			if !yield(row) {
+				return
+			}
+		}
+	}
+	err := Options{TmpDir: t.TempDir()}.WriteXLSX(io.Discard, Sheet{Name: "S", Header: []string{"ID"}, Rows: rows})
+	if core.ErrorKind(err) != core.KindInvalid {
+		t.Errorf("WriteXLSX(%d rows) = %v (kind %v), want a KindInvalid refusal", excelize.TotalRows, err, core.ErrorKind(err))
+	}
+	if msg := core.ErrorMessage(err); !strings.Contains(msg, "1,048,576") || !strings.Contains(msg, "CSV") {
+		t.Errorf("ErrorMessage = %q, want Excel's limit and the CSV way out", msg)
 	}
 }

@@ -186,6 +186,9 @@ type reader struct {
 	lim      Limits
 	info     Info
 	seen     int // rows seen, blank or not, for the context checks
+	// errorCols marks the header's Error columns (an Error File's): their cells are no
+	// data, so a row with nothing else is blank.
+	errorCols []bool
 }
 
 // row handles one row of the file as it comes: line is its spreadsheet row number and
@@ -208,7 +211,7 @@ func (rd *reader) row(line int, cells []string) error {
 		}
 		c = unescapeFormula(c)
 		cells[i] = c
-		if blank && trim(c) != "" {
+		if blank && trim(c) != "" && !rd.errorCol(i) {
 			blank = false
 		}
 	}
@@ -243,6 +246,9 @@ func (rd *reader) row(line int, cells []string) error {
 	return rd.fn(row)
 }
 
+// errorCol reports whether the file's column i is an Error column.
+func (rd *reader) errorCol(i int) bool { return i < len(rd.errorCols) && rd.errorCols[i] }
+
 func tooManyColumns(n int) error {
 	return core.NewFileError(core.FileTooManyCols, strconv.Itoa(n)+" columns", nil)
 }
@@ -262,6 +268,11 @@ func (rd *reader) header(cells []string) error {
 		if !ok {
 			if key != errorKey {
 				unknown = append(unknown, core.Issue{Code: core.WarnUnknownColumn, Value: h[i]})
+			} else {
+				if rd.errorCols == nil {
+					rd.errorCols = make([]bool, len(cells))
+				}
+				rd.errorCols[i] = true
 			}
 			continue
 		}

@@ -85,6 +85,10 @@ func csvCases(tb testing.TB) []readCase {
 			rows: []want{{2, map[core.Column]string{core.ColRole: "Student"}}}},
 		{name: "OKErrorColumnIgnored", file: "r.csv", data: lines("User ID,Role,First Name,Last Name,Error", "S001,Student,Ann,Lee,First Name is missing."),
 			rows: []want{u(2, "S001", "Ann", "Lee")}, raw: [][]string{{"S001", "Student", "Ann", "Lee", "First Name is missing."}}},
+		// SPEC §2: the Error column is ignored, so a row of an Error File whose cells were
+		// cleared but whose Error cell was left is a blank row (§3.1), skipped.
+		{name: "OKErrorOnlyRowIsBlank", file: "r.csv", data: lines("User ID,Role,First Name,Last Name,Error", "S001,Student,Ann,Lee,", ",,,,First Name is missing.", "S002,Student,Bo,Ray,"),
+			rows: []want{u(2, "S001", "Ann", "Lee"), u(4, "S002", "Bo", "Ray")}},
 		{name: "OKUnknownColumns", file: "r.csv", data: lines("User ID,Nick Name,Role,,First Name,Last Name,Shoe Size", "S001,Annie,Student,,Ann,Lee,5"),
 			warn: []string{"Nick Name", "Shoe Size"}, rows: []want{u(2, "S001", "Ann", "Lee")}},
 		{name: "OKBlankRows", file: "r.csv", data: lines("", ",,,", "User ID,Role,First Name,Last Name", "", "S001,Student,Ann,Lee", " , ,\t,", "", "S002,Student,Bo,Ray", ",,,"),

@@ -49,7 +49,7 @@ func TestBusyWait(t *testing.T) {
 		freed  bool
 	}
 	notices := make(chan notice, 1000)
-	db.SetBusyWait(BusyWait{Limit: 400 * time.Millisecond, Notify: func(_ context.Context, waited time.Duration, freed bool) {
+	db.SetBusyWait(BusyWait{Limit: 400 * time.Millisecond, Notify: func(_ context.Context, _ *DB, waited time.Duration, freed bool) {
 		notices <- notice{waited, freed}
 	}})
 	write := func() error {
@@ -81,7 +81,7 @@ func TestBusyWait(t *testing.T) {
 	})
 
 	t.Run("OKOnceFreed", func(t *testing.T) {
-		db.SetBusyWait(BusyWait{Limit: time.Minute, Notify: func(_ context.Context, waited time.Duration, freed bool) {
+		db.SetBusyWait(BusyWait{Limit: time.Minute, Notify: func(_ context.Context, _ *DB, waited time.Duration, freed bool) {
 			notices <- notice{waited, freed}
 		}})
 		release := holdLock(t, db.Path)
@@ -122,4 +122,55 @@ func TestBusyWait(t *testing.T) {
 			t.Errorf("writeThen whose then failed busy = %v after %d calls of then, want ErrBusy after 1", err, calls)
 		}
 	})
+}
+
+// TestOpenUpgradeWaitIsHeard: opening a database that needs an upgrade while another
+// program holds its write lock waits for the lock, and Busy.Notify (given to OpenWith)
+// hears the wait, with the DB being opened, and that the lock was freed; the open then
+// succeeds. It used to wait in silence: the DB's BusyWait was set only once Open had
+// returned it, after the upgrade.
+func TestOpenUpgradeWaitIsHeard(t *testing.T) {
+	ctx := context.Background()
+	path := firstSchemaDatabase(t)
+	release := holdLock(t, path)
+	type notice struct {
+		db     *DB
+		waited time.Duration
+		freed  bool
+	}
+	notices := make(chan notice, 10000)
+	type opened struct {
+		db  *DB
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		db, err := OpenWith(ctx, path, Options{Busy: BusyWait{Limit: time.Minute, Notify: func(_ context.Context, db *DB, waited time.Duration, freed bool) {
+			notices <- notice{db, waited, freed}
+		}}})
+		done <- opened{db, err}
+	}()
+	first := <-notices
+	if first.freed || first.waited <= 0 || first.db == nil || first.db.Path == "" {
+		t.Errorf("first notice = %+v, want a wait so far on the DB being opened", first)
+	}
+	release()
+	o := <-done
+	if o.err != nil {
+		t.Fatalf("OpenWith once the lock is let go = %v", o.err)
+	}
+	defer o.db.Close()
+	freed := false
+	for len(notices) > 0 {
+		if n := <-notices; n.freed {
+			freed = n.db == o.db
+		}
+	}
+	if !freed {
+		t.Error("no notice that the lock was freed, on the DB OpenWith returned")
+	}
+	var n int
+	if err := o.db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != migrationCount(t) {
+		t.Errorf("schema_migrations: %d rows, %v; want %d", n, err, migrationCount(t))
+	}
 }

@@ -41,11 +41,12 @@ type DB struct {
 type BusyWait struct {
 	// Limit bounds the wait of each write; zero means DefaultBusyLimit.
 	Limit time.Duration
-	// Notify, when not nil, hears how long a write has waited so far, a few times a
-	// second while it waits, and once more with freed set when the lock is taken (not
-	// when the write gives up or is cancelled). It is called on the waiting
-	// goroutine: it must return soon, and may read the database but not write it.
-	Notify func(ctx context.Context, waited time.Duration, freed bool)
+	// Notify, when not nil, hears how long a write of db has waited so far, a few times
+	// a second while it waits, and once more with freed set when the lock is taken (not
+	// when the write gives up or is cancelled). It is called on the waiting goroutine:
+	// it must return soon, and may read db but not write it. It hears the writes of
+	// OpenWith's upgrade too, before OpenWith has returned db.
+	Notify func(ctx context.Context, db *DB, waited time.Duration, freed bool)
 }
 
 // DefaultBusyLimit bounds how long a write waits for another connection's write lock
@@ -59,7 +60,8 @@ const DefaultBusyLimit = 10 * time.Minute
 const busyStep = 250 * time.Millisecond
 
 // SetBusyWait sets how the DB's writes wait for another connection's write lock. Call it
-// before the DB is used by more than one goroutine.
+// before the DB is used by more than one goroutine; OpenWith sets it before the
+// upgrade's writes.
 func (db *DB) SetBusyWait(b BusyWait) {
 	if b.Limit <= 0 {
 		b.Limit = DefaultBusyLimit
@@ -87,12 +89,12 @@ func (db *DB) waitUnlocked(ctx context.Context, limit time.Duration, try func() 
 		}
 		if db.busy.Notify != nil {
 			waited = true
-			db.busy.Notify(ctx, time.Since(start), false)
+			db.busy.Notify(ctx, db, time.Since(start), false)
 		}
 		return false, err
 	})
 	if waited && !IsBusy(err) && ctx.Err() == nil {
-		db.busy.Notify(ctx, time.Since(start), true) // the lock was taken
+		db.busy.Notify(ctx, db, time.Since(start), true) // the lock was taken
 	}
 	return err
 }
@@ -190,7 +192,7 @@ func fileURI(path string) string {
 //
 // A file that cannot be written gives KindStorage and ErrReadOnly.
 func Open(ctx context.Context, path string) (*DB, error) {
-	return open(ctx, path, false)
+	return OpenWith(ctx, path, Options{})
 }
 
 // OpenReadOnly opens the Rosterdesk database at path for reading only: nothing of the
@@ -200,11 +202,27 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Rosterdesk is upgraded first if its file can be written; if it cannot, OpenReadOnly
 // fails with ErrReadOnly. Writes on the returned DB fail with ErrReadOnly.
 func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
-	return open(ctx, path, true)
+	return OpenWith(ctx, path, Options{ReadOnly: true})
 }
 
-func open(ctx context.Context, path string, readOnly bool) (*DB, error) {
-	abs, fi, err := checkPath(path, !readOnly)
+// Options say how OpenWith opens a database.
+type Options struct {
+	// ReadOnly opens it as OpenReadOnly does; else as Open does.
+	ReadOnly bool
+	// Busy is the DB's BusyWait (SetBusyWait) from the start. Upgrading a database made
+	// by an older Rosterdesk writes, and waits for another connection's write lock like
+	// every write: a database browser with unsaved changes, or another Rosterdesk's
+	// import, can keep it waiting for minutes, which Busy.Notify hears.
+	Busy BusyWait
+}
+
+// OpenWith opens the Rosterdesk database at path as Open or OpenReadOnly do, as o says.
+func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
+	if o.Busy.Limit <= 0 {
+		o.Busy.Limit = DefaultBusyLimit
+	}
+	abs, fi, err := checkPath(path, !o.ReadOnly)
+	readOnly := o.ReadOnly
 	if err != nil {
 		return nil, err
 	}
@@ -223,12 +241,12 @@ func open(ctx context.Context, path string, readOnly bool) (*DB, error) {
 		}
 	}
 	if readOnly {
-		return openReadOnly(ctx, abs, fi)
+		return openReadOnly(ctx, abs, fi, o.Busy)
 	}
-	return openReadWrite(ctx, abs, fi)
+	return openReadWrite(ctx, abs, fi, o.Busy)
 }
 
-func openReadWrite(ctx context.Context, path string, fi os.FileInfo) (*DB, error) {
+func openReadWrite(ctx context.Context, path string, fi os.FileInfo, busy BusyWait) (*DB, error) {
 	w, err := sql.Open("sqlite", dsn(path, connWriter))
 	if err != nil {
 		return nil, storageError("open the database", err)
@@ -241,7 +259,7 @@ func openReadWrite(ctx context.Context, path string, fi os.FileInfo) (*DB, error
 		return nil, storageError("open the database", err)
 	}
 	r.SetMaxOpenConns(4)
-	db := &DB{w: w, r: r, Path: path, file: fi}
+	db := &DB{w: w, r: r, Path: path, file: fi, busy: busy}
 	remember(fi)
 	pending, err := db.checkSchema(ctx)
 	if err == nil {
@@ -254,8 +272,11 @@ func openReadWrite(ctx context.Context, path string, fi os.FileInfo) (*DB, error
 	return db, nil
 }
 
-func openReadOnly(ctx context.Context, path string, fi os.FileInfo) (*DB, error) {
+func openReadOnly(ctx context.Context, path string, fi os.FileInfo, busy BusyWait) (*DB, error) {
 	db, pending, err := openReaders(ctx, path, fi, connReadOnly)
+	if db != nil {
+		db.busy = busy
+	}
 	if isCantOpen(err) {
 		// A disk that cannot be written cannot give SQLite the database's shared-memory
 		// file. With no write-ahead log either, nothing was left unsaved and no process
@@ -273,7 +294,7 @@ func openReadOnly(ctx context.Context, path string, fi os.FileInfo) (*DB, error)
 	}
 	// An older version made the database: upgrade it once, then read.
 	db.Close()
-	up, err := openReadWrite(ctx, path, fi)
+	up, err := openReadWrite(ctx, path, fi, busy)
 	if errors.Is(err, ErrReadOnly) {
 		return nil, dbError(core.KindStorage, ErrReadOnly, err, "The database %s was made by an older version of Rosterdesk and must be upgraded once, but it cannot be written.", path)
 	}
@@ -283,7 +304,7 @@ func openReadOnly(ctx context.Context, path string, fi os.FileInfo) (*DB, error)
 	if err := up.Close(); err != nil {
 		return nil, err
 	}
-	return openReadOnly(ctx, path, fi)
+	return openReadOnly(ctx, path, fi, busy)
 }
 
 // openReaders opens a read-only pool of kind c and checks the schema through it.

@@ -83,6 +83,33 @@ func TestOpenMigratesOnce(t *testing.T) {
 	}
 }
 
+// firstSchemaDatabase makes a database as the first schema alone made it, with one
+// school, Lincoln, and returns its path: opening it runs every later migration.
+func firstSchemaDatabase(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "v1.db")
+	first, err := migrationFS.ReadFile("migrations/001_schema.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?_pragma=journal_mode(WAL)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, q := range []string{
+		string(first),
+		`CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)`,
+		`INSERT INTO schema_migrations VALUES ('migrations/001_schema.sql')`,
+		`INSERT INTO schools (guid, name, name_key, created_at) VALUES ('g', 'Lincoln', 'lincoln', '2026-01-01')`,
+	} {
+		if _, err := raw.ExecContext(context.Background(), q); err != nil {
+			t.Fatalf("%.40s: %v", q, err)
+		}
+	}
+	return path
+}
+
 // migrationCount returns how many migrations there are, .sql and Go.
 func migrationCount(t *testing.T) int {
 	t.Helper()
@@ -97,27 +124,7 @@ func migrationCount(t *testing.T) int {
 // later migrations when opened, keeps its data, and loses the dropped index.
 func TestMigrationFromFirstSchema(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "v1.db")
-	first, err := migrationFS.ReadFile("migrations/001_schema.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?_pragma=journal_mode(WAL)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
-		string(first),
-		`CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)`,
-		`INSERT INTO schema_migrations VALUES ('migrations/001_schema.sql')`,
-		`INSERT INTO schools (guid, name, name_key, created_at) VALUES ('g', 'Lincoln', 'lincoln', '2026-01-01')`,
-	} {
-		if _, err := raw.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%.40s: %v", q, err)
-		}
-	}
-	raw.Close()
-
+	path := firstSchemaDatabase(t)
 	db := mustOpenPath(t, path)
 	var n int
 	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != migrationCount(t) {

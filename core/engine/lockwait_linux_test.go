@@ -1,0 +1,90 @@
+//go:build linux
+
+package engine_test
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// envHoldLock names the database TestHelperHoldWriteLock holds the write lock of.
+const envHoldLock = "ROSTERDESK_TEST_HOLD_LOCK"
+
+// TestHelperHoldWriteLock is another program, run as a process of its own by the tests
+// below: it takes the database's write lock (BEGIN IMMEDIATE and a write, as DB Browser
+// for SQLite with unsaved changes), says "held", and lets go once its stdin closes.
+func TestHelperHoldWriteLock(t *testing.T) {
+	path := os.Getenv(envHoldLock)
+	if path == "" {
+		t.Skip("the other program of TestWaitNamesTheProgramHoldingTheLock")
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, q := range []string{"BEGIN IMMEDIATE", "INSERT INTO schools(name) SELECT 'zz' WHERE 0"} {
+		if _, err := conn.ExecContext(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	fmt.Println("held")
+	io.Copy(io.Discard, os.Stdin)
+	conn.ExecContext(context.Background(), "ROLLBACK")
+}
+
+// TestWaitNamesTheProgramHoldingTheLock: where the system tells who holds the lock
+// (Linux: /proc/locks), the notice names that program and its process, even while a
+// live Rosterdesk process has an upload In Progress (which the uploads alone would have
+// blamed).
+func TestWaitNamesTheProgramHoldingTheLock(t *testing.T) {
+	e := newEnv(t)
+	e.liveClaim(t)
+
+	holder := exec.Command(os.Args[0], "-test.run=^TestHelperHoldWriteLock$")
+	holder.Env = append(os.Environ(), envHoldLock+"="+e.path)
+	stdin, err := holder.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := holder.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Wait()
+	defer stdin.Close()
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() && lines.Text() != "held" {
+	}
+	go io.Copy(io.Discard, stdout)
+
+	rec := newWaitRecorder()
+	stop := e.importWaiting(t, rec)
+	w := rec.next(t)
+	want := fmt.Sprintf("another program, engine.test (process %d on this computer), has it open for writing", holder.Process.Pid)
+	if msg := w.Message(); w.Owner != "" || w.PID != holder.Process.Pid || !strings.Contains(msg, want) || !strings.Contains(msg, "Close that program") {
+		t.Errorf("notice = %+v, %q; want %q", w, msg, want)
+	}
+	// Once the program lets go, the import waits for the other process's upload
+	// instead (TestWaitNamesRosterdeskHolder): stop it there.
+	stdin.Close()
+	if err := stop(); !errors.Is(err, context.Canceled) {
+		t.Errorf("Import cancelled while it waits = %v, want context.Canceled", err)
+	}
+}
