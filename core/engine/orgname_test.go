@@ -27,6 +27,14 @@ func TestInitOrgName(t *testing.T) {
 		{"ErrDirectionOverride", "Springfield \u202etcirtsiD", ""},
 		{"ErrLong", strings.Repeat("a", 101), ""},
 		{"Long100", strings.Repeat("é", 100), strings.Repeat("é", 100)},
+		{"ErrFormula", "=HYPERLINK(\"http://x\")", ""},
+		{"ErrFormulaAfterSpaces", "  @SUM(A1)", ""},
+		{"ErrMinus", "-North District", ""},
+		{"ErrZeroWidthSpace", "Spring\u200bfield District", ""},
+		{"ErrSoftHyphen", "Spring\u00adfield District", ""},
+		{"ErrWordJoiner", "Springfield\u2060 District", ""},
+		{"JoinerKept", "\u0645\u06cc\u200c\u0631\u0648\u062f", "\u0645\u06cc\u200c\u0631\u0648\u062f"},
+		{"SignInside", "St. Mary's K-8 + Annex", "St. Mary's K-8 + Annex"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
@@ -113,6 +121,34 @@ func TestAdminNameRefusesDirection(t *testing.T) {
 		_, _, err := e.svc.AddOperator(e.ctx, admin, op)
 		if core.ErrorCode(err) != core.AdminName || !strings.Contains(core.ErrorMessage(err), "control") {
 			t.Errorf("AddOperator(name %q) = %v; want ADMIN_NAME saying it holds a control character", name, err)
+		}
+	}
+}
+
+// TestSchoolNameRefusals: a school is added and renamed under the organization's name
+// rules. A name read as a formula reached OneRoster's orgs.csv, which is written as it
+// is, and one with a zero-width space made a second school that looks like the first.
+func TestSchoolNameRefusals(t *testing.T) {
+	ctx := context.Background()
+	svc, err := engine.Open(ctx, filepath.Join(t.TempDir(), "rosterdesk.db"), engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	if _, err := svc.Init(ctx, "Springfield District"); err != nil {
+		t.Fatal(err)
+	}
+	owner := engine.Owner("Office")
+	south, err := svc.AddSchool(ctx, owner, "South")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"=1+1", "+South", "So\u200buth", "South\ufeff"} {
+		if _, err := svc.AddSchool(ctx, owner, name); core.ErrorKind(err) != core.KindInvalid {
+			t.Errorf("AddSchool(%q) = %v, want a refusal of kind invalid", name, err)
+		}
+		if err := svc.RenameSchool(ctx, owner, south.ID, name); core.ErrorKind(err) != core.KindInvalid {
+			t.Errorf("RenameSchool(%q) = %v, want a refusal of kind invalid", name, err)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/report"
@@ -104,7 +105,23 @@ func cleanName(what, name string) (string, error) {
 	if name == "" || len([]rune(name)) > 100 {
 		return "", core.Errorf(core.KindInvalid, "Type %s %s name of 1 to 100 characters.", a, what)
 	}
+	// The name reaches every export, the OneRoster orgs.csv among them, which is written
+	// as it is: a spreadsheet opening it would run a name read as a formula.
+	if core.FormulaStart(name) {
+		return "", core.Errorf(core.KindInvalid, "%s %s name cannot start with =, +, - or @, which spreadsheet programs read as the start of a formula. Start it with a letter or a digit.", strings.ToUpper(a[:1])+a[1:], what)
+	}
+	// Names are told apart by core.Key, which keeps these: "So\u200buth" would be a
+	// second school that looks like South in every list.
+	if strings.ContainsFunc(name, invisible) {
+		return "", core.Errorf(core.KindInvalid, "%s %s name cannot contain invisible characters (a zero-width space, a soft hyphen, a byte-order mark): with one, a name looks like another and is not. Type the name instead of pasting it.", strings.ToUpper(a[:1])+a[1:], what)
+	}
 	return name, nil
+}
+
+// invisible reports whether r is a formatting character that shows as nothing, except
+// the joiners that Persian, Indic and emoji spellings need (U+200C, U+200D).
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d'
 }
 
 // AddSchool adds a school; names are unique, compared by core.Key. Only an
