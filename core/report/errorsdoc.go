@@ -59,8 +59,12 @@ func ErrorsDoc(w io.Writer) error {
 		if len(spec.Aliases) > 0 {
 			p("- **Also accepted as:** %s\n", mdEscape(strings.Join(spec.Aliases, ", ")))
 		}
-		p("- **Required:** %s\n", mdEscape(Requirement(c)))
-		p("- **How to fill it in:** %s\n\n", mdEscape(spec.Help))
+		p("- **Required:** %s\n", mdEscape(Requirement(c, core.ModeAdmin)))
+		p("- **How to fill it in:** %s\n", mdEscape(spec.Help))
+		if spec.TeacherHelp != "" {
+			p("- **In the teacher's template** (%s, %s): %s\n", mdEscape(c.HeaderFor(core.ModeTeacher)), mdEscape(Requirement(c, core.ModeTeacher)), mdEscape(spec.TeacherHelp))
+		}
+		p("\n")
 	}
 	p("A column headed `%s` (added by the Error File) is ignored, so an Error File uploads as it is. ", core.ErrorHeader)
 	p("Any other column is ignored with a warning.\n")

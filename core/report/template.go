@@ -60,12 +60,12 @@ func Problem(e core.Entry) string { return placeholders.Replace(e.Problem) }
 // "…".
 func Fix(e core.Entry) string { return placeholders.Replace(e.Fix) }
 
-// Requirement returns when column c must be filled, in a few words, taken from the
-// sentence of its Help that starts with "Required" so the two cannot disagree; columns
-// without one are "Optional".
-func Requirement(c core.Column) string {
-	for s := range strings.SplitSeq(core.Columns[c].Help, ". ") {
-		if strings.HasPrefix(s, "Required") {
+// Requirement returns when column c must be filled in mode's template, in a few words,
+// taken from the sentence of its help there (Column.HelpFor) that starts with "Required"
+// or "Recommended", so the two cannot disagree; columns without one are "Optional".
+func Requirement(c core.Column, mode core.Mode) string {
+	for s := range strings.SplitSeq(c.HelpFor(mode), ". ") {
+		if strings.HasPrefix(s, "Required") || strings.HasPrefix(s, "Recommended") {
 			return strings.TrimSuffix(s, ".")
 		}
 	}
@@ -113,7 +113,7 @@ func instructions(mode core.Mode) Sheet {
 	var rows [][]string
 	cols := core.TemplateColumns(mode)
 	for i, c := range cols {
-		rows = append(rows, []string{columnLetter(i), c.HeaderFor(mode), Requirement(c), c.HelpFor(mode)})
+		rows = append(rows, []string{columnLetter(i), c.HeaderFor(mode), Requirement(c, mode), c.HelpFor(mode)})
 	}
 	bold := map[int]bool{}
 	heading := func(cells ...string) {
