@@ -18,7 +18,7 @@ func ErrorsDoc(w io.Writer) error {
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 
 	p("# Errors and Resolution Steps\n\n")
-	p("<!-- Generated from core/catalog.go and core/core.go by `go test ./core/report -update`. Do not edit. -->\n\n")
+	p("<!-- Generated from core/catalog.go, core/core.go and core/words.go by `go test ./core/report -update`. Do not edit. -->\n\n")
 	p("When an upload finishes, its history entry says Completed, Completed with Errors or Failed. ")
 	p("The Error File lists every row that was not imported, with an Error column on the right that says what is wrong and how to fix it; ")
 	p("fix those rows and upload the Error File itself. ")
