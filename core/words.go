@@ -9,8 +9,9 @@ import (
 // the engine makes), as an upload of mode says it. An administrator's text comes back as
 // it is. A teacher's template heads its columns differently ("Student ID" for "User
 // ID") and holds only students, so a teacher reads the teacher template's headers,
-// "student" for "user" and "Export Students" for "Export Teachers & Students". Only whole
-// words change: "username", "userSourcedId", "users.csv" and "Import Users/Rosters" stay.
+// "student" for "user", no Role in a list of columns, and "Export Students" for "Export
+// Teachers & Students". Only whole words change: "username", "userSourcedId",
+// "users.csv" and "Import Users/Rosters" stay.
 //
 // Words is for texts with placeholders or for the engine's own phrases, never for a
 // text that already holds a cell's value: a name such as "user" would change too.
@@ -21,10 +22,11 @@ func (m Mode) Words(s string) string {
 	return studentNouns(teacherHeaders.Replace(s))
 }
 
-// teacherHeaders renames the columns whose teacher-template header differs, and the
-// export a teacher has in place of Export Teachers & Students (SPEC §4).
+// teacherHeaders renames the columns whose teacher-template header differs, drops Role
+// from a list of columns (the teacher's template and Error File have none), and names
+// the export a teacher has in place of Export Teachers & Students (SPEC §4).
 var teacherHeaders = func() *strings.Replacer {
-	var pairs []string
+	pairs := []string{", " + Columns[ColRole].Header + ", ", ", "}
 	for c := range NumColumns {
 		if spec := Columns[c]; spec.TeacherHeader != "" && spec.TeacherHeader != spec.Header {
 			pairs = append(pairs, spec.Header, spec.TeacherHeader)

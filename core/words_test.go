@@ -14,6 +14,7 @@ var wordsTests = []struct {
 	{"GUID", "put their User GUID in the User GUID column", "put their Student GUID in the Student GUID column"},
 	{"Nouns", "Type the user's first name. To add users, a new user.", "Type the student's first name. To add students, a new student."},
 	{"Export", "an Export Teachers & Students file", "an Export Students file"},
+	{"NoRole", "Type the user's User ID, Role, First Name and Last Name", "Type the student's Student ID, First Name and Last Name"},
 	{"SentenceEnd", "no rows of users.", "no rows of students."},
 	{"Username", "Choose another username, or leave the Username blank.", "Choose another username, or leave the Username blank."},
 	{"FileNames", "is not in users.csv (userSourcedId)", "is not in users.csv (userSourcedId)"},
