@@ -339,22 +339,34 @@ type Issue struct {
 	Items    []string // a list the text gives ({items}): short phrases the engine made
 }
 
-// Text returns the issue in plain words: what is wrong, then how to fix it.
-func (is Issue) Text() string {
+// Text returns the issue in plain words: what is wrong, then how to fix it, as an
+// administrator's upload says it.
+func (is Issue) Text() string { return is.TextFor(ModeAdmin) }
+
+// TextFor returns the issue in plain words as an upload of mode says it: what is wrong,
+// then how to fix it. A teacher's upload names the columns by the teacher template's
+// headers and its people as students (Mode.Words); the cells the text echoes are never
+// changed.
+func (is Issue) TextFor(mode Mode) string {
 	e, rep := is.fill()
 	if e == nil {
 		return string(is.Code)
 	}
-	return rep.Replace(e.Problem) + " " + rep.Replace(e.Fix)
+	t := entryWords(e, mode)
+	return rep.Replace(t.problem) + " " + rep.Replace(t.fix)
 }
 
 // Problem returns only the "what is wrong" half of the issue's text.
-func (is Issue) Problem() string {
+func (is Issue) Problem() string { return is.ProblemFor(ModeAdmin) }
+
+// ProblemFor returns only the "what is wrong" half of the issue's text in mode's words,
+// as TextFor does.
+func (is Issue) ProblemFor(mode Mode) string {
 	e, rep := is.fill()
 	if e == nil {
 		return string(is.Code)
 	}
-	return rep.Replace(e.Problem)
+	return rep.Replace(entryWords(e, mode).problem)
 }
 
 // fill returns the issue's entry and the replacer that fills its placeholders.
@@ -442,12 +454,16 @@ func joinAnd(xs []string) string {
 	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
 
-// JoinIssues returns the texts of issues joined into one Error cell, duplicates removed.
-func JoinIssues(issues []Issue) string {
+// JoinIssues returns the texts of issues joined into one Error cell, duplicates removed,
+// as an administrator's upload says them.
+func JoinIssues(issues []Issue) string { return JoinIssuesFor(issues, ModeAdmin) }
+
+// JoinIssuesFor is JoinIssues in the words of an upload of mode (Issue.TextFor).
+func JoinIssuesFor(issues []Issue, mode Mode) string {
 	seen := make(map[string]bool, len(issues))
 	var parts []string
 	for _, is := range issues {
-		t := is.Text()
+		t := is.TextFor(mode)
 		if seen[t] {
 			continue
 		}

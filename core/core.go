@@ -49,21 +49,21 @@ type ColumnSpec struct {
 // Columns lists the template columns in order A–P.
 var Columns = [NumColumns]ColumnSpec{
 	ColUserGUID:   {Header: "User GUID", TeacherHeader: "Student GUID", Aliases: []string{"Student GUID"}, Help: "Leave blank to create a new user. To update a user, copy their GUID from Export Teachers & Students. Never type or change a GUID.", TeacherHelp: "Leave blank to create a new student. To update a student, copy their GUID from Export Students. Never type or change a GUID."},
-	ColUserID:     {Header: "User ID", TeacherHeader: "Student ID", Aliases: []string{"Student ID"}, Help: "Required for a new user. Letters and digits only, 1 to 50 characters, unique in the organization."},
+	ColUserID:     {Header: "User ID", TeacherHeader: "Student ID", Aliases: []string{"Student ID"}, Help: "Required for a new user. Letters and digits only, 1 to 50 characters, unique in the organization.", TeacherHelp: "Required for a new student. The student's ID from your student information system: letters and digits only, 1 to 50 characters, and no one else in the district has it."},
 	ColRole:       {Header: "Role", Help: "Teacher or Student. Required for a new user."},
-	ColFirstName:  {Header: "First Name", Help: "Required for a new user. Letters, spaces, apostrophes ('), hyphens (-) and periods (.), 1 to 50 characters; it must start with a letter."},
-	ColLastName:   {Header: "Last Name", Help: "Required for a new user. Same rules as First Name."},
-	ColGrade:      {Header: "Grade Level", Help: "Students only, optional: PK, K or 1 to 12. Leave blank for teachers."},
-	ColEmail:      {Header: "Email", Help: "Required for teachers, recommended for students. A teacher's email may not belong to another teacher."},
+	ColFirstName:  {Header: "First Name", Help: "Required for a new user. Letters, spaces, apostrophes ('), hyphens (-) and periods (.), 1 to 50 characters; it must start with a letter.", TeacherHelp: "Required for a new student. Letters, spaces, apostrophes ('), hyphens (-) and periods (.), 1 to 50 characters; it must start with a letter."},
+	ColLastName:   {Header: "Last Name", Help: "Required for a new user. Same rules as First Name.", TeacherHelp: "Required for a new student. Same rules as First Name."},
+	ColGrade:      {Header: "Grade Level", Help: "Students only, optional: PK, K or 1 to 12. Leave blank for teachers.", TeacherHelp: "Optional: the student's grade, PK, K or 1 to 12."},
+	ColEmail:      {Header: "Email", Help: "Required for teachers, recommended for students. A teacher's email may not belong to another teacher.", TeacherHelp: "Recommended. The student's email address, written as name@example.org."},
 	ColUsername:   {Header: "Username", Help: "Optional. Left blank, one is made from the first initial and last name (jsmith). 3 to 50 letters A–Z (without accents), digits, . _ - @, no spaces, and it does not start with - or @."},
-	ColPassword:   {Header: "Password", Help: "Optional. Left blank, a new user gets a temporary password and an existing user keeps theirs. Typed: 9 to 20 characters with an upper-case letter, a lower-case letter and a digit, no spaces, no character five times in a row, not the username or email."},
+	ColPassword:   {Header: "Password", Help: "Optional. Left blank, a new user gets a temporary password and an existing user keeps theirs. Typed: 9 to 20 characters with an upper-case letter, a lower-case letter and a digit, no spaces, no character five times in a row, not the username or email.", TeacherHelp: "Optional. Left blank, a new student gets a temporary password, to be changed at the first sign-in, and a student already in Rosterdesk keeps theirs. Typed: 9 to 20 characters with an upper-case letter, a lower-case letter and a digit, no spaces, no character five times in a row, not the username or email."},
 	ColClassID:    {Header: "Class ID", Help: "Required when any class column is filled. Letters, digits, - and _, 1 to 50 characters; identifies the class in the school."},
 	ColClassName:  {Header: "Class Name", Help: "Required to create a class. 1 to 100 characters on one line; it may not start with = + - or @, which spreadsheets read as a formula."},
 	ColClassGrade: {Header: "Class Grade Level", Help: "Optional: PK, K or 1 to 12."},
 	ColClassStart: {Header: "Class Start Date", Help: "Optional: MM/DD/YYYY or YYYY-MM-DD."},
 	ColClassEnd:   {Header: "Class End Date", Help: "Optional: MM/DD/YYYY or YYYY-MM-DD, after the start date."},
 	ColMasterCode: {Header: "Master Code", Help: "Optional product code: 16 letters and digits (XXXX-XXXX-XXXX-XXXX is accepted)."},
-	ColClassGUID:  {Header: "Class GUID", Help: "Leave blank for a new class. To add users to an existing class, copy its GUID from Export Classes."},
+	ColClassGUID:  {Header: "Class GUID", Help: "Leave blank for a new class. To add users to an existing class, copy its GUID from Export Classes.", TeacherHelp: "Leave blank for a new class. To add students to an existing class, copy its GUID from Export Classes."},
 }
 
 // ErrorHeader is the header of the column an Error File adds; an import ignores it.

@@ -29,6 +29,20 @@ type Error struct {
 	Code    Code   // a catalogue code, when the error is one of the file-level entries
 	Message string // plain words for the person at the keyboard
 	Err     error  // the cause, for logs
+
+	// issue is the catalogue issue Message was made from (NewFileError), kept so that
+	// MessageFor can say it in the words of an upload's mode.
+	issue *Issue
+}
+
+// MessageFor returns the error's message as an upload of mode says it: a file-level
+// error made by NewFileError in that mode's words (Issue.TextFor), any other the
+// Message as it is.
+func (e *Error) MessageFor(mode Mode) string {
+	if e.issue != nil {
+		return e.issue.TextFor(mode)
+	}
+	return e.Message
 }
 
 // Error returns the message, the operation and the cause.
@@ -61,7 +75,8 @@ func Errorf(k Kind, format string, args ...any) *Error {
 // NewFileError returns the file-level error for catalogue entry code, with value filling the
 // entry's {value}.
 func NewFileError(code Code, value string, cause error) *Error {
-	return &Error{Kind: KindInvalid, Op: "read file", Code: code, Message: Issue{Code: code, Value: value}.Text(), Err: cause}
+	is := Issue{Code: code, Value: value}
+	return &Error{Kind: KindInvalid, Op: "read file", Code: code, Message: is.Text(), Err: cause, issue: &is}
 }
 
 // Refusal returns the error for a request refused under catalogue entry code (an

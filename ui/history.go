@@ -521,8 +521,13 @@ func detailsHead(u core.Upload) string {
 		b.WriteString("\n" + readLine(u))
 	case u.Status == core.StatusCancelled, u.Status == core.StatusQueued:
 	default:
-		fmt.Fprintf(&b, "\n%s: %s applied, %s failed, %s.\nUsers created: %s · updated: %s · classes created: %s · enrollments added: %s",
-			count(u.Rows, "row"), core.Thousands(u.Applied), core.Thousands(u.Failed), count(u.Warnings, "warning"),
+		// A teacher's upload creates and updates only students (SPEC §1).
+		people := "Users"
+		if u.Mode == core.ModeTeacher {
+			people = "Students"
+		}
+		fmt.Fprintf(&b, "\n%s: %s applied, %s failed, %s.\n%s created: %s · updated: %s · classes created: %s · enrollments added: %s",
+			count(u.Rows, "row"), core.Thousands(u.Applied), core.Thousands(u.Failed), count(u.Warnings, "warning"), people,
 			core.Thousands(u.UsersCreated), core.Thousands(u.UsersUpdated), core.Thousands(u.ClassesCreated), core.Thousands(u.EnrollmentsAdded))
 	}
 	return b.String()

@@ -186,7 +186,7 @@ func cmdImport(c *cli, ctx context.Context, args []string) error {
 				return err
 			}
 		} else {
-			printResult(c.stdout, res, *dryRun)
+			printResult(c.stdout, res, *dryRun, actor.Mode())
 		}
 		return exitStatus(statusExit(res.Status))
 	})
@@ -224,7 +224,8 @@ func cmdResume(c *cli, ctx context.Context, args []string) error {
 		}
 		statuses := make([]core.Status, len(results))
 		for i, r := range results {
-			printResult(c.stdout, r, false)
+			// A Result does not say whose tool it ran in; resume is the database owner's.
+			printResult(c.stdout, r, false, core.ModeAdmin)
 			statuses[i] = r.Status
 		}
 		return exitStatus(batchExit(statuses))

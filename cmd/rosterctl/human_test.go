@@ -207,7 +207,7 @@ func TestMoreNotesCountsRows(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var out strings.Builder
-			printResult(&out, tt.r, tt.dryRun)
+			printResult(&out, tt.r, tt.dryRun, core.ModeAdmin)
 			if !strings.Contains(out.String(), "\n  "+tt.want+"\n") {
 				t.Errorf("printResult:\n%s\nwant the line %q", out.String(), tt.want)
 			}

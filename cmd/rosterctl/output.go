@@ -126,7 +126,7 @@ func writeJSON(w io.Writer, v any) error {
 const maxNotes = 10
 
 // printResult prints an import's result for people.
-func printResult(w io.Writer, r engine.Result, dryRun bool) {
+func printResult(w io.Writer, r engine.Result, dryRun bool, mode core.Mode) {
 	if dryRun {
 		fmt.Fprintf(w, "Dry run (nothing was changed): %s\n", r.Status)
 	} else {
@@ -136,8 +136,13 @@ func printResult(w io.Writer, r engine.Result, dryRun bool) {
 		fmt.Fprintf(w, "  %s\n", oneLine(r.Message))
 	}
 	fmt.Fprintf(w, "  Rows: %d (%d applied, %d failed), %s\n", r.Rows, r.Applied, r.Failed, plural(r.Warnings, "warning"))
-	fmt.Fprintf(w, "  Users: %d created, %d updated. Classes: %d created. Enrollments: %d added.\n",
-		r.UsersCreated, r.UsersUpdated, r.ClassesCreated, r.EnrollmentsAdded)
+	// A teacher's upload creates and updates only students (SPEC §1).
+	people := "Users"
+	if mode == core.ModeTeacher {
+		people = "Students"
+	}
+	fmt.Fprintf(w, "  %s: %d created, %d updated. Classes: %d created. Enrollments: %d added.\n",
+		people, r.UsersCreated, r.UsersUpdated, r.ClassesCreated, r.EnrollmentsAdded)
 	if len(r.Notes) == 0 {
 		return
 	}

@@ -555,7 +555,7 @@ func (m *userMerge) causeProblems(c core.Column) []problem {
 			out = append(out, problem{Issue: is, Line: line, Col: c})
 		}
 	}
-	who := "user " + m.name()
+	who := m.mode.Words("user ") + m.name()
 	out = append(out, problem{Issue: core.Issue{Code: core.FailedByRow, Value: who, Other: causePhrase(c, m.mode, causes),
 		Rows: causes.lines, MoreRows: causes.more, Count: m.rows.n() - causes.n()}, Col: c})
 	return out
@@ -826,8 +826,9 @@ func (w *notices) add(is core.Issue) {
 	}
 }
 
-// finish adds the warnings said once for the whole file and returns them all.
-func (w *notices) finish() []core.Issue {
+// finish adds the warnings said once for the whole file, in the words of an upload of
+// mode, and returns them all.
+func (w *notices) finish(mode core.Mode) []core.Issue {
 	if w.kept > 0 {
 		w.add(core.Issue{Code: core.WarnPasswordKept, Count: w.kept})
 	}
@@ -844,9 +845,9 @@ func (w *notices) finish() []core.Issue {
 			list = strings.Join(it.first[:len(it.first)-1], ", ") + " and " + it.first[len(it.first)-1]
 		}
 		if it.n == 1 {
-			changes = append(changes, strings.ReplaceAll(one, "%s", list))
+			changes = append(changes, strings.ReplaceAll(mode.Words(one), "%s", list))
 		} else {
-			changes = append(changes, strings.ReplaceAll(many, "%s", list))
+			changes = append(changes, strings.ReplaceAll(mode.Words(many), "%s", list))
 		}
 	}
 	phrase(w.sheet[sheetZeros], "it removed the leading zeros of User ID %s (the stored ID was kept)",
@@ -880,7 +881,10 @@ func checkStoredUser(mode core.Mode, u *userPlan, snap userSnapshot, w *notices)
 		add(core.Issue{Code: core.UserGUIDUnknown, Value: u.guid}, core.ColUserGUID)
 	case e != nil:
 		role := core.Role(e.Role)
-		if u.role != "" && u.role != role && v[core.ColRole] != "" {
+		// In a teacher's upload a role that differs always involves a teacher, which
+		// RoleTeacherMode refuses in a teacher's words; RoleChange would call that
+		// teacher a student.
+		if u.role != "" && u.role != role && v[core.ColRole] != "" && mode == core.ModeAdmin {
 			add(core.Issue{Code: core.RoleChange, Value: string(u.role), Other: e.Role}, core.ColRole)
 		}
 		u.role = role

@@ -492,7 +492,7 @@ func TestSpreadsheetNote(t *testing.T) {
 	w.sheet[sheetZeros].add("00456")
 	w.sheet[sheetShortYears].add("8/15/26")
 	w.kept = 3
-	got := w.finish()
+	got := w.finish(core.ModeAdmin)
 	if len(got) != 2 || got[0].Code != core.WarnPasswordKept || got[1].Code != core.WarnSpreadsheet {
 		t.Fatalf("notices = %+v", got)
 	}

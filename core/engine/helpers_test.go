@@ -268,16 +268,20 @@ func (e *env) errorCells(id int64) map[string]string {
 	return out
 }
 
-// textPattern matches the text of any issue of code, whatever fills its placeholders.
+// textPattern matches the text of any issue of code, whatever fills its placeholders,
+// in the words of an administrator's upload or of a teacher's (core.Mode.Words).
 func textPattern(code core.Code) *regexp.Regexp {
 	e, ok := core.Lookup(code)
 	if !ok {
 		panic("no catalogue entry " + string(code))
 	}
-	q := regexp.QuoteMeta(e.Problem + " " + e.Fix)
-	// "{count} rows" reads "1 row" for one: the word goes with the number.
-	q = regexp.MustCompile(`\\\{count\\\} [a-z]+|\\\{[a-z]+\\\}`).ReplaceAllString(q, ".*?")
-	return regexp.MustCompile("(?s)" + q)
+	var alts []string
+	for _, mode := range []core.Mode{core.ModeAdmin, core.ModeTeacher} {
+		q := regexp.QuoteMeta(mode.Words(e.Problem + " " + e.Fix))
+		// "{count} rows" reads "1 row" for one: the word goes with the number.
+		alts = append(alts, regexp.MustCompile(`\\\{count\\\} [a-z]+|\\\{[a-z]+\\\}`).ReplaceAllString(q, ".*?"))
+	}
+	return regexp.MustCompile("(?s)(?:" + strings.Join(alts, "|") + ")")
 }
 
 var guidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)

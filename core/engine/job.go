@@ -81,7 +81,7 @@ func (j *job) run(ctx context.Context, src io.ReaderAt, size int64) (Result, err
 
 	rr, err := j.read(ctx, st, src, size)
 	if ce := (*core.Error)(nil); errors.As(err, &ce) && ce.Code != "" {
-		return j.fail(ctx, st, ce.Message, rr)
+		return j.fail(ctx, st, ce.MessageFor(j.mode), rr)
 	}
 	if err != nil {
 		return Result{}, err
@@ -172,15 +172,15 @@ func (j *job) result() Result {
 	case c.Applied == 0 && j.dry:
 		// A check has no Error File to point to: only what is wrong; the notes say
 		// what to fix on each row.
-		status, msg = core.StatusFailed, core.Issue{Code: core.FileNoRowApplied}.Problem()
+		status, msg = core.StatusFailed, core.Issue{Code: core.FileNoRowApplied}.ProblemFor(j.mode)
 	case c.Applied == 0:
-		status, msg = core.StatusFailed, core.Issue{Code: core.FileNoRowApplied}.Text()
+		status, msg = core.StatusFailed, core.Issue{Code: core.FileNoRowApplied}.TextFor(j.mode)
 	case c.Failed > 0:
 		status = core.StatusCompletedWithError
 	}
 	var notes []string
-	for _, w := range j.warn.finish() {
-		notes = append(notes, "Warning: "+w.Text())
+	for _, w := range j.warn.finish(j.mode) {
+		notes = append(notes, "Warning: "+w.TextFor(j.mode))
 	}
 	c.Warnings = j.warn.n
 	for _, n := range j.rowNotes {

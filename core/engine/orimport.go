@@ -224,7 +224,7 @@ func (j *job) ownProblems(r *core.Row, from []byte) []core.Issue {
 // OneRoster package, the file and line of the package it came from first, so the
 // record can be found and fixed in the source system too.
 func (j *job) errorCell(from []byte, issues []core.Issue) string {
-	text := core.JoinIssues(issues)
+	text := core.JoinIssuesFor(issues, j.mode)
 	if o, _, ok := decodeFrom(from); ok {
 		return "From " + o.String() + ": " + text
 	}

@@ -413,10 +413,10 @@ func (j *job) note(line int, from []byte, issues, consequences []core.Issue) {
 		}
 	}
 	if len(own) > 0 {
-		j.rowNotes = append(j.rowNotes, j.rowName(line, from)+": "+core.JoinIssues(own))
+		j.rowNotes = append(j.rowNotes, j.rowName(line, from)+": "+core.JoinIssuesFor(own, j.mode))
 	}
 	for _, c := range consequences {
-		j.rowNotes = append(j.rowNotes, c.Text())
+		j.rowNotes = append(j.rowNotes, c.TextFor(j.mode))
 	}
 }
 

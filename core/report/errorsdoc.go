@@ -18,11 +18,13 @@ func ErrorsDoc(w io.Writer) error {
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 
 	p("# Errors and Resolution Steps\n\n")
-	p("<!-- Generated from core/catalog.go and core/core.go by `go test ./core/report -update`. Do not edit. -->\n\n")
+	p("<!-- Generated from core/catalog.go, core/core.go and core/words.go by `go test ./core/report -update`. Do not edit. -->\n\n")
 	p("When an upload finishes, its history entry says Completed, Completed with Errors or Failed. ")
 	p("The Error File lists every row that was not imported, with an Error column on the right that says what is wrong and how to fix it; ")
 	p("fix those rows and upload the Error File itself. ")
 	p("This page lists every message Rosterdesk can give. Where a message shows \"…\", the real message names the value, row numbers or other user concerned.\n\n")
+	p("A teacher's upload (Import Students/Rosters) gives the same messages in the words of the teacher's template: Student ID and Student GUID for User ID and User GUID, student for user, Export Students for Export Teachers & Students. ")
+	p("It never gives %s, which are about teachers' rows and roles.\n\n", joinCodes(func(e core.Entry) bool { return !e.GivenIn(core.ModeTeacher) }))
 
 	entries := core.SortedCatalog()
 	sections := []struct {
@@ -44,8 +46,8 @@ func ErrorsDoc(w io.Writer) error {
 			if e.Severity != core.SeverityRequest {
 				p("- **Column:** %s\n", mdEscape(EntryColumn(e, core.ModeAdmin)))
 			}
-			p("- **What it means:** %s\n", mdEscape(Problem(e)))
-			p("- **How to fix it:** %s\n\n", mdEscape(Fix(e)))
+			p("- **What it means:** %s\n", mdEscape(Problem(e, core.ModeAdmin)))
+			p("- **How to fix it:** %s\n\n", mdEscape(Fix(e, core.ModeAdmin)))
 		}
 	}
 
@@ -59,8 +61,12 @@ func ErrorsDoc(w io.Writer) error {
 		if len(spec.Aliases) > 0 {
 			p("- **Also accepted as:** %s\n", mdEscape(strings.Join(spec.Aliases, ", ")))
 		}
-		p("- **Required:** %s\n", mdEscape(Requirement(c)))
-		p("- **How to fill it in:** %s\n\n", mdEscape(spec.Help))
+		p("- **Required:** %s\n", mdEscape(Requirement(c, core.ModeAdmin)))
+		p("- **How to fill it in:** %s\n", mdEscape(spec.Help))
+		if spec.TeacherHelp != "" {
+			p("- **In the teacher's template** (%s, %s): %s\n", mdEscape(c.HeaderFor(core.ModeTeacher)), mdEscape(Requirement(c, core.ModeTeacher)), mdEscape(spec.TeacherHelp))
+		}
+		p("\n")
 	}
 	p("A column headed `%s` (added by the Error File) is ignored, so an Error File uploads as it is. ", core.ErrorHeader)
 	p("Any other column is ignored with a warning.\n")
@@ -78,3 +84,18 @@ var mdEscaper = strings.NewReplacer(
 )
 
 func mdEscape(s string) string { return mdEscaper.Replace(s) }
+
+// joinCodes lists, as Markdown code, the codes of the catalogue entries keep selects, in
+// the order of SortedCatalog: "`A`, `B` or `C`".
+func joinCodes(keep func(core.Entry) bool) string {
+	var codes []string
+	for _, e := range core.SortedCatalog() {
+		if keep(e) {
+			codes = append(codes, "`"+string(e.Code)+"`")
+		}
+	}
+	if len(codes) < 2 {
+		return strings.Join(codes, "")
+	}
+	return strings.Join(codes[:len(codes)-1], ", ") + " or " + codes[len(codes)-1]
+}

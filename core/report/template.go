@@ -52,20 +52,20 @@ func Template(w io.Writer, f core.Format, mode core.Mode) error {
 var placeholders = strings.NewReplacer("{value}", "…", "{other}", "…", "{rows}", "…", "{count} rows", "… rows",
 	"{count} accounts", "… accounts", "{count}", "…", "{items}", "…")
 
-// Problem returns the catalogue entry's "what is wrong" text with its placeholders shown
-// as "…".
-func Problem(e core.Entry) string { return placeholders.Replace(e.Problem) }
+// Problem returns the catalogue entry's "what is wrong" text in the words of mode's
+// uploads (core.Mode.Words) with its placeholders shown as "…".
+func Problem(e core.Entry, mode core.Mode) string { return placeholders.Replace(mode.Words(e.Problem)) }
 
-// Fix returns the catalogue entry's "how to fix it" text with its placeholders shown as
-// "…".
-func Fix(e core.Entry) string { return placeholders.Replace(e.Fix) }
+// Fix returns the catalogue entry's "how to fix it" text in the words of mode's uploads
+// with its placeholders shown as "…".
+func Fix(e core.Entry, mode core.Mode) string { return placeholders.Replace(mode.Words(e.Fix)) }
 
-// Requirement returns when column c must be filled, in a few words, taken from the
-// sentence of its Help that starts with "Required" so the two cannot disagree; columns
-// without one are "Optional".
-func Requirement(c core.Column) string {
-	for s := range strings.SplitSeq(core.Columns[c].Help, ". ") {
-		if strings.HasPrefix(s, "Required") {
+// Requirement returns when column c must be filled in mode's template, in a few words,
+// taken from the sentence of its help there (Column.HelpFor) that starts with "Required"
+// or "Recommended", so the two cannot disagree; columns without one are "Optional".
+func Requirement(c core.Column, mode core.Mode) string {
+	for s := range strings.SplitSeq(c.HelpFor(mode), ". ") {
+		if strings.HasPrefix(s, "Required") || strings.HasPrefix(s, "Recommended") {
 			return strings.TrimSuffix(s, ".")
 		}
 	}
@@ -113,7 +113,7 @@ func instructions(mode core.Mode) Sheet {
 	var rows [][]string
 	cols := core.TemplateColumns(mode)
 	for i, c := range cols {
-		rows = append(rows, []string{columnLetter(i), c.HeaderFor(mode), Requirement(c), c.HelpFor(mode)})
+		rows = append(rows, []string{columnLetter(i), c.HeaderFor(mode), Requirement(c, mode), c.HelpFor(mode)})
 	}
 	bold := map[int]bool{}
 	heading := func(cells ...string) {
@@ -136,7 +136,10 @@ func instructions(mode core.Mode) Sheet {
 		if e.Severity == core.SeverityRequest {
 			continue // sign-in and access refusals: not about the file
 		}
-		rows = append(rows, []string{string(e.Code), EntryColumn(e, mode), Effect(e.Severity), Problem(e), Fix(e)})
+		if !e.GivenIn(mode) {
+			continue // a teacher's upload never says it
+		}
+		rows = append(rows, []string{string(e.Code), EntryColumn(e, mode), Effect(e.Severity), Problem(e, mode), Fix(e, mode)})
 	}
 	return Sheet{
 		Name:   InstructionsSheet,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -94,8 +95,8 @@ func TestTemplateXLSX(t *testing.T) {
 			}
 			for _, e := range core.Catalog {
 				want := 1
-				if e.Severity == core.SeverityRequest {
-					want = 0 // sign-in and access refusals are not about the file
+				if e.Severity == core.SeverityRequest || !e.GivenIn(m.mode) {
+					want = 0 // sign-in and access refusals are not about the file; a teacher's upload never gives the others
 				}
 				if codes[string(e.Code)] != want {
 					t.Errorf("Instructions list %s %d times, want %d", e.Code, codes[string(e.Code)], want)
@@ -144,18 +145,50 @@ func TestWrite(t *testing.T) {
 func TestRequirement(t *testing.T) {
 	for _, tc := range []struct {
 		col  core.Column
+		mode core.Mode
 		want string
 	}{
-		{core.ColUserGUID, "Optional"},
-		{core.ColUserID, "Required for a new user"},
-		{core.ColRole, "Required for a new user"},
-		{core.ColEmail, "Required for teachers, recommended for students"},
-		{core.ColClassID, "Required when any class column is filled"},
-		{core.ColClassName, "Required to create a class"},
-		{core.ColMasterCode, "Optional"},
+		{core.ColUserGUID, core.ModeAdmin, "Optional"},
+		{core.ColUserID, core.ModeAdmin, "Required for a new user"},
+		{core.ColRole, core.ModeAdmin, "Required for a new user"},
+		{core.ColEmail, core.ModeAdmin, "Required for teachers, recommended for students"},
+		{core.ColClassID, core.ModeAdmin, "Required when any class column is filled"},
+		{core.ColClassName, core.ModeAdmin, "Required to create a class"},
+		{core.ColMasterCode, core.ModeAdmin, "Optional"},
+		{core.ColUserID, core.ModeTeacher, "Required for a new student"},
+		{core.ColFirstName, core.ModeTeacher, "Required for a new student"},
+		{core.ColEmail, core.ModeTeacher, "Recommended"},
+		{core.ColGrade, core.ModeTeacher, "Optional"},
+		{core.ColClassID, core.ModeTeacher, "Required when any class column is filled"},
 	} {
-		if got := Requirement(tc.col); got != tc.want {
-			t.Errorf("Requirement(%v) = %q, want %q", tc.col, got, tc.want)
+		if got := Requirement(tc.col, tc.mode); got != tc.want {
+			t.Errorf("Requirement(%v, %v) = %q, want %q", tc.col, tc.mode, got, tc.want)
+		}
+	}
+}
+
+// adminWords matches the words of an administrator's template that a teacher's has no
+// use for: its rows are students only and it has no Role column.
+var adminWords = regexp.MustCompile(`(?i)\b(users?|user's|teachers?|teacher's|roles?)\b|unique in the organization|Export Teachers`)
+
+// TestTeacherInstructionsSpeakOfStudents: the teacher template's Instructions describe
+// its columns for a teacher, whose file holds only students and has no Role column, not
+// with the administrator's "Required for a new user", "Leave blank for teachers" or
+// "Required for teachers, recommended for students".
+func TestTeacherInstructionsSpeakOfStudents(t *testing.T) {
+	var rows [][]string
+	for row := range instructions(core.ModeTeacher).Rows {
+		rows = append(rows, row)
+	}
+	cols := core.TemplateColumns(core.ModeTeacher)
+	if len(rows) < len(cols) {
+		t.Fatalf("teacher Instructions have %d rows, want at least one per column (%d)", len(rows), len(cols))
+	}
+	for i, c := range cols {
+		for _, cell := range rows[i][1:] {
+			if m := adminWords.FindString(cell); m != "" {
+				t.Errorf("teacher Instructions, column %s: %q says %q", c.HeaderFor(core.ModeTeacher), cell, m)
+			}
 		}
 	}
 }
