@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/core/sqlite/sqlitetest"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -41,21 +41,7 @@ func TestBusyDatabaseReachesTheStatusLine(t *testing.T) {
 	h.signInAs("oadmin", "Riverside2026")
 	h.settle()
 
-	other, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	conn, err := other.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	for _, q := range []string{"BEGIN IMMEDIATE", "INSERT INTO schools(name) SELECT 'zz' WHERE 0"} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	lock := sqlitetest.HoldWriteLock(t, path)
 	h.a.imp.file = &chosenFile{name: "more.csv", data: []byte("User ID,Role,First Name,Last Name,Grade Level\r\nS9,Student,Zoe,King,3\r\n")}
 	h.a.imp.updateButtons()
 	test.Tap(h.a.imp.uploadBtn)
@@ -65,9 +51,7 @@ func TestBusyDatabaseReachesTheStatusLine(t *testing.T) {
 	if got := h.a.status.Text; !strings.Contains(got, "Close that program") || strings.Contains(got, "Rosterdesk window") {
 		t.Errorf("status line = %q, want another program named and to close it", got)
 	}
-	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	lock.Release()
 	h.settle()
 	if got := h.a.status.Text; !strings.HasPrefix(got, "more.csv: Completed") {
 		t.Errorf("once the lock is let go the status line says %q, want more.csv Completed", got)
@@ -99,21 +83,7 @@ func TestBusyDatabaseAtSignIn(t *testing.T) {
 	h := realHarness(t, svc)
 	app.Store(h.a)
 
-	other, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	conn, err := other.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	for _, q := range []string{"BEGIN IMMEDIATE", "INSERT INTO schools(name) SELECT 'zz' WHERE 0"} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	lock := sqlitetest.HoldWriteLock(t, path)
 	// As submitSignIn, without waiting for the engine's answer, which waits for the lock.
 	h.a.signIn.username.SetText("oadmin")
 	h.a.signIn.password.SetText("Riverside2026")
@@ -124,9 +94,7 @@ func TestBusyDatabaseAtSignIn(t *testing.T) {
 	if h.a.shown != h.a.signIn.content || !holds(h.a.signIn.content, h.a.lockNote) {
 		t.Errorf("the busy notice is not on the sign-in screen")
 	}
-	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	lock.Release()
 	h.runUntil("signed in once the lock is let go", h.a.mainShown)
 	h.settle()
 	if h.a.lockNote.Visible() {

@@ -3,11 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rosterdesk/rosterdesk/core/sqlite/sqlitetest"
 )
 
 // TestImportInterruptedBeforeRecorded: Ctrl+C while an import still waits for another
@@ -19,22 +20,8 @@ func TestImportInterruptedBeforeRecorded(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "r.db")
 	mustRun(t, db, oakSchool...)
-	other, err := sql.Open("sqlite", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
 	ctx := context.Background()
-	conn, err := other.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	for _, q := range []string{"BEGIN IMMEDIATE", "INSERT INTO schools(name) SELECT 'zz' WHERE 0"} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	lock := sqlitetest.HoldWriteLock(t, db)
 	args := []string{"import", "--school", "Oak School", "--db", db, filepath.Join("..", "..", "testdata", "e2e", "dryrun.csv")}
 	stderr := &signalWriter{want: "another program has it open for writing", seen: make(chan struct{})}
 	cctx, cancel := context.WithCancel(ctx)
@@ -50,9 +37,7 @@ func TestImportInterruptedBeforeRecorded(t *testing.T) {
 	}
 	cancel() // Ctrl+C
 	c := <-code
-	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	lock.Release()
 	got := stderr.String()
 	if c != exitInterrupted || !strings.Contains(got, "nothing was changed") || strings.Contains(got, "cancel --upload") {
 		t.Errorf("import interrupted = %d, %q; want 130 and that nothing was changed", c, got)

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rosterdesk/rosterdesk/core/sqlite/sqlitetest"
 )
 
 // signalWriter is a stderr that tells a channel, once, when what was written contains
@@ -85,22 +87,8 @@ func needsUpgrade(t *testing.T, path string) {
 // say so on stderr, to run once the lock is let go, and to say the database is free.
 func saysLockHeld(t *testing.T, db string, args ...string) {
 	t.Helper()
-	other, err := sql.Open("sqlite", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
 	ctx := context.Background()
-	conn, err := other.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	for _, q := range []string{"BEGIN IMMEDIATE", "INSERT INTO schools(name) SELECT 'zz' WHERE 0"} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	lock := sqlitetest.HoldWriteLock(t, db)
 	stderr := &signalWriter{want: "another program has it open for writing", seen: make(chan struct{})}
 	code := make(chan int, 1)
 	go func() {
@@ -114,9 +102,7 @@ func saysLockHeld(t *testing.T, db string, args ...string) {
 		t.Logf("%s", buf[:runtime.Stack(buf, true)])
 		t.Fatalf("rosterctl %s said nothing of the lock: stderr %q", args[0], stderr.String())
 	}
-	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	lock.Release()
 	if c := <-code; c > 3 {
 		t.Errorf("rosterctl %q once the lock was let go = %d, want it to run: %s", args, c, stderr.String())
 	}

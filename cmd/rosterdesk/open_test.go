@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/core/sqlite/sqlitetest"
 	"github.com/rosterdesk/rosterdesk/ui"
 )
 
@@ -36,21 +37,13 @@ func TestOpenWaitShowsTheWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer raw.Close()
 	// An older Rosterdesk's database: its last migration (which can run again) not run.
-	if _, err := raw.Exec(`DELETE FROM schema_migrations WHERE name = 'migrations/007_compatibility_keys.go'`); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := raw.Conn(ctx)
+	_, err = raw.Exec(`DELETE FROM schema_migrations WHERE name = 'migrations/007_compatibility_keys.go'`)
+	raw.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	for _, q := range []string{"BEGIN IMMEDIATE", "INSERT INTO schools(name) SELECT 'zz' WHERE 0"} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	lock := sqlitetest.HoldWriteLock(t, path)
 
 	op := startOpen(ctx, path, engine.Options{BusyNoticeAfter: time.Millisecond})
 	defer op.cancel()
@@ -70,9 +63,7 @@ func TestOpenWaitShowsTheWindow(t *testing.T) {
 	screen := ui.NewOpening(path, first)
 	w := test.NewTempWindow(t, screen.Content())
 	op.opening.Store(screen)
-	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	lock.Release()
 	r := <-op.done
 	if r.err != nil {
 		t.Fatalf("the open once the lock is let go = %v", r.err)

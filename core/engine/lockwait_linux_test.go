@@ -5,7 +5,6 @@ package engine_test
 import (
 	"bufio"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +12,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/rosterdesk/rosterdesk/core/sqlite/sqlitetest"
 )
 
 // envHoldLock names the database TestHelperHoldWriteLock holds the write lock of.
@@ -26,24 +27,10 @@ func TestHelperHoldWriteLock(t *testing.T) {
 	if path == "" {
 		t.Skip("the other program of TestWaitNamesTheProgramHoldingTheLock")
 	}
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	for _, q := range []string{"BEGIN IMMEDIATE", "INSERT INTO schools(name) SELECT 'zz' WHERE 0"} {
-		if _, err := conn.ExecContext(context.Background(), q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	lock := sqlitetest.HoldWriteLock(t, path)
 	fmt.Println("held")
 	io.Copy(io.Discard, os.Stdin)
-	conn.ExecContext(context.Background(), "ROLLBACK")
+	lock.Release()
 }
 
 // TestWaitNamesTheProgramHoldingTheLock: where the system tells who holds the lock

@@ -15,6 +15,7 @@ import (
 
 	"github.com/rosterdesk/rosterdesk/core"
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/core/sqlite/sqlitetest"
 )
 
 // TestFileInTheWayOfPrivateFolder: a file named .rosterdesk-tmp beside the database
@@ -90,47 +91,6 @@ func claimUpload(t *testing.T, svc *engine.Service, id int64) {
 	}
 }
 
-// lockHolder is another program's connection to the database that holds its write lock,
-// as DB Browser for SQLite does with unsaved changes: BEGIN IMMEDIATE and a write.
-type lockHolder struct {
-	t    *testing.T
-	db   *sql.DB
-	conn *sql.Conn
-}
-
-func holdWriteLock(t *testing.T, path string) *lockHolder {
-	t.Helper()
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &lockHolder{t: t, db: db, conn: conn}
-	for _, q := range []string{"BEGIN IMMEDIATE", "INSERT INTO schools(name) SELECT 'zz' WHERE 0"} {
-		if _, err := conn.ExecContext(context.Background(), q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	t.Cleanup(h.release)
-	return h
-}
-
-// release ends the other program's transaction; again is harmless.
-func (h *lockHolder) release() {
-	if h.conn == nil {
-		return
-	}
-	if _, err := h.conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
-		h.t.Errorf("ROLLBACK: %v", err)
-	}
-	h.conn.Close()
-	h.conn = nil
-}
-
 // waitRecorder is an OnWait that keeps every notice and hands the Locked ones to a
 // channel the test reads.
 type waitRecorder struct {
@@ -184,7 +144,7 @@ func TestImportWaitsForAnotherProgram(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer here.Close()
-	lock := holdWriteLock(t, e.path)
+	lock := sqlitetest.HoldWriteLock(t, e.path)
 
 	type outcome struct {
 		res engine.Result
@@ -204,7 +164,7 @@ func TestImportWaitsForAnotherProgram(t *testing.T) {
 		t.Errorf("notice %q blames Rosterdesk", msg)
 	}
 	w = rec.next(t) // it goes on waiting, and saying so
-	lock.release()
+	lock.Release()
 	o := <-done
 	if o.err != nil || o.res.Status != core.StatusCompleted {
 		t.Fatalf("Import after the lock was let go = %+v, %v; want Completed", o.res, o.err)
@@ -227,7 +187,7 @@ func TestImportGivesUpOnAnotherProgram(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer here.Close()
-	holdWriteLock(t, e.path)
+	sqlitetest.HoldWriteLock(t, e.path)
 	_, err = here.Import(e.ctx, engine.UploadRequest{FileName: "roster.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin}, nil)
 	msg := core.ErrorMessage(err)
 	if core.ErrorKind(err) != core.KindBusy || !strings.Contains(msg, "Another program kept the database open for writing") || !strings.Contains(msg, "Close that program") {
@@ -249,10 +209,10 @@ func TestImportGivesUpWhileApplying(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer here.Close()
-	var lock *lockHolder
+	var lock *sqlitetest.Holder
 	_, err = here.Import(e.ctx, engine.UploadRequest{FileName: "roster.csv", Data: cancelRoster, SchoolID: e.schoolA.ID, Actor: admin}, func(p core.Progress) {
 		if p.Phase == core.PhaseApplying && lock == nil {
-			lock = holdWriteLock(t, e.path)
+			lock = sqlitetest.HoldWriteLock(t, e.path)
 		}
 	})
 	if lock == nil {
@@ -262,7 +222,7 @@ func TestImportGivesUpWhileApplying(t *testing.T) {
 	if !errors.Is(err, engine.ErrUploadWaiting) || !strings.Contains(msg, "Another program kept the database open") || !strings.Contains(msg, "still waiting") {
 		t.Errorf("Import with the lock taken while applying = %v (%q); want the upload still waiting and the other program named", err, msg)
 	}
-	lock.release()
+	lock.Release()
 	results, err := here.RunPending(e.ctx, nil)
 	if err != nil || len(results) != 1 || results[0].Status != core.StatusCompleted {
 		t.Errorf("RunPending once the lock is let go = %+v, %v; want the upload Completed", results, err)
@@ -276,7 +236,7 @@ func TestWaitNamesRosterdeskHolder(t *testing.T) {
 	e := newEnv(t)
 	e.liveClaim(t)
 	rec := newWaitRecorder()
-	holdWriteLock(t, e.path)
+	sqlitetest.HoldWriteLock(t, e.path)
 	stop := e.importWaiting(t, rec)
 	w := rec.next(t)
 	want := fmt.Sprintf("The database is busy: Rosterdesk process %d on this computer is saving an upload", os.Getpid())
@@ -345,7 +305,7 @@ func TestOpenUpgradeSaysWhoHoldsTheLock(t *testing.T) {
 				t.Fatal(err)
 			}
 			forgetLastMigration(t, e.path)
-			lock := holdWriteLock(t, e.path)
+			lock := sqlitetest.HoldWriteLock(t, e.path)
 			rec := newWaitRecorder()
 			done := make(chan error, 1)
 			go func() {
@@ -359,7 +319,7 @@ func TestOpenUpgradeSaysWhoHoldsTheLock(t *testing.T) {
 			if msg := w.Message(); w.Owner != "" || !strings.Contains(msg, "another program has it open for writing") || !strings.Contains(msg, "Close that program") {
 				t.Errorf("notice while opening = %+v, %q; want another program named and what to do", w, msg)
 			}
-			lock.release()
+			lock.Release()
 			if err := <-done; err != nil {
 				t.Fatalf("%s once the lock is let go = %v", tt.name, err)
 			}
@@ -405,7 +365,7 @@ func TestWaitingRosterdeskIsNotTheHolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	claimUpload(t, other, up.ID) // In Progress, owned by other
-	lock := holdWriteLock(t, e.path)
+	lock := sqlitetest.HoldWriteLock(t, e.path)
 
 	// The other process runs its upload again, and waits for the lock.
 	otherCtx, stopOther := context.WithCancel(e.ctx)
@@ -428,5 +388,5 @@ func TestWaitingRosterdeskIsNotTheHolder(t *testing.T) {
 	stop()
 	stopOther()
 	<-otherDone
-	lock.release()
+	lock.Release()
 }
