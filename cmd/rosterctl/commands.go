@@ -224,8 +224,7 @@ func cmdResume(c *cli, ctx context.Context, args []string) error {
 		}
 		statuses := make([]core.Status, len(results))
 		for i, r := range results {
-			// A Result does not say whose tool it ran in; resume is the database owner's.
-			printResult(c.stdout, r, false, core.ModeAdmin)
+			printResult(c.stdout, r, false, r.Mode)
 			statuses[i] = r.Status
 		}
 		return exitStatus(batchExit(statuses))

@@ -129,6 +129,9 @@ type Result struct {
 	// Resumed reports that the upload was interrupted (a crash, a quit) and this run
 	// started it again from the beginning.
 	Resumed bool
+	// Mode is the tool the upload was made in: a teacher's (Import Students/Rosters)
+	// counts students. An upload run later (queued, resumed) is told by its record.
+	Mode core.Mode
 }
 
 // MaxNotes bounds how many notes a result keeps.

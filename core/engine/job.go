@@ -192,14 +192,14 @@ func (j *job) result() Result {
 	if len(notes) > MaxNotes {
 		notes = notes[:MaxNotes]
 	}
-	return Result{Upload: j.id, FileName: j.name, Status: status, Counts: c, Message: msg, Notes: notes}
+	return Result{Upload: j.id, FileName: j.name, Status: status, Counts: c, Message: msg, Notes: notes, Mode: j.mode}
 }
 
 // fail ends an upload whose file could not be used as a whole: nothing changes. What was
 // read of it is kept as its Uploaded File, with the number of rows read.
 func (j *job) fail(ctx context.Context, st *sqlite.Stage, msg string, rr readResult) (Result, error) {
 	c := core.Counts{Rows: rr.rows}
-	res := Result{Upload: j.id, FileName: j.name, Status: core.StatusFailed, Counts: c, Message: msg}
+	res := Result{Upload: j.id, FileName: j.name, Status: core.StatusFailed, Counts: c, Message: msg, Mode: j.mode}
 	if j.dry {
 		return res, nil
 	}

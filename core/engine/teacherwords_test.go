@@ -128,3 +128,34 @@ func TestTeacherFileMessageInTeacherWords(t *testing.T) {
 		})
 	}
 }
+
+// TestResultSaysTheMode: an upload run later (queued, or resumed after a crash) says
+// in its Result whose tool it was made in, as its record does, so that rosterctl
+// resume counts a teacher's upload in students; it said "Users" for every upload.
+func TestResultSaysTheMode(t *testing.T) {
+	e := newEnv(t)
+	e.mustImport(classTeachers...)
+	for _, tc := range []struct {
+		name        string
+		actor       engine.Actor
+		header, row string
+		want        core.Mode
+	}{
+		{"Teacher", e.teacher("T1"), "Student ID,First Name,Last Name", "S70,Ann,Lee", core.ModeTeacher},
+		{"Admin", admin, "User ID,Role,First Name,Last Name", "S71,Student,Bo,Ray", core.ModeAdmin},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := []byte(tc.header + "\r\n" + tc.row + "\r\n")
+			if _, err := e.svc.Enqueue(e.ctx, engine.UploadRequest{FileName: "queued.csv", Data: data, SchoolID: e.schoolA.ID, Actor: tc.actor}); err != nil {
+				t.Fatal(err)
+			}
+			res, err := e.svc.RunPending(e.ctx, nil)
+			if err != nil || len(res) != 1 {
+				t.Fatalf("RunPending = %+v, %v; want one result", res, err)
+			}
+			if res[0].Mode != tc.want {
+				t.Errorf("the queued upload's Result.Mode = %v, want %v", res[0].Mode, tc.want)
+			}
+		})
+	}
+}
