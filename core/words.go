@@ -66,14 +66,43 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 type entryText struct{ problem, fix string }
 
 // teacherCatalog holds every entry's texts in a teacher's words, made once from Catalog
-// by Mode.Words: the catalogue stays the one source of every message.
+// by Mode.Words: the catalogue stays the one source of every message, but for the few
+// of teacherTexts.
 var teacherCatalog = func() map[Code]entryText {
 	m := make(map[Code]entryText, len(Catalog))
 	for _, e := range Catalog {
 		m[e.Code] = entryText{ModeTeacher.Words(e.Problem), ModeTeacher.Words(e.Fix)}
+		if t, ok := teacherTexts[e.Code]; ok {
+			m[e.Code] = t
+		}
 	}
 	return m
 }()
+
+// teacherTexts are the entries whose fix for a teacher differs in more than its words.
+// A teacher's upload adds only students: what an administrator is told to change on a
+// teacher's row (these rows are also refused with RoleTeacherMode), a teacher is told
+// to remove; the holder of a taken Student ID may be a teacher, and only Student is a
+// Role a teacher may type.
+var teacherTexts = map[Code]entryText{
+	UserIDTaken: {"Student ID \"{value}\" already belongs to {other}.",
+		"Use another Student ID. If this row is meant to change one of your own students, put their Student GUID in the Student GUID column."},
+	RoleInvalid: {"Role \"{value}\" is not valid.",
+		"Type Student, or remove the Role column: Import Students/Rosters adds only students."},
+	EmailTaken: {"Email {value} already belongs to another teacher, {other}.",
+		"Remove this row: Import Students/Rosters adds only students, and an administrator adds teachers from Import Users/Rosters."},
+	EmailDuplicate: {"Email {value} is given to different teachers on rows {rows}.",
+		"Remove these rows: Import Students/Rosters adds only students, and an administrator adds teachers from Import Users/Rosters."},
+	WarnTeacherGrade: {"Teachers have no grade level, so \"{value}\" was ignored.",
+		"Remove this row: Import Students/Rosters adds only students."},
+}
+
+// TextsFor returns e's problem and fix, with their placeholders, as an upload of mode
+// says them.
+func (e Entry) TextsFor(mode Mode) (problem, fix string) {
+	t := entryWords(&e, mode)
+	return t.problem, t.fix
+}
 
 // entryWords returns e's texts as an upload of mode says them.
 func entryWords(e *Entry, mode Mode) entryText {

@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -45,7 +46,7 @@ func TestTextForKeepsCells(t *testing.T) {
 		t.Errorf("TextFor(teacher) = %q, want %q (nothing of the teacher's to reword, the cell kept)", got, want)
 	}
 	is = Issue{Code: UserIDTaken, Value: "U1", Other: "user Smith"}
-	want := `Student ID "U1" already belongs to user Smith. Use another Student ID. If this row is meant to change that student, put their Student GUID in the Student GUID column.`
+	want := `Student ID "U1" already belongs to user Smith. Use another Student ID. If this row is meant to change one of your own students, put their Student GUID in the Student GUID column.`
 	if got := is.TextFor(ModeTeacher); got != want {
 		t.Errorf("TextFor(teacher) = %q, want %q", got, want)
 	}
@@ -98,5 +99,31 @@ func TestErrorMessageFor(t *testing.T) {
 	var e *Error
 	if !errors.As(error(err), &e) || e.Code != FileNoData {
 		t.Errorf("NewFileError code = %v", e)
+	}
+}
+
+// TestTeacherTextsForTeacherRows: a Teacher row in a teacher's upload, refused with
+// ROLE_TEACHER_MODE, was also told to use "this teacher's own email" or to put "their
+// Student GUID" in; a teacher is told to remove it. Student is the only Role a teacher
+// may type, and a taken Student ID may be a teacher's. An administrator's texts stay.
+func TestTeacherTextsForTeacherRows(t *testing.T) {
+	for _, tc := range []struct {
+		code      Code
+		want, not string
+	}{
+		{EmailTaken, "Remove this row:", "Student GUID"},
+		{EmailDuplicate, "Remove these rows:", "own email"},
+		{WarnTeacherGrade, "Remove this row:", "Leave Grade Level blank"},
+		{RoleInvalid, "Type Student, or remove the Role column", "Teacher or Student"},
+		{UserIDTaken, "one of your own students", "that student"},
+	} {
+		is := Issue{Code: tc.code, Value: "x", Other: "y", Rows: []int{2, 3}}
+		if got := is.TextFor(ModeTeacher); !strings.Contains(got, tc.want) || strings.Contains(got, tc.not) {
+			t.Errorf("%s for a teacher = %q, want %q and not %q", tc.code, got, tc.want, tc.not)
+		}
+		e, _ := Lookup(tc.code)
+		if got := is.TextFor(ModeAdmin); !strings.HasSuffix(got, strings.NewReplacer("{value}", "x", "{other}", "y", "{rows}", "2, 3").Replace(e.Fix)) {
+			t.Errorf("%s for an administrator = %q, want the catalogue's fix %q", tc.code, got, e.Fix)
+		}
 	}
 }

@@ -277,7 +277,8 @@ func textPattern(code core.Code) *regexp.Regexp {
 	}
 	var alts []string
 	for _, mode := range []core.Mode{core.ModeAdmin, core.ModeTeacher} {
-		q := regexp.QuoteMeta(mode.Words(e.Problem + " " + e.Fix))
+		problem, fix := e.TextsFor(mode)
+		q := regexp.QuoteMeta(problem + " " + fix)
 		// "{count} rows" reads "1 row" for one: the word goes with the number.
 		alts = append(alts, regexp.MustCompile(`\\\{count\\\} [a-z]+|\\\{[a-z]+\\\}`).ReplaceAllString(q, ".*?"))
 	}

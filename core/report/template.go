@@ -53,12 +53,18 @@ var placeholders = strings.NewReplacer("{value}", "…", "{other}", "…", "{row
 	"{count} accounts", "… accounts", "{count}", "…", "{items}", "…")
 
 // Problem returns the catalogue entry's "what is wrong" text in the words of mode's
-// uploads (core.Mode.Words) with its placeholders shown as "…".
-func Problem(e core.Entry, mode core.Mode) string { return placeholders.Replace(mode.Words(e.Problem)) }
+// uploads (core.Entry.TextsFor) with its placeholders shown as "…".
+func Problem(e core.Entry, mode core.Mode) string {
+	p, _ := e.TextsFor(mode)
+	return placeholders.Replace(p)
+}
 
 // Fix returns the catalogue entry's "how to fix it" text in the words of mode's uploads
 // with its placeholders shown as "…".
-func Fix(e core.Entry, mode core.Mode) string { return placeholders.Replace(mode.Words(e.Fix)) }
+func Fix(e core.Entry, mode core.Mode) string {
+	_, f := e.TextsFor(mode)
+	return placeholders.Replace(f)
+}
 
 // Requirement returns when column c must be filled in mode's template, in a few words,
 // taken from the sentence of its help there (Column.HelpFor) that starts with "Required"
