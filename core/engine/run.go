@@ -228,15 +228,9 @@ func (s *Service) Import(ctx context.Context, req UploadRequest, progress func(c
 	return res, err
 }
 
-// modeOf is the mode of an upload whose record names teacherID (0: none), as
-// newJob sets it from the record when the upload runs later.
-func modeOf(teacherID int64) core.Mode {
-	return Actor{TeacherID: teacherID}.Mode()
-}
-
 func resultOf(u core.Upload) Result {
 	return Result{Upload: u.ID, FileName: u.FileName, Status: u.Status, Counts: u.Counts, Message: u.Message, Notes: u.Notes, Resumed: u.Resumed,
-		Mode: modeOf(u.TeacherID)}
+		Mode: u.Mode}
 }
 
 // RunPending runs queued uploads, and uploads interrupted by a crash, one at a time, until
@@ -347,7 +341,7 @@ func (s *Service) failed(ctx context.Context, rec sqlite.UploadRecord, err error
 		return Result{}, &core.Error{Kind: core.ErrorKind(err), Op: "import", Err: errors.Join(ErrUploadWaiting, err, ferr),
 			Message: strings.TrimSuffix(msg, ".") + ". The upload could not even be marked as failed, so it is still waiting: once the problem is fixed, resume the waiting uploads and it runs again from the start."}
 	}
-	return Result{Upload: rec.ID, FileName: rec.FileName, Status: core.StatusFailed, Message: msg, Resumed: rec.Resumed, Mode: modeOf(rec.TeacherID)}, nil
+	return Result{Upload: rec.ID, FileName: rec.FileName, Status: core.StatusFailed, Message: msg, Resumed: rec.Resumed, Mode: rec.Mode}, nil
 }
 
 // ErrUploadWaiting is in the chain of an import's error when the upload could not be
@@ -362,7 +356,7 @@ func (s *Service) cancelled(ctx context.Context, rec sqlite.UploadRecord, cause 
 	if err != nil {
 		return Result{}, errors.Join(cause, err)
 	}
-	return Result{Upload: rec.ID, FileName: rec.FileName, Status: core.StatusCancelled, Message: msg, Resumed: rec.Resumed, Mode: modeOf(rec.TeacherID)}, nil
+	return Result{Upload: rec.ID, FileName: rec.FileName, Status: core.StatusCancelled, Message: msg, Resumed: rec.Resumed, Mode: rec.Mode}, nil
 }
 
 // setRunning records the cancel of the upload this process runs (nil: it ended).
