@@ -16,17 +16,13 @@ import (
 	"fyne.io/fyne/v2/test"
 )
 
-// TestBusyDatabaseReachesTheStatusLine (real engine): while another program holds the
-// database's write lock (DB Browser for SQLite with unsaved changes), an upload the
-// window queues says in the status line that the database is busy because another
-// program has it open for writing, and to close it; once the lock is let go the upload
-// runs. The window used to show nothing: the notices reached it only while its runner
-// ran, and queueing the upload is what waited.
-func TestBusyDatabaseReachesTheStatusLine(t *testing.T) {
-	ctx := context.Background()
-	path := realEngine(t).DBPath()
+// busyHarness is a window over a real engine, not signed in, that hears the engine's
+// wait notices at once (BusyNoticeAfter), as cmd/rosterdesk wires them; path is the
+// database's.
+func busyHarness(t *testing.T) (h *harness, svc *engine.Service, path string) {
+	path = realEngine(t).DBPath()
 	var app atomic.Pointer[App]
-	svc, err := engine.Open(ctx, path, engine.Options{Now: func() time.Time { return realNow }, BusyNoticeAfter: time.Millisecond,
+	svc, err := engine.Open(context.Background(), path, engine.Options{Now: func() time.Time { return realNow }, BusyNoticeAfter: time.Millisecond,
 		OnWait: func(w engine.Wait) {
 			if a := app.Load(); a != nil {
 				a.ShowWait(w)
@@ -36,8 +32,20 @@ func TestBusyDatabaseReachesTheStatusLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { svc.Close() })
-	h := realHarness(t, svc)
+	h = realHarness(t, svc)
 	app.Store(h.a)
+	return h, svc, path
+}
+
+// TestBusyDatabaseReachesTheStatusLine (real engine): while another program holds the
+// database's write lock (DB Browser for SQLite with unsaved changes), an upload the
+// window queues says in the status line that the database is busy because another
+// program has it open for writing, and to close it; once the lock is let go the upload
+// runs. The window used to show nothing: the notices reached it only while its runner
+// ran, and queueing the upload is what waited.
+func TestBusyDatabaseReachesTheStatusLine(t *testing.T) {
+	ctx := context.Background()
+	h, svc, path := busyHarness(t)
 	h.signInAs("oadmin", "Riverside2026")
 	h.settle()
 
@@ -67,21 +75,7 @@ func TestBusyDatabaseReachesTheStatusLine(t *testing.T) {
 // the write lock the screen itself says why "Signing in…" does not end. It used to say
 // nothing until the program let go.
 func TestBusyDatabaseAtSignIn(t *testing.T) {
-	ctx := context.Background()
-	path := realEngine(t).DBPath()
-	var app atomic.Pointer[App]
-	svc, err := engine.Open(ctx, path, engine.Options{Now: func() time.Time { return realNow }, BusyNoticeAfter: time.Millisecond,
-		OnWait: func(w engine.Wait) {
-			if a := app.Load(); a != nil {
-				a.ShowWait(w)
-			}
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
-	h := realHarness(t, svc)
-	app.Store(h.a)
+	h, _, path := busyHarness(t)
 
 	lock := sqlitetest.HoldWriteLock(t, path)
 	// As submitSignIn, without waiting for the engine's answer, which waits for the lock.
