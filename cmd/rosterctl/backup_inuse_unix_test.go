@@ -9,13 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/rosterdesk/rosterdesk/core/engine"
+	"github.com/rosterdesk/rosterdesk/core/sqlite/sqlitetest"
 )
 
 // TestBackupRefusesDatabaseInUse: rosterctl backup -o naming another database that a
@@ -31,24 +31,7 @@ func TestBackupRefusesDatabaseInUse(t *testing.T) {
 	mustRun(t, other, [][]string{{"init", "--org", "Other District"}}...)
 
 	// Another process has other.db open, as a window has.
-	holder := exec.Command(os.Args[0], "-test.short", "-test.run=^TestHelperHoldDatabase$")
-	holder.Env = append(os.Environ(), "ROSTERCTL_TEST_HOLD="+other)
-	stdin, err := holder.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := holder.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := holder.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Wait()
-	defer stdin.Close()
-	if line, err := bufio.NewReader(stdout).ReadString('\n'); err != nil || !strings.HasPrefix(line, "holding") {
-		t.Fatalf("the holding process said %q, %v", line, err)
-	}
+	holder := sqlitetest.StartProcess(t, "ROSTERCTL_TEST_HOLD="+other, "holding", "-test.short", "-test.run=^TestHelperHoldDatabase$")
 
 	code, _, stderr := runInProcess(t, "", "backup", "-o", other, "--db", db)
 	if code != exitUsage || !strings.Contains(stderr, "another program has open") {
@@ -57,8 +40,7 @@ func TestBackupRefusesDatabaseInUse(t *testing.T) {
 	if _, stdout, _ := runInProcess(t, "", "school", "list", "--db", other); strings.Contains(stdout, "Oak School") {
 		t.Errorf("the database in use was replaced by the backup: it lists %q", stdout)
 	}
-	stdin.Close()
-	if err := holder.Wait(); err != nil {
+	if err := holder.Stop(); err != nil {
 		t.Fatalf("holding process: %v", err)
 	}
 	// Closed, the same file is an ordinary target: an old backup is replaced.

@@ -3,13 +3,11 @@
 package engine_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -41,36 +39,18 @@ func TestWaitNamesTheProgramHoldingTheLock(t *testing.T) {
 	e := newEnv(t)
 	e.liveClaim(t)
 
-	holder := exec.Command(os.Args[0], "-test.run=^TestHelperHoldWriteLock$")
-	holder.Env = append(os.Environ(), envHoldLock+"="+e.path)
-	stdin, err := holder.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := holder.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := holder.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Wait()
-	defer stdin.Close()
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() && lines.Text() != "held" {
-	}
-	go io.Copy(io.Discard, stdout)
+	holder := sqlitetest.StartProcess(t, envHoldLock+"="+e.path, "held", "-test.run=^TestHelperHoldWriteLock$")
 
 	rec := newWaitRecorder()
 	stop := e.importWaiting(t, rec)
 	w := rec.next(t)
-	want := fmt.Sprintf("another program, engine.test (process %d on this computer), has it open for writing", holder.Process.Pid)
-	if msg := w.Message(); w.Owner != "" || w.PID != holder.Process.Pid || !strings.Contains(msg, want) || !strings.Contains(msg, "Close that program") {
+	want := fmt.Sprintf("another program, engine.test (process %d on this computer), has it open for writing", holder.PID())
+	if msg := w.Message(); w.Owner != "" || w.PID != holder.PID() || !strings.Contains(msg, want) || !strings.Contains(msg, "Close that program") {
 		t.Errorf("notice = %+v, %q; want %q", w, msg, want)
 	}
 	// Once the program lets go, the import waits for the other process's upload
 	// instead (TestWaitNamesRosterdeskHolder): stop it there.
-	stdin.Close()
+	holder.Stop()
 	if err := stop(); !errors.Is(err, context.Canceled) {
 		t.Errorf("Import cancelled while it waits = %v, want context.Canceled", err)
 	}
