@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -61,24 +60,9 @@ func TestUpgradeSaysAnotherProgramHoldsTheLock(t *testing.T) {
 		t.Run(cmd[len(cmd)-1], func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "r.db")
 			mustRun(t, db, oakSchool...)
-			needsUpgrade(t, db)
+			sqlitetest.ForgetLastMigration(t, db)
 			saysLockHeld(t, db, append(cmd, "--db", db)...)
 		})
-	}
-}
-
-// needsUpgrade makes the database at path one an older Rosterdesk left: the record of
-// its last migration (which can run again) is gone.
-func needsUpgrade(t *testing.T, path string) {
-	t.Helper()
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	res, err := raw.Exec(`DELETE FROM schema_migrations WHERE name = 'migrations/007_compatibility_keys.go'`)
-	if n, _ := res.RowsAffected(); err != nil || n != 1 {
-		t.Fatalf("forget migration 007: %v, %d rows", err, n)
 	}
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,16 +32,8 @@ func TestOpenWaitShowsTheWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc.Close()
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// An older Rosterdesk's database: its last migration (which can run again) not run.
-	_, err = raw.Exec(`DELETE FROM schema_migrations WHERE name = 'migrations/007_compatibility_keys.go'`)
-	raw.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	sqlitetest.ForgetLastMigration(t, path)
 	lock := sqlitetest.HoldWriteLock(t, path)
 
 	op := startOpen(ctx, path, engine.Options{BusyNoticeAfter: time.Millisecond})

@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -304,7 +303,7 @@ func TestOpenUpgradeSaysWhoHoldsTheLock(t *testing.T) {
 			if _, err := e.svc.Schools(e.ctx, admin); err != nil {
 				t.Fatal(err)
 			}
-			forgetLastMigration(t, e.path)
+			sqlitetest.ForgetLastMigration(t, e.path)
 			lock := sqlitetest.HoldWriteLock(t, e.path)
 			rec := newWaitRecorder()
 			done := make(chan error, 1)
@@ -327,21 +326,6 @@ func TestOpenUpgradeSaysWhoHoldsTheLock(t *testing.T) {
 				t.Error("no notice that the database was free again")
 			}
 		})
-	}
-}
-
-// forgetLastMigration makes the database at path one an older Rosterdesk left: the
-// record of its last migration, which can run again, is gone, so opening it writes.
-func forgetLastMigration(t *testing.T, path string) {
-	t.Helper()
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	res, err := raw.Exec(`DELETE FROM schema_migrations WHERE name = 'migrations/007_compatibility_keys.go'`)
-	if n, _ := res.RowsAffected(); err != nil || n != 1 {
-		t.Fatalf("forget migration 007: %v, %d rows", err, n)
 	}
 }
 
